@@ -1,0 +1,58 @@
+# Redoubt — top-level entry points. `make run` and `make test` work on a fresh Debian 12
+# machine: each first installs what is missing (scripts/setup.sh), then builds.
+PYTHON ?= /usr/bin/python3
+JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
+CONFIG ?= redoubt.conf
+
+RELEASE_BIN := build/release/redoubt-server
+ASAN_BIN    := build/asan/redoubt-server
+
+.PHONY: all setup build build-asan build-debug run test test-asan unit-test integration-test \
+        bench format clean
+
+all: build
+
+setup:
+	./scripts/setup.sh
+
+build: setup
+	cmake --preset release
+	cmake --build --preset release -j $(JOBS)
+
+build-debug: setup
+	cmake --preset debug
+	cmake --build --preset debug -j $(JOBS)
+
+build-asan: setup
+	cmake --preset asan
+	cmake --build --preset asan -j $(JOBS)
+
+run: build
+	./$(RELEASE_BIN) $(CONFIG)
+
+unit-test:
+	ctest --test-dir build/release --output-on-failure -j $(JOBS)
+
+integration-test:
+	REDOUBT_SERVER=$(RELEASE_BIN) $(PYTHON) -m pytest -q tests/integration
+
+test: build
+	ctest --test-dir build/release --output-on-failure -j $(JOBS)
+	REDOUBT_SERVER=$(RELEASE_BIN) $(PYTHON) -m pytest -q tests/integration
+
+# ASan+UBSan build. detect_leaks stays on; halt on the first UBSan report.
+test-asan: build-asan
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  ctest --test-dir build/asan --output-on-failure -j $(JOBS)
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  REDOUBT_SERVER=$(ASAN_BIN) $(PYTHON) -m pytest -q tests/integration
+
+bench: build
+	$(PYTHON) bench/throughput.py
+	$(PYTHON) bench/memory.py
+
+format:
+	find src -name '*.h' -o -name '*.cc' | xargs -r clang-format -i
+
+clean:
+	rm -rf build

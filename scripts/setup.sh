@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs what Redoubt needs to build, test and benchmark on Debian 12.
+# Idempotent: checks every package with dpkg -s first, so a ready machine does nothing
+# (no apt-get update, no sudo prompt).
+set -euo pipefail
+
+PACKAGES=(
+  build-essential g++ cmake ninja-build pkg-config
+  libssl-dev libjemalloc-dev liblzf-dev libgtest-dev libgmock-dev
+  python3-redis python3-pytest
+  redis-tools redis-server   # reference server for compatibility tests and benchmarks
+  iproute2                   # ip netns for the protected-mode test
+  clang-format
+)
+
+missing=()
+for pkg in "${PACKAGES[@]}"; do
+  if ! dpkg -s "$pkg" 2>/dev/null | grep -q '^Status: install ok installed'; then
+    missing+=("$pkg")
+  fi
+done
+
+if [[ ${#missing[@]} -eq 0 ]]; then
+  exit 0
+fi
+
+echo "setup: installing missing packages: ${missing[*]}"
+SUDO=()
+if [[ $(id -u) -ne 0 ]]; then
+  SUDO=(sudo)
+fi
+export DEBIAN_FRONTEND=noninteractive
+"${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q
+"${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive \
+  apt-get install -y -q --no-install-recommends "${missing[@]}"

@@ -1,0 +1,184 @@
+// Connection commands: PING, ECHO, AUTH, HELLO, QUIT, RESET, SELECT.
+#include <algorithm>
+#include <string>
+
+#include "commands/command_table.h"
+#include "commands/server_state.h"
+#include "protocol/errors.h"
+#include "util/crypto.h"
+#include "util/numbers.h"
+#include "util/string_util.h"
+
+namespace redoubt::commands {
+
+namespace {
+
+// Checks a username/password pair. Until ACL users exist there is one user, "default", whose
+// password is requirepass (or none).
+bool CheckCredentials(ServerState& server, std::string_view user, std::string_view pass) {
+  if (user != "default") return false;  // user names are case-sensitive
+  const std::string& want = server.cfg->requirepass;
+  if (want.empty()) return true;  // nopass: any password is accepted, as Redis
+  return util::ConstantTimeEquals(pass, want);
+}
+
+bool Authenticate(CommandContext& cx, std::string_view user, std::string_view pass) {
+  if (CheckCredentials(cx.server, user, pass)) {
+    cx.client.authenticated = true;
+    cx.client.user = std::string(user);
+    return true;
+  }
+  ++cx.server.stats.auth_failures;
+  return false;
+}
+
+void Ping(CommandContext& cx) {
+  if (cx.argc() > 2) return ReplyWrongArity(cx.reply, cx.cmd);
+  if (cx.argc() == 1) return cx.reply.SimpleString("PONG");
+  cx.reply.Bulk(cx.args[1]);
+}
+
+void Echo(CommandContext& cx) { cx.reply.Bulk(cx.args[1]); }
+
+void Auth(CommandContext& cx) {
+  if (cx.argc() > 3) return cx.reply.Error(errors::kSyntax);
+  cx.client.redact_mask = ~0ULL << 1;
+  std::string_view user = "default";
+  std::string_view pass = cx.args[1];
+  if (cx.argc() == 2) {
+    if (cx.server.cfg->requirepass.empty()) return cx.reply.Error(errors::kAuthNoPassword);
+  } else {
+    user = cx.args[1];
+    pass = cx.args[2];
+  }
+  if (Authenticate(cx, user, pass)) return cx.reply.Ok();
+  cx.reply.Error(errors::kWrongPass);
+}
+
+bool ValidClientName(std::string_view name) {
+  return std::all_of(name.begin(), name.end(), [](char c) { return c >= '!' && c <= '~'; });
+}
+
+void Hello(CommandContext& cx) {
+  int64_t ver = 0;
+  size_t i = 1;
+  if (cx.argc() >= 2) {
+    if (!util::ParseInt64(cx.args[1], &ver)) {
+      return cx.reply.Error("ERR Protocol version is not an integer or out of range");
+    }
+    if (ver < 2 || ver > 3) return cx.reply.Error("NOPROTO unsupported protocol version");
+    i = 2;
+  }
+  std::string_view user, pass, name;
+  bool has_auth = false, has_name = false;
+  for (; i < cx.argc(); ++i) {
+    size_t more = cx.argc() - i - 1;
+    if (util::EqualsIgnoreCase(cx.args[i], "AUTH") && more >= 2) {
+      cx.client.redact_mask |= (1ULL << (i + 1)) | (1ULL << (i + 2));
+      user = cx.args[i + 1];
+      pass = cx.args[i + 2];
+      has_auth = true;
+      i += 2;
+    } else if (util::EqualsIgnoreCase(cx.args[i], "SETNAME") && more >= 1) {
+      name = cx.args[i + 1];
+      if (!ValidClientName(name)) {
+        return cx.reply.Error(
+            "ERR Client names cannot contain spaces, newlines or special characters.");
+      }
+      has_name = true;
+      i += 1;
+    } else {
+      return cx.reply.Error("ERR Syntax error in HELLO option '" + std::string(cx.args[i]) +
+                            "'");
+    }
+  }
+  if (has_auth && !Authenticate(cx, user, pass)) return cx.reply.Error(errors::kWrongPass);
+  if (!cx.client.authenticated && !cx.server.cfg->requirepass.empty()) {
+    return cx.reply.Error(
+        "NOAUTH HELLO must be called with the client already authenticated, otherwise the "
+        "HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and "
+        "select the RESP protocol version at the same time");
+  }
+  if (has_name) cx.client.name = std::string(name);
+  if (ver != 0) {
+    cx.client.resp = static_cast<int>(ver);
+    cx.reply.set_resp(cx.client.resp);
+  }
+  protocol::ReplyBuilder& r = cx.reply;
+  r.Map(7);
+  r.Bulk("server");
+  r.Bulk("redis");
+  r.Bulk("version");
+  r.Bulk(kCompatVersion);
+  r.Bulk("proto");
+  r.Integer(cx.client.resp);
+  r.Bulk("id");
+  r.Integer(static_cast<int64_t>(cx.client.id));
+  r.Bulk("mode");
+  r.Bulk("standalone");
+  r.Bulk("role");
+  r.Bulk("master");
+  r.Bulk("modules");
+  r.Array(0);
+}
+
+void Quit(CommandContext& cx) {
+  cx.reply.Ok();
+  cx.client.flags |= client_flag::kCloseAfterReply;
+}
+
+void Reset(CommandContext& cx) {
+  Client& c = cx.client;
+  c.db_index = 0;
+  c.resp = 2;
+  cx.reply.set_resp(2);
+  c.reply_mode = ReplyMode::kOn;
+  c.name.clear();
+  c.user = "default";
+  c.authenticated = cx.server.cfg->requirepass.empty();
+  if (c.flags & client_flag::kMonitor) {
+    c.flags &= ~client_flag::kMonitor;
+    auto& m = cx.server.monitors;
+    m.erase(std::remove(m.begin(), m.end(), &c), m.end());
+  }
+  cx.reply.SimpleString("RESET");
+}
+
+void Select(CommandContext& cx) {
+  int64_t id;
+  if (!util::ParseInt64(cx.args[1], &id)) return cx.reply.Error(errors::kNotInteger);
+  if (id < 0 || id >= cx.server.db_count()) return cx.reply.Error(errors::kDbIndexOutOfRange);
+  cx.client.db_index = static_cast<int>(id);
+  cx.reply.Ok();
+}
+
+constexpr uint64_t kConnFlags = flag::kNoscript | flag::kLoading | flag::kStale | flag::kFast |
+                                flag::kNoAuth | flag::kAllowBusy;
+
+}  // namespace
+
+void RegisterConnectionFamily(CommandTable& t) {
+  const char* g = "connection";
+  t.Register({
+      {.name = "ping", .arity = -1, .flags = flag::kFast, .categories = cat::kConnection,
+       .handler = Ping, .group = g, .summary = "Ping the server"},
+      {.name = "echo", .arity = 2, .flags = flag::kLoading | flag::kStale | flag::kFast,
+       .categories = cat::kConnection, .handler = Echo, .group = g,
+       .summary = "Echo the given string"},
+      {.name = "auth", .arity = -2, .flags = kConnFlags | flag::kSentinel,
+       .categories = cat::kConnection, .handler = Auth, .group = g,
+       .summary = "Authenticate to the server"},
+      {.name = "hello", .arity = -1, .flags = kConnFlags | flag::kSentinel,
+       .categories = cat::kConnection, .handler = Hello, .group = g,
+       .summary = "Handshake with Redis", .since = "6.0.0"},
+      {.name = "quit", .arity = -1, .flags = kConnFlags, .categories = cat::kConnection,
+       .handler = Quit, .group = g, .summary = "Close the connection"},
+      {.name = "reset", .arity = 1, .flags = kConnFlags, .categories = cat::kConnection,
+       .handler = Reset, .group = g, .summary = "Reset the connection", .since = "6.2.0"},
+      {.name = "select", .arity = 2, .flags = flag::kLoading | flag::kStale | flag::kFast,
+       .categories = cat::kConnection, .handler = Select, .group = g,
+       .summary = "Change the selected database for the current connection"},
+  });
+}
+
+}  // namespace redoubt::commands

@@ -1,0 +1,183 @@
+#include "commands/dispatch.h"
+
+#include <time.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <string>
+
+#include "commands/command_table.h"
+#include "protocol/errors.h"
+#include "util/string_util.h"
+
+namespace redoubt::commands {
+
+namespace {
+
+int64_t MonotonicMicros() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
+}
+
+void FeedMonitors(ServerState& server, const Client& client,
+                  std::span<const std::string_view> args) {
+  char head[128];
+  timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  int64_t us = ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
+  std::snprintf(head, sizeof(head), "+%lld.%06lld [%d %s]", static_cast<long long>(us / 1000000),
+                static_cast<long long>(us % 1000000), client.db_index,
+                (client.flags & client_flag::kUnixSocket) ? "unix:" : client.addr.c_str());
+  std::string line(head);
+  for (size_t i = 0; i < args.size(); ++i) {
+    std::string_view a = args[i];
+    // Secrets (AUTH, HELLO AUTH, CONFIG SET requirepass ...) are never shown to monitors.
+    if (i < 64 && (client.redact_mask & (1ULL << i))) a = "(redacted)";
+    line += " \"";
+    for (unsigned char c : a) {
+      switch (c) {
+        case '\\': line += "\\\\"; break;
+        case '"': line += "\\\""; break;
+        case '\n': line += "\\n"; break;
+        case '\r': line += "\\r"; break;
+        case '\t': line += "\\t"; break;
+        case '\a': line += "\\a"; break;
+        case '\b': line += "\\b"; break;
+        default:
+          if (isprint(c)) {
+            line += static_cast<char>(c);
+          } else {
+            char hex[8];
+            std::snprintf(hex, sizeof(hex), "\\x%02x", c);
+            line += hex;
+          }
+      }
+    }
+    line += "\"";
+  }
+  line += "\r\n";
+  for (Client* m : server.monitors) {
+    m->reply_buf += line;
+    server.MarkPendingWrite(m);
+  }
+}
+
+bool AllowProtectedAction(int setting, const Client& client) {
+  // 0 = no, 1 = yes, 2 = local (loopback TCP or Unix socket only)
+  if (setting == 1) return true;
+  if (setting == 2) return !(client.flags & client_flag::kProtected);
+  return false;
+}
+
+}  // namespace
+
+bool AuthRequired(const ServerState& server, const Client& client) {
+  return !client.authenticated && !server.cfg->requirepass.empty();
+}
+
+const CommandSpec* ResolveCommand(std::span<const std::string_view> args,
+                                  protocol::ReplyBuilder& reply) {
+  const CommandSpec* cmd = CommandTable::Get().Lookup(args[0]);
+  if (cmd == nullptr) {
+    std::string rest;
+    for (size_t i = 1; i < args.size() && rest.size() < 128; ++i) {
+      size_t room = 128 - rest.size();
+      rest += '\'';
+      rest.append(args[i].substr(0, room));
+      rest += "' ";
+    }
+    std::string msg = "ERR unknown command '";
+    msg.append(args[0].substr(0, 128));
+    msg += "', with args beginning with: ";
+    msg += rest;
+    reply.Error(msg);
+    return nullptr;
+  }
+  if (cmd->subcommands.empty() || args.size() < 2) return cmd;
+  const CommandSpec* sub = CommandTable::LookupSub(*cmd, args[1]);
+  if (sub == nullptr) {
+    std::string upper(cmd->name);
+    std::transform(upper.begin(), upper.end(), upper.begin(), ::toupper);
+    std::string msg = "ERR unknown subcommand '";
+    msg.append(args[1].substr(0, 128));
+    msg += "'. Try " + upper + " HELP.";
+    reply.Error(msg);
+    return nullptr;
+  }
+  return sub;
+}
+
+bool CheckArity(const CommandSpec& cmd, size_t argc, protocol::ReplyBuilder& reply) {
+  int n = static_cast<int>(argc);
+  if ((cmd.arity > 0 && cmd.arity != n) || n < -cmd.arity) {
+    ReplyWrongArity(reply, cmd);
+    return false;
+  }
+  return true;
+}
+
+bool CheckAuth(const ServerState& server, const Client& client, const CommandSpec& cmd,
+               protocol::ReplyBuilder& reply) {
+  if ((cmd.flags & flag::kNoAuth) || !AuthRequired(server, client)) return true;
+  reply.Error(errors::kNoAuth);
+  return false;
+}
+
+bool CheckProtected(const ServerState& server, const Client& client, const CommandSpec& cmd,
+                    protocol::ReplyBuilder& reply) {
+  if (!(cmd.flags & flag::kProtected)) return true;
+  if (AllowProtectedAction(server.cfg->enable_debug_command, client)) return true;
+  std::string upper(cmd.name);
+  std::transform(upper.begin(), upper.end(), upper.begin(), ::toupper);
+  reply.Error("ERR " + upper +
+              " command not allowed. If the enable-debug-command option is set to \"local\", "
+              "you can run it from a local connection, otherwise you need to set this option "
+              "in the configuration file, and then restart the server.");
+  return false;
+}
+
+void Dispatch(ServerState& server, Client& client, std::span<const std::string_view> args) {
+  protocol::ReplyBuilder reply(&client.reply_buf, client.resp);
+  size_t reply_start = client.reply_buf.size();
+  if (client.reply_mode == ReplyMode::kSkipNext) client.reply_mode = ReplyMode::kSkipThis;
+
+  const CommandSpec* cmd = ResolveCommand(args, reply);
+  bool admitted = cmd != nullptr && CheckArity(*cmd, args.size(), reply) &&
+                  CheckAuth(server, client, *cmd, reply) &&
+                  CheckProtected(server, client, *cmd, reply);
+  if (!admitted) {
+    if (cmd != nullptr) ++server.command_stats[cmd->id].rejected_calls;
+  } else {
+    CommandContext ctx{server, client, *cmd, args, reply};
+    client.redact_mask = 0;
+    uint64_t errors_before = reply.errors;
+    int64_t start = MonotonicMicros();
+    cmd->handler(ctx);
+    CommandStats& st = server.command_stats[cmd->id];
+    st.usec += MonotonicMicros() - start;
+    ++st.calls;
+    if (reply.errors != errors_before) ++st.failed_calls;
+    client.last_cmd = cmd;
+    if (!server.monitors.empty() && !(cmd->flags & (flag::kSkipMonitor | flag::kAdmin))) {
+      FeedMonitors(server, client, args);
+    }
+    ++server.stats.total_commands_processed;
+    ++client.commands_processed;
+  }
+  server.stats.total_error_replies += reply.errors;
+
+  if (client.reply_mode == ReplyMode::kOff || client.reply_mode == ReplyMode::kSkipThis) {
+    client.reply_buf.resize(reply_start);
+    if (client.reply_mode == ReplyMode::kSkipThis) client.reply_mode = ReplyMode::kOn;
+  }
+}
+
+void ReplyWrongArity(protocol::ReplyBuilder& reply, const CommandSpec& cmd) {
+  std::string msg = "ERR wrong number of arguments for '";
+  msg.append(cmd.full_name);
+  msg += "' command";
+  reply.Error(msg);
+}
+
+}  // namespace redoubt::commands

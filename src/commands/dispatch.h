@@ -1,0 +1,27 @@
+// The admission pipeline: one ordered list of small named checks between a parsed request
+// and its handler (known command, arity, authenticated, protected, ...), then execution.
+#pragma once
+
+#include <span>
+#include <string_view>
+
+#include "commands/server_state.h"
+
+namespace redoubt::commands {
+
+// Runs one request from `client`, appending its reply to client.reply_buf.
+void Dispatch(ServerState& server, Client& client, std::span<const std::string_view> args);
+
+// Whether the client must authenticate before running commands without the no-auth flag.
+bool AuthRequired(const ServerState& server, const Client& client);
+
+// The individual admission steps; each returns false after writing the rejection.
+const CommandSpec* ResolveCommand(std::span<const std::string_view> args,
+                                  protocol::ReplyBuilder& reply);
+bool CheckArity(const CommandSpec& cmd, size_t argc, protocol::ReplyBuilder& reply);
+bool CheckAuth(const ServerState& server, const Client& client, const CommandSpec& cmd,
+               protocol::ReplyBuilder& reply);
+bool CheckProtected(const ServerState& server, const Client& client, const CommandSpec& cmd,
+                    protocol::ReplyBuilder& reply);
+
+}  // namespace redoubt::commands

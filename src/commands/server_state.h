@@ -1,0 +1,161 @@
+// The state command handlers work on: clients (sessions), databases, config, statistics.
+// The event loop and sockets live in server/ and net/; this layer sees a client only as a
+// session with buffers, so handlers stay testable without sockets.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <list>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "commands/command.h"
+#include "config/config.h"
+#include "config/server_config.h"
+#include "protocol/reply_builder.h"
+#include "protocol/resp_parser.h"
+#include "store/db.h"
+#include "util/buffer.h"
+
+namespace redoubt::commands {
+
+// The Redis version whose behaviour Redoubt implements, reported where clients gate features
+// on it (HELLO, INFO redis_version).
+inline constexpr std::string_view kCompatVersion = "7.0.15";
+
+namespace client_flag {
+inline constexpr uint32_t kMonitor = 1 << 0;
+inline constexpr uint32_t kCloseAfterReply = 1 << 1;
+inline constexpr uint32_t kCloseAsap = 1 << 2;
+inline constexpr uint32_t kUnixSocket = 1 << 3;
+inline constexpr uint32_t kNoEvict = 1 << 4;
+inline constexpr uint32_t kPaused = 1 << 5;  // waiting for CLIENT UNPAUSE
+inline constexpr uint32_t kProtected = 1 << 6;  // connected from a non-loopback address
+inline constexpr uint32_t kPendingWrite = 1 << 7;  // queued in ServerState::pending_writes
+}  // namespace client_flag
+
+enum class ReplyMode : uint8_t { kOn, kOff, kSkipNext, kSkipThis };
+
+struct Client {
+  uint64_t id = 0;
+  int fd = -1;
+  std::string name;
+  std::string addr;   // "ip:port" or "path:0" for Unix sockets
+  std::string laddr;
+  int db_index = 0;
+  int resp = 2;
+  bool authenticated = false;
+  std::string user = "default";
+  uint32_t flags = 0;
+  ReplyMode reply_mode = ReplyMode::kOn;
+  int64_t ctime_ms = 0;
+  int64_t last_interaction_ms = 0;
+  const CommandSpec* last_cmd = nullptr;
+  uint64_t redact_mask = 0;  // arguments of the running command hidden from MONITOR
+
+  // Input: bytes read and not yet parsed.
+  util::Buffer query_buf;
+  size_t query_peak = 0;
+  protocol::RequestParser parser;
+  // Output: bytes not yet written start at reply_pos.
+  std::string reply_buf;
+  size_t reply_pos = 0;
+  uint64_t net_input_bytes = 0;
+  uint64_t net_output_bytes = 0;
+  uint64_t commands_processed = 0;
+
+  size_t pending_reply() const { return reply_buf.size() - reply_pos; }
+};
+
+struct CommandStats {
+  uint64_t calls = 0;
+  uint64_t usec = 0;
+  uint64_t rejected_calls = 0;
+  uint64_t failed_calls = 0;
+};
+
+struct ServerStats {
+  uint64_t total_connections_received = 0;
+  uint64_t total_commands_processed = 0;
+  uint64_t rejected_connections = 0;
+  uint64_t total_net_input_bytes = 0;
+  uint64_t total_net_output_bytes = 0;
+  uint64_t expired_stale_perc = 0;
+  uint64_t evicted_keys = 0;
+  uint64_t auth_failures = 0;  // "total_auth_failures"? see INFO: acl_access_denied_auth
+  uint64_t protected_mode_denied = 0;
+  uint64_t total_error_replies = 0;
+  uint64_t unexpected_error_replies = 0;
+  uint64_t io_threaded_reads = 0;
+  uint64_t protocol_errors = 0;
+  store::DbStats db;
+};
+
+class ServerState {
+ public:
+  ServerState();
+  ~ServerState();
+
+  void InitDatabases(int n);
+  store::Db& db(int i) { return *dbs_[i]; }
+  int db_count() const { return static_cast<int>(dbs_.size()); }
+
+  config::Config* config = nullptr;     // the config table (CONFIG GET/SET/REWRITE)
+  config::ServerConfig* cfg = nullptr;  // its live values, read on the hot path
+  store::Clock clock;
+  ServerStats stats;
+  std::vector<CommandStats> command_stats;  // indexed by CommandSpec::id
+
+  // Clients by id (CLIENT LIST order is by id).
+  std::unordered_map<uint64_t, Client*> clients;
+  std::vector<Client*> monitors;
+  std::vector<Client*> pending_writes;  // clients with output to flush before the next poll
+  void MarkPendingWrite(Client* c) {
+    if (!(c->flags & client_flag::kPendingWrite)) {
+      c->flags |= client_flag::kPendingWrite;
+      pending_writes.push_back(c);
+    }
+  }
+  uint64_t next_client_id = 1;
+
+  int64_t start_time_ms = 0;
+  int64_t last_save_time = 0;  // unix seconds
+  int64_t pause_end_ms = 0;    // CLIENT PAUSE
+  bool pause_write_only = false;
+  uint16_t port = 0;           // the plain port actually bound
+  std::string config_file;     // absolute path, "" when started without one
+  std::string executable;
+  uint8_t run_id[20] = {};
+  std::string run_id_hex;
+
+  // Hooks the server layer installs.
+  std::function<void(bool nosave)> request_shutdown;
+  std::function<uint64_t()> used_memory;
+
+  static uint64_t Random();
+
+ private:
+  std::vector<std::unique_ptr<store::Db>> dbs_;
+};
+
+// What a handler gets: the invocation, the session, and where to write the reply.
+struct CommandContext {
+  ServerState& server;
+  Client& client;
+  const CommandSpec& cmd;
+  std::span<const std::string_view> args;
+  protocol::ReplyBuilder& reply;
+
+  store::Db& db() { return server.db(client.db_index); }
+  int64_t now_ms() const { return server.clock.now_ms; }
+  size_t argc() const { return args.size(); }
+};
+
+// Replies the arity error for a command: "ERR wrong number of arguments for 'x' command".
+void ReplyWrongArity(protocol::ReplyBuilder& reply, const CommandSpec& cmd);
+
+}  // namespace redoubt::commands

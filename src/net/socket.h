@@ -1,0 +1,60 @@
+// Sockets: TCP and Unix listeners and the connection interface. A TLS connection will be one
+// more implementation of Connection; nothing above this layer can tell them apart.
+#pragma once
+
+#include <sys/types.h>
+#include <sys/uio.h>
+
+#include <memory>
+#include <string>
+
+#include "util/status.h"
+
+namespace redoubt::net {
+
+class Connection {
+ public:
+  virtual ~Connection() = default;
+  virtual int fd() const = 0;
+  // As read(2)/writev(2): >0 bytes, 0 = peer closed (read), -1 with errno (EAGAIN = try later).
+  virtual ssize_t Read(char* buf, size_t len) = 0;
+  virtual ssize_t Write(const char* buf, size_t len) = 0;
+  virtual bool IsTls() const { return false; }
+  virtual void Close() = 0;
+};
+
+class PlainConnection : public Connection {
+ public:
+  explicit PlainConnection(int fd) : fd_(fd) {}
+  ~PlainConnection() override { Close(); }
+  int fd() const override { return fd_; }
+  ssize_t Read(char* buf, size_t len) override;
+  ssize_t Write(const char* buf, size_t len) override;
+  void Close() override;
+
+ private:
+  int fd_;
+};
+
+// Opens a listening TCP socket on addr:port (IPv4 or IPv6 literal, or "*" / "::*").
+util::StatusOr<int> ListenTcp(const std::string& addr, int port, int backlog);
+// Opens a listening Unix socket created with `perm` from the start (no chmod window).
+util::StatusOr<int> ListenUnix(const std::string& path, int perm, int backlog);
+// The port a listening socket is bound to.
+int BoundPort(int fd);
+
+struct Accepted {
+  int fd = -1;
+  std::string addr;   // "ip:port"
+  std::string laddr;  // local "ip:port"
+  bool loopback = false;
+  bool unix_socket = false;
+};
+// Accepts one connection; fd -1 when none is pending (or on a per-connection error).
+Accepted Accept(int listen_fd, bool unix_socket, int* error);
+
+void SetNonBlocking(int fd);
+void SetNoDelay(int fd);
+void SetKeepAlive(int fd, int interval_s);
+
+}  // namespace redoubt::net

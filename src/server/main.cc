@@ -1,0 +1,155 @@
+// redoubt-server: parses the command line like redis-server, loads the configuration, binds,
+// and runs the event loop until SIGTERM/SIGINT or SHUTDOWN.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "commands/command_table.h"
+#include "config/config.h"
+#include "server/server.h"
+#include "util/log.h"
+#include "util/siphash.h"
+
+#ifndef REDOUBT_VERSION
+#define REDOUBT_VERSION "0.0.0"
+#endif
+
+namespace {
+
+using redoubt::util::LogLevel;
+
+void PrintVersion() {
+  std::printf("Redoubt server v=%s (Redis %s compatible) malloc=%s bits=64\n", REDOUBT_VERSION,
+              std::string(redoubt::commands::kCompatVersion).c_str(),
+#if defined(REDOUBT_HAVE_JEMALLOC)
+              "jemalloc"
+#else
+              "libc"
+#endif
+  );
+}
+
+void PrintHelp() {
+  std::fprintf(stderr,
+               "Usage: ./redoubt-server [/path/to/redoubt.conf] [options] [-]\n"
+               "       ./redoubt-server - (read config from stdin)\n"
+               "       ./redoubt-server -v or --version\n"
+               "       ./redoubt-server -h or --help\n"
+               "       ./redoubt-server --test-config [/path/to/redoubt.conf] [options]\n\n"
+               "Examples:\n"
+               "       ./redoubt-server (run the server with secure defaults: loopback only,\n"
+               "                         protected mode on)\n"
+               "       ./redoubt-server /etc/redoubt/redoubt.conf\n"
+               "       ./redoubt-server --port 7777\n"
+               "       ./redoubt-server --port 7777 --save '' --bind \"127.0.0.1 ::1\"\n"
+               "       ./redoubt-server /etc/myredis.conf --loglevel verbose\n");
+}
+
+void Daemonize() {
+  if (fork() != 0) _exit(0);
+  setsid();
+  int fd = open("/dev/null", O_RDWR, 0);
+  if (fd != -1) {
+    dup2(fd, STDIN_FILENO);
+    dup2(fd, STDOUT_FILENO);
+    dup2(fd, STDERR_FILENO);
+    if (fd > STDERR_FILENO) close(fd);
+  }
+}
+
+void WritePidFile(const std::string& path) {
+  FILE* f = std::fopen(path.c_str(), "w");
+  if (f == nullptr) {
+    LOG_WARNING("Failed to write PID file: %s", std::strerror(errno));
+    return;
+  }
+  std::fprintf(f, "%d\n", static_cast<int>(getpid()));
+  std::fclose(f);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args;
+  bool test_config = false;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "-v" || a == "--version") {
+      PrintVersion();
+      return 0;
+    }
+    if (a == "-h" || a == "--help") {
+      PrintHelp();
+      return 0;
+    }
+    if (a == "--test-config") {
+      test_config = true;
+      continue;
+    }
+    args.push_back(std::move(a));
+  }
+
+  // Files we create (sockets, pid file, dumps) are private to the server's user by default.
+  umask(077);
+  redoubt::util::InitHashSeed();
+
+  redoubt::config::Config config;
+  redoubt::config::CommandLine cl = redoubt::config::Config::ParseCommandLine(args);
+  redoubt::util::Status st = config.LoadCommandLine(cl);
+  if (!st.ok()) {
+    std::fprintf(stderr, "\n*** FATAL CONFIG FILE ERROR (Redoubt %s) ***\n%s\n", REDOUBT_VERSION,
+                 st.message().c_str());
+    return 1;
+  }
+  redoubt::config::ServerConfig& cfg = config.mutable_values();
+
+  auto& table = redoubt::commands::CommandTable::Get();
+  for (const auto& [name, new_name] : cfg.rename_commands) {
+    std::string err;
+    if (!table.Rename(name, new_name, &err)) {
+      std::fprintf(stderr,
+                   "\n*** FATAL CONFIG FILE ERROR (Redoubt %s) ***\nrename-command %s: %s\n",
+                   REDOUBT_VERSION, name.c_str(), err.c_str());
+      return 1;
+    }
+  }
+
+  if (test_config) {
+    std::printf("Configuration test passed (%s)\n",
+                cl.config_file.empty() ? "no config file, secure defaults" : cl.config_file.c_str());
+    return 0;
+  }
+
+  if (cfg.daemonize) Daemonize();
+  redoubt::util::LogInit(static_cast<LogLevel>(cfg.loglevel), cfg.logfile);
+  LOG_NOTICE("Redoubt is starting oO0OoO0OoO0Oo");
+  LOG_NOTICE("Redoubt version=%s, bits=64, pid=%d, just started", REDOUBT_VERSION,
+             static_cast<int>(getpid()));
+  if (cl.config_file.empty()) {
+    LOG_WARNING(
+        "No config file specified, using the secure defaults: bind 127.0.0.1 ::1, protected "
+        "mode on. Use './redoubt-server /path/to/redoubt.conf' to configure.");
+  } else {
+    LOG_NOTICE("Configuration loaded");
+  }
+  if (geteuid() == 0 && cfg.run_as_user.empty()) {
+    LOG_WARNING(
+        "WARNING: running as root without run-as-user. A compromise of this process would own "
+        "the machine; set run-as-user to a dedicated account.");
+  }
+  if (cfg.daemonize || !cfg.pidfile.empty()) {
+    WritePidFile(cfg.pidfile.empty() ? "/var/run/redoubt_6379.pid" : cfg.pidfile);
+  }
+
+  redoubt::server::Server server(&config);
+  server.state().config_file = cl.config_file;
+  if (!server.Start()) return 1;
+  redoubt::server::InstallSignalHandlers(&server);
+  server.Run();
+  return 0;
+}

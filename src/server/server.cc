@@ -1,0 +1,409 @@
+#include "server/server.h"
+
+#include <signal.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "commands/command_table.h"
+#include "commands/dispatch.h"
+#include "util/log.h"
+#include "util/string_util.h"
+
+namespace redoubt::server {
+
+namespace {
+
+constexpr size_t kReadChunk = 16 * 1024;
+constexpr size_t kMaxReadChunk = 1024 * 1024;
+constexpr size_t kIdleQueryBufKeep = 4 * 1024;
+
+volatile sig_atomic_t g_signal_shutdown = 0;
+
+int64_t RealtimeMs() {
+  timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+void UpdateClock(store::Clock& clock) {
+  clock.now_ms = RealtimeMs();
+  clock.lru_clock = static_cast<uint32_t>(clock.now_ms / 1000) & ((1u << 24) - 1);
+}
+
+// Redoubt's wording of Redis's protected-mode refusal; clients only look at the DENIED prefix.
+constexpr std::string_view kDeniedMessage =
+    "-DENIED Redoubt is running in protected mode because protected mode is enabled and no "
+    "password is set for the default user. In this mode connections are only accepted from the "
+    "loopback interface. If you want to connect from external computers to Redoubt you may "
+    "adopt one of the following solutions: 1) Set up an authentication password for the "
+    "default user (requirepass, or an ACL user) and connect with it; this is the recommended "
+    "way. 2) Disable protected mode by sending the command 'CONFIG SET protected-mode no' from "
+    "the loopback interface, but MAKE SURE the server is not publicly accessible from the "
+    "internet if you do so; use CONFIG REWRITE to make the change permanent. 3) Disable "
+    "protected mode in the configuration file ('protected-mode no') and restart the server. "
+    "NOTE: You only need to do one of the above things in order for the server to start "
+    "accepting connections from the outside.\r\n";
+
+bool IsLoopbackBind(std::string_view a) {
+  if (!a.empty() && a[0] == '-') a.remove_prefix(1);
+  return a == "::1" || a.substr(0, 4) == "127." || a == "localhost";
+}
+
+}  // namespace
+
+void ClientConn::OnEvent(uint32_t events) {
+  if (events & (EPOLLIN | EPOLLERR | EPOLLHUP)) server_->HandleReadable(this);
+  if ((events & EPOLLOUT) && !(client.flags & commands::client_flag::kCloseAsap)) {
+    server_->FlushOutput(this);
+  }
+}
+
+void Listener::OnEvent(uint32_t) { server_->AcceptFrom(fd_, unix_); }
+
+Server::Server(config::Config* config) : cfg_(&config->mutable_values()) {
+  state_.config = config;
+  state_.cfg = cfg_;
+  state_.request_shutdown = [this](bool) { RequestShutdown(); };
+}
+
+Server::~Server() {
+  for (auto& [id, c] : conns_) c->conn_->Close();
+}
+
+bool Server::Bind(const std::string& spec, bool optional) {
+  auto fd = net::ListenTcp(spec, cfg_->port, cfg_->tcp_backlog);
+  if (!fd.ok()) {
+    int err = errno;
+    if (optional && (err == EADDRNOTAVAIL || err == EAFNOSUPPORT || err == EPROTONOSUPPORT ||
+                     err == ESOCKTNOSUPPORT || err == EINVAL)) {
+      LOG_NOTICE("Skipping optional bind address %s: %s", spec.c_str(),
+                 fd.status().message().c_str());
+      return true;
+    }
+    LOG_WARNING("Warning: Could not create server TCP listening socket %s:%d: %s", spec.c_str(),
+                cfg_->port, fd.status().message().c_str());
+    return false;
+  }
+  listeners_.push_back(std::make_unique<Listener>(this, *fd, false));
+  loop_.Add(*fd, true, false, listeners_.back().get());
+  if (state_.port == 0) state_.port = static_cast<uint16_t>(net::BoundPort(*fd));
+  return true;
+}
+
+bool Server::Start() {
+  UpdateClock(state_.clock);
+  state_.start_time_ms = state_.clock.now_ms;
+  state_.last_save_time = state_.clock.now_ms / 1000;
+  state_.InitDatabases(cfg_->databases);
+  state_.command_stats.resize(commands::CommandTable::Get().by_id().size());
+
+  if (cfg_->port != 0) {
+    bool has_public = false;
+    for (const std::string& a : cfg_->bind) {
+      bool optional = !a.empty() && a[0] == '-';
+      if (!Bind(optional ? a.substr(1) : a, optional)) return false;
+      if (!IsLoopbackBind(a)) has_public = true;
+    }
+    if (listeners_.empty()) {
+      LOG_WARNING("Failed listening on port %d (tcp), aborting.", cfg_->port);
+      return false;
+    }
+    if (has_public && cfg_->requirepass.empty()) {
+      LOG_WARNING(
+          "WARNING: Redoubt is listening on a non-loopback address while the default user has no "
+          "password. Anyone who can reach this port can read and change all data. Set "
+          "requirepass (or configure ACL users) before exposing the server.");
+    }
+  }
+  if (!cfg_->unixsocket.empty()) {
+    auto fd = net::ListenUnix(cfg_->unixsocket, cfg_->unixsocketperm, cfg_->tcp_backlog);
+    if (!fd.ok()) {
+      LOG_WARNING("Failed opening Unix socket: %s", fd.status().message().c_str());
+      return false;
+    }
+    listeners_.push_back(std::make_unique<Listener>(this, *fd, true));
+    loop_.Add(*fd, true, false, listeners_.back().get());
+  }
+  if (listeners_.empty()) {
+    LOG_WARNING("Configured to not listen anywhere, exiting.");
+    return false;
+  }
+  loop_.SetBeforeSleep([this] { BeforeSleep(); });
+  loop_.SetTick(1000 / std::max(1, cfg_->hz), [this] { Cron(); });
+  return true;
+}
+
+void Server::Run() {
+  if (cfg_->port != 0) LOG_NOTICE("Ready to accept connections tcp");
+  if (!cfg_->unixsocket.empty()) LOG_NOTICE("Ready to accept connections unix");
+  loop_.Run();
+  Shutdown();
+}
+
+void Server::AcceptFrom(int listen_fd, bool unix_socket) {
+  // Bounded per wake-up so one busy listener cannot starve established clients.
+  for (int i = 0; i < 1000; ++i) {
+    int err = 0;
+    net::Accepted a = net::Accept(listen_fd, unix_socket, &err);
+    if (a.fd < 0) {
+      if (err != EAGAIN && err != EWOULDBLOCK && err != EINTR) {
+        // ECONNABORTED, EMFILE ...: this connection is lost, the others carry on.
+        LOG_VERBOSE("Accepting client connection: %s", std::strerror(err));
+        if (err == EMFILE || err == ENFILE) return;
+        continue;
+      }
+      return;
+    }
+    ++state_.stats.total_connections_received;
+    if (static_cast<int>(conns_.size()) >= cfg_->maxclients) {
+      std::string_view msg = "-ERR max number of clients reached\r\n";
+      [[maybe_unused]] ssize_t n = ::write(a.fd, msg.data(), msg.size());
+      ::close(a.fd);
+      ++state_.stats.rejected_connections;
+      continue;
+    }
+    if (cfg_->protected_mode && cfg_->requirepass.empty() && !a.loopback) {
+      [[maybe_unused]] ssize_t n = ::write(a.fd, kDeniedMessage.data(), kDeniedMessage.size());
+      ::close(a.fd);
+      ++state_.stats.protected_mode_denied;
+      ++state_.stats.rejected_connections;
+      continue;
+    }
+    if (!unix_socket) {
+      net::SetNoDelay(a.fd);
+      if (cfg_->tcp_keepalive > 0) net::SetKeepAlive(a.fd, cfg_->tcp_keepalive);
+    }
+    auto conn = std::make_unique<ClientConn>(this, std::make_unique<net::PlainConnection>(a.fd));
+    commands::Client& c = conn->client;
+    c.id = state_.next_client_id++;
+    c.fd = a.fd;
+    c.addr = a.addr;
+    c.laddr = a.laddr;
+    c.ctime_ms = c.last_interaction_ms = state_.clock.now_ms;
+    c.authenticated = cfg_->requirepass.empty();
+    if (unix_socket) c.flags |= commands::client_flag::kUnixSocket;
+    if (!a.loopback) c.flags |= commands::client_flag::kProtected;
+    if (!loop_.Add(a.fd, true, false, conn.get())) continue;
+    state_.clients[c.id] = &c;
+    conns_[c.id] = std::move(conn);
+  }
+}
+
+void Server::HandleReadable(ClientConn* cc) {
+  commands::Client& c = cc->client;
+  if (c.flags & commands::client_flag::kCloseAsap) return;
+  size_t want = std::min(std::max(kReadChunk, c.parser.bytes_wanted()), kMaxReadChunk);
+  char* p = c.query_buf.Reserve(want);
+  ssize_t n = cc->conn_->Read(p, want);
+  if (n == 0) {
+    ScheduleClose(cc);
+    return;
+  }
+  if (n < 0) {
+    if (errno != EAGAIN && errno != EWOULDBLOCK) ScheduleClose(cc);
+    return;
+  }
+  c.query_buf.Commit(static_cast<size_t>(n));
+  c.net_input_bytes += n;
+  state_.stats.total_net_input_bytes += n;
+  UpdateClock(state_.clock);
+  c.last_interaction_ms = state_.clock.now_ms;
+  if (static_cast<int64_t>(c.query_buf.size()) > cfg_->client_query_buffer_limit) {
+    LOG_WARNING("Closing client that reached max query buffer length: id=%llu addr=%s",
+                static_cast<unsigned long long>(c.id), c.addr.c_str());
+    ScheduleClose(cc);
+    return;
+  }
+  ProcessInput(cc);
+  if (c.pending_reply() > 0) FlushOutput(cc);
+}
+
+void Server::ProcessInput(ClientConn* cc) {
+  commands::Client& c = cc->client;
+  size_t pos = 0;
+  while (!(c.flags & (commands::client_flag::kCloseAfterReply |
+                      commands::client_flag::kCloseAsap))) {
+    if (state_.pause_end_ms > state_.clock.now_ms && !state_.pause_write_only) break;
+    protocol::ParseLimits limits{cfg_->proto_max_bulk_len,
+                                 !commands::AuthRequired(state_, c)};
+    size_t consumed = 0;
+    auto r = c.parser.Parse(c.query_buf.data() + pos, c.query_buf.size() - pos, limits,
+                            &consumed);
+    if (r == protocol::RequestParser::Result::kIncomplete) break;
+    if (r == protocol::RequestParser::Result::kError) {
+      protocol::ReplyBuilder reply(&c.reply_buf, c.resp);
+      reply.Error("ERR Protocol error: " + c.parser.error());
+      ++state_.stats.protocol_errors;
+      LOG_VERBOSE("Protocol error (%s) from client: id=%llu addr=%s", c.parser.error().c_str(),
+                  static_cast<unsigned long long>(c.id), c.addr.c_str());
+      c.flags |= commands::client_flag::kCloseAfterReply;
+      pos = c.query_buf.size();
+      break;
+    }
+    if (r == protocol::RequestParser::Result::kEmpty) {
+      pos += consumed;
+      continue;
+    }
+    auto args = c.parser.args();
+    // Browsers can be tricked into sending HTTP to this port (cross-protocol scripting).
+    if (util::EqualsIgnoreCase(args[0], "post") || util::EqualsIgnoreCase(args[0], "host:")) {
+      if (state_.clock.now_ms - last_security_warning_ms_ > 60000) {
+        LOG_WARNING(
+            "Possible SECURITY ATTACK detected. It looks like somebody is sending POST or Host: "
+            "commands to Redoubt. This is likely due to an attacker attempting to use "
+            "Cross Protocol Scripting to compromise your Redoubt instance. Connection from %s "
+            "aborted.",
+            c.addr.c_str());
+        last_security_warning_ms_ = state_.clock.now_ms;
+      }
+      ScheduleClose(cc);
+      pos = c.query_buf.size();
+      break;
+    }
+    commands::Dispatch(state_, c, args);
+    pos += consumed;
+  }
+  c.query_buf.Consume(pos);
+  if (c.query_buf.empty()) c.query_buf.ShrinkIfIdle(kReadChunk * 2);
+}
+
+bool Server::FlushOutput(ClientConn* cc) {
+  commands::Client& c = cc->client;
+  while (c.reply_pos < c.reply_buf.size()) {
+    ssize_t n = cc->conn_->Write(c.reply_buf.data() + c.reply_pos, c.reply_buf.size() - c.reply_pos);
+    if (n < 0) {
+      if (errno == EAGAIN || errno == EWOULDBLOCK) break;
+      ScheduleClose(cc);
+      return false;
+    }
+    c.reply_pos += n;
+    c.net_output_bytes += n;
+    state_.stats.total_net_output_bytes += n;
+  }
+  bool done = c.reply_pos == c.reply_buf.size();
+  if (done) {
+    c.reply_buf.clear();
+    c.reply_pos = 0;
+    if (c.reply_buf.capacity() > 64 * 1024) c.reply_buf.shrink_to_fit();
+    if (c.flags & commands::client_flag::kCloseAfterReply) {
+      ScheduleClose(cc);
+      return true;
+    }
+  }
+  if (done == cc->want_write_) {
+    cc->want_write_ = !done;
+    loop_.Modify(c.fd, true, cc->want_write_, cc);
+  }
+  return done;
+}
+
+void Server::ScheduleClose(ClientConn* cc) {
+  if (cc->client.flags & commands::client_flag::kCloseAsap) return;
+  cc->client.flags |= commands::client_flag::kCloseAsap;
+  loop_.Remove(cc->client.fd);
+  to_close_.push_back(cc);
+}
+
+void Server::CloseClient(ClientConn* cc) {
+  commands::Client& c = cc->client;
+  auto& mons = state_.monitors;
+  mons.erase(std::remove(mons.begin(), mons.end(), &c), mons.end());
+  state_.clients.erase(c.id);
+  cc->conn_->Close();
+  conns_.erase(c.id);
+}
+
+void Server::BeforeSleep() {
+  if (g_signal_shutdown) {
+    LOG_WARNING("Received SIGTERM scheduling shutdown...");
+    g_signal_shutdown = 0;
+    shutdown_requested_ = true;
+  }
+  // Output queued for clients other than the one whose input produced it (MONITOR feeds,
+  // CLIENT KILL targets...).
+  std::vector<commands::Client*> pending;
+  pending.swap(state_.pending_writes);
+  for (commands::Client* c : pending) {
+    c->flags &= ~commands::client_flag::kPendingWrite;
+    auto it = conns_.find(c->id);
+    if (it == conns_.end()) continue;
+    ClientConn* cc = it->second.get();
+    if (c->flags & commands::client_flag::kCloseAsap) continue;
+    if (c->pending_reply() > 0 || (c->flags & commands::client_flag::kCloseAfterReply)) {
+      FlushOutput(cc);
+    }
+  }
+  // CLIENT KILL and friends mark clients; they are closed here, outside any handler.
+  for (auto& [id, cc] : conns_) {
+    if ((cc->client.flags & commands::client_flag::kCloseAsap) &&
+        std::find(to_close_.begin(), to_close_.end(), cc.get()) == to_close_.end()) {
+      loop_.Remove(cc->client.fd);
+      to_close_.push_back(cc.get());
+    }
+  }
+  std::vector<ClientConn*> closing;
+  closing.swap(to_close_);
+  for (ClientConn* cc : closing) CloseClient(cc);
+  if (shutdown_requested_) loop_.Stop();
+}
+
+void Server::Cron() {
+  UpdateClock(state_.clock);
+  ++cron_loops_;
+  if (cfg_->active_expire_enabled) {
+    // As Redis's slow cycle: at most a quarter of each cron period.
+    int64_t budget = 250000 / std::max(1, cfg_->hz);
+    for (int i = 0; i < state_.db_count(); ++i) {
+      state_.db(i).ActiveExpire(budget / state_.db_count() + 1, &commands::ServerState::Random);
+    }
+  }
+  for (int i = 0; i < state_.db_count(); ++i) state_.db(i).Cron();
+  if (cfg_->timeout > 0) {
+    int64_t limit = static_cast<int64_t>(cfg_->timeout) * 1000;
+    for (auto& [id, cc] : conns_) {
+      commands::Client& c = cc->client;
+      if (c.flags & commands::client_flag::kMonitor) continue;
+      if (state_.clock.now_ms - c.last_interaction_ms > limit) {
+        LOG_VERBOSE("Closing idle client");
+        c.flags |= commands::client_flag::kCloseAsap;
+      }
+    }
+  }
+  // A finished CLIENT PAUSE: resume clients that have buffered requests.
+  if (state_.pause_end_ms != 0 && state_.pause_end_ms <= state_.clock.now_ms) {
+    state_.pause_end_ms = 0;
+    for (auto& [id, cc] : conns_) {
+      if (!cc->client.query_buf.empty()) {
+        ProcessInput(cc.get());
+        if (cc->client.pending_reply() > 0) FlushOutput(cc.get());
+      }
+    }
+  }
+}
+
+void Server::Shutdown() {
+  LOG_WARNING("User requested shutdown...");
+  for (auto& l : listeners_) ::close(l->fd());
+  if (!cfg_->unixsocket.empty()) unlink(cfg_->unixsocket.c_str());
+  if (!cfg_->pidfile.empty()) unlink(cfg_->pidfile.c_str());
+  for (auto& [id, cc] : conns_) {
+    if (cc->client.pending_reply() > 0) FlushOutput(cc.get());
+  }
+  LOG_WARNING("Redoubt is now ready to exit, bye bye...");
+}
+
+void InstallSignalHandlers(Server*) {
+  struct sigaction sa {};
+  sa.sa_handler = [](int) { g_signal_shutdown = 1; };
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGTERM, &sa, nullptr);
+  sigaction(SIGINT, &sa, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+}
+
+}  // namespace redoubt::server

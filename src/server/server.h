@@ -1,0 +1,88 @@
+// The server process: listeners, client connections on the event loop, the cron, and
+// start-up/shutdown. Wires the command layer to the network; owns no command logic.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "commands/server_state.h"
+#include "config/server_config.h"
+#include "net/event_loop.h"
+#include "net/socket.h"
+
+namespace redoubt::server {
+
+class Server;
+
+// One client connection: the session state plus its socket.
+class ClientConn : public net::FdHandler {
+ public:
+  ClientConn(Server* server, std::unique_ptr<net::Connection> conn)
+      : conn_(std::move(conn)), server_(server) {}
+  void OnEvent(uint32_t events) override;
+
+  commands::Client client;
+  std::unique_ptr<net::Connection> conn_;
+  bool want_write_ = false;
+
+ private:
+  Server* server_;
+  friend class Server;
+};
+
+class Listener : public net::FdHandler {
+ public:
+  Listener(Server* server, int fd, bool unix_socket)
+      : server_(server), fd_(fd), unix_(unix_socket) {}
+  void OnEvent(uint32_t events) override;
+  int fd() const { return fd_; }
+
+ private:
+  Server* server_;
+  int fd_;
+  bool unix_;
+};
+
+class Server {
+ public:
+  explicit Server(config::Config* config);
+  ~Server();
+
+  // Binds the listeners; false (after logging why) when start-up must stop.
+  bool Start();
+  void Run();
+  void RequestShutdown() { shutdown_requested_ = true; }
+
+  commands::ServerState& state() { return state_; }
+
+  // Called by the connection and listener handlers.
+  void AcceptFrom(int listen_fd, bool unix_socket);
+  void HandleReadable(ClientConn* c);
+  bool FlushOutput(ClientConn* c);
+  void ScheduleClose(ClientConn* c);
+
+ private:
+  void ProcessInput(ClientConn* c);
+  void BeforeSleep();
+  void Cron();
+  void CloseClient(ClientConn* c);
+  void Shutdown();
+  bool Bind(const std::string& addr, bool optional);
+
+  config::ServerConfig* cfg_;
+  commands::ServerState state_;
+  net::EventLoop loop_;
+  std::vector<std::unique_ptr<Listener>> listeners_;
+  std::unordered_map<uint64_t, std::unique_ptr<ClientConn>> conns_;
+  std::vector<ClientConn*> to_close_;
+  bool shutdown_requested_ = false;
+  int64_t cron_loops_ = 0;
+  int64_t last_security_warning_ms_ = 0;
+};
+
+// Process-wide: installs SIGTERM/SIGINT handlers that request a graceful shutdown.
+void InstallSignalHandlers(Server* server);
+
+}  // namespace redoubt::server

@@ -1,0 +1,321 @@
+#include "store/db.h"
+
+#include <algorithm>
+#include <charconv>
+#include <chrono>
+#include <new>
+#include <cstdlib>
+
+namespace redoubt::store {
+
+namespace {
+
+// Active expiry as Redis's: sample up to this many keys with a TTL per round, and go on with
+// another round while more than kAcceptableStale percent of the sample had expired.
+constexpr int kExpireSample = 20;
+constexpr int kAcceptableStale = 10;
+
+int64_t NowMicros() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+// A copy of e with or without the expire block, same key and value bytes. e is not freed.
+Entry* Reshape(const Entry* e, bool with_expire) {
+  size_t n = Entry::AllocSize(e->key_len, e->val_len, with_expire);
+  auto* c = static_cast<Entry*>(std::malloc(n));
+  if (c == nullptr) throw std::bad_alloc();
+  std::memcpy(c, e, sizeof(Entry));
+  c->flags = with_expire ? (e->flags | Entry::kHasExpire) : (e->flags & ~Entry::kHasExpire);
+  if (with_expire) {
+    c->set_expire_ms(e->has_expire() ? e->expire_ms() : 0);
+    c->set_volatile_index(e->has_expire() ? e->volatile_index() : 0);
+  }
+  std::memcpy(c->tail() + c->expire_block(), e->tail() + e->expire_block(),
+              e->key_len + e->val_len);
+  return c;
+}
+
+}  // namespace
+
+Db::~Db() { Flush(); }
+
+void Db::AddVolatile(Entry* e) {
+  e->set_volatile_index(static_cast<uint32_t>(volatile_.size()));
+  volatile_.push_back(e);
+}
+
+void Db::RemoveVolatile(Entry* e) {
+  uint32_t i = e->volatile_index();
+  Entry* last = volatile_.back();
+  volatile_[i] = last;
+  last->set_volatile_index(i);
+  volatile_.pop_back();
+}
+
+void Db::DeleteExpired(Entry** link) {
+  Entry* e = *link;
+  std::string_view key = e->key();
+  if (on_key_change) (*on_key_change)(*this, key);
+  Entry* detached = table_.Unlink(key);
+  RemoveVolatile(detached);
+  FreeEntry(detached);
+  ++stats_->expired_keys;
+}
+
+Entry* Db::Lookup(std::string_view key) {
+  Entry** link = table_.FindLink(key);
+  if (link == nullptr) return nullptr;
+  Entry* e = *link;
+  if (IsExpired(e)) {
+    DeleteExpired(link);
+    return nullptr;
+  }
+  Touch(e);
+  return e;
+}
+
+Entry* Db::LookupRead(std::string_view key) {
+  Entry* e = Lookup(key);
+  if (e == nullptr) {
+    ++stats_->keyspace_misses;
+  } else {
+    ++stats_->keyspace_hits;
+  }
+  return e;
+}
+
+Entry* Db::Peek(std::string_view key) {
+  Entry** link = table_.FindLink(key);
+  if (link == nullptr) return nullptr;
+  if (IsExpired(*link)) {
+    DeleteExpired(link);
+    return nullptr;
+  }
+  return *link;
+}
+
+Entry* Db::LookupReadNoTouch(std::string_view key) {
+  Entry* e = Peek(key);
+  if (e == nullptr) {
+    ++stats_->keyspace_misses;
+  } else {
+    ++stats_->keyspace_hits;
+  }
+  return e;
+}
+
+Entry* Db::SetString(std::string_view key, std::string_view value, int64_t expire_ms) {
+  Entry** link = table_.FindLink(key);
+  Entry* old = link ? *link : nullptr;
+  if (expire_ms == kKeepTtl) {
+    expire_ms = (old != nullptr && old->has_expire() && !IsExpired(old)) ? old->expire_ms()
+                                                                          : kNoExpire;
+  }
+  bool with_expire = expire_ms >= 0;
+  if (on_key_change && old != nullptr) (*on_key_change)(*this, key);
+  Entry* e = NewStringEntry(key, value, with_expire);
+  e->lru = clock_->lru_clock;
+  if (old == nullptr) {
+    table_.Insert(e);
+    if (with_expire) {
+      e->set_expire_ms(expire_ms);
+      AddVolatile(e);
+    }
+    return e;
+  }
+  table_.Replace(link, e);
+  if (with_expire) {
+    e->set_expire_ms(expire_ms);
+    if (old->has_expire()) {
+      e->set_volatile_index(old->volatile_index());
+      volatile_[old->volatile_index()] = e;
+    } else {
+      AddVolatile(e);
+    }
+  } else if (old->has_expire()) {
+    RemoveVolatile(old);
+  }
+  FreeEntry(old);
+  return e;
+}
+
+Entry* Db::ReplaceString(Entry* e, std::string_view value) {
+  int64_t expire = e->has_expire() ? e->expire_ms() : kNoExpire;
+  return SetString(e->key(), value, expire);
+}
+
+RawString* Db::MutableString(Entry** ep, size_t min_cap) {
+  Entry* e = *ep;
+  if (on_key_change) (*on_key_change)(*this, e->key());
+  if (e->encoding == Encoding::kRaw) {
+    RawString* r = RawString::Grow(e->raw(), min_cap);
+    e->set_raw(r);
+    return r;
+  }
+  char scratch[24];
+  std::string_view cur = e->string_value(scratch);
+  RawString* r = RawString::Create(cur, std::max(min_cap, cur.size()));
+  Entry** link = table_.FindLink(e->key());
+  size_t n = Entry::AllocSize(e->key_len, sizeof(void*), e->has_expire());
+  auto* c = static_cast<Entry*>(std::malloc(n));
+  if (c == nullptr) throw std::bad_alloc();
+  std::memcpy(c, e, sizeof(Entry) + e->expire_block() + e->key_len);
+  c->val_len = sizeof(void*);
+  c->encoding = Encoding::kRaw;
+  c->set_raw(r);
+  table_.Replace(link, c);
+  Moved(c);
+  std::free(e);  // its value was inline, nothing else to free
+  *ep = c;
+  return r;
+}
+
+Entry* Db::SetInteger(Entry* e, int64_t v) {
+  if (e->encoding == Encoding::kInt) {
+    if (on_key_change) (*on_key_change)(*this, e->key());
+    e->set_int_value(v);
+    return e;
+  }
+  char buf[24];
+  auto res = std::to_chars(buf, buf + sizeof(buf), v);
+  return ReplaceString(e, std::string_view(buf, res.ptr - buf));
+}
+
+void Db::Add(Entry* e) {
+  table_.Insert(e);
+  if (e->has_expire()) AddVolatile(e);
+}
+
+void Db::Overwrite(Entry* e) {
+  Entry* old = Detach(e->key());
+  if (old != nullptr) FreeEntry(old);
+  Add(e);
+}
+
+Entry* Db::Detach(std::string_view key) {
+  Entry* e = table_.Unlink(key);
+  if (e == nullptr) return nullptr;
+  if (on_key_change) (*on_key_change)(*this, key);
+  if (e->has_expire()) RemoveVolatile(e);
+  return e;
+}
+
+Entry* Db::Rename(std::string_view from, std::string_view to) {
+  Entry* src = table_.Find(from);
+  if (src == nullptr) return nullptr;
+  // Allocate before unlinking anything, so a failed allocation leaves the keyspace as it was.
+  size_t n = Entry::AllocSize(to.size(), src->val_len, src->has_expire());
+  auto* e = static_cast<Entry*>(std::malloc(n));
+  if (e == nullptr) throw std::bad_alloc();
+  std::memcpy(e, src, sizeof(Entry) + src->expire_block());
+  e->next = nullptr;
+  e->key_len = static_cast<uint32_t>(to.size());
+  std::memcpy(e->tail() + e->expire_block(), to.data(), to.size());
+  std::memcpy(e->value_ptr(), src->value_ptr(), src->val_len);
+  std::free(Detach(from));  // its value now belongs to e
+  Entry* old = Detach(to);
+  if (old != nullptr) FreeEntry(old);
+  Add(e);
+  return e;
+}
+
+bool Db::Delete(std::string_view key) {
+  Entry** link = table_.FindLink(key);
+  if (link == nullptr) return false;
+  bool expired = IsExpired(*link);
+  if (expired) {
+    DeleteExpired(link);
+    return false;
+  }
+  Entry* e = Detach(key);
+  FreeEntry(e);
+  return true;
+}
+
+Entry* Db::SetExpire(Entry* e, int64_t when_ms) {
+  if (e->has_expire()) {
+    e->set_expire_ms(when_ms);
+    return e;
+  }
+  Entry** link = table_.FindLink(e->key());
+  Entry* n = Reshape(e, true);
+  table_.Replace(link, n);
+  std::free(e);  // the value now belongs to n
+  n->set_expire_ms(when_ms);
+  AddVolatile(n);
+  return n;
+}
+
+Entry* Db::Persist(Entry* e) {
+  if (!e->has_expire()) return e;
+  RemoveVolatile(e);
+  Entry** link = table_.FindLink(e->key());
+  Entry* n = Reshape(e, false);
+  table_.Replace(link, n);
+  std::free(e);
+  return n;
+}
+
+size_t Db::ActiveExpire(int64_t budget_us, uint64_t (*rng)()) {
+  size_t deleted = 0;
+  int64_t start = NowMicros();
+  for (int round = 0;; ++round) {
+    if (volatile_.empty()) break;
+    int sample = static_cast<int>(std::min<size_t>(kExpireSample, volatile_.size()));
+    int expired = 0;
+    for (int i = 0; i < sample && !volatile_.empty(); ++i) {
+      Entry* e = volatile_[rng() % volatile_.size()];
+      if (IsExpired(e)) {
+        Entry** link = table_.FindLink(e->key());
+        DeleteExpired(link);
+        ++expired;
+      }
+    }
+    deleted += expired;
+    if (expired * 100 <= sample * kAcceptableStale) break;
+    if ((round & 15) == 15 && NowMicros() - start > budget_us) break;
+  }
+  return deleted;
+}
+
+Entry* Db::RandomKey(uint64_t (*rng)()) {
+  // Bounded retries: a keyspace made only of expired keys must not spin forever.
+  for (int tries = 0; tries < 100; ++tries) {
+    Entry* e = table_.Random(rng);
+    if (e == nullptr) return nullptr;
+    if (!IsExpired(e)) return e;
+    if (volatile_.size() == table_.size() && tries > 50) return e;  // as Redis: give up, return it
+    Entry** link = table_.FindLink(e->key());
+    DeleteExpired(link);
+  }
+  return nullptr;
+}
+
+Entry* Db::ReleaseAll() {
+  volatile_.clear();
+  volatile_.shrink_to_fit();
+  return table_.ReleaseAll();
+}
+
+void Db::Flush() {
+  Entry* e = ReleaseAll();
+  while (e != nullptr) {
+    Entry* next = e->next;
+    FreeEntry(e);
+    e = next;
+  }
+}
+
+void Db::SwapWith(Db& other) {
+  table_.Swap(other.table_);
+  volatile_.swap(other.volatile_);
+}
+
+void Db::Cron() {
+  table_.MaybeShrink();
+  table_.RehashFor(1000);
+}
+
+}  // namespace redoubt::store

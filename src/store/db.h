@@ -1,0 +1,118 @@
+// A database: the keyspace table plus the index of keys with a TTL, lazy and active expiry,
+// and the typed operations commands use. Knows nothing of RESP or clients.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string_view>
+#include <vector>
+
+#include "store/entry.h"
+#include "store/table.h"
+
+namespace redoubt::store {
+
+// Time as the store sees it: fixed for the duration of one command, as in Redis, so that a
+// command sees one consistent "now".
+struct Clock {
+  int64_t now_ms = 0;
+  uint32_t lru_clock = 0;  // seconds, 24 bits, as Redis's LRU_CLOCK
+};
+
+struct DbStats {
+  uint64_t expired_keys = 0;
+  uint64_t keyspace_hits = 0;
+  uint64_t keyspace_misses = 0;
+};
+
+class Db {
+ public:
+  Db(int id, const Clock* clock, DbStats* stats) : id_(id), clock_(clock), stats_(stats) {}
+  ~Db();
+  Db(const Db&) = delete;
+  Db& operator=(const Db&) = delete;
+
+  int id() const { return id_; }
+  size_t size() const { return table_.size(); }
+  size_t expires() const { return volatile_.size(); }
+  Table& table() { return table_; }
+
+  // The live entry for key (expired entries are deleted here), or nullptr. Updates LRU.
+  Entry* Lookup(std::string_view key);
+  // Lookup that counts keyspace hits/misses (read commands).
+  Entry* LookupRead(std::string_view key);
+  // Lookup that neither touches LRU nor counts (TYPE-like introspection, OBJECT).
+  Entry* Peek(std::string_view key);
+  // Lookup that counts hits/misses but leaves the LRU alone (Redis's LOOKUP_NOTOUCH: EXISTS,
+  // TYPE, TTL).
+  Entry* LookupReadNoTouch(std::string_view key);
+  bool Exists(std::string_view key) { return Lookup(key) != nullptr; }
+
+  static constexpr int64_t kNoExpire = -1;
+  static constexpr int64_t kKeepTtl = -2;
+  // Stores a string value under key, replacing any value of any type. expire_ms is an absolute
+  // unix time in ms, kNoExpire (drop any TTL) or kKeepTtl. Returns the entry.
+  Entry* SetString(std::string_view key, std::string_view value, int64_t expire_ms = kNoExpire);
+  // Replaces the value of an existing string entry; the TTL is kept. Returns the new entry.
+  Entry* ReplaceString(Entry* e, std::string_view value);
+  // Turns e's string value into a growable buffer with room for at least min_cap bytes and
+  // returns it for in-place edits (APPEND, SETRANGE). *e may move; the TTL is kept.
+  RawString* MutableString(Entry** e, size_t min_cap);
+  // Stores an integer string value, in place when e already holds one (INCR and friends).
+  Entry* SetInteger(Entry* e, int64_t v);
+  // Adds a new entry (key must be absent). Takes ownership.
+  void Add(Entry* e);
+  // Replaces the entry with e's key by e (or adds it); the old value is freed. TTL dropped.
+  void Overwrite(Entry* e);
+
+  bool Delete(std::string_view key);
+  // Removes the entry and returns it (caller frees): RENAME, MOVE.
+  Entry* Detach(std::string_view key);
+  // Moves the value of `from` (which must exist) to `to`, replacing and freeing any value `to`
+  // had; the TTL and LRU move with it (RENAME). Neither view may point into an entry. Returns
+  // the entry under `to`.
+  Entry* Rename(std::string_view from, std::string_view to);
+
+  // Sets a TTL (absolute unix ms). Returns the possibly moved entry.
+  Entry* SetExpire(Entry* e, int64_t when_ms);
+  // Removes a TTL; returns the possibly moved entry.
+  Entry* Persist(Entry* e);
+  static int64_t GetExpire(const Entry* e) { return e->has_expire() ? e->expire_ms() : -1; }
+  bool IsExpired(const Entry* e) const {
+    return e->has_expire() && e->expire_ms() <= clock_->now_ms;
+  }
+
+  // One active expiry pass: samples keys with a TTL and deletes the expired ones, repeating
+  // while many of the sample were expired, for at most `budget_us`. Returns keys deleted.
+  size_t ActiveExpire(int64_t budget_us, uint64_t (*rng)());
+  Entry* RandomKey(uint64_t (*rng)());
+  uint64_t Scan(uint64_t cursor, const std::function<void(Entry*)>& fn) {
+    return table_.Scan(cursor, fn);
+  }
+  // Removes every key; returns the detached chain so the caller may free it elsewhere.
+  Entry* ReleaseAll();
+  void Flush();
+  void SwapWith(Db& other);
+  void Cron();
+
+  // Called with every key whose value a write changes or deletes (WATCH, notifications).
+  std::function<void(Db&, std::string_view)>* on_key_change = nullptr;
+
+ private:
+  void Touch(Entry* e) { e->lru = clock_->lru_clock; }
+  void DeleteExpired(Entry** link);
+  void RemoveVolatile(Entry* e);
+  void AddVolatile(Entry* e);
+  // e was reallocated into n: fix the volatile index that pointed at e.
+  void Moved(Entry* n) {
+    if (n->has_expire()) volatile_[n->volatile_index()] = n;
+  }
+
+  int id_;
+  const Clock* clock_;
+  DbStats* stats_;
+  Table table_;
+  std::vector<Entry*> volatile_;  // entries with a TTL; each knows its index here
+};
+
+}  // namespace redoubt::store

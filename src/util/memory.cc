@@ -1,0 +1,98 @@
+#include "util/memory.h"
+
+#include <malloc.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdio>
+
+// jemalloc's control interface. Weak, so that the same library works whether or not the binary
+// links jemalloc: without it the symbol is null and glibc's figures are used.
+extern "C" int mallctl(const char* name, void* oldp, size_t* oldlenp, void* newp, size_t newlen)
+    __attribute__((weak));
+
+namespace redoubt::util {
+
+namespace {
+
+std::atomic<uint64_t> g_peak{0};
+
+// jemalloc caches its statistics; bumping "epoch" refreshes them.
+bool RefreshJemallocStats() {
+  if (mallctl == nullptr) return false;
+  uint64_t epoch = 1;
+  size_t len = sizeof(epoch);
+  return mallctl("epoch", &epoch, &len, &epoch, len) == 0;
+}
+
+bool JemallocStat(const char* name, uint64_t* out) {
+  size_t value = 0;
+  size_t len = sizeof(value);
+  if (mallctl(name, &value, &len, nullptr, 0) != 0) return false;
+  *out = value;
+  return true;
+}
+
+}  // namespace
+
+uint64_t UsedMemory() {
+  uint64_t allocated = 0;
+  if (RefreshJemallocStats() && JemallocStat("stats.allocated", &allocated)) return allocated;
+  struct mallinfo2 mi = mallinfo2();
+  // uordblks counts the arenas; big blocks that glibc mmap()s on their own are in hblkhd.
+  return mi.uordblks + mi.hblkhd;
+}
+
+uint64_t ResidentSetSize() {
+  FILE* f = std::fopen("/proc/self/statm", "r");
+  if (f == nullptr) return 0;
+  unsigned long long size = 0, resident = 0;
+  int n = std::fscanf(f, "%llu %llu", &size, &resident);
+  std::fclose(f);
+  if (n != 2) return 0;
+  return resident * static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
+}
+
+uint64_t TotalSystemMemory() {
+  long pages = sysconf(_SC_PHYS_PAGES);
+  long page_size = sysconf(_SC_PAGESIZE);
+  if (pages <= 0 || page_size <= 0) return 0;
+  return static_cast<uint64_t>(pages) * static_cast<uint64_t>(page_size);
+}
+
+AllocatorStats GetAllocatorStats() {
+  AllocatorStats s;
+  if (!RefreshJemallocStats()) return s;
+  s.available = JemallocStat("stats.allocated", &s.allocated) &&
+                JemallocStat("stats.active", &s.active) &&
+                JemallocStat("stats.resident", &s.resident);
+  if (!s.available) s = AllocatorStats{};
+  return s;
+}
+
+std::string AllocatorName() {
+  if (mallctl == nullptr) return "libc";
+  const char* version = nullptr;
+  size_t len = sizeof(version);
+  if (mallctl("version", &version, &len, nullptr, 0) != 0 || version == nullptr) {
+    return "jemalloc";
+  }
+  // "5.3.0-0-g54eaed1d8b56b1aa528be3bdd1877e59c56fa90c" -> "5.3.0", as Redis prints it.
+  std::string v(version);
+  size_t dash = v.find('-');
+  if (dash != std::string::npos) v.resize(dash);
+  return "jemalloc-" + v;
+}
+
+uint64_t UpdatePeakMemory(uint64_t used) {
+  uint64_t peak = g_peak.load(std::memory_order_relaxed);
+  while (used > peak && !g_peak.compare_exchange_weak(peak, used, std::memory_order_relaxed)) {
+  }
+  return used > peak ? used : peak;
+}
+
+uint64_t PeakMemory() { return g_peak.load(std::memory_order_relaxed); }
+
+void ResetPeakMemory() { g_peak.store(0, std::memory_order_relaxed); }
+
+}  // namespace redoubt::util
