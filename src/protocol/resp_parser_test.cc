@@ -113,7 +113,8 @@ TEST(RespParser, UnauthenticatedLimits) {
   EXPECT_EQ(ParseAll("*11\r\n", unauth).error, "unauthenticated multibulk length");
   EXPECT_EQ(ParseAll("*10\r\n", unauth).result, Result::kIncomplete);
   EXPECT_EQ(ParseAll("*1\r\n$16385\r\n", unauth).error, "unauthenticated bulk length");
-  EXPECT_EQ(ParseAll("*1\r\n$1073741824\r\n", unauth).error, "unauthenticated bulk length");
+  // Over proto-max-bulk-len, the general check answers first, as in Redis.
+  EXPECT_EQ(ParseAll("*1\r\n$1073741824\r\n", unauth).error, "invalid bulk length");
 }
 
 TEST(RespParser, OverlongLinesWithoutNewline) {

@@ -6,6 +6,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -226,9 +227,13 @@ void Server::HandleReadable(ClientConn* cc) {
 void Server::ProcessInput(ClientConn* cc) {
   commands::Client& c = cc->client;
   size_t pos = 0;
+  bool paused = state_.pause_end_ms > state_.clock.now_ms;
   while (!(c.flags & (commands::client_flag::kCloseAfterReply |
                       commands::client_flag::kCloseAsap))) {
-    if (state_.pause_end_ms > state_.clock.now_ms && !state_.pause_write_only) break;
+    if (paused && !state_.pause_write_only) {
+      paused_clients_.push_back(c.id);
+      break;
+    }
     protocol::ParseLimits limits{cfg_->proto_max_bulk_len,
                                  !commands::AuthRequired(state_, c)};
     size_t consumed = 0;
@@ -263,6 +268,11 @@ void Server::ProcessInput(ClientConn* cc) {
       }
       ScheduleClose(cc);
       pos = c.query_buf.size();
+      break;
+    }
+    if (paused && IsPausedCommand(args[0])) {
+      // Left unconsumed: parsed again and run once CLIENT PAUSE ends.
+      paused_clients_.push_back(c.id);
       break;
     }
     commands::Dispatch(state_, c, args);
@@ -324,6 +334,7 @@ void Server::BeforeSleep() {
     g_signal_shutdown = 0;
     shutdown_requested_ = true;
   }
+  ResumePausedClients();
   // Output queued for clients other than the one whose input produced it (MONITOR feeds,
   // CLIENT KILL targets...).
   std::vector<commands::Client*> pending;
@@ -374,15 +385,29 @@ void Server::Cron() {
       }
     }
   }
-  // A finished CLIENT PAUSE: resume clients that have buffered requests.
-  if (state_.pause_end_ms != 0 && state_.pause_end_ms <= state_.clock.now_ms) {
-    state_.pause_end_ms = 0;
-    for (auto& [id, cc] : conns_) {
-      if (!cc->client.query_buf.empty()) {
-        ProcessInput(cc.get());
-        if (cc->client.pending_reply() > 0) FlushOutput(cc.get());
-      }
-    }
+}
+
+bool Server::IsPausedCommand(std::string_view name) const {
+  // CLIENT PAUSE WRITE holds back what may change the dataset, as Redis: write and
+  // may-replicate commands.
+  const commands::CommandSpec* cmd = commands::CommandTable::Get().Lookup(name);
+  return cmd != nullptr && (cmd->flags & (commands::flag::kWrite | commands::flag::kMayReplicate));
+}
+
+void Server::ResumePausedClients() {
+  UpdateClock(state_.clock);
+  if (paused_clients_.empty() || state_.pause_end_ms > state_.clock.now_ms) return;
+  std::vector<uint64_t> ids;
+  ids.swap(paused_clients_);
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  for (uint64_t id : ids) {
+    auto it = conns_.find(id);
+    if (it == conns_.end()) continue;
+    ClientConn* cc = it->second.get();
+    if (cc->client.flags & commands::client_flag::kCloseAsap) continue;
+    ProcessInput(cc);
+    if (cc->client.pending_reply() > 0) FlushOutput(cc);
   }
 }
 

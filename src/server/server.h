@@ -65,6 +65,8 @@ class Server {
 
  private:
   void ProcessInput(ClientConn* c);
+  bool IsPausedCommand(std::string_view name) const;
+  void ResumePausedClients();
   void BeforeSleep();
   void Cron();
   void CloseClient(ClientConn* c);
@@ -77,6 +79,7 @@ class Server {
   std::vector<std::unique_ptr<Listener>> listeners_;
   std::unordered_map<uint64_t, std::unique_ptr<ClientConn>> conns_;
   std::vector<ClientConn*> to_close_;
+  std::vector<uint64_t> paused_clients_;  // clients holding requests back for CLIENT PAUSE
   bool shutdown_requested_ = false;
   int64_t cron_loops_ = 0;
   int64_t last_security_warning_ms_ = 0;

@@ -112,7 +112,7 @@ void Table::MaybeShrink() {
   if (size_[0] > kInitialSize && used_[0] * kMinFill < size_[0]) Expand(used_[0]);
 }
 
-Entry** Table::FindLink(std::string_view key) {
+Entry** Table::FindLinkIn(std::string_view key, int* which) {
   if (size() == 0) return nullptr;
   RehashIfNeeded();
   uint64_t h = Hash(key);
@@ -120,12 +120,20 @@ Entry** Table::FindLink(std::string_view key) {
     if (table_[t] == nullptr) break;
     Entry** link = &table_[t][h & (size_[t] - 1)];
     while (*link != nullptr) {
-      if (KeyEquals(*link, key)) return link;
+      if (KeyEquals(*link, key)) {
+        *which = t;
+        return link;
+      }
       link = &(*link)->next;
     }
     if (!rehashing()) break;
   }
   return nullptr;
+}
+
+Entry** Table::FindLink(std::string_view key) {
+  int which;
+  return FindLinkIn(key, &which);
 }
 
 Entry* Table::Find(std::string_view key) {
@@ -151,14 +159,12 @@ void Table::Replace(Entry** link, Entry* e) {
 }
 
 Entry* Table::Unlink(std::string_view key) {
-  Entry** link = FindLink(key);
+  int which = 0;
+  Entry** link = FindLinkIn(key, &which);
   if (link == nullptr) return nullptr;
   Entry* e = *link;
   *link = e->next;
-  // Which table held it: entries in table_[0] sit below rehash_idx_ only once moved.
-  uint64_t h = Hash(key);
-  bool in_new = rehashing() && static_cast<int64_t>(h & (size_[0] - 1)) < rehash_idx_;
-  --used_[in_new ? 1 : 0];
+  --used_[which];
   e->next = nullptr;
   return e;
 }

@@ -55,6 +55,8 @@ class Table {
 
  private:
   uint64_t Hash(std::string_view key) const;
+  // FindLink that also says which of the two tables holds the entry.
+  Entry** FindLinkIn(std::string_view key, int* which);
   void Expand(size_t min_size);
   void RehashIfNeeded() {
     if (rehash_idx_ >= 0) RehashStep(1);
