@@ -17,7 +17,10 @@ int64_t NowMs() {
 }
 
 uint32_t Mask(bool readable, bool writable) {
-  return (readable ? EPOLLIN : 0) | (writable ? EPOLLOUT : 0);
+  uint32_t mask = 0;
+  if (readable) mask |= EPOLLIN;
+  if (writable) mask |= EPOLLOUT;
+  return mask;
 }
 
 }  // namespace
