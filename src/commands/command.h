@@ -114,7 +114,7 @@ struct CommandSpec {
   // Filled in at registration.
   const CommandSpec* parent = nullptr;
   std::string_view full_name = {};  // "config|get" for subcommands
-  uint32_t id = 0;             // dense index, for per-command stats and ACL bitmaps
+  uint32_t id = 0;                  // dense index, for per-command stats and ACL bitmaps
   int legacy_first = 0, legacy_last = 0, legacy_step = 0;
 };
 

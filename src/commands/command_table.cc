@@ -92,8 +92,7 @@ CommandTable& CommandTable::Get() {
   return *table;
 }
 
-void CommandTable::Index(std::vector<Slot>& slots, std::string_view name,
-                         const CommandSpec* spec) {
+void CommandTable::Index(std::vector<Slot>& slots, std::string_view name, const CommandSpec* spec) {
   size_t mask = slots.size() - 1;
   for (size_t i = NameHash(name) & mask;; i = (i + 1) & mask) {
     if (slots[i].spec == nullptr || util::EqualsIgnoreCase(slots[i].name, name)) {

@@ -88,15 +88,14 @@ void Hello(CommandContext& cx) {
       has_name = true;
       i += 1;
     } else {
-      return cx.reply.Error("ERR Syntax error in HELLO option '" + std::string(cx.args[i]) +
-                            "'");
+      return cx.reply.Error("ERR Syntax error in HELLO option '" + std::string(cx.args[i]) + "'");
     }
   }
   if (has_auth && !Authenticate(cx, user, pass)) return cx.reply.Error(errors::kWrongPass);
   if (!cx.client.authenticated && !cx.server.cfg->requirepass.empty()) {
     return cx.reply.Error(
         "NOAUTH HELLO must be called with the client already authenticated, otherwise the "
-        "HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and "
+        "HELLO AUTH <user> <pass> option can be used to authenticate the client and "
         "select the RESP protocol version at the same time");
   }
   if (has_name) cx.client.name = std::string(name);
@@ -160,23 +159,56 @@ constexpr uint64_t kConnFlags = flag::kNoscript | flag::kLoading | flag::kStale 
 void RegisterConnectionFamily(CommandTable& t) {
   const char* g = "connection";
   t.Register({
-      {.name = "ping", .arity = -1, .flags = flag::kFast, .categories = cat::kConnection,
-       .handler = Ping, .group = g, .summary = "Ping the server"},
-      {.name = "echo", .arity = 2, .flags = flag::kLoading | flag::kStale | flag::kFast,
-       .categories = cat::kConnection, .handler = Echo, .group = g,
+      {.name = "ping",
+       .arity = -1,
+       .flags = flag::kFast,
+       .categories = cat::kConnection,
+       .handler = Ping,
+       .group = g,
+       .summary = "Ping the server"},
+      {.name = "echo",
+       .arity = 2,
+       .flags = flag::kLoading | flag::kStale | flag::kFast,
+       .categories = cat::kConnection,
+       .handler = Echo,
+       .group = g,
        .summary = "Echo the given string"},
-      {.name = "auth", .arity = -2, .flags = kConnFlags | flag::kSentinel,
-       .categories = cat::kConnection, .handler = Auth, .group = g,
+      {.name = "auth",
+       .arity = -2,
+       .flags = kConnFlags | flag::kSentinel,
+       .categories = cat::kConnection,
+       .handler = Auth,
+       .group = g,
        .summary = "Authenticate to the server"},
-      {.name = "hello", .arity = -1, .flags = kConnFlags | flag::kSentinel,
-       .categories = cat::kConnection, .handler = Hello, .group = g,
-       .summary = "Handshake with Redis", .since = "6.0.0"},
-      {.name = "quit", .arity = -1, .flags = kConnFlags, .categories = cat::kConnection,
-       .handler = Quit, .group = g, .summary = "Close the connection"},
-      {.name = "reset", .arity = 1, .flags = kConnFlags, .categories = cat::kConnection,
-       .handler = Reset, .group = g, .summary = "Reset the connection", .since = "6.2.0"},
-      {.name = "select", .arity = 2, .flags = flag::kLoading | flag::kStale | flag::kFast,
-       .categories = cat::kConnection, .handler = Select, .group = g,
+      {.name = "hello",
+       .arity = -1,
+       .flags = kConnFlags | flag::kSentinel,
+       .categories = cat::kConnection,
+       .handler = Hello,
+       .group = g,
+       .summary = "Handshake with Redis",
+       .since = "6.0.0"},
+      {.name = "quit",
+       .arity = -1,
+       .flags = kConnFlags,
+       .categories = cat::kConnection,
+       .handler = Quit,
+       .group = g,
+       .summary = "Close the connection"},
+      {.name = "reset",
+       .arity = 1,
+       .flags = kConnFlags,
+       .categories = cat::kConnection,
+       .handler = Reset,
+       .group = g,
+       .summary = "Reset the connection",
+       .since = "6.2.0"},
+      {.name = "select",
+       .arity = 2,
+       .flags = flag::kLoading | flag::kStale | flag::kFast,
+       .categories = cat::kConnection,
+       .handler = Select,
+       .group = g,
        .summary = "Change the selected database for the current connection"},
   });
 }

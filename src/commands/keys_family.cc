@@ -48,11 +48,16 @@ constexpr uint32_t kLruClockMax = (1u << 24) - 1;
 
 const char* TypeName(ValueType t) {
   switch (t) {
-    case ValueType::kString: return "string";
-    case ValueType::kList: return "list";
-    case ValueType::kSet: return "set";
-    case ValueType::kZSet: return "zset";
-    case ValueType::kHash: return "hash";
+    case ValueType::kString:
+      return "string";
+    case ValueType::kList:
+      return "list";
+    case ValueType::kSet:
+      return "set";
+    case ValueType::kZSet:
+      return "zset";
+    case ValueType::kHash:
+      return "hash";
   }
   return "none";
 }
@@ -480,10 +485,14 @@ void ObjectEncoding(CommandContext& cx) {
   Entry* e = ObjectLookup(cx);
   if (e == nullptr) return;
   switch (e->encoding) {
-    case Encoding::kInt: return cx.reply.Bulk("int");
-    case Encoding::kEmbStr: return cx.reply.Bulk("embstr");
-    case Encoding::kRaw: return cx.reply.Bulk("raw");
-    case Encoding::kObject: return cx.reply.Bulk(e->object()->EncodingName());
+    case Encoding::kInt:
+      return cx.reply.Bulk("int");
+    case Encoding::kEmbStr:
+      return cx.reply.Bulk("embstr");
+    case Encoding::kRaw:
+      return cx.reply.Bulk("raw");
+    case Encoding::kObject:
+      return cx.reply.Bulk(e->object()->EncodingName());
   }
 }
 
@@ -558,22 +567,32 @@ KeySpec AllKeys(uint32_t flags) { return {.flags = flags, .index = 1, .last_key 
 std::vector<CommandSpec> ObjectSubcommands() {
   const char* g = "generic";
   auto sub = [g](const char* name, Handler h, const char* summary, const char* since) {
-    return CommandSpec{.name = name, .arity = 3, .flags = flag::kReadonly, .categories = kKs,
-                       .keys = {KeyAt(2, keyflag::kRO)}, .handler = h, .group = g,
-                       .summary = summary, .since = since};
+    return CommandSpec{.name = name,
+                       .arity = 3,
+                       .flags = flag::kReadonly,
+                       .categories = kKs,
+                       .keys = {KeyAt(2, keyflag::kRO)},
+                       .handler = h,
+                       .group = g,
+                       .summary = summary,
+                       .since = since};
   };
   return {
-      sub("encoding", ObjectEncoding, "Inspect the internal encoding of a Redis object",
-          "2.2.3"),
+      sub("encoding", ObjectEncoding, "Inspect the internal encoding of a Redis object", "2.2.3"),
       sub("freq", ObjectFreq, "Get the logarithmic access frequency counter of a Redis object",
           "4.0.0"),
       sub("idletime", ObjectIdleTime, "Get the time since a Redis object was last accessed",
           "2.2.3"),
       sub("refcount", ObjectRefCount, "Get the number of references to the value of the key",
           "2.2.3"),
-      {.name = "help", .arity = 2, .flags = flag::kLoading | flag::kStale, .categories = kKs,
-       .handler = ObjectHelp, .group = g,
-       .summary = "Show helpful text about the different subcommands", .since = "6.2.0"},
+      {.name = "help",
+       .arity = 2,
+       .flags = flag::kLoading | flag::kStale,
+       .categories = kKs,
+       .handler = ObjectHelp,
+       .group = g,
+       .summary = "Show helpful text about the different subcommands",
+       .since = "6.2.0"},
   };
 }
 
@@ -582,73 +601,161 @@ std::vector<CommandSpec> ObjectSubcommands() {
 void RegisterKeysFamily(CommandTable& t) {
   const char* g = "generic";
   auto expire_row = [g](const char* name, Handler h, const char* summary, const char* since) {
-    return CommandSpec{.name = name, .arity = -3, .flags = kWriteFast, .categories = kKs,
-                       .keys = {KeyAt(1, kRwUpdate)}, .handler = h, .group = g,
-                       .summary = summary, .since = since};
+    return CommandSpec{.name = name,
+                       .arity = -3,
+                       .flags = kWriteFast,
+                       .categories = kKs,
+                       .keys = {KeyAt(1, kRwUpdate)},
+                       .handler = h,
+                       .group = g,
+                       .summary = summary,
+                       .since = since};
   };
   auto ttl_row = [g](const char* name, Handler h, const char* summary, const char* since) {
-    return CommandSpec{.name = name, .arity = 2, .flags = kReadFast, .categories = kKs,
-                       .keys = {KeyAt(1, kRoAccess)}, .handler = h, .group = g,
-                       .summary = summary, .since = since};
+    return CommandSpec{.name = name,
+                       .arity = 2,
+                       .flags = kReadFast,
+                       .categories = kKs,
+                       .keys = {KeyAt(1, kRoAccess)},
+                       .handler = h,
+                       .group = g,
+                       .summary = summary,
+                       .since = since};
   };
   t.Register({
-      {.name = "del", .arity = -2, .flags = flag::kWrite, .categories = kKs,
-       .keys = {AllKeys(keyflag::kRM | keyflag::kDelete)}, .handler = Del, .group = g,
+      {.name = "del",
+       .arity = -2,
+       .flags = flag::kWrite,
+       .categories = kKs,
+       .keys = {AllKeys(keyflag::kRM | keyflag::kDelete)},
+       .handler = Del,
+       .group = g,
        .summary = "Delete a key"},
-      {.name = "unlink", .arity = -2, .flags = kWriteFast, .categories = kKs,
-       .keys = {AllKeys(keyflag::kRM | keyflag::kDelete)}, .handler = Del, .group = g,
+      {.name = "unlink",
+       .arity = -2,
+       .flags = kWriteFast,
+       .categories = kKs,
+       .keys = {AllKeys(keyflag::kRM | keyflag::kDelete)},
+       .handler = Del,
+       .group = g,
        .summary = "Delete a key asynchronously in another thread. Otherwise it is just as DEL, "
                   "but non blocking.",
        .since = "4.0.0"},
-      {.name = "exists", .arity = -2, .flags = kReadFast, .categories = kKs,
-       .keys = {AllKeys(keyflag::kRO)}, .handler = Exists, .group = g,
+      {.name = "exists",
+       .arity = -2,
+       .flags = kReadFast,
+       .categories = kKs,
+       .keys = {AllKeys(keyflag::kRO)},
+       .handler = Exists,
+       .group = g,
        .summary = "Determine if a key exists"},
-      {.name = "touch", .arity = -2, .flags = kReadFast, .categories = kKs,
-       .keys = {AllKeys(keyflag::kRO)}, .handler = Touch, .group = g,
+      {.name = "touch",
+       .arity = -2,
+       .flags = kReadFast,
+       .categories = kKs,
+       .keys = {AllKeys(keyflag::kRO)},
+       .handler = Touch,
+       .group = g,
        .summary = "Alters the last access time of a key(s). Returns the number of existing "
                   "keys specified.",
        .since = "3.2.1"},
-      {.name = "type", .arity = 2, .flags = kReadFast, .categories = kKs,
-       .keys = {KeyAt(1, keyflag::kRO)}, .handler = Type, .group = g,
+      {.name = "type",
+       .arity = 2,
+       .flags = kReadFast,
+       .categories = kKs,
+       .keys = {KeyAt(1, keyflag::kRO)},
+       .handler = Type,
+       .group = g,
        .summary = "Determine the type stored at key"},
-      {.name = "rename", .arity = 3, .flags = flag::kWrite, .categories = kKs,
+      {.name = "rename",
+       .arity = 3,
+       .flags = flag::kWrite,
+       .categories = kKs,
        .keys = {KeyAt(1, keyflag::kRW | keyflag::kAccess | keyflag::kDelete),
                 KeyAt(2, keyflag::kOW | keyflag::kUpdate)},
-       .handler = Rename, .group = g, .summary = "Rename a key"},
-      {.name = "renamenx", .arity = 3, .flags = kWriteFast, .categories = kKs,
+       .handler = Rename,
+       .group = g,
+       .summary = "Rename a key"},
+      {.name = "renamenx",
+       .arity = 3,
+       .flags = kWriteFast,
+       .categories = kKs,
        .keys = {KeyAt(1, keyflag::kRW | keyflag::kAccess | keyflag::kDelete),
                 KeyAt(2, keyflag::kOW | keyflag::kInsert)},
-       .handler = RenameNx, .group = g,
+       .handler = RenameNx,
+       .group = g,
        .summary = "Rename a key, only if the new key does not exist"},
-      {.name = "copy", .arity = -3, .flags = flag::kWrite | flag::kDenyOom, .categories = kKs,
+      {.name = "copy",
+       .arity = -3,
+       .flags = flag::kWrite | flag::kDenyOom,
+       .categories = kKs,
        .keys = {KeyAt(1, kRoAccess), KeyAt(2, keyflag::kOW | keyflag::kUpdate)},
-       .handler = Copy, .group = g, .summary = "Copy a key", .since = "6.2.0"},
-      {.name = "move", .arity = 3, .flags = kWriteFast, .categories = kKs,
+       .handler = Copy,
+       .group = g,
+       .summary = "Copy a key",
+       .since = "6.2.0"},
+      {.name = "move",
+       .arity = 3,
+       .flags = kWriteFast,
+       .categories = kKs,
        .keys = {KeyAt(1, keyflag::kRW | keyflag::kAccess | keyflag::kUpdate)},
-       .handler = Move, .group = g, .summary = "Move a key to another database"},
-      {.name = "keys", .arity = 2, .flags = flag::kReadonly,
-       .categories = kKs | cat::kDangerous, .handler = Keys, .group = g,
+       .handler = Move,
+       .group = g,
+       .summary = "Move a key to another database"},
+      {.name = "keys",
+       .arity = 2,
+       .flags = flag::kReadonly,
+       .categories = kKs | cat::kDangerous,
+       .handler = Keys,
+       .group = g,
        .summary = "Find all keys matching the given pattern"},
-      {.name = "scan", .arity = -2, .flags = flag::kReadonly, .categories = kKs,
-       .handler = Scan, .group = g, .summary = "Incrementally iterate the keys space",
+      {.name = "scan",
+       .arity = -2,
+       .flags = flag::kReadonly,
+       .categories = kKs,
+       .handler = Scan,
+       .group = g,
+       .summary = "Incrementally iterate the keys space",
        .since = "2.8.0"},
-      {.name = "randomkey", .arity = 1, .flags = flag::kReadonly, .categories = kKs,
-       .handler = RandomKey, .group = g, .summary = "Return a random key from the keyspace"},
-      {.name = "dbsize", .arity = 1, .flags = kReadFast, .categories = kKs, .handler = DbSize,
-       .group = "server", .summary = "Return the number of keys in the selected database"},
-      {.name = "flushdb", .arity = -1, .flags = flag::kWrite,
-       .categories = kKs | cat::kDangerous, .handler = FlushDb, .group = "server",
+      {.name = "randomkey",
+       .arity = 1,
+       .flags = flag::kReadonly,
+       .categories = kKs,
+       .handler = RandomKey,
+       .group = g,
+       .summary = "Return a random key from the keyspace"},
+      {.name = "dbsize",
+       .arity = 1,
+       .flags = kReadFast,
+       .categories = kKs,
+       .handler = DbSize,
+       .group = "server",
+       .summary = "Return the number of keys in the selected database"},
+      {.name = "flushdb",
+       .arity = -1,
+       .flags = flag::kWrite,
+       .categories = kKs | cat::kDangerous,
+       .handler = FlushDb,
+       .group = "server",
        .summary = "Remove all keys from the current database"},
-      {.name = "flushall", .arity = -1, .flags = flag::kWrite,
-       .categories = kKs | cat::kDangerous, .handler = FlushAll, .group = "server",
+      {.name = "flushall",
+       .arity = -1,
+       .flags = flag::kWrite,
+       .categories = kKs | cat::kDangerous,
+       .handler = FlushAll,
+       .group = "server",
        .summary = "Remove all keys from all databases"},
-      {.name = "swapdb", .arity = 3, .flags = kWriteFast, .categories = kKs | cat::kDangerous,
-       .handler = SwapDb, .group = "server", .summary = "Swaps two Redis databases",
+      {.name = "swapdb",
+       .arity = 3,
+       .flags = kWriteFast,
+       .categories = kKs | cat::kDangerous,
+       .handler = SwapDb,
+       .group = "server",
+       .summary = "Swaps two Redis databases",
        .since = "4.0.0"},
       expire_row("expire", Expire, "Set a key's time to live in seconds", "1.0.0"),
       expire_row("pexpire", PExpire, "Set a key's time to live in milliseconds", "2.6.0"),
-      expire_row("expireat", ExpireAt, "Set the expiration for a key as a UNIX timestamp",
-                 "1.2.0"),
+      expire_row("expireat", ExpireAt, "Set the expiration for a key as a UNIX timestamp", "1.2.0"),
       expire_row("pexpireat", PExpireAt,
                  "Set the expiration for a key as a UNIX timestamp specified in milliseconds",
                  "2.6.0"),
@@ -657,12 +764,22 @@ void RegisterKeysFamily(CommandTable& t) {
       ttl_row("expiretime", ExpireTime, "Get the expiration Unix timestamp for a key", "7.0.0"),
       ttl_row("pexpiretime", PExpireTime,
               "Get the expiration Unix timestamp for a key in milliseconds", "7.0.0"),
-      {.name = "persist", .arity = 2, .flags = kWriteFast, .categories = kKs,
-       .keys = {KeyAt(1, kRwUpdate)}, .handler = Persist, .group = g,
-       .summary = "Remove the expiration from a key", .since = "2.2.0"},
-      {.name = "object", .arity = -2, .handler = ObjectContainer,
-       .subcommands = ObjectSubcommands(), .group = g,
-       .summary = "A container for object introspection commands", .since = "2.2.3"},
+      {.name = "persist",
+       .arity = 2,
+       .flags = kWriteFast,
+       .categories = kKs,
+       .keys = {KeyAt(1, kRwUpdate)},
+       .handler = Persist,
+       .group = g,
+       .summary = "Remove the expiration from a key",
+       .since = "2.2.0"},
+      {.name = "object",
+       .arity = -2,
+       .handler = ObjectContainer,
+       .subcommands = ObjectSubcommands(),
+       .group = g,
+       .summary = "A container for object introspection commands",
+       .since = "2.2.3"},
   });
 }
 

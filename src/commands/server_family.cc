@@ -1,7 +1,658 @@
+// Server commands: INFO, TIME, LASTSAVE, SHUTDOWN, DEBUG, MONITOR.
+// INFO keeps Redis 7.0's section names, field names and field order, because monitoring tools
+// parse them; figures Redoubt does not have yet (replication, persistence, pub/sub) read as
+// Redis reports them when those features are idle.
+#include "commands/server_family.h"
+
+#include <sys/resource.h>
+#include <sys/time.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <iterator>
+#include <string>
+
 #include "commands/command_table.h"
+#include "protocol/errors.h"
+#include "util/log.h"
+#include "util/memory.h"
+#include "util/numbers.h"
+#include "util/string_util.h"
 
 namespace redoubt::commands {
 
-void RegisterServerFamily(CommandTable&) {}
+namespace {
+
+// --- INFO ------------------------------------------------------------------------------------
+
+// INFO sections, in the order Redis prints them.
+namespace section {
+inline constexpr uint32_t kServer = 1 << 0;
+inline constexpr uint32_t kClients = 1 << 1;
+inline constexpr uint32_t kMemory = 1 << 2;
+inline constexpr uint32_t kPersistence = 1 << 3;
+inline constexpr uint32_t kStats = 1 << 4;
+inline constexpr uint32_t kReplication = 1 << 5;
+inline constexpr uint32_t kCpu = 1 << 6;
+inline constexpr uint32_t kModuleList = 1 << 7;
+inline constexpr uint32_t kCommandStats = 1 << 8;
+inline constexpr uint32_t kErrorStats = 1 << 9;
+inline constexpr uint32_t kCluster = 1 << 10;
+inline constexpr uint32_t kKeyspace = 1 << 11;
+inline constexpr uint32_t kDefault = kServer | kClients | kMemory | kPersistence | kStats |
+                                     kReplication | kCpu | kModuleList | kErrorStats | kCluster |
+                                     kKeyspace;
+inline constexpr uint32_t kAll = kDefault | kCommandStats;
+}  // namespace section
+
+struct SectionName {
+  std::string_view name;
+  uint32_t bit;
+};
+constexpr SectionName kSectionNames[] = {
+    {"server", section::kServer},
+    {"clients", section::kClients},
+    {"memory", section::kMemory},
+    {"persistence", section::kPersistence},
+    {"stats", section::kStats},
+    {"replication", section::kReplication},
+    {"cpu", section::kCpu},
+    {"module_list", section::kModuleList},
+    {"commandstats", section::kCommandStats},
+    {"errorstats", section::kErrorStats},
+    {"cluster", section::kCluster},
+    {"keyspace", section::kKeyspace},
+};
+
+// Unknown names select nothing, as in Redis ("modules" and "latencystats" among them: there
+// are no modules, and latency percentiles are not tracked).
+uint32_t ParseSections(std::span<const std::string_view> args) {
+  if (args.empty()) return section::kDefault;
+  uint32_t mask = 0;
+  for (std::string_view a : args) {
+    if (util::EqualsIgnoreCase(a, "default")) {
+      mask |= section::kDefault;
+    } else if (util::EqualsIgnoreCase(a, "all") || util::EqualsIgnoreCase(a, "everything")) {
+      mask |= section::kAll;
+    } else {
+      for (const SectionName& s : kSectionNames) {
+        if (util::EqualsIgnoreCase(a, s.name)) mask |= s.bit;
+      }
+    }
+  }
+  return mask;
+}
+
+// Builds "key:value\r\n" lines under "# Header" lines, sections separated by a blank line.
+class InfoWriter {
+ public:
+  explicit InfoWriter(std::string* out) : out_(out) {}
+
+  void Header(std::string_view name) {
+    if (!out_->empty()) out_->append("\r\n");
+    out_->append("# ");
+    out_->append(name);
+    out_->append("\r\n");
+  }
+  void Str(std::string_view key, std::string_view value) {
+    out_->append(key);
+    out_->push_back(':');
+    out_->append(value);
+    out_->append("\r\n");
+  }
+  void Int(std::string_view key, int64_t v) { Str(key, std::to_string(v)); }
+  void UInt(std::string_view key, uint64_t v) { Str(key, std::to_string(v)); }
+  // "%.2f" and friends.
+  void Fixed(std::string_view key, double v, const char* fmt = "%.2f") {
+    char buf[64];
+    std::snprintf(buf, sizeof(buf), fmt, v);
+    Str(key, buf);
+  }
+  void Bytes(std::string_view key, uint64_t v) {
+    UInt(key, v);
+    Str(std::string(key) + "_human", util::FormatBytesHuman(v));
+  }
+  // Fields that are zero until the feature they count exists.
+  void Zeros(std::initializer_list<std::string_view> keys) {
+    for (std::string_view k : keys) Str(k, "0");
+  }
+
+ private:
+  std::string* out_;
+};
+
+// "12.34%", as Redis prints a share.
+std::string Percent(uint64_t part, uint64_t whole) {
+  char buf[32];
+  double v = whole ? 100.0 * static_cast<double>(part) / static_cast<double>(whole) : 0.0;
+  std::snprintf(buf, sizeof(buf), "%.2f%%", v);
+  return buf;
+}
+
+uint64_t UsedMemory(const ServerState& s) {
+  return s.used_memory ? s.used_memory() : util::UsedMemory();
+}
+
+int64_t RealtimeMicros() {
+  timeval tv;
+  gettimeofday(&tv, nullptr);
+  return tv.tv_sec * 1000000LL + tv.tv_usec;
+}
+
+void InfoServer(const ServerState& s, InfoWriter& w) {
+  w.Header("Server");
+  w.Str("redis_version", kCompatVersion);
+  w.Str("redoubt_version", s.redoubt_version);
+  w.Str("redis_git_sha1", "00000000");
+  w.Str("redis_git_dirty", "0");
+  w.Str("redis_build_id", "0");
+  w.Str("redis_mode", "standalone");
+  utsname u;
+  if (uname(&u) == 0) {
+    w.Str("os", std::string(u.sysname) + " " + u.release + " " + u.machine);
+  }
+  w.Int("arch_bits", sizeof(void*) * 8);
+  w.Str("monotonic_clock", "POSIX clock_gettime");
+  w.Str("multiplexing_api", "epoll");
+  w.Str("atomicvar_api", "c11-builtin");
+  w.Str("gcc_version", std::to_string(__GNUC__) + "." + std::to_string(__GNUC_MINOR__) + "." +
+                           std::to_string(__GNUC_PATCHLEVEL__));
+  w.Int("process_id", getpid());
+  w.Str("process_supervised", "no");
+  w.Str("run_id", s.run_id_hex);
+  w.Int("tcp_port", s.port);
+  w.Int("server_time_usec", RealtimeMicros());
+  int64_t uptime = std::max<int64_t>(0, (s.clock.now_ms - s.start_time_ms) / 1000);
+  w.Int("uptime_in_seconds", uptime);
+  w.Int("uptime_in_days", uptime / 86400);
+  w.Int("hz", s.cfg->hz);
+  w.Int("configured_hz", s.cfg->hz);
+  w.UInt("lru_clock", s.clock.lru_clock);
+  w.Str("executable", s.executable);
+  w.Str("config_file", s.config_file);
+  w.Str("io_threads_active", "0");
+}
+
+void InfoClients(const ServerState& s, InfoWriter& w) {
+  size_t max_in = 0, max_out = 0;
+  for (const auto& [id, c] : s.clients) {
+    max_in = std::max({max_in, c->query_peak, c->query_buf.size()});
+    max_out = std::max(max_out, c->pending_reply());
+  }
+  w.Header("Clients");
+  w.UInt("connected_clients", s.clients.size());
+  w.Str("cluster_connections", "0");
+  w.Int("maxclients", s.cfg->maxclients);
+  w.UInt("client_recent_max_input_buffer", max_in);
+  w.UInt("client_recent_max_output_buffer", max_out);
+  w.Zeros({"blocked_clients", "tracking_clients", "clients_in_timeout_table"});
+}
+
+void InfoMemory(const ServerState& s, InfoWriter& w) {
+  uint64_t used = UsedMemory(s);
+  uint64_t peak = util::UpdatePeakMemory(used);
+  uint64_t rss = util::ResidentSetSize();
+  uint64_t clients_mem = 0;
+  for (const auto& [id, c] : s.clients) {
+    clients_mem += c->query_buf.capacity() + c->reply_buf.capacity();
+  }
+  w.Header("Memory");
+  w.Bytes("used_memory", used);
+  w.Bytes("used_memory_rss", rss);
+  w.Bytes("used_memory_peak", peak);
+  w.Str("used_memory_peak_perc", Percent(used, peak));
+  util::AllocatorStats a = util::GetAllocatorStats();
+  if (a.available) {
+    w.UInt("allocator_allocated", a.allocated);
+    w.UInt("allocator_active", a.active);
+    w.UInt("allocator_resident", a.resident);
+  }
+  w.Bytes("total_system_memory", util::TotalSystemMemory());
+  // No scripting engine yet: its memory is zero.
+  w.Zeros({"used_memory_lua", "used_memory_vm_eval"});
+  w.Str("used_memory_lua_human", "0B");
+  w.Zeros({"used_memory_scripts_eval", "number_of_cached_scripts", "number_of_functions",
+           "number_of_libraries", "used_memory_vm_functions", "used_memory_vm_total"});
+  w.Str("used_memory_vm_total_human", "0B");
+  w.Zeros({"used_memory_functions", "used_memory_scripts"});
+  w.Str("used_memory_scripts_human", "0B");
+  w.Bytes("maxmemory", static_cast<uint64_t>(std::max<int64_t>(0, s.cfg->maxmemory)));
+  w.Str("maxmemory_policy", s.cfg->maxmemory_policy);
+  w.Fixed("mem_fragmentation_ratio",
+          used ? static_cast<double>(rss) / static_cast<double>(used) : 0.0);
+  w.Int("mem_fragmentation_bytes", static_cast<int64_t>(rss) - static_cast<int64_t>(used));
+  w.Zeros({"mem_not_counted_for_evict", "mem_replication_backlog", "mem_total_replication_buffers",
+           "mem_clients_slaves"});
+  w.UInt("mem_clients_normal", clients_mem);
+  w.Zeros({"mem_cluster_links", "mem_aof_buffer"});
+  w.Str("mem_allocator", util::AllocatorName());
+  w.Zeros({"active_defrag_running", "lazyfree_pending_objects", "lazyfreed_objects"});
+}
+
+// Persistence does not exist yet: nothing is ever saved or loading, as Redis reports it with
+// "save ''" and appendonly off.
+void InfoPersistence(const ServerState& s, InfoWriter& w) {
+  w.Header("Persistence");
+  w.Zeros(
+      {"loading", "async_loading", "current_cow_peak", "current_cow_size", "current_cow_size_age"});
+  w.Str("current_fork_perc", "0.00");
+  w.Zeros({"current_save_keys_processed", "current_save_keys_total", "rdb_changes_since_last_save",
+           "rdb_bgsave_in_progress"});
+  w.Int("rdb_last_save_time", s.last_save_time);
+  w.Str("rdb_last_bgsave_status", "ok");
+  w.Str("rdb_last_bgsave_time_sec", "-1");
+  w.Str("rdb_current_bgsave_time_sec", "-1");
+  w.Zeros({"rdb_saves", "rdb_last_cow_size", "rdb_last_load_keys_expired",
+           "rdb_last_load_keys_loaded"});
+  w.Int("aof_enabled", s.cfg->appendonly ? 1 : 0);
+  w.Zeros({"aof_rewrite_in_progress", "aof_rewrite_scheduled"});
+  w.Str("aof_last_rewrite_time_sec", "-1");
+  w.Str("aof_current_rewrite_time_sec", "-1");
+  w.Str("aof_last_bgrewrite_status", "ok");
+  w.Zeros({"aof_rewrites", "aof_rewrites_consecutive_failures"});
+  w.Str("aof_last_write_status", "ok");
+  w.Zeros({"aof_last_cow_size", "module_fork_in_progress", "module_fork_last_cow_size"});
+}
+
+uint64_t InstantRate(const InstantMetric& m) {
+  uint64_t sum = 0;
+  for (uint64_t v : m.samples) sum += v;
+  return sum / InstantMetric::kSamples;
+}
+
+void InfoStats(const ServerState& s, InfoWriter& w) {
+  const ServerStats& st = s.stats;
+  w.Header("Stats");
+  w.UInt("total_connections_received", st.total_connections_received);
+  w.UInt("total_commands_processed", st.total_commands_processed);
+  w.UInt("instantaneous_ops_per_sec", InstantRate(st.inst_ops));
+  w.UInt("total_net_input_bytes", st.total_net_input_bytes);
+  w.UInt("total_net_output_bytes", st.total_net_output_bytes);
+  w.Zeros({"total_net_repl_input_bytes", "total_net_repl_output_bytes"});
+  w.Fixed("instantaneous_input_kbps", static_cast<double>(InstantRate(st.inst_net_input)) / 1024);
+  w.Fixed("instantaneous_output_kbps", static_cast<double>(InstantRate(st.inst_net_output)) / 1024);
+  w.Str("instantaneous_input_repl_kbps", "0.00");
+  w.Str("instantaneous_output_repl_kbps", "0.00");
+  w.UInt("rejected_connections", st.rejected_connections);
+  w.Zeros({"sync_full", "sync_partial_ok", "sync_partial_err"});
+  w.UInt("expired_keys", st.db.expired_keys);
+  w.Fixed("expired_stale_perc", static_cast<double>(st.expired_stale_perc));
+  w.Zeros({"expired_time_cap_reached_count", "expire_cycle_cpu_milliseconds"});
+  w.UInt("evicted_keys", st.evicted_keys);
+  w.Zeros({"evicted_clients", "total_eviction_exceeded_time", "current_eviction_exceeded_time"});
+  w.UInt("keyspace_hits", st.db.keyspace_hits);
+  w.UInt("keyspace_misses", st.db.keyspace_misses);
+  w.Zeros({"pubsub_channels", "pubsub_patterns", "pubsubshard_channels", "latest_fork_usec",
+           "total_forks", "migrate_cached_sockets", "slave_expires_tracked_keys",
+           "active_defrag_hits", "active_defrag_misses", "active_defrag_key_hits",
+           "active_defrag_key_misses", "total_active_defrag_time", "current_active_defrag_time",
+           "tracking_total_keys", "tracking_total_items", "tracking_total_prefixes"});
+  w.UInt("unexpected_error_replies", st.unexpected_error_replies);
+  w.UInt("total_error_replies", st.total_error_replies);
+  w.Str("dump_payload_sanitizations", "0");
+  w.UInt("io_threaded_reads_processed", st.io_threaded_reads);
+  w.Str("io_threaded_writes_processed", "0");
+  // Redoubt's own counters (the first name is the one Redis 7.2 later gave it).
+  w.UInt("acl_access_denied_auth", st.auth_failures);
+  w.UInt("protected_mode_denied_connections", st.protected_mode_denied);
+}
+
+void InfoReplication(const ServerState& s, InfoWriter& w) {
+  w.Header("Replication");
+  w.Str("role", "master");
+  w.Str("connected_slaves", "0");
+  w.Str("master_failover_state", "no-failover");
+  // Until replication exists the replication id is the run id.
+  w.Str("master_replid", s.run_id_hex);
+  w.Str("master_replid2", "0000000000000000000000000000000000000000");
+  w.Str("master_repl_offset", "0");
+  w.Str("second_repl_offset", "-1");
+  w.Str("repl_backlog_active", "0");
+  w.Int("repl_backlog_size", s.cfg->repl_backlog_size);
+  w.Zeros({"repl_backlog_first_byte_offset", "repl_backlog_histlen"});
+}
+
+std::string CpuTime(const timeval& tv) {
+  char buf[48];
+  std::snprintf(buf, sizeof(buf), "%ld.%06ld", static_cast<long>(tv.tv_sec),
+                static_cast<long>(tv.tv_usec));
+  return buf;
+}
+
+void InfoCpu(InfoWriter& w) {
+  rusage self{}, children{}, thread{};
+  getrusage(RUSAGE_SELF, &self);
+  getrusage(RUSAGE_CHILDREN, &children);
+  getrusage(RUSAGE_THREAD, &thread);  // commands run on the main thread
+  w.Header("CPU");
+  w.Str("used_cpu_sys", CpuTime(self.ru_stime));
+  w.Str("used_cpu_user", CpuTime(self.ru_utime));
+  w.Str("used_cpu_sys_children", CpuTime(children.ru_stime));
+  w.Str("used_cpu_user_children", CpuTime(children.ru_utime));
+  w.Str("used_cpu_sys_main_thread", CpuTime(thread.ru_stime));
+  w.Str("used_cpu_user_main_thread", CpuTime(thread.ru_utime));
+}
+
+void InfoCommandStats(const ServerState& s, InfoWriter& w) {
+  w.Header("Commandstats");
+  const auto& by_id = CommandTable::Get().by_id();
+  for (size_t i = 0; i < by_id.size() && i < s.command_stats.size(); ++i) {
+    const CommandStats& cs = s.command_stats[i];
+    if (cs.calls == 0 && cs.failed_calls == 0 && cs.rejected_calls == 0) continue;
+    char buf[256];
+    std::snprintf(buf, sizeof(buf),
+                  "calls=%llu,usec=%llu,usec_per_call=%.2f,rejected_calls=%llu,failed_calls=%llu",
+                  static_cast<unsigned long long>(cs.calls),
+                  static_cast<unsigned long long>(cs.usec),
+                  cs.calls ? static_cast<double>(cs.usec) / static_cast<double>(cs.calls) : 0.0,
+                  static_cast<unsigned long long>(cs.rejected_calls),
+                  static_cast<unsigned long long>(cs.failed_calls));
+    w.Str("cmdstat_" + std::string(by_id[i]->full_name), buf);
+  }
+}
+
+void InfoKeyspace(ServerState& s, InfoWriter& w) {
+  w.Header("Keyspace");
+  for (int i = 0; i < s.db_count(); ++i) {
+    store::Db& db = s.db(i);
+    if (db.size() == 0) continue;
+    w.Str("db" + std::to_string(i), "keys=" + std::to_string(db.size()) +
+                                        ",expires=" + std::to_string(db.expires()) + ",avg_ttl=0");
+  }
+}
+
+void Info(CommandContext& cx) { cx.reply.Verbatim(InfoText(cx.server, cx.args.subspan(1))); }
+
+// --- TIME, LASTSAVE, MONITOR, SHUTDOWN -------------------------------------------------------
+
+void Time(CommandContext& cx) {
+  int64_t us = RealtimeMicros();
+  cx.reply.Array(2);
+  cx.reply.Bulk(std::to_string(us / 1000000));
+  cx.reply.Bulk(std::to_string(us % 1000000));
+}
+
+void LastSave(CommandContext& cx) { cx.reply.Integer(cx.server.last_save_time); }
+
+void Monitor(CommandContext& cx) {
+  if (cx.client.flags & client_flag::kMonitor) return;  // already monitoring: no reply
+  cx.client.flags |= client_flag::kMonitor;
+  cx.server.monitors.push_back(&cx.client);
+  cx.reply.Ok();
+}
+
+// SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]. Shutdown here is immediate (no replicas to
+// wait for, no pending save), so NOW and FORCE change nothing and there is never a shutdown
+// to abort. Without persistence, SAVE shuts down like a plain SHUTDOWN.
+void Shutdown(CommandContext& cx) {
+  bool nosave = false, save = false, abort = false, other = false;
+  for (size_t i = 1; i < cx.argc(); ++i) {
+    std::string_view a = cx.args[i];
+    if (util::EqualsIgnoreCase(a, "NOSAVE")) {
+      nosave = true;
+    } else if (util::EqualsIgnoreCase(a, "SAVE")) {
+      save = true;
+    } else if (util::EqualsIgnoreCase(a, "NOW") || util::EqualsIgnoreCase(a, "FORCE")) {
+      other = true;
+    } else if (util::EqualsIgnoreCase(a, "ABORT")) {
+      abort = true;
+    } else {
+      return cx.reply.Error(errors::kSyntax);
+    }
+  }
+  if ((abort && (nosave || save || other)) || (nosave && save)) {
+    return cx.reply.Error(errors::kSyntax);
+  }
+  if (abort) return cx.reply.Error("ERR No shutdown in progress.");
+  if (!cx.server.request_shutdown) {
+    return cx.reply.Error("ERR Errors trying to SHUTDOWN. Check logs.");
+  }
+  // As in Redis, a successful SHUTDOWN answers nothing: the connection just closes.
+  cx.server.request_shutdown(nosave);
+}
+
+// --- DEBUG -----------------------------------------------------------------------------------
+
+void ReplyDebugSyntaxError(CommandContext& cx) {
+  std::string cmd(cx.args[0]);
+  for (char& ch : cmd) ch = static_cast<char>(toupper(static_cast<unsigned char>(ch)));
+  cx.reply.Error("ERR unknown subcommand or wrong number of arguments for '" +
+                 std::string(cx.args[1].substr(0, 128)) + "'. Try " + cmd + " HELP.");
+}
+
+// DEBUG SLEEP <seconds>: blocks the server, decimals allowed (strtod, like Redis).
+void DebugSleep(CommandContext& cx) {
+  std::string arg(cx.args[2]);
+  double seconds = std::strtod(arg.c_str(), nullptr);
+  if (seconds > 0) {
+    seconds = std::min(seconds, 1e9);  // keeps the conversion below defined
+    int64_t us = static_cast<int64_t>(seconds * 1000000);
+    timespec ts{static_cast<time_t>(us / 1000000), static_cast<long>((us % 1000000) * 1000)};
+    nanosleep(&ts, nullptr);
+  }
+  cx.reply.Ok();
+}
+
+void DebugSetActiveExpire(CommandContext& cx) {
+  std::string arg(cx.args[2]);
+  bool on = std::atoi(arg.c_str()) != 0;  // atoi, as Redis
+  util::Status st = cx.server.config->Set({{"active-expire-enabled", on ? "yes" : "no"}});
+  if (!st.ok()) return cx.reply.Error(st.message());
+  cx.reply.Ok();
+}
+
+// Length of a string as an RDB file stores it (without LZF compression): small integers use
+// the integer encodings, other strings a length prefix.
+size_t RdbStringLength(std::string_view s) {
+  int64_t v;
+  if (s.size() <= 11 && util::ParseInt64(s, &v)) {
+    if (v >= -128 && v <= 127) return 2;
+    if (v >= -32768 && v <= 32767) return 3;
+    if (v >= INT32_MIN && v <= INT32_MAX) return 5;
+  }
+  size_t n = s.size();
+  size_t prefix = n < (1 << 6) ? 1 : n < (1 << 14) ? 2 : n <= UINT32_MAX ? 5 : 9;
+  return prefix + n;
+}
+
+const char* EncodingName(const store::Entry& e) {
+  switch (e.encoding) {
+    case store::Encoding::kInt:
+      return "int";
+    case store::Encoding::kEmbStr:
+      return "embstr";
+    case store::Encoding::kRaw:
+      return "raw";
+    case store::Encoding::kObject:
+      return e.object()->EncodingName();
+  }
+  return "unknown";
+}
+
+// DEBUG OBJECT <key>, in Redis's format. serializedlength ignores compression.
+void DebugObject(CommandContext& cx) {
+  store::Entry* e = cx.db().Peek(cx.args[2]);
+  if (e == nullptr) return cx.reply.Error(errors::kNoSuchKey);
+  size_t serialized = 0;
+  if (e->type == store::ValueType::kString) {
+    char scratch[24];
+    serialized = RdbStringLength(e->string_value(scratch));
+  }
+  constexpr uint32_t kLruMask = (1u << 24) - 1;
+  uint32_t idle = (cx.server.clock.lru_clock - e->lru) & kLruMask;
+  char buf[256];
+  std::snprintf(buf, sizeof(buf),
+                "Value at:%p refcount:1 encoding:%s serializedlength:%zu lru:%u "
+                "lru_seconds_idle:%u",
+                static_cast<void*>(e), EncodingName(*e), serialized, e->lru, idle);
+  cx.reply.SimpleString(buf);
+}
+
+// DEBUG POPULATE <count> [prefix] [size]: creates prefix:N = value:N keys that do not exist.
+void DebugPopulate(CommandContext& cx) {
+  int64_t count = 0, size = 0;
+  const char* kRange = "ERR value is out of range, must be positive";
+  if (!util::ParseInt64(cx.args[2], &count) || count < 0) return cx.reply.Error(kRange);
+  if (cx.argc() == 5 && (!util::ParseInt64(cx.args[4], &size) || size < 0)) {
+    return cx.reply.Error(kRange);
+  }
+  if (size > cx.server.cfg->proto_max_bulk_len) return cx.reply.Error(errors::kStringTooLong);
+  std::string prefix = cx.argc() >= 4 ? std::string(cx.args[3]) : "key";
+  for (int64_t j = 0; j < count; ++j) {
+    std::string key = prefix + ":" + std::to_string(j);
+    if (key.size() > 127) key.resize(127);  // Redis formats into a 128-byte buffer
+    if (cx.db().Lookup(key) != nullptr) continue;
+    std::string value = "value:" + std::to_string(j);
+    if (size > 0) value.resize(static_cast<size_t>(size), '\0');
+    cx.db().SetString(key, value);
+  }
+  cx.reply.Ok();
+}
+
+constexpr const char* kDebugHelp[] = {
+    "DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+    "ERROR <string>",
+    "    Return a Redis protocol error with <string> as message. Useful for clients",
+    "    unit tests to simulate Redis errors.",
+    "LOG <message>",
+    "    Write <message> to the server log.",
+    "OBJECT <key>",
+    "    Show low level info about `key` and associated value.",
+    "POPULATE <count> [<prefix>] [<size>]",
+    "    Create <count> string keys named key:<num>. If <prefix> is specified then",
+    "    it is used instead of the 'key' prefix. These are not propagated to",
+    "    replicas. Cluster slots are not respected so keys not belonging to the",
+    "    current node can be created in cluster mode.",
+    "SET-ACTIVE-EXPIRE <0|1>",
+    "    Setting it to 0 disables expiring keys in background when they are not",
+    "    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the",
+    "    default.",
+    "SLEEP <seconds>",
+    "    Stop the server for <seconds>. Decimals allowed.",
+    "HELP",
+    "    Prints this help.",
+};
+
+// DEBUG is one command in Redis 7.0 (no subcommand rows); it parses its own subcommands.
+void Debug(CommandContext& cx) {
+  std::string_view sub = cx.args[1];
+  size_t n = cx.argc();
+  auto is = [&](std::string_view name) { return util::EqualsIgnoreCase(sub, name); };
+  if (is("HELP") && n == 2) {
+    cx.reply.Array(std::size(kDebugHelp));
+    for (const char* line : kDebugHelp) cx.reply.SimpleString(line);
+  } else if (is("SLEEP") && n == 3) {
+    DebugSleep(cx);
+  } else if (is("SET-ACTIVE-EXPIRE") && n == 3) {
+    DebugSetActiveExpire(cx);
+  } else if (is("OBJECT") && n == 3) {
+    DebugObject(cx);
+  } else if (is("POPULATE") && n >= 3 && n <= 5) {
+    DebugPopulate(cx);
+  } else if (is("LOG") && n == 3) {
+    LOG_WARNING("DEBUG LOG: %s", std::string(cx.args[2]).c_str());
+    cx.reply.Ok();
+  } else if (is("ERROR") && n == 3) {
+    cx.reply.Error(cx.args[2]);
+  } else {
+    ReplyDebugSyntaxError(cx);
+  }
+}
+
+void TrackInstant(InstantMetric& m, uint64_t reading, int64_t now_ms) {
+  int64_t elapsed = now_ms - m.last_sample_ms;
+  uint64_t delta = reading >= m.last_reading ? reading - m.last_reading : 0;
+  m.samples[m.index] = elapsed > 0 ? delta * 1000 / static_cast<uint64_t>(elapsed) : 0;
+  m.index = (m.index + 1) % InstantMetric::kSamples;
+  m.last_sample_ms = now_ms;
+  m.last_reading = reading;
+}
+
+}  // namespace
+
+void SampleServerStats(ServerState& server, int64_t now_ms) {
+  ServerStats& st = server.stats;
+  if (now_ms - st.inst_ops.last_sample_ms < 100) return;
+  TrackInstant(st.inst_ops, st.total_commands_processed, now_ms);
+  TrackInstant(st.inst_net_input, st.total_net_input_bytes, now_ms);
+  TrackInstant(st.inst_net_output, st.total_net_output_bytes, now_ms);
+  util::UpdatePeakMemory(UsedMemory(server));
+}
+
+std::string InfoText(ServerState& server, std::span<const std::string_view> sections) {
+  uint32_t mask = ParseSections(sections);
+  std::string out;
+  InfoWriter w(&out);
+  if (mask & section::kServer) InfoServer(server, w);
+  if (mask & section::kClients) InfoClients(server, w);
+  if (mask & section::kMemory) InfoMemory(server, w);
+  if (mask & section::kPersistence) InfoPersistence(server, w);
+  if (mask & section::kStats) InfoStats(server, w);
+  if (mask & section::kReplication) InfoReplication(server, w);
+  if (mask & section::kCpu) InfoCpu(w);
+  if (mask & section::kModuleList) w.Header("Modules");
+  if (mask & section::kCommandStats) InfoCommandStats(server, w);
+  // Errors are counted in total but not yet by prefix, so this section has no lines.
+  if (mask & section::kErrorStats) w.Header("Errorstats");
+  if (mask & section::kCluster) {
+    w.Header("Cluster");
+    w.Str("cluster_enabled", "0");
+  }
+  if (mask & section::kKeyspace) InfoKeyspace(server, w);
+  return out;
+}
+
+void RegisterServerFamily(CommandTable& t) {
+  const char* g = "server";
+  constexpr uint64_t kLoadingStale = flag::kLoading | flag::kStale;
+  constexpr uint64_t kAdmin = flag::kAdmin | flag::kNoscript | kLoadingStale;
+  t.Register({
+      {.name = "info",
+       .arity = -1,
+       .flags = kLoadingStale,
+       .categories = cat::kDangerous,
+       .handler = Info,
+       .group = g,
+       .summary = "Get information and statistics about the server"},
+      {.name = "time",
+       .arity = 1,
+       .flags = kLoadingStale | flag::kFast,
+       .handler = Time,
+       .group = g,
+       .summary = "Return the current server time",
+       .since = "2.6.0"},
+      {.name = "lastsave",
+       .arity = 1,
+       .flags = kLoadingStale | flag::kFast,
+       .categories = cat::kAdmin | cat::kDangerous,
+       .handler = LastSave,
+       .group = g,
+       .summary = "Get the UNIX time stamp of the last successful save to disk"},
+      {.name = "monitor",
+       .arity = 1,
+       .flags = kAdmin,
+       .handler = Monitor,
+       .group = g,
+       .summary = "Listen for all requests received by the server in real time"},
+      {.name = "shutdown",
+       .arity = -1,
+       .flags = kAdmin | flag::kNoMulti | flag::kAllowBusy,
+       .handler = Shutdown,
+       .group = g,
+       .summary = "Synchronously save the dataset to disk and then shut down the server"},
+      {.name = "debug",
+       .arity = -2,
+       .flags = kAdmin | flag::kProtected,
+       .handler = Debug,
+       .group = g,
+       .summary = "A container for debugging commands"},
+  });
+}
 
 }  // namespace redoubt::commands

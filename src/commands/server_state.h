@@ -33,8 +33,8 @@ inline constexpr uint32_t kCloseAfterReply = 1 << 1;
 inline constexpr uint32_t kCloseAsap = 1 << 2;
 inline constexpr uint32_t kUnixSocket = 1 << 3;
 inline constexpr uint32_t kNoEvict = 1 << 4;
-inline constexpr uint32_t kPaused = 1 << 5;  // waiting for CLIENT UNPAUSE
-inline constexpr uint32_t kProtected = 1 << 6;  // connected from a non-loopback address
+inline constexpr uint32_t kPaused = 1 << 5;        // waiting for CLIENT UNPAUSE
+inline constexpr uint32_t kProtected = 1 << 6;     // connected from a non-loopback address
 inline constexpr uint32_t kPendingWrite = 1 << 7;  // queued in ServerState::pending_writes
 }  // namespace client_flag
 
@@ -44,7 +44,7 @@ struct Client {
   uint64_t id = 0;
   int fd = -1;
   std::string name;
-  std::string addr;   // "ip:port" or "path:0" for Unix sockets
+  std::string addr;  // "ip:port" or "path:0" for Unix sockets
   std::string laddr;
   int db_index = 0;
   int resp = 2;
@@ -78,6 +78,16 @@ struct CommandStats {
   uint64_t failed_calls = 0;
 };
 
+// An INFO instantaneous_* rate (Redis's inst_metric): per-second rates sampled every 100 ms
+// by SampleServerStats (server_family.h), averaged over the last kSamples samples.
+struct InstantMetric {
+  static constexpr int kSamples = 16;
+  int64_t last_sample_ms = 0;
+  uint64_t last_reading = 0;
+  uint64_t samples[kSamples] = {};
+  int index = 0;
+};
+
 struct ServerStats {
   uint64_t total_connections_received = 0;
   uint64_t total_commands_processed = 0;
@@ -93,6 +103,7 @@ struct ServerStats {
   uint64_t io_threaded_reads = 0;
   uint64_t protocol_errors = 0;
   store::DbStats db;
+  InstantMetric inst_ops, inst_net_input, inst_net_output;
 };
 
 class ServerState {
@@ -126,9 +137,10 @@ class ServerState {
   int64_t last_save_time = 0;  // unix seconds
   int64_t pause_end_ms = 0;    // CLIENT PAUSE
   bool pause_write_only = false;
-  uint16_t port = 0;           // the plain port actually bound
-  std::string config_file;     // absolute path, "" when started without one
+  uint16_t port = 0;        // the plain port actually bound
+  std::string config_file;  // absolute path, "" when started without one
   std::string executable;
+  std::string redoubt_version = "0.0.0";  // INFO redoubt_version; main sets REDOUBT_VERSION
   uint8_t run_id[20] = {};
   std::string run_id_hex;
 

@@ -41,28 +41,29 @@ struct SetOptions {
 };
 
 // Parses SET/GETEX options from args[first...]. `getex` allows PERSIST and refuses NX/XX/GET.
+// As Redis, repeating an option is allowed (the last one wins); mixing conflicting ones is not.
 bool ParseSetOptions(CommandContext& cx, size_t first, bool getex, SetOptions* o) {
   for (size_t i = first; i < cx.argc(); ++i) {
     std::string_view a = cx.args[i];
     bool has_next = i + 1 < cx.argc();
-    auto expire_free = [&] { return o->unit == ExpireUnit::kNone && !o->keepttl && !o->persist; };
+    ExpireUnit unit = util::EqualsIgnoreCase(a, "EX")     ? ExpireUnit::kEx
+                      : util::EqualsIgnoreCase(a, "PX")   ? ExpireUnit::kPx
+                      : util::EqualsIgnoreCase(a, "EXAT") ? ExpireUnit::kExAt
+                      : util::EqualsIgnoreCase(a, "PXAT") ? ExpireUnit::kPxAt
+                                                          : ExpireUnit::kNone;
     if (!getex && util::EqualsIgnoreCase(a, "NX") && !o->xx) {
       o->nx = true;
     } else if (!getex && util::EqualsIgnoreCase(a, "XX") && !o->nx) {
       o->xx = true;
     } else if (!getex && util::EqualsIgnoreCase(a, "GET")) {
       o->get = true;
-    } else if (!getex && util::EqualsIgnoreCase(a, "KEEPTTL") && expire_free()) {
+    } else if (!getex && util::EqualsIgnoreCase(a, "KEEPTTL") && o->unit == ExpireUnit::kNone) {
       o->keepttl = true;
-    } else if (getex && util::EqualsIgnoreCase(a, "PERSIST") && expire_free()) {
+    } else if (getex && util::EqualsIgnoreCase(a, "PERSIST") && o->unit == ExpireUnit::kNone) {
       o->persist = true;
-    } else if (has_next && expire_free() &&
-               (util::EqualsIgnoreCase(a, "EX") || util::EqualsIgnoreCase(a, "PX") ||
-                util::EqualsIgnoreCase(a, "EXAT") || util::EqualsIgnoreCase(a, "PXAT"))) {
-      o->unit = util::EqualsIgnoreCase(a, "EX")     ? ExpireUnit::kEx
-                : util::EqualsIgnoreCase(a, "PX")   ? ExpireUnit::kPx
-                : util::EqualsIgnoreCase(a, "EXAT") ? ExpireUnit::kExAt
-                                                    : ExpireUnit::kPxAt;
+    } else if (unit != ExpireUnit::kNone && has_next && !o->keepttl && !o->persist &&
+               (o->unit == ExpireUnit::kNone || o->unit == unit)) {
+      o->unit = unit;
       o->expire_arg = cx.args[++i];
     } else {
       cx.reply.Error(errors::kSyntax);
@@ -152,11 +153,12 @@ void GetDel(CommandContext& cx) {
 void GetEx(CommandContext& cx) {
   SetOptions o;
   if (!ParseSetOptions(cx, 2, true, &o)) return;
-  int64_t expire = 0;
-  if (o.unit != ExpireUnit::kNone && !AbsoluteExpire(cx, o.unit, o.expire_arg, &expire)) return;
+  // As Redis: a missing key or a wrong type answers before the expire value is checked.
   Entry* e;
   if (!LookupString(cx, cx.args[1], &e)) return;
   if (e == nullptr) return cx.reply.Null();
+  int64_t expire = 0;
+  if (o.unit != ExpireUnit::kNone && !AbsoluteExpire(cx, o.unit, o.expire_arg, &expire)) return;
   char scratch[24];
   cx.reply.Bulk(StringOf(e, scratch));
   if (o.unit != ExpireUnit::kNone) {
@@ -285,11 +287,9 @@ void IncrByFloat(CommandContext& cx) {
   char buf[5 * 1024];
   size_t n = util::FormatLongDouble(next, buf, sizeof(buf));
   std::string_view s(buf, n);
-  if (e == nullptr) {
-    cx.db().SetString(cx.args[1], s);
-  } else {
-    cx.db().ReplaceString(e, s);
-  }
+  // The result is a string (embstr/raw), never an int, as in Redis.
+  int64_t expire = e != nullptr && e->has_expire() ? e->expire_ms() : Db::kNoExpire;
+  cx.db().SetString(cx.args[1], s, expire, /*try_int=*/false);
   cx.reply.Bulk(s);
 }
 
@@ -389,73 +389,185 @@ void RegisterStringFamily(CommandTable& t) {
   const char* g = "string";
   const uint64_t s = cat::kString;
   t.Register({
-      {.name = "get", .arity = 2, .flags = kReadFast, .categories = s,
-       .keys = {Key1(keyflag::kRO | keyflag::kAccess)}, .handler = Get, .group = g,
+      {.name = "get",
+       .arity = 2,
+       .flags = kReadFast,
+       .categories = s,
+       .keys = {Key1(keyflag::kRO | keyflag::kAccess)},
+       .handler = Get,
+       .group = g,
        .summary = "Get the value of a key"},
-      {.name = "set", .arity = -3, .flags = kWriteDenyOom, .categories = s,
-       .keys = {Key1(kRwAccessUpdate | keyflag::kVariableFlags)}, .handler = Set, .group = g,
+      {.name = "set",
+       .arity = -3,
+       .flags = kWriteDenyOom,
+       .categories = s,
+       .keys = {Key1(kRwAccessUpdate | keyflag::kVariableFlags)},
+       .handler = Set,
+       .group = g,
        .summary = "Set the string value of a key"},
-      {.name = "getdel", .arity = 2, .flags = flag::kWrite | flag::kFast, .categories = s,
-       .keys = {Key1(keyflag::kRW | keyflag::kAccess | keyflag::kDelete)}, .handler = GetDel,
-       .group = g, .summary = "Get the value of a key and delete the key", .since = "6.2.0"},
-      {.name = "getex", .arity = -2, .flags = flag::kWrite | flag::kFast, .categories = s,
-       .keys = {Key1(kRwAccessUpdate)}, .handler = GetEx, .group = g,
-       .summary = "Get the value of a key and optionally set its expiration", .since = "6.2.0"},
-      {.name = "getset", .arity = 3, .flags = kWriteDenyOom | flag::kFast, .categories = s,
-       .keys = {Key1(kRwAccessUpdate)}, .handler = GetSet, .group = g,
+      {.name = "getdel",
+       .arity = 2,
+       .flags = flag::kWrite | flag::kFast,
+       .categories = s,
+       .keys = {Key1(keyflag::kRW | keyflag::kAccess | keyflag::kDelete)},
+       .handler = GetDel,
+       .group = g,
+       .summary = "Get the value of a key and delete the key",
+       .since = "6.2.0"},
+      {.name = "getex",
+       .arity = -2,
+       .flags = flag::kWrite | flag::kFast,
+       .categories = s,
+       .keys = {Key1(kRwAccessUpdate)},
+       .handler = GetEx,
+       .group = g,
+       .summary = "Get the value of a key and optionally set its expiration",
+       .since = "6.2.0"},
+      {.name = "getset",
+       .arity = 3,
+       .flags = kWriteDenyOom | flag::kFast,
+       .categories = s,
+       .keys = {Key1(kRwAccessUpdate)},
+       .handler = GetSet,
+       .group = g,
        .summary = "Set the string value of a key and return its old value"},
-      {.name = "setnx", .arity = 3, .flags = kWriteDenyOom | flag::kFast, .categories = s,
-       .keys = {Key1(keyflag::kOW | keyflag::kInsert)}, .handler = SetNx, .group = g,
+      {.name = "setnx",
+       .arity = 3,
+       .flags = kWriteDenyOom | flag::kFast,
+       .categories = s,
+       .keys = {Key1(keyflag::kOW | keyflag::kInsert)},
+       .handler = SetNx,
+       .group = g,
        .summary = "Set the value of a key, only if the key does not exist"},
-      {.name = "setex", .arity = 4, .flags = kWriteDenyOom, .categories = s,
-       .keys = {Key1(keyflag::kOW | keyflag::kUpdate)}, .handler = SetEx, .group = g,
-       .summary = "Set the value and expiration of a key", .since = "2.0.0"},
-      {.name = "psetex", .arity = 4, .flags = kWriteDenyOom, .categories = s,
-       .keys = {Key1(keyflag::kOW | keyflag::kUpdate)}, .handler = PSetEx, .group = g,
-       .summary = "Set the value and expiration in milliseconds of a key", .since = "2.6.0"},
-      {.name = "mget", .arity = -2, .flags = kReadFast, .categories = s,
+      {.name = "setex",
+       .arity = 4,
+       .flags = kWriteDenyOom,
+       .categories = s,
+       .keys = {Key1(keyflag::kOW | keyflag::kUpdate)},
+       .handler = SetEx,
+       .group = g,
+       .summary = "Set the value and expiration of a key",
+       .since = "2.0.0"},
+      {.name = "psetex",
+       .arity = 4,
+       .flags = kWriteDenyOom,
+       .categories = s,
+       .keys = {Key1(keyflag::kOW | keyflag::kUpdate)},
+       .handler = PSetEx,
+       .group = g,
+       .summary = "Set the value and expiration in milliseconds of a key",
+       .since = "2.6.0"},
+      {.name = "mget",
+       .arity = -2,
+       .flags = kReadFast,
+       .categories = s,
        .keys = {{.flags = keyflag::kRO | keyflag::kAccess, .index = 1, .last_key = -1}},
-       .handler = MGet, .group = g, .summary = "Get the values of all the given keys"},
-      {.name = "mset", .arity = -3, .flags = kWriteDenyOom, .categories = s,
-       .keys = {{.flags = keyflag::kOW | keyflag::kUpdate, .index = 1, .last_key = -1,
-                 .key_step = 2}},
-       .handler = MSet, .group = g, .summary = "Set multiple keys to multiple values",
+       .handler = MGet,
+       .group = g,
+       .summary = "Get the values of all the given keys"},
+      {.name = "mset",
+       .arity = -3,
+       .flags = kWriteDenyOom,
+       .categories = s,
+       .keys =
+           {{.flags = keyflag::kOW | keyflag::kUpdate, .index = 1, .last_key = -1, .key_step = 2}},
+       .handler = MSet,
+       .group = g,
+       .summary = "Set multiple keys to multiple values",
        .since = "1.0.1"},
-      {.name = "msetnx", .arity = -3, .flags = kWriteDenyOom, .categories = s,
-       .keys = {{.flags = keyflag::kOW | keyflag::kInsert, .index = 1, .last_key = -1,
-                 .key_step = 2}},
-       .handler = MSetNx, .group = g,
+      {.name = "msetnx",
+       .arity = -3,
+       .flags = kWriteDenyOom,
+       .categories = s,
+       .keys =
+           {{.flags = keyflag::kOW | keyflag::kInsert, .index = 1, .last_key = -1, .key_step = 2}},
+       .handler = MSetNx,
+       .group = g,
        .summary = "Set multiple keys to multiple values, only if none of the keys exist",
        .since = "1.0.1"},
-      {.name = "incr", .arity = 2, .flags = kWriteDenyOom | flag::kFast, .categories = s,
-       .keys = {Key1(kRwAccessUpdate)}, .handler = Incr, .group = g,
+      {.name = "incr",
+       .arity = 2,
+       .flags = kWriteDenyOom | flag::kFast,
+       .categories = s,
+       .keys = {Key1(kRwAccessUpdate)},
+       .handler = Incr,
+       .group = g,
        .summary = "Increment the integer value of a key by one"},
-      {.name = "decr", .arity = 2, .flags = kWriteDenyOom | flag::kFast, .categories = s,
-       .keys = {Key1(kRwAccessUpdate)}, .handler = Decr, .group = g,
+      {.name = "decr",
+       .arity = 2,
+       .flags = kWriteDenyOom | flag::kFast,
+       .categories = s,
+       .keys = {Key1(kRwAccessUpdate)},
+       .handler = Decr,
+       .group = g,
        .summary = "Decrement the integer value of a key by one"},
-      {.name = "incrby", .arity = 3, .flags = kWriteDenyOom | flag::kFast, .categories = s,
-       .keys = {Key1(kRwAccessUpdate)}, .handler = IncrByCmd, .group = g,
+      {.name = "incrby",
+       .arity = 3,
+       .flags = kWriteDenyOom | flag::kFast,
+       .categories = s,
+       .keys = {Key1(kRwAccessUpdate)},
+       .handler = IncrByCmd,
+       .group = g,
        .summary = "Increment the integer value of a key by the given amount"},
-      {.name = "decrby", .arity = 3, .flags = kWriteDenyOom | flag::kFast, .categories = s,
-       .keys = {Key1(kRwAccessUpdate)}, .handler = DecrByCmd, .group = g,
+      {.name = "decrby",
+       .arity = 3,
+       .flags = kWriteDenyOom | flag::kFast,
+       .categories = s,
+       .keys = {Key1(kRwAccessUpdate)},
+       .handler = DecrByCmd,
+       .group = g,
        .summary = "Decrement the integer value of a key by the given number"},
-      {.name = "incrbyfloat", .arity = 3, .flags = kWriteDenyOom | flag::kFast, .categories = s,
-       .keys = {Key1(kRwAccessUpdate)}, .handler = IncrByFloat, .group = g,
-       .summary = "Increment the float value of a key by the given amount", .since = "2.6.0"},
-      {.name = "append", .arity = 3, .flags = kWriteDenyOom, .categories = s,
-       .keys = {Key1(keyflag::kRW | keyflag::kInsert)}, .handler = Append, .group = g,
-       .summary = "Append a value to a key", .since = "2.0.0"},
-      {.name = "strlen", .arity = 2, .flags = kReadFast, .categories = s,
-       .keys = {Key1(keyflag::kRO)}, .handler = StrLen, .group = g,
-       .summary = "Get the length of the value stored in a key", .since = "2.2.0"},
-      {.name = "getrange", .arity = 4, .flags = flag::kReadonly, .categories = s,
-       .keys = {Key1(keyflag::kRO | keyflag::kAccess)}, .handler = GetRange, .group = g,
-       .summary = "Get a substring of the string stored at a key", .since = "2.4.0"},
-      {.name = "substr", .arity = 4, .flags = flag::kReadonly, .categories = s,
-       .keys = {Key1(keyflag::kRO | keyflag::kAccess)}, .handler = GetRange, .group = g,
+      {.name = "incrbyfloat",
+       .arity = 3,
+       .flags = kWriteDenyOom | flag::kFast,
+       .categories = s,
+       .keys = {Key1(kRwAccessUpdate)},
+       .handler = IncrByFloat,
+       .group = g,
+       .summary = "Increment the float value of a key by the given amount",
+       .since = "2.6.0"},
+      {.name = "append",
+       .arity = 3,
+       .flags = kWriteDenyOom | flag::kFast,
+       .categories = s,
+       .keys = {Key1(keyflag::kRW | keyflag::kInsert)},
+       .handler = Append,
+       .group = g,
+       .summary = "Append a value to a key",
+       .since = "2.0.0"},
+      {.name = "strlen",
+       .arity = 2,
+       .flags = kReadFast,
+       .categories = s,
+       .keys = {Key1(keyflag::kRO)},
+       .handler = StrLen,
+       .group = g,
+       .summary = "Get the length of the value stored in a key",
+       .since = "2.2.0"},
+      {.name = "getrange",
+       .arity = 4,
+       .flags = flag::kReadonly,
+       .categories = s,
+       .keys = {Key1(keyflag::kRO | keyflag::kAccess)},
+       .handler = GetRange,
+       .group = g,
+       .summary = "Get a substring of the string stored at a key",
+       .since = "2.4.0"},
+      {.name = "substr",
+       .arity = 4,
+       .flags = flag::kReadonly,
+       .categories = s,
+       .keys = {Key1(keyflag::kRO | keyflag::kAccess)},
+       .handler = GetRange,
+       .group = g,
        .summary = "Get a substring of the string stored at a key"},
-      {.name = "setrange", .arity = 4, .flags = kWriteDenyOom, .categories = s,
-       .keys = {Key1(kRwUpdate)}, .handler = SetRange, .group = g,
+      {.name = "setrange",
+       .arity = 4,
+       .flags = kWriteDenyOom,
+       .categories = s,
+       .keys = {Key1(kRwUpdate)},
+       .handler = SetRange,
+       .group = g,
        .summary = "Overwrite part of a string at key starting at the specified offset",
        .since = "2.2.0"},
   });

@@ -22,10 +22,10 @@ namespace redoubt::commands::testing {
 
 // A decoded RESP2/RESP3 reply.
 struct Resp {
-  char type = 0;        // the RESP type byte: '+', '-', ':', '$', '*', '_', '%', '~', ...
-  bool null = false;    // "$-1", "*-1" or RESP3 "_"
-  std::string str;      // simple string, error, bulk string, or the integer's text
-  int64_t integer = 0;  // ':' replies
+  char type = 0;            // the RESP type byte: '+', '-', ':', '$', '*', '_', '%', '~', ...
+  bool null = false;        // "$-1", "*-1" or RESP3 "_"
+  std::string str;          // simple string, error, bulk string, or the integer's text
+  int64_t integer = 0;      // ':' replies
   std::vector<Resp> elems;  // aggregates (a map's pairs flattened)
 };
 
@@ -124,9 +124,7 @@ class CommandTester {
   }
 
   // Runs a command and decodes its reply (a test failure if it is not exactly one reply).
-  Resp RunResp(std::initializer_list<std::string_view> args) {
-    return Decode(Run(args));
-  }
+  Resp RunResp(std::initializer_list<std::string_view> args) { return Decode(Run(args)); }
   Resp RunResp(const std::vector<std::string>& args) { return Decode(Run(args)); }
 
   // The integer reply; a test failure (and INT64_MIN) for anything else.

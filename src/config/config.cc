@@ -29,7 +29,6 @@ constexpr int kMaxIncludeDepth = 16;
 // Name (lowercase) -> row index; aliases included.
 struct NameIndex {
   std::unordered_map<std::string, size_t> by_name;
-  std::unordered_map<std::string, bool> is_alias;
 };
 
 const NameIndex& Index() {
@@ -45,9 +44,7 @@ const NameIndex& Index() {
   return *index;
 }
 
-size_t IndexOf(const ConfigDef* def) {
-  return static_cast<size_t>(def - internal::Table().data());
-}
+size_t IndexOf(const ConfigDef* def) { return static_cast<size_t>(def - internal::Table().data()); }
 
 // The name a lookup matched: the alias when `given` is the alias (as Redis registers aliases
 // as configs of their own).
@@ -215,16 +212,25 @@ Status Config::LoadLine(std::string_view line, LoadSession* session) {
 
   if (const ConfigDef* def = Find(name)) {
     if (!def->Has(flag::kMultiArg) && argc != 2) return where(name, "wrong number of arguments");
-    Status s = internal::SetFromArgs(*def, args, &values_, &session->state);
+    std::span<const std::string> values = args;
+    // As Redis: a multi-argument directive given one non-empty argument (command-line style,
+    // --bind "127.0.0.1 ::1") has that argument split again.
+    std::optional<std::vector<std::string>> resplit;
+    if (def->Has(flag::kMultiArg) && argc == 2 && !args[0].empty()) {
+      resplit = util::SplitArgs(args[0]);
+      if (!resplit) return where(name, "Unbalanced quotes in configuration line");
+      values = *resplit;
+    }
+    Status s = internal::SetFromArgs(*def, values, &values_, &session->state);
     if (!s.ok()) return where(name, s.message());
     return Status::Ok();
   }
   if (IsIgnored(name) && argc == 2) return Status::Ok();
   if (name == "include" && argc == 2) {
-    if (Status s = Include((*argv)[1], session); !s.ok()) {
-      // Errors inside the included file already name it; others name the include line.
-      if (s.message().starts_with("can't ")) return where(name, s.message());
-      return s;
+    bool inside = false;  // did the error come from a line of an included file?
+    if (Status s = Include((*argv)[1], session, &inside); !s.ok()) {
+      // Errors inside an included file already name it; others name the include line.
+      return inside ? s : where(name, s.message());
     }
     return Status::Ok();
   }
@@ -248,7 +254,7 @@ Status Config::LoadLine(std::string_view line, LoadSession* session) {
   return where(name, "Bad directive or wrong number of arguments");
 }
 
-Status Config::Include(const std::string& pattern, LoadSession* session) {
+Status Config::Include(const std::string& pattern, LoadSession* session, bool* inside) {
   if (session->depth >= kMaxIncludeDepth) {
     return Status::Error("can't include more than " + std::to_string(kMaxIncludeDepth) +
                          " levels deep (include loop?)");
@@ -268,14 +274,17 @@ Status Config::Include(const std::string& pattern, LoadSession* session) {
   } else {
     files.push_back(path);
   }
-  ++session->depth;
   for (const std::string& file : files) {
-    if (Status s = LoadPath(file, session); !s.ok()) {
-      --session->depth;
+    StatusOr<std::string> text = ReadWholeFile(file);
+    if (!text.ok()) return text.status();
+    ++session->depth;
+    Status s = LoadText(*text, file, session);
+    --session->depth;
+    if (!s.ok()) {
+      *inside = true;
       return s;
     }
   }
-  --session->depth;
   return Status::Ok();
 }
 
@@ -296,7 +305,9 @@ CommandLine Config::ParseCommandLine(std::span<const std::string> args) {
     cl.config_file = ec ? args[0] : abs.lexically_normal().string();
     j = 1;
   }
-  const auto is_option = [](const std::string& a) { return a.size() >= 2 && a[0] == '-' && a[1] == '-'; };
+  const auto is_option = [](const std::string& a) {
+    return a.size() >= 2 && a[0] == '-' && a[1] == '-';
+  };
   bool handled_last_config_arg = true;
   std::string& options = cl.options;
   for (; j < args.size(); ++j) {
@@ -385,7 +396,7 @@ std::optional<std::string> Config::GetValue(std::string_view name, bool reveal_s
 Status Config::Set(std::initializer_list<std::pair<std::string_view, std::string_view>> name_values,
                    const SetOptions& options) {
   return Set(std::span<const std::pair<std::string_view, std::string_view>>(name_values.begin(),
-                                                                              name_values.size()),
+                                                                            name_values.size()),
              options);
 }
 
@@ -403,7 +414,8 @@ Status Config::Set(std::span<const std::pair<std::string_view, std::string_view>
       return Status::Error("ERR Unknown option or number of arguments for CONFIG SET - '" +
                            std::string(name) + "'");
     }
-    if (def->Has(flag::kImmutable)) return Status::Error(SetFailed(name, "can't set immutable config"));
+    if (def->Has(flag::kImmutable))
+      return Status::Error(SetFailed(name, "can't set immutable config"));
     if (def->Has(flag::kProtected) && !protected_allowed) {
       return Status::Error(SetFailed(name, "can't set protected config"));
     }
@@ -418,8 +430,8 @@ Status Config::Set(std::span<const std::pair<std::string_view, std::string_view>
 
   // 2. Set every value (validation happens here); any failure restores the old values.
   const ServerConfig backup = values_;
-  std::vector<size_t> hooks_to_run;              // indices into hooks_, in first-seen order
-  std::vector<std::string_view> hook_trigger;    // the directive that queued each hook
+  std::vector<size_t> hooks_to_run;            // indices into hooks_, in first-seen order
+  std::vector<std::string_view> hook_trigger;  // the directive that queued each hook
   for (size_t i = 0; i < defs.size(); ++i) {
     const ConfigDef& def = *defs[i];
     const std::string_view given = name_values[i].first;
@@ -458,9 +470,7 @@ Status Config::Set(std::span<const std::pair<std::string_view, std::string_view>
   return Status::Ok();
 }
 
-void Config::OnChange(std::string_view name, ChangeHook hook) {
-  OnChange({name}, std::move(hook));
-}
+void Config::OnChange(std::string_view name, ChangeHook hook) { OnChange({name}, std::move(hook)); }
 
 void Config::OnChange(std::initializer_list<std::string_view> names, ChangeHook hook) {
   hooks_.push_back(std::move(hook));

@@ -53,9 +53,9 @@ struct SpecialOps;  // config_internal.h
 
 // Where a row's live value is kept: a typed ServerConfig field, the special form's own fields,
 // or (monostate) ServerConfig::other, for directives without a typed field.
-using Binding = std::variant<std::monostate, bool ServerConfig::*, int ServerConfig::*,
-                             int64_t ServerConfig::*, std::string ServerConfig::*,
-                             const SpecialOps*>;
+using Binding =
+    std::variant<std::monostate, bool ServerConfig::*, int ServerConfig::*, int64_t ServerConfig::*,
+                 std::string ServerConfig::*, const SpecialOps*>;
 
 using StringCheck = Status (*)(std::string_view value);
 using NumberCheck = Status (*)(int64_t value);
@@ -68,12 +68,12 @@ struct ConfigDef {
   ConfigType type = ConfigType::kString;
   uint32_t flags = 0;
   std::string_view default_value = {};  // as written in a config file: "yes", "512mb", "3600 1 ..."
-  int64_t min = 0;                 // kInt / kMemory bounds, inclusive
+  int64_t min = 0;                      // kInt / kMemory bounds, inclusive
   int64_t max = 0;
   std::span<const EnumValue> enum_values = {};
   Binding binding = {};
-  StringCheck check_string = nullptr;  // extra validation of kString values
-  NumberCheck check_number = nullptr;  // extra validation of numeric / enum values
+  StringCheck check_string = nullptr;   // extra validation of kString values
+  NumberCheck check_number = nullptr;   // extra validation of numeric / enum values
   NumberNormalize normalize = nullptr;  // applied after validation (hz is clamped to 1..500)
 
   bool Has(uint32_t f) const { return (flags & f) != 0; }
@@ -165,7 +165,7 @@ class Config {
   Status LoadText(std::string_view text, std::string_view source, LoadSession* session);
   Status LoadPath(const std::string& path, LoadSession* session);
   Status LoadLine(std::string_view line, LoadSession* session);
-  Status Include(const std::string& pattern, LoadSession* session);
+  Status Include(const std::string& pattern, LoadSession* session, bool* inside);
   Status FinishLoad();
 
   ServerConfig values_;

@@ -74,6 +74,7 @@ class RewriteState {
     }
     if (!force) return;
     if (needs_signature_) {
+      if (!lines_.empty() && !lines_.back().empty()) lines_.emplace_back();
       lines_.emplace_back(kSignature);
       needs_signature_ = false;
     }

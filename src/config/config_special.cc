@@ -4,12 +4,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <array>
 #include <cerrno>
 #include <climits>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "config/config_internal.h"
 #include "util/numbers.h"
@@ -109,7 +112,8 @@ void RewriteBind(const ServerConfig& cfg, std::string_view name, RewriteOut* out
 
 int ClientClassByName(std::string_view name) {
   if (util::EqualsIgnoreCase(name, "normal")) return kClientClassNormal;
-  if (util::EqualsIgnoreCase(name, "slave") || util::EqualsIgnoreCase(name, "replica")) return kClientClassReplica;
+  if (util::EqualsIgnoreCase(name, "slave") || util::EqualsIgnoreCase(name, "replica"))
+    return kClientClassReplica;
   if (util::EqualsIgnoreCase(name, "pubsub")) return kClientClassPubsub;
   return -1;  // "master" and unknown names
 }
@@ -201,23 +205,55 @@ int KeyspaceEventsFlags(std::string_view classes) {
   int flags = 0;
   for (char c : classes) {
     switch (c) {
-      case '\0': return flags;  // a C string ends here
-      case 'A': flags |= notify::kAll; break;
-      case 'g': flags |= notify::kGeneric; break;
-      case '$': flags |= notify::kString; break;
-      case 'l': flags |= notify::kList; break;
-      case 's': flags |= notify::kSet; break;
-      case 'h': flags |= notify::kHash; break;
-      case 'z': flags |= notify::kZset; break;
-      case 'x': flags |= notify::kExpired; break;
-      case 'e': flags |= notify::kEvicted; break;
-      case 'K': flags |= notify::kKeyspace; break;
-      case 'E': flags |= notify::kKeyevent; break;
-      case 't': flags |= notify::kStream; break;
-      case 'm': flags |= notify::kKeyMiss; break;
-      case 'd': flags |= notify::kModule; break;
-      case 'n': flags |= notify::kNew; break;
-      default: return -1;
+      case '\0':
+        return flags;  // a C string ends here
+      case 'A':
+        flags |= notify::kAll;
+        break;
+      case 'g':
+        flags |= notify::kGeneric;
+        break;
+      case '$':
+        flags |= notify::kString;
+        break;
+      case 'l':
+        flags |= notify::kList;
+        break;
+      case 's':
+        flags |= notify::kSet;
+        break;
+      case 'h':
+        flags |= notify::kHash;
+        break;
+      case 'z':
+        flags |= notify::kZset;
+        break;
+      case 'x':
+        flags |= notify::kExpired;
+        break;
+      case 'e':
+        flags |= notify::kEvicted;
+        break;
+      case 'K':
+        flags |= notify::kKeyspace;
+        break;
+      case 'E':
+        flags |= notify::kKeyevent;
+        break;
+      case 't':
+        flags |= notify::kStream;
+        break;
+      case 'm':
+        flags |= notify::kKeyMiss;
+        break;
+      case 'd':
+        flags |= notify::kModule;
+        break;
+      case 'n':
+        flags |= notify::kNew;
+        break;
+      default:
+        return -1;
     }
   }
   return flags;
@@ -256,8 +292,7 @@ std::string GetNotifyKeyspaceEvents(const ServerConfig& cfg) {
   return res;
 }
 
-void RewriteNotifyKeyspaceEvents(const ServerConfig& cfg, std::string_view name,
-                                 RewriteOut* out) {
+void RewriteNotifyKeyspaceEvents(const ServerConfig& cfg, std::string_view name, RewriteOut* out) {
   std::string line(name);
   line += ' ';
   util::AppendQuotedArg(GetNotifyKeyspaceEvents(cfg), &line);

@@ -23,18 +23,17 @@ constexpr int64_t kMb = 1024 * 1024;
 // Rows without a typed ServerConfig field are stored in ServerConfig::other.
 constexpr uint32_t kGen = kNotYetActedOn;
 
-constexpr EnumValue kLogLevels[] = {
-    {"debug", kLogDebug}, {"verbose", kLogVerbose}, {"notice", kLogNotice},
-    {"warning", kLogWarning}};
+constexpr EnumValue kLogLevels[] = {{"debug", kLogDebug},
+                                    {"verbose", kLogVerbose},
+                                    {"notice", kLogNotice},
+                                    {"warning", kLogWarning}};
 constexpr EnumValue kMaxmemoryPolicies[] = {
-    {"volatile-lru", 0},   {"volatile-lfu", 1},   {"volatile-random", 2},
-    {"volatile-ttl", 3},   {"allkeys-lru", 4},    {"allkeys-lfu", 5},
-    {"allkeys-random", 6}, {"noeviction", 7}};
-constexpr EnumValue kSyslogFacilities[] = {
-    {"user", 8},       {"local0", 128},   {"local1", 136}, {"local2", 144}, {"local3", 152},
-    {"local4", 160},   {"local5", 168},   {"local6", 176}, {"local7", 184}};
-constexpr EnumValue kSupervisedModes[] = {
-    {"upstart", 1}, {"systemd", 2}, {"auto", 3}, {"no", 0}};
+    {"volatile-lru", 0}, {"volatile-lfu", 1}, {"volatile-random", 2}, {"volatile-ttl", 3},
+    {"allkeys-lru", 4},  {"allkeys-lfu", 5},  {"allkeys-random", 6},  {"noeviction", 7}};
+constexpr EnumValue kSyslogFacilities[] = {{"user", 8},     {"local0", 128}, {"local1", 136},
+                                           {"local2", 144}, {"local3", 152}, {"local4", 160},
+                                           {"local5", 168}, {"local6", 176}, {"local7", 184}};
+constexpr EnumValue kSupervisedModes[] = {{"upstart", 1}, {"systemd", 2}, {"auto", 3}, {"no", 0}};
 constexpr EnumValue kAofFsync[] = {
     {"everysec", kFsyncEverysec}, {"always", kFsyncAlways}, {"no", kFsyncNo}};
 constexpr EnumValue kReplDisklessLoad[] = {{"disabled", 0}, {"on-empty-db", 1}, {"swapdb", 2}};
@@ -43,21 +42,19 @@ constexpr EnumValue kTlsAuthClients[] = {
 constexpr EnumValue kTlsAuthClientsUser[] = {
     {"off", kTlsUserOff}, {"CN", kTlsUserCn}, {"SAN", kTlsUserSan}};
 constexpr EnumValue kOomScoreAdj[] = {{"no", 0}, {"yes", 1}, {"relative", 1}, {"absolute", 2}};
-constexpr EnumValue kAclPubsubDefault[] = {
-    {"allchannels", kAclPubsubAllChannels}, {"resetchannels", kAclPubsubResetChannels}};
+constexpr EnumValue kAclPubsubDefault[] = {{"allchannels", kAclPubsubAllChannels},
+                                           {"resetchannels", kAclPubsubResetChannels}};
 constexpr EnumValue kSanitizeDumpPayload[] = {{"no", 0}, {"yes", 1}, {"clients", 2}};
 constexpr EnumValue kProtectedAction[] = {
     {"no", kAllowNo}, {"yes", kAllowYes}, {"local", kAllowLocal}};
-constexpr EnumValue kClusterEndpointType[] = {
-    {"ip", 0}, {"hostname", 1}, {"unknown-endpoint", 2}};
+constexpr EnumValue kClusterEndpointType[] = {{"ip", 0}, {"hostname", 1}, {"unknown-endpoint", 2}};
 constexpr EnumValue kPropagationErrorBehavior[] = {
     {"ignore", 0}, {"panic", 1}, {"panic-on-replicas", 2}};
-constexpr EnumValue kShutdownOnSignal[] = {
-    {"default", 0},
-    {"save", kShutdownSave},
-    {"nosave", kShutdownNoSave},
-    {"now", kShutdownNow},
-    {"force", kShutdownForce}};
+constexpr EnumValue kShutdownOnSignal[] = {{"default", 0},
+                                           {"save", kShutdownSave},
+                                           {"nosave", kShutdownNoSave},
+                                           {"now", kShutdownNow},
+                                           {"force", kShutdownForce}};
 
 // clang-format off
 const ConfigDef kTable[] = {

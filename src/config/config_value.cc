@@ -7,7 +7,9 @@
 #include <cstdlib>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <variant>
+#include <vector>
 
 #include "config/config_internal.h"
 #include "util/numbers.h"
@@ -83,10 +85,32 @@ Status ParseEnum(const ConfigDef& def, std::span<const std::string> args, int64_
   return Status::Ok();
 }
 
+// True for a memtoull-shaped value ("<digits>[unit]") that ParseMemory refused, i.e. one above
+// INT64_MAX. Redis takes such values as unsigned and its bounds check then refuses them (every
+// memory row but maxmemory and cluster-link-sendbuf-limit, which Redoubt caps at INT64_MAX).
+bool IsMemoryOverflow(std::string_view s) {
+  size_t digits = 0;
+  while (digits < s.size() && s[digits] >= '0' && s[digits] <= '9') ++digits;
+  if (digits == 0) return false;
+  const std::string_view unit = s.substr(digits);
+  for (std::string_view u : {"", "b", "k", "kb", "m", "mb", "g", "gb"}) {
+    if (util::EqualsIgnoreCase(unit, u)) return true;
+  }
+  return false;
+}
+
 // Redis's numericParseString.
 Status ParseNumber(const ConfigDef& def, const std::string& s, int64_t* out) {
   if (def.type == ConfigType::kMemory) {
     if (util::ParseMemory(s, out)) return Status::Ok();
+    if (IsMemoryOverflow(s)) {
+      if (def.Has(flag::kPercent)) {  // Redis reads it as a negative ssize_t: a "percentage"
+        return Status::Error("percentage argument must be less or equal to " +
+                             std::to_string(-def.min));
+      }
+      return Status::Error(
+          Printf("argument must be between %lld and %lld inclusive", def.min, def.max));
+    }
     if (def.Has(flag::kPercent) && s.size() > 1 && s.back() == '%' &&
         util::ParseInt64(std::string_view(s).substr(0, s.size() - 1), out) && *out >= 0) {
       *out = -*out;  // percentages are kept negative, as Redis does
@@ -123,8 +147,8 @@ Status CheckBounds(const ConfigDef& def, int64_t v) {
       return Status::Error("argument must be between " + FormatOctal(def.min) + " and " +
                            FormatOctal(def.max) + " inclusive");
     }
-    return Status::Error(Printf("argument must be between %lld and %lld inclusive", def.min,
-                                def.max));
+    return Status::Error(
+        Printf("argument must be between %lld and %lld inclusive", def.min, def.max));
   }
   return Status::Ok();
 }
@@ -392,8 +416,8 @@ Status CheckProcTitleTemplate(std::string_view value) {
   size_t p = 0;
   while (p < value.size()) {
     const size_t open = value.find('{', p);
-    std::string_view literal = value.substr(p, open == std::string_view::npos ? value.npos
-                                                                                : open - p);
+    std::string_view literal =
+        value.substr(p, open == std::string_view::npos ? value.npos : open - p);
     if (literal.find_first_not_of(' ') != std::string_view::npos) visible = true;
     if (open == std::string_view::npos) break;
     if (open + 1 >= value.size()) return Status::Error(std::string(kInvalid));

@@ -50,23 +50,23 @@ inline constexpr int kShutdownForce = 8;
 
 // notify-keyspace-events bits (Redis's NOTIFY_* values).
 namespace notify {
-inline constexpr int kKeyspace = 1 << 0;   // K
-inline constexpr int kKeyevent = 1 << 1;   // E
-inline constexpr int kGeneric = 1 << 2;    // g
-inline constexpr int kString = 1 << 3;     // $
-inline constexpr int kList = 1 << 4;       // l
-inline constexpr int kSet = 1 << 5;        // s
-inline constexpr int kHash = 1 << 6;       // h
-inline constexpr int kZset = 1 << 7;       // z
-inline constexpr int kExpired = 1 << 8;    // x
-inline constexpr int kEvicted = 1 << 9;    // e
-inline constexpr int kStream = 1 << 10;    // t
-inline constexpr int kKeyMiss = 1 << 11;   // m
-inline constexpr int kModule = 1 << 13;    // d
-inline constexpr int kNew = 1 << 14;       // n
+inline constexpr int kKeyspace = 1 << 0;  // K
+inline constexpr int kKeyevent = 1 << 1;  // E
+inline constexpr int kGeneric = 1 << 2;   // g
+inline constexpr int kString = 1 << 3;    // $
+inline constexpr int kList = 1 << 4;      // l
+inline constexpr int kSet = 1 << 5;       // s
+inline constexpr int kHash = 1 << 6;      // h
+inline constexpr int kZset = 1 << 7;      // z
+inline constexpr int kExpired = 1 << 8;   // x
+inline constexpr int kEvicted = 1 << 9;   // e
+inline constexpr int kStream = 1 << 10;   // t
+inline constexpr int kKeyMiss = 1 << 11;  // m
+inline constexpr int kModule = 1 << 13;   // d
+inline constexpr int kNew = 1 << 14;      // n
 // 'A': every class except m and n.
-inline constexpr int kAll = kGeneric | kString | kList | kSet | kHash | kZset | kExpired |
-                            kEvicted | kStream | kModule;
+inline constexpr int kAll =
+    kGeneric | kString | kList | kSet | kHash | kZset | kExpired | kEvicted | kStream | kModule;
 }  // namespace notify
 
 // client-output-buffer-limit classes.
@@ -117,7 +117,7 @@ struct ServerConfig {
   std::string logfile;
   int loglevel = kLogNotice;
   int databases = 16;
-  std::string dir = "./";  // after a `dir` directive: the absolute path
+  std::string dir = "./";                 // after a `dir` directive: the absolute path
   std::string run_as_user, run_as_group;  // Redoubt: drop privileges after binding
   int hz = 10;                            // clamped to 1..500 as Redis does
   bool dynamic_hz = true;

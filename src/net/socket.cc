@@ -153,8 +153,7 @@ Accepted Accept(int listen_fd, bool unix_socket, int* error) {
   Accepted a;
   sockaddr_storage ss{};
   socklen_t len = sizeof(ss);
-  int fd = accept4(listen_fd, reinterpret_cast<sockaddr*>(&ss), &len,
-                   SOCK_NONBLOCK | SOCK_CLOEXEC);
+  int fd = accept4(listen_fd, reinterpret_cast<sockaddr*>(&ss), &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
   if (fd < 0) {
     *error = errno;
     return a;

@@ -30,11 +30,11 @@ class ReplyBuilder {
   void Null();       // RESP2 "$-1", RESP3 "_"
   void NullArray();  // RESP2 "*-1", RESP3 "_"
   void Array(int64_t n);
-  void Map(int64_t n);  // n pairs; RESP2: an array of 2n elements
-  void Set(int64_t n);  // RESP2: an array
+  void Map(int64_t n);   // n pairs; RESP2: an array of 2n elements
+  void Set(int64_t n);   // RESP2: an array
   void Push(int64_t n);  // RESP2: an array
   void Double(double v);
-  void Bool(bool v);    // RESP2: integer 1/0
+  void Bool(bool v);  // RESP2: integer 1/0
   // A bulk string in RESP2, a verbatim string ("txt") in RESP3.
   void Verbatim(std::string_view s);
   void EmptyArray() { out_->append("*0\r\n", 4); }

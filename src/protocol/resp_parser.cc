@@ -31,14 +31,13 @@ RequestParser::Result RequestParser::Fail(std::string_view reason) {
   return Result::kError;
 }
 
-RequestParser::Result RequestParser::Parse(const char* data, size_t len,
-                                           const ParseLimits& limits, size_t* consumed) {
+RequestParser::Result RequestParser::Parse(const char* data, size_t len, const ParseLimits& limits,
+                                           size_t* consumed) {
   if (mbulk_left_ < 0 && (len == 0 || data[0] != '*')) return ParseInline(data, len, consumed);
   return ParseMultibulk(data, len, limits, consumed);
 }
 
-RequestParser::Result RequestParser::ParseInline(const char* data, size_t len,
-                                                 size_t* consumed) {
+RequestParser::Result RequestParser::ParseInline(const char* data, size_t len, size_t* consumed) {
   const char* nl = static_cast<const char*>(std::memchr(data, '\n', len));
   if (nl == nullptr) {
     if (len > kInlineMaxSize) return Fail(errors::kProtoTooBigInline);
@@ -57,8 +56,7 @@ RequestParser::Result RequestParser::ParseInline(const char* data, size_t len,
 }
 
 RequestParser::Result RequestParser::ParseMultibulk(const char* data, size_t len,
-                                                    const ParseLimits& limits,
-                                                    size_t* consumed) {
+                                                    const ParseLimits& limits, size_t* consumed) {
   if (mbulk_left_ < 0) {
     const char* cr = FindCr(data, len);
     if (cr == nullptr) {

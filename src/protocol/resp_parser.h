@@ -43,8 +43,7 @@ class RequestParser {
 
  private:
   Result ParseInline(const char* data, size_t len, size_t* consumed);
-  Result ParseMultibulk(const char* data, size_t len, const ParseLimits& limits,
-                        size_t* consumed);
+  Result ParseMultibulk(const char* data, size_t len, const ParseLimits& limits, size_t* consumed);
   Result Fail(std::string_view reason);
 
   int64_t mbulk_left_ = -1;  // arguments still to read; -1 = no request in progress

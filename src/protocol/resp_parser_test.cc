@@ -59,8 +59,7 @@ TEST(RespParser, PipelinedCommandsOneAtATime) {
   size_t consumed = 0;
   ASSERT_EQ(p.Parse(in.data(), in.size(), {}, &consumed), Result::kCommand);
   EXPECT_EQ(consumed, 14u);
-  ASSERT_EQ(p.Parse(in.data() + consumed, in.size() - consumed, {}, &consumed),
-            Result::kCommand);
+  ASSERT_EQ(p.Parse(in.data() + consumed, in.size() - consumed, {}, &consumed), Result::kCommand);
 }
 
 TEST(RespParser, InlineWithQuotes) {

@@ -120,8 +120,9 @@ int main(int argc, char** argv) {
   }
 
   if (test_config) {
-    std::printf("Configuration test passed (%s)\n",
-                cl.config_file.empty() ? "no config file, secure defaults" : cl.config_file.c_str());
+    std::printf("Configuration test passed (%s)\n", cl.config_file.empty()
+                                                        ? "no config file, secure defaults"
+                                                        : cl.config_file.c_str());
     return 0;
   }
 

@@ -12,6 +12,7 @@
 
 #include "commands/command_table.h"
 #include "commands/dispatch.h"
+#include "util/crypto.h"
 #include "util/log.h"
 #include "util/string_util.h"
 
@@ -99,6 +100,7 @@ bool Server::Bind(const std::string& spec, bool optional) {
 bool Server::Start() {
   UpdateClock(state_.clock);
   state_.start_time_ms = state_.clock.now_ms;
+  state_.run_id_hex = util::RandomHex(20);
   state_.last_save_time = state_.clock.now_ms / 1000;
   state_.InitDatabases(cfg_->databases);
   state_.command_stats.resize(commands::CommandTable::Get().by_id().size());
@@ -228,17 +230,15 @@ void Server::ProcessInput(ClientConn* cc) {
   commands::Client& c = cc->client;
   size_t pos = 0;
   bool paused = state_.pause_end_ms > state_.clock.now_ms;
-  while (!(c.flags & (commands::client_flag::kCloseAfterReply |
-                      commands::client_flag::kCloseAsap))) {
+  while (
+      !(c.flags & (commands::client_flag::kCloseAfterReply | commands::client_flag::kCloseAsap))) {
     if (paused && !state_.pause_write_only) {
       paused_clients_.push_back(c.id);
       break;
     }
-    protocol::ParseLimits limits{cfg_->proto_max_bulk_len,
-                                 !commands::AuthRequired(state_, c)};
+    protocol::ParseLimits limits{cfg_->proto_max_bulk_len, !commands::AuthRequired(state_, c)};
     size_t consumed = 0;
-    auto r = c.parser.Parse(c.query_buf.data() + pos, c.query_buf.size() - pos, limits,
-                            &consumed);
+    auto r = c.parser.Parse(c.query_buf.data() + pos, c.query_buf.size() - pos, limits, &consumed);
     if (r == protocol::RequestParser::Result::kIncomplete) break;
     if (r == protocol::RequestParser::Result::kError) {
       protocol::ReplyBuilder reply(&c.reply_buf, c.resp);
@@ -285,7 +285,8 @@ void Server::ProcessInput(ClientConn* cc) {
 bool Server::FlushOutput(ClientConn* cc) {
   commands::Client& c = cc->client;
   while (c.reply_pos < c.reply_buf.size()) {
-    ssize_t n = cc->conn_->Write(c.reply_buf.data() + c.reply_pos, c.reply_buf.size() - c.reply_pos);
+    ssize_t n =
+        cc->conn_->Write(c.reply_buf.data() + c.reply_pos, c.reply_buf.size() - c.reply_pos);
     if (n < 0) {
       if (errno == EAGAIN || errno == EWOULDBLOCK) break;
       ScheduleClose(cc);

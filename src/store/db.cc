@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <charconv>
 #include <chrono>
-#include <new>
 #include <cstdlib>
+#include <new>
 
 namespace redoubt::store {
 
@@ -106,16 +106,17 @@ Entry* Db::LookupReadNoTouch(std::string_view key) {
   return e;
 }
 
-Entry* Db::SetString(std::string_view key, std::string_view value, int64_t expire_ms) {
+Entry* Db::SetString(std::string_view key, std::string_view value, int64_t expire_ms,
+                     bool try_int) {
   Entry** link = table_.FindLink(key);
   Entry* old = link ? *link : nullptr;
   if (expire_ms == kKeepTtl) {
-    expire_ms = (old != nullptr && old->has_expire() && !IsExpired(old)) ? old->expire_ms()
-                                                                          : kNoExpire;
+    expire_ms =
+        (old != nullptr && old->has_expire() && !IsExpired(old)) ? old->expire_ms() : kNoExpire;
   }
   bool with_expire = expire_ms >= 0;
   if (on_key_change && old != nullptr) (*on_key_change)(*this, key);
-  Entry* e = NewStringEntry(key, value, with_expire);
+  Entry* e = NewStringEntry(key, value, with_expire, try_int);
   e->lru = clock_->lru_clock;
   if (old == nullptr) {
     table_.Insert(e);

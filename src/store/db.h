@@ -52,7 +52,9 @@ class Db {
   static constexpr int64_t kKeepTtl = -2;
   // Stores a string value under key, replacing any value of any type. expire_ms is an absolute
   // unix time in ms, kNoExpire (drop any TTL) or kKeepTtl. Returns the entry.
-  Entry* SetString(std::string_view key, std::string_view value, int64_t expire_ms = kNoExpire);
+  // try_int: store a canonical integer as kInt (what SET does); false keeps it a string.
+  Entry* SetString(std::string_view key, std::string_view value, int64_t expire_ms = kNoExpire,
+                   bool try_int = true);
   // Replaces the value of an existing string entry; the TTL is kept. Returns the new entry.
   Entry* ReplaceString(Entry* e, std::string_view value);
   // Turns e's string value into a growable buffer with room for at least min_cap bytes and

@@ -1,12 +1,12 @@
 #include "store/entry.h"
 
+#include <malloc.h>
+
 #include <charconv>
 #include <cstdlib>
 #include <new>
 
 #include "util/numbers.h"
-
-#include <malloc.h>
 
 namespace redoubt::store {
 

@@ -59,8 +59,8 @@ TEST(Table, ScanGuaranteeWhileResizing) {
     // Grow hard, then shrink back, in the middle of the iteration.
     if (step % 3 == 0) {
       for (int i = 0; i < 300; ++i) {
-        t.Insert(NewStringEntry("tmp:" + std::to_string(step) + ":" + std::to_string(i), "v",
-                                false));
+        t.Insert(
+            NewStringEntry("tmp:" + std::to_string(step) + ":" + std::to_string(i), "v", false));
       }
     } else if (step % 3 == 2) {
       for (int s = step - 2; s < step; ++s) {

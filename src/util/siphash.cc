@@ -18,22 +18,22 @@ inline uint64_t Load64(const uint8_t* p) {
   return v;  // little-endian hosts only (x86-64, aarch64), as the rest of the server assumes
 }
 
-#define SIPROUND         \
-  do {                   \
-    v0 += v1;            \
-    v1 = Rotl(v1, 13);   \
-    v1 ^= v0;            \
-    v0 = Rotl(v0, 32);   \
-    v2 += v3;            \
-    v3 = Rotl(v3, 16);   \
-    v3 ^= v2;            \
-    v0 += v3;            \
-    v3 = Rotl(v3, 21);   \
-    v3 ^= v0;            \
-    v2 += v1;            \
-    v1 = Rotl(v1, 17);   \
-    v1 ^= v2;            \
-    v2 = Rotl(v2, 32);   \
+#define SIPROUND       \
+  do {                 \
+    v0 += v1;          \
+    v1 = Rotl(v1, 13); \
+    v1 ^= v0;          \
+    v0 = Rotl(v0, 32); \
+    v2 += v3;          \
+    v3 = Rotl(v3, 16); \
+    v3 ^= v2;          \
+    v0 += v3;          \
+    v3 = Rotl(v3, 21); \
+    v3 ^= v0;          \
+    v2 += v1;          \
+    v1 = Rotl(v1, 17); \
+    v1 ^= v2;          \
+    v2 = Rotl(v2, 32); \
   } while (0)
 
 }  // namespace
@@ -55,14 +55,29 @@ uint64_t SipHash13(const void* data, size_t len, const uint8_t key[16]) {
   }
   uint64_t b = static_cast<uint64_t>(len) << 56;
   switch (len & 7) {
-    case 7: b |= static_cast<uint64_t>(in[6]) << 48; [[fallthrough]];
-    case 6: b |= static_cast<uint64_t>(in[5]) << 40; [[fallthrough]];
-    case 5: b |= static_cast<uint64_t>(in[4]) << 32; [[fallthrough]];
-    case 4: b |= static_cast<uint64_t>(in[3]) << 24; [[fallthrough]];
-    case 3: b |= static_cast<uint64_t>(in[2]) << 16; [[fallthrough]];
-    case 2: b |= static_cast<uint64_t>(in[1]) << 8; [[fallthrough]];
-    case 1: b |= static_cast<uint64_t>(in[0]); break;
-    case 0: break;
+    case 7:
+      b |= static_cast<uint64_t>(in[6]) << 48;
+      [[fallthrough]];
+    case 6:
+      b |= static_cast<uint64_t>(in[5]) << 40;
+      [[fallthrough]];
+    case 5:
+      b |= static_cast<uint64_t>(in[4]) << 32;
+      [[fallthrough]];
+    case 4:
+      b |= static_cast<uint64_t>(in[3]) << 24;
+      [[fallthrough]];
+    case 3:
+      b |= static_cast<uint64_t>(in[2]) << 16;
+      [[fallthrough]];
+    case 2:
+      b |= static_cast<uint64_t>(in[1]) << 8;
+      [[fallthrough]];
+    case 1:
+      b |= static_cast<uint64_t>(in[0]);
+      break;
+    case 0:
+      break;
   }
   v3 ^= b;
   SIPROUND;

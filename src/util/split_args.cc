@@ -33,18 +33,29 @@ bool ParseDoubleQuoted(std::string_view line, size_t* i, std::string* current) {
     const char c = line[p];
     if (c == '\\' && p + 3 < n && line[p + 1] == 'x' && IsHexDigit(line[p + 2]) &&
         IsHexDigit(line[p + 3])) {
-      current->push_back(static_cast<char>(HexDigitValue(line[p + 2]) * 16 +
-                                            HexDigitValue(line[p + 3])));
+      current->push_back(
+          static_cast<char>(HexDigitValue(line[p + 2]) * 16 + HexDigitValue(line[p + 3])));
       p += 4;
     } else if (c == '\\' && p + 1 < n) {
       char e = line[p + 1];
       switch (e) {
-        case 'n': e = '\n'; break;
-        case 'r': e = '\r'; break;
-        case 't': e = '\t'; break;
-        case 'b': e = '\b'; break;
-        case 'a': e = '\a'; break;
-        default: break;
+        case 'n':
+          e = '\n';
+          break;
+        case 'r':
+          e = '\r';
+          break;
+        case 't':
+          e = '\t';
+          break;
+        case 'b':
+          e = '\b';
+          break;
+        case 'a':
+          e = '\a';
+          break;
+        default:
+          break;
       }
       current->push_back(e);
       p += 2;
@@ -145,13 +156,27 @@ void AppendQuotedArg(std::string_view s, std::string* out) {
   out->push_back('"');
   for (char c : s) {
     switch (c) {
-      case '\\': out->append("\\\\"); break;
-      case '"': out->append("\\\""); break;
-      case '\n': out->append("\\n"); break;
-      case '\r': out->append("\\r"); break;
-      case '\t': out->append("\\t"); break;
-      case '\a': out->append("\\a"); break;
-      case '\b': out->append("\\b"); break;
+      case '\\':
+        out->append("\\\\");
+        break;
+      case '"':
+        out->append("\\\"");
+        break;
+      case '\n':
+        out->append("\\n");
+        break;
+      case '\r':
+        out->append("\\r");
+        break;
+      case '\t':
+        out->append("\\t");
+        break;
+      case '\a':
+        out->append("\\a");
+        break;
+      case '\b':
+        out->append("\\b");
+        break;
       default: {
         const auto u = static_cast<unsigned char>(c);
         if (u >= 0x20 && u < 0x7f) {  // isprint() in the C locale

@@ -3,6 +3,7 @@
 import ipaddress
 import os
 import random
+import re
 import shutil
 import subprocess
 
@@ -69,7 +70,7 @@ class NetNamespace:
     host side 10.213.X.1/24, namespace side 10.213.X.2/24. Root only."""
 
     def __init__(self):
-        tag = f"{os.getpid() % 100000}{random.randint(0, 99)}"
+        tag = f"{os.getpid()}x{random.randint(0, 99)}"
         self.ns = f"rdt{tag}"
         self.host_if = f"rdh{tag}"[:15]
         self.ns_if = f"rdn{tag}"[:15]
@@ -86,12 +87,24 @@ class NetNamespace:
         return subprocess.run(list(args), capture_output=True, text=True, check=check,
                               timeout=30)
 
+    @staticmethod
+    def sweep_stale():
+        """Deletes namespaces left by earlier test runs that died before cleaning up
+        (named rdt<pid>x<n>, where <pid> no longer exists)."""
+        out = subprocess.run(["ip", "netns", "list"], capture_output=True, text=True).stdout
+        for line in out.splitlines():
+            name = line.split()[0] if line.split() else ""
+            m = re.fullmatch(r"rdt(\d+)x\d+", name)
+            if m and not os.path.exists(f"/proc/{m.group(1)}"):
+                subprocess.run(["ip", "netns", "del", name], capture_output=True)
+
     def create(self):
         """Returns None on success, else the reason it could not be made."""
         if os.geteuid() != 0:
             return "not root"
         if not shutil.which("ip"):
             return "no `ip` command (iproute2)"
+        self.sweep_stale()
         res = self._run("ip", "netns", "add", self.ns, check=False)
         if res.returncode != 0:
             return f"`ip netns add` failed: {res.stderr.strip()}"

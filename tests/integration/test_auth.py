@@ -142,7 +142,6 @@ def test_config_get_requirepass_is_redacted_for_non_admin(secured):
     assert PASSWORD.encode() not in reply[1]
 
 
-@pytest.mark.redoubt_only
 def test_password_never_appears_in_the_log(server_factory):
     srv = server_factory(requirepass=PASSWORD, loglevel="debug")
     c = srv.raw()

@@ -12,6 +12,7 @@ from conftest import RawConn, free_port
 
 def test_maxclients_rejects_extra_connections(server_factory):
     srv = server_factory(maxclients=2)
+    time.sleep(0.3)  # let the server see the close of the framework's readiness probe
     a, b = srv.raw(), srv.raw()
     assert a.cmd("PING") == "PONG" and b.cmd("PING") == "PONG"
     c = srv.raw()
@@ -27,6 +28,7 @@ def test_maxclients_rejects_extra_connections(server_factory):
 
 
 def test_maxclients_settable_at_runtime(server):
+    time.sleep(0.3)  # let the server see the close of the framework's readiness probe
     a = server.raw()
     assert a.cmd("CONFIG", "SET", "maxclients", "1") == "OK"
     b = server.raw()
@@ -106,13 +108,13 @@ def test_ipv6_loopback_bind(server_factory):
 
 
 def test_optional_bind_address_may_be_missing(server_factory):
-    # a leading '-' marks an address that may be unavailable (192.0.2.1 is TEST-NET-1)
-    srv = server_factory(bind="127.0.0.1 -192.0.2.1")
+    # a leading '-' marks an address that may be unavailable (198.51.100.77 is TEST-NET-2)
+    srv = server_factory(bind="127.0.0.1 -198.51.100.77")
     assert srv.raw().cmd("PING") == "PONG"
 
 
 def test_unavailable_bind_address_fails_start(run_binary):
-    proc = run_binary(["--port", str(free_port()), "--bind", "192.0.2.1", "--save", "",
+    proc = run_binary(["--port", str(free_port()), "--bind", "198.51.100.77", "--save", "",
                        "--daemonize", "no"])
     assert proc.returncode == 1, proc.stdout
 

@@ -1,0 +1,119 @@
+"""Shared by the benchmark scripts: start redoubt-server and redis-server side by side on
+free loopback ports with the same settings, read their CPU time and memory, stop them."""
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+
+REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+DEFAULT_REDOUBT = os.path.join(REPO_ROOT, "build", "release", "redoubt-server")
+DEFAULT_REDIS = "/usr/bin/redis-server"
+
+
+def free_port():
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+class BenchServer:
+    def __init__(self, name, binary):
+        self.name = name
+        self.binary = binary
+        self.tmpdir = tempfile.mkdtemp(prefix=f"bench-{name}-")
+        self.log_path = os.path.join(self.tmpdir, "server.log")
+        self.proc = None
+        self.port = None
+
+    def start(self, timeout=20):
+        for _attempt in range(5):
+            self.port = free_port()
+            args = [self.binary, "--port", str(self.port), "--bind", "127.0.0.1",
+                    "--save", "", "--appendonly", "no", "--daemonize", "no",
+                    "--dir", self.tmpdir]
+            log = open(self.log_path, "ab")
+            self.proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT,
+                                         stdin=subprocess.DEVNULL, cwd=self.tmpdir)
+            log.close()
+            deadline = time.monotonic() + timeout
+            while time.monotonic() < deadline and self.proc.poll() is None:
+                try:
+                    with socket.create_connection(("127.0.0.1", self.port), timeout=1) as s:
+                        s.sendall(b"PING\r\n")
+                        if s.recv(64):
+                            return self
+                except OSError:
+                    time.sleep(0.05)
+            self.stop()
+            if "in use" not in open(self.log_path, errors="replace").read().lower():
+                break
+        raise RuntimeError(f"{self.name} did not start; log:\n"
+                           + open(self.log_path, errors="replace").read()[-3000:])
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+    def cleanup(self):
+        self.stop()
+        shutil.rmtree(self.tmpdir, ignore_errors=True)
+
+    def cpu_seconds(self):
+        """utime + stime of the server process (all its threads), from /proc/<pid>/stat."""
+        with open(f"/proc/{self.proc.pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def rss_bytes(self):
+        with open(f"/proc/{self.proc.pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) * 1024
+        return 0
+
+    def command(self, *args, timeout=60):
+        """One command over a fresh connection; returns the raw reply bytes."""
+        payload = b"*%d\r\n" % len(args) + b"".join(
+            b"$%d\r\n%s\r\n" % (len(a), a) for a in (x.encode() if isinstance(x, str) else x
+                                                      for x in args))
+        with socket.create_connection(("127.0.0.1", self.port), timeout=timeout) as s:
+            s.sendall(payload)
+            data = b""
+            while True:
+                chunk = s.recv(1 << 20)
+                if not chunk:
+                    break
+                data += chunk
+                if _complete(data):
+                    return data
+        return data
+
+    def info(self, section):
+        reply = self.command("INFO", section)
+        text = reply.split(b"\r\n", 1)[1].decode(errors="replace") if reply[:1] == b"$" else ""
+        return dict(line.split(":", 1) for line in text.splitlines() if ":" in line)
+
+
+def _complete(data):
+    if data[:1] in (b"+", b"-", b":"):
+        return data.endswith(b"\r\n")
+    if data[:1] == b"$":
+        head, _, rest = data.partition(b"\r\n")
+        n = int(head[1:])
+        return n < 0 or len(rest) >= n + 2
+    return data.endswith(b"\r\n")
+
+
+def available(binary):
+    return binary and os.path.exists(binary) and os.access(binary, os.X_OK)

@@ -1,0 +1,13 @@
+// COMMAND and its subcommands: the command table as clients see it. The COMMAND INFO renderer
+// is exposed so that tests can check it on synthetic rows.
+#pragma once
+
+#include "commands/command.h"
+#include "protocol/reply_builder.h"
+
+namespace redoubt::commands {
+
+// One COMMAND INFO entry for `c`, as Redis 7.0's addReplyCommandInfo writes it.
+void ReplyCommandInfo(protocol::ReplyBuilder& r, const CommandSpec& c);
+
+}  // namespace redoubt::commands
