@@ -63,7 +63,7 @@ std::string FlagLetters(const Client& c) {
 }
 
 // One CLIENT LIST / CLIENT INFO line, without the trailing newline, in Redis 7.0's field order
-// plus Redoubt's tls= at the end. For the caller, cmd= is the running command, as in Redis.
+// For the caller, cmd= is the running command, as in Redis.
 // Output lives in one buffer here, so obl is every pending byte and oll/omem (Redis's reply
 // list) are 0; rbp (peak) is not tracked and repeats rbs. sub/psub/ssub/multi wait for the
 // pub/sub and transaction families.
@@ -114,7 +114,6 @@ std::string ClientInfoLine(const CommandContext& cx, const Client& c) {
   field("user", c.user);
   num("redir", -1);
   num("resp", c.resp);
-  num("tls", 0);
   return s;
 }
 

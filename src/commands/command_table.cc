@@ -146,6 +146,14 @@ const CommandSpec* CommandTable::LookupCanonical(std::string_view name) const {
   return Find(canonical_, name);
 }
 
+const CommandSpec* CommandTable::LookupListed(std::string_view name) const {
+  const CommandSpec* c = Find(canonical_, name);
+  if (c != nullptr && std::find(disabled_.begin(), disabled_.end(), c) != disabled_.end()) {
+    return nullptr;
+  }
+  return c;
+}
+
 const CommandSpec* CommandTable::LookupSub(const CommandSpec& parent, std::string_view name) {
   for (const CommandSpec& s : parent.subcommands) {
     if (util::EqualsIgnoreCase(s.name, name)) return &s;
@@ -171,7 +179,12 @@ bool CommandTable::Rename(std::string_view name, std::string_view new_name, std:
       break;
     }
   }
-  if (!new_name.empty()) Index(visible_, new_name, spec);
+  if (!new_name.empty()) {
+    Index(visible_, new_name, spec);
+  } else {
+    disabled_.push_back(spec);
+    all_.erase(std::remove(all_.begin(), all_.end(), spec), all_.end());
+  }
   return true;
 }
 

@@ -3,6 +3,7 @@
 // is unknown under every name).
 #pragma once
 
+#include <algorithm>
 #include <deque>
 #include <memory>
 #include <string>
@@ -24,11 +25,15 @@ class CommandTable {
   const CommandSpec* Lookup(std::string_view name) const;
   // Looks up by canonical name, ignoring renames (AOF replay, COMMAND INFO, ACL rules).
   const CommandSpec* LookupCanonical(std::string_view name) const;
+  // By canonical name, but not a command disabled by rename-command (COMMAND INFO/DOCS: as in
+  // Redis, a disabled command is gone; a renamed one is still listed under its own name).
+  const CommandSpec* LookupListed(std::string_view name) const;
   // A subcommand of `parent` by name, or nullptr.
   static const CommandSpec* LookupSub(const CommandSpec& parent, std::string_view name);
   // rename-command: new_name empty disables the command. Errors name the reason.
   bool Rename(std::string_view name, std::string_view new_name, std::string* error);
 
+  // Every command not disabled by rename-command.
   const std::vector<const CommandSpec*>& all() const { return all_; }
   size_t size() const { return all_.size(); }
   // Every command and subcommand, indexed by CommandSpec::id.
@@ -46,6 +51,7 @@ class CommandTable {
   std::deque<CommandSpec> storage_;  // stable addresses
   std::deque<std::string> names_;
   std::vector<const CommandSpec*> all_;
+  std::vector<const CommandSpec*> disabled_;
   std::vector<const CommandSpec*> by_id_;
   std::vector<Slot> canonical_;  // open addressing, power-of-two size
   std::vector<Slot> visible_;    // names clients may type

@@ -151,15 +151,26 @@ bool CheckProtected(const ServerState& server, const Client& client, const Comma
   return false;
 }
 
+bool CheckMonitorKeyspace(const Client& client, const CommandSpec& cmd,
+                          protocol::ReplyBuilder& reply) {
+  // A MONITOR client is a replica-like observer in Redis: it may not touch the keyspace.
+  if (!(client.flags & client_flag::kMonitor)) return true;
+  if (!(cmd.flags & (flag::kWrite | flag::kReadonly | flag::kMayReplicate))) return true;
+  reply.Error("ERR Replica can't interact with the keyspace");
+  return false;
+}
+
 void Dispatch(ServerState& server, Client& client, std::span<const std::string_view> args) {
   protocol::ReplyBuilder reply(&client.reply_buf, client.resp);
+  reply.error_stats = &server.error_stats;
   size_t reply_start = client.reply_buf.size();
   if (client.reply_mode == ReplyMode::kSkipNext) client.reply_mode = ReplyMode::kSkipThis;
 
   const CommandSpec* cmd = ResolveCommand(args, reply);
   bool admitted = cmd != nullptr && CheckArity(*cmd, args.size(), reply) &&
                   CheckAuth(server, client, *cmd, reply) &&
-                  CheckProtected(server, client, *cmd, reply);
+                  CheckProtected(server, client, *cmd, reply) &&
+                  CheckMonitorKeyspace(client, *cmd, reply);
   if (!admitted) {
     if (cmd != nullptr) ++server.command_stats[cmd->id].rejected_calls;
   } else {

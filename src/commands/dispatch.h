@@ -21,6 +21,8 @@ const CommandSpec* ResolveCommand(std::span<const std::string_view> args,
 bool CheckArity(const CommandSpec& cmd, size_t argc, protocol::ReplyBuilder& reply);
 bool CheckAuth(const ServerState& server, const Client& client, const CommandSpec& cmd,
                protocol::ReplyBuilder& reply);
+bool CheckMonitorKeyspace(const Client& client, const CommandSpec& cmd,
+                          protocol::ReplyBuilder& reply);
 bool CheckProtected(const ServerState& server, const Client& client, const CommandSpec& cmd,
                     protocol::ReplyBuilder& reply);
 

@@ -20,30 +20,32 @@ using protocol::ReplyBuilder;
 
 // Flag names by bit, in Redis's COMMAND INFO order. Null entries are flags Redis keeps out of
 // COMMAND INFO on purpose (may_replicate, sentinel, only_sentinel, protected).
-constexpr const char* kFlagNames[flag::kCount] = {"write",
-                                                  "readonly",
-                                                  "denyoom",
-                                                  "module",
-                                                  "admin",
-                                                  "pubsub",
-                                                  "noscript",
-                                                  "blocking",
-                                                  "loading",
-                                                  "stale",
-                                                  "skip_monitor",
-                                                  "skip_slowlog",
-                                                  "asking",
-                                                  "fast",
-                                                  "no_auth",
-                                                  nullptr,
-                                                  nullptr,
-                                                  nullptr,
-                                                  "no_mandatory_keys",
-                                                  nullptr,
-                                                  "no_async_loading",
-                                                  "no_multi",
-                                                  "movablekeys",
-                                                  "allow_busy"};
+constexpr const char* kFlagNames[flag::kCount] = {
+    "write",
+    "readonly",
+    "denyoom",
+    "module",
+    "admin",
+    "pubsub",
+    "noscript",
+    "blocking",
+    "loading",
+    "stale",
+    "skip_monitor",
+    "skip_slowlog",
+    "asking",
+    "fast",
+    "no_auth",
+    nullptr,  // may_replicate
+    nullptr,  // sentinel
+    nullptr,  // only_sentinel
+    "no_mandatory_keys",
+    nullptr,  // protected
+    "no_async_loading",
+    "no_multi",
+    "movablekeys",
+    "allow_busy",
+};
 
 // ACL category names by bit, in Redis's order.
 constexpr const char* kCategoryNames[cat::kCount] = {
@@ -136,10 +138,10 @@ void ReplyCommandDocs(ReplyBuilder& r, const CommandSpec& c) {
 // A command by its canonical full name, "get" or "config|get" (COMMAND INFO/DOCS arguments).
 const CommandSpec* LookupByFullName(std::string_view name) {
   size_t bar = name.find('|');
-  if (bar == std::string_view::npos) return CommandTable::Get().LookupCanonical(name);
+  if (bar == std::string_view::npos) return CommandTable::Get().LookupListed(name);
   std::string_view sub = name.substr(bar + 1);
   if (sub.find('|') != std::string_view::npos) return nullptr;
-  const CommandSpec* parent = CommandTable::Get().LookupCanonical(name.substr(0, bar));
+  const CommandSpec* parent = CommandTable::Get().LookupListed(name.substr(0, bar));
   if (parent == nullptr) return nullptr;
   return CommandTable::LookupSub(*parent, sub);
 }

@@ -357,6 +357,14 @@ void InfoCommandStats(const ServerState& s, InfoWriter& w) {
   }
 }
 
+// One line per error prefix, in prefix order (Redis keeps them in a radix tree).
+void InfoErrorStats(const ServerState& s, InfoWriter& w) {
+  w.Header("Errorstats");
+  for (const auto& [prefix, count] : s.error_stats) {
+    w.Str("errorstat_" + prefix, "count=" + std::to_string(count));
+  }
+}
+
 void InfoKeyspace(ServerState& s, InfoWriter& w) {
   w.Header("Keyspace");
   for (int i = 0; i < s.db_count(); ++i) {
@@ -598,8 +606,7 @@ std::string InfoText(ServerState& server, std::span<const std::string_view> sect
   if (mask & section::kCpu) InfoCpu(w);
   if (mask & section::kModuleList) w.Header("Modules");
   if (mask & section::kCommandStats) InfoCommandStats(server, w);
-  // Errors are counted in total but not yet by prefix, so this section has no lines.
-  if (mask & section::kErrorStats) w.Header("Errorstats");
+  if (mask & section::kErrorStats) InfoErrorStats(server, w);
   if (mask & section::kCluster) {
     w.Header("Cluster");
     w.Str("cluster_enabled", "0");

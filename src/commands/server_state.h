@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <list>
+#include <map>
 #include <memory>
 #include <span>
 #include <string>
@@ -119,7 +120,8 @@ class ServerState {
   config::ServerConfig* cfg = nullptr;  // its live values, read on the hot path
   store::Clock clock;
   ServerStats stats;
-  std::vector<CommandStats> command_stats;  // indexed by CommandSpec::id
+  std::vector<CommandStats> command_stats;                   // indexed by CommandSpec::id
+  std::map<std::string, uint64_t, std::less<>> error_stats;  // error prefix -> count
 
   // Clients by id (CLIENT LIST order is by id).
   std::unordered_map<uint64_t, Client*> clients;

@@ -29,6 +29,7 @@ class EventLoop {
   void Run();
   void Stop() { stop_ = true; }
   void SetBeforeSleep(std::function<void()> fn) { before_sleep_ = std::move(fn); }
+  void SetTickPeriod(int period_ms) { tick_period_ms_ = period_ms; }
   void SetTick(int period_ms, std::function<void()> fn) {
     tick_period_ms_ = period_ms;
     tick_ = std::move(fn);

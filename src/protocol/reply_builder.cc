@@ -24,6 +24,15 @@ void ReplyBuilder::SimpleString(std::string_view s) {
 
 void ReplyBuilder::Error(std::string_view text) {
   ++errors;
+  if (error_stats != nullptr) {
+    std::string_view prefix = text.substr(0, text.find(' '));
+    auto it = error_stats->find(prefix);
+    if (it != error_stats->end()) {
+      ++it->second;
+    } else if (error_stats->size() < kMaxErrorTypes) {
+      error_stats->emplace(std::string(prefix), 1);
+    }
+  }
   out_->push_back('-');
   // An error line cannot carry newlines; Redis replaces them with spaces.
   size_t start = out_->size();

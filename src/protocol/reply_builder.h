@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 
@@ -48,6 +49,10 @@ class ReplyBuilder {
 
  public:
   uint64_t errors = 0;  // error replies written (INFO's total_error_replies)
+  // When set, every error reply is counted by its prefix ("ERR", "WRONGTYPE"...), for INFO
+  // errorstats; at most kMaxErrorTypes distinct prefixes, as Redis.
+  std::map<std::string, uint64_t, std::less<>>* error_stats = nullptr;
+  static constexpr size_t kMaxErrorTypes = 128;
 };
 
 }  // namespace redoubt::protocol

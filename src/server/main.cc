@@ -85,7 +85,7 @@ int main(int argc, char** argv) {
     }
     if (a == "-h" || a == "--help") {
       PrintHelp();
-      return 0;
+      return 1;  // as redis-server
     }
     if (a == "--test-config") {
       test_config = true;
@@ -147,8 +147,16 @@ int main(int argc, char** argv) {
     WritePidFile(cfg.pidfile.empty() ? "/var/run/redoubt_6379.pid" : cfg.pidfile);
   }
 
+  if (chdir(cfg.dir.c_str()) != 0) {
+    LOG_WARNING("Can't chdir to '%s': %s", cfg.dir.c_str(), std::strerror(errno));
+    return 1;
+  }
   redoubt::server::Server server(&config);
   server.state().config_file = cl.config_file;
+  server.state().redoubt_version = REDOUBT_VERSION;
+  char exe[4096];
+  ssize_t exe_len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+  if (exe_len > 0) server.state().executable.assign(exe, static_cast<size_t>(exe_len));
   if (!server.Start()) return 1;
   redoubt::server::InstallSignalHandlers(&server);
   server.Run();

@@ -11,7 +11,9 @@
 #include <cstring>
 
 #include "commands/command_table.h"
+#include "commands/config_family.h"
 #include "commands/dispatch.h"
+#include "commands/server_family.h"
 #include "util/crypto.h"
 #include "util/log.h"
 #include "util/string_util.h"
@@ -70,6 +72,11 @@ void Listener::OnEvent(uint32_t) { server_->AcceptFrom(fd_, unix_); }
 Server::Server(config::Config* config) : cfg_(&config->mutable_values()) {
   state_.config = config;
   state_.cfg = cfg_;
+  commands::InstallConfigHooks(state_);
+  config->OnChange("hz", [this](const config::ServerConfig& c) {
+    loop_.SetTickPeriod(1000 / std::max(1, c.hz));
+    return util::Status::Ok();
+  });
   state_.request_shutdown = [this](bool) { RequestShutdown(); };
 }
 
@@ -163,7 +170,9 @@ void Server::AcceptFrom(int listen_fd, bool unix_socket) {
       return;
     }
     ++state_.stats.total_connections_received;
-    if (static_cast<int>(conns_.size()) >= cfg_->maxclients) {
+    // Clients already closed but not yet freed (they go at the end of this loop turn) do not
+    // count against the limit.
+    if (static_cast<int64_t>(conns_.size() - to_close_.size()) >= cfg_->maxclients) {
       std::string_view msg = "-ERR max number of clients reached\r\n";
       [[maybe_unused]] ssize_t n = ::write(a.fd, msg.data(), msg.size());
       ::close(a.fd);
@@ -212,6 +221,7 @@ void Server::HandleReadable(ClientConn* cc) {
     return;
   }
   c.query_buf.Commit(static_cast<size_t>(n));
+  c.query_peak = std::max(c.query_peak, c.query_buf.size());
   c.net_input_bytes += n;
   state_.stats.total_net_input_bytes += n;
   UpdateClock(state_.clock);
@@ -242,7 +252,9 @@ void Server::ProcessInput(ClientConn* cc) {
     if (r == protocol::RequestParser::Result::kIncomplete) break;
     if (r == protocol::RequestParser::Result::kError) {
       protocol::ReplyBuilder reply(&c.reply_buf, c.resp);
+      reply.error_stats = &state_.error_stats;
       reply.Error("ERR Protocol error: " + c.parser.error());
+      ++state_.stats.total_error_replies;
       ++state_.stats.protocol_errors;
       LOG_VERBOSE("Protocol error (%s) from client: id=%llu addr=%s", c.parser.error().c_str(),
                   static_cast<unsigned long long>(c.id), c.addr.c_str());
@@ -367,6 +379,7 @@ void Server::BeforeSleep() {
 void Server::Cron() {
   UpdateClock(state_.clock);
   ++cron_loops_;
+  commands::SampleServerStats(state_, state_.clock.now_ms);
   if (cfg_->active_expire_enabled) {
     // As Redis's slow cycle: at most a quarter of each cron period.
     int64_t budget = 250000 / std::max(1, cfg_->hz);

@@ -18,7 +18,6 @@ std::string Numbered(const char* prefix, int64_t n) {
   return s;
 }
 
-
 uint64_t TestRng() {
   static uint64_t s = 88172645463325252ULL;
   s ^= s << 13;
@@ -67,8 +66,7 @@ TEST(Table, ScanGuaranteeWhileResizing) {
     // Grow hard, then shrink back, in the middle of the iteration.
     if (step % 3 == 0) {
       for (int i = 0; i < 300; ++i) {
-        t.Insert(
-            NewStringEntry(Numbered("tmp:", step) + Numbered(":", i), "v", false));
+        t.Insert(NewStringEntry(Numbered("tmp:", step) + Numbered(":", i), "v", false));
       }
     } else if (step % 3 == 2) {
       for (int s = step - 2; s < step; ++s) {

@@ -6,6 +6,19 @@
 #include <atomic>
 #include <cstdio>
 
+// Under AddressSanitizer malloc is ASan's and mallinfo2() reads zero; ask ASan instead.
+#if defined(__SANITIZE_ADDRESS__)
+#define REDOUBT_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define REDOUBT_ASAN 1
+#endif
+#endif
+#ifdef REDOUBT_ASAN
+// From <sanitizer/allocator_interface.h>, which GCC does not install.
+extern "C" size_t __sanitizer_get_current_allocated_bytes();
+#endif
+
 // jemalloc's control interface. Weak, so that the same library works whether or not the binary
 // links jemalloc: without it the symbol is null and glibc's figures are used.
 extern "C" int mallctl(const char* name, void* oldp, size_t* oldlenp, void* newp, size_t newlen)
@@ -38,9 +51,13 @@ bool JemallocStat(const char* name, uint64_t* out) {
 uint64_t UsedMemory() {
   uint64_t allocated = 0;
   if (RefreshJemallocStats() && JemallocStat("stats.allocated", &allocated)) return allocated;
+#ifdef REDOUBT_ASAN
+  return __sanitizer_get_current_allocated_bytes();
+#else
   struct mallinfo2 mi = mallinfo2();
   // uordblks counts the arenas; big blocks that glibc mmap()s on their own are in hblkhd.
   return mi.uordblks + mi.hblkhd;
+#endif
 }
 
 uint64_t ResidentSetSize() {

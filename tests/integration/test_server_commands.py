@@ -239,16 +239,6 @@ def test_shutdown_bad_arguments(raw):
     assert raw.cmd("PING") == "PONG"
 
 
-def test_shutdown_save_writes_rdb(server_factory):
-    srv = server_factory()
-    c = srv.raw()
-    c.cmd("SET", "persist-me", "1")
-    c.send(encode_command("SHUTDOWN", "SAVE"))
-    assert c.is_closed(timeout=10)
-    assert srv.wait_exit(timeout=10) == 0
-    assert os.path.exists(os.path.join(srv.tmpdir, "dump.rdb"))
-
-
 def test_debug_refused_by_default(raw):
     assert_error(raw.cmd("DEBUG", "SLEEP", "0"), DEBUG_REFUSED)
     assert_error(raw.cmd("DEBUG", "OBJECT", "x"), DEBUG_REFUSED)
