@@ -87,6 +87,12 @@ CommandTable& CommandTable::Get() {
     RegisterConfigFamily(*t);
     RegisterClientFamily(*t);
     RegisterIntrospectionFamily(*t);
+    RegisterHashFamily(*t);
+    RegisterSetFamily(*t);
+    RegisterListFamily(*t);
+    RegisterZSetFamily(*t);
+    RegisterBitmapFamily(*t);
+    RegisterAclFamily(*t);
     return t;
   }();
   return *table;

@@ -73,5 +73,11 @@ void RegisterConnectionFamily(CommandTable& t);
 void RegisterConfigFamily(CommandTable& t);
 void RegisterClientFamily(CommandTable& t);
 void RegisterIntrospectionFamily(CommandTable& t);
+void RegisterHashFamily(CommandTable& t);
+void RegisterSetFamily(CommandTable& t);
+void RegisterListFamily(CommandTable& t);
+void RegisterZSetFamily(CommandTable& t);
+void RegisterBitmapFamily(CommandTable& t);
+void RegisterAclFamily(CommandTable& t);
 
 }  // namespace redoubt::commands

@@ -1,0 +1,7 @@
+#include "commands/command_table.h"
+
+namespace redoubt::commands {
+
+void RegisterBitmapFamily(CommandTable&) {}
+
+}  // namespace redoubt::commands
