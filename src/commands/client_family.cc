@@ -257,7 +257,7 @@ void ClientKill(CommandContext& cx) {
     if (self) {
       kill_self = true;  // after the reply is queued
     } else {
-      c->flags |= client_flag::kCloseAsap;
+      cx.server.CloseAsap(c);
     }
     ++killed;
   }

@@ -8,17 +8,12 @@
 
 #include "commands/command_table.h"
 #include "protocol/errors.h"
+#include "util/cycle_clock.h"
 #include "util/string_util.h"
 
 namespace redoubt::commands {
 
 namespace {
-
-int64_t MonotonicMicros() {
-  timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
-}
 
 void FeedMonitors(ServerState& server, const Client& client,
                   std::span<const std::string_view> args) {
@@ -177,10 +172,10 @@ void Dispatch(ServerState& server, Client& client, std::span<const std::string_v
     CommandContext ctx{server, client, *cmd, args, reply};
     client.redact_mask = 0;
     uint64_t errors_before = reply.errors;
-    int64_t start = MonotonicMicros();
+    uint64_t start = util::CycleClock::Now();
     cmd->handler(ctx);
     CommandStats& st = server.command_stats[cmd->id];
-    st.usec += MonotonicMicros() - start;
+    st.cycles += util::CycleClock::Now() - start;
     ++st.calls;
     if (reply.errors != errors_before) ++st.failed_calls;
     client.last_cmd = cmd;

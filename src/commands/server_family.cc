@@ -349,8 +349,8 @@ void InfoCommandStats(const ServerState& s, InfoWriter& w) {
     std::snprintf(buf, sizeof(buf),
                   "calls=%llu,usec=%llu,usec_per_call=%.2f,rejected_calls=%llu,failed_calls=%llu",
                   static_cast<unsigned long long>(cs.calls),
-                  static_cast<unsigned long long>(cs.usec),
-                  cs.calls ? static_cast<double>(cs.usec) / static_cast<double>(cs.calls) : 0.0,
+                  static_cast<unsigned long long>(cs.usec()),
+                  cs.calls ? static_cast<double>(cs.usec()) / static_cast<double>(cs.calls) : 0.0,
                   static_cast<unsigned long long>(cs.rejected_calls),
                   static_cast<unsigned long long>(cs.failed_calls));
     w.Str("cmdstat_" + std::string(by_id[i]->full_name), buf);

@@ -21,6 +21,7 @@
 #include "protocol/resp_parser.h"
 #include "store/db.h"
 #include "util/buffer.h"
+#include "util/cycle_clock.h"
 
 namespace redoubt::commands {
 
@@ -74,7 +75,8 @@ struct Client {
 
 struct CommandStats {
   uint64_t calls = 0;
-  uint64_t usec = 0;
+  uint64_t cycles = 0;  // util::CycleClock ticks; INFO converts to microseconds
+  uint64_t usec() const { return util::CycleClock::ToMicros(cycles); }
   uint64_t rejected_calls = 0;
   uint64_t failed_calls = 0;
 };
@@ -127,6 +129,14 @@ class ServerState {
   std::unordered_map<uint64_t, Client*> clients;
   std::vector<Client*> monitors;
   std::vector<Client*> pending_writes;  // clients with output to flush before the next poll
+  std::vector<uint64_t> close_requests;  // ids of clients marked kCloseAsap by a command
+  // Marks a client to be closed at the end of this loop turn (CLIENT KILL, deleted users...).
+  void CloseAsap(Client* c) {
+    if (!(c->flags & client_flag::kCloseAsap)) {
+      c->flags |= client_flag::kCloseAsap;
+      close_requests.push_back(c->id);
+    }
+  }
   void MarkPendingWrite(Client* c) {
     if (!(c->flags & client_flag::kPendingWrite)) {
       c->flags |= client_flag::kPendingWrite;

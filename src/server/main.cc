@@ -12,6 +12,7 @@
 #include "commands/command_table.h"
 #include "config/config.h"
 #include "server/server.h"
+#include "util/cycle_clock.h"
 #include "util/log.h"
 #include "util/siphash.h"
 
@@ -97,6 +98,7 @@ int main(int argc, char** argv) {
   // Files we create (sockets, pid file, dumps) are private to the server's user by default.
   umask(077);
   redoubt::util::InitHashSeed();
+  redoubt::util::CycleClock::Calibrate();
 
   redoubt::config::Config config;
   redoubt::config::CommandLine cl = redoubt::config::Config::ParseCommandLine(args);

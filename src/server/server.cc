@@ -328,6 +328,12 @@ bool Server::FlushOutput(ClientConn* cc) {
 void Server::ScheduleClose(ClientConn* cc) {
   if (cc->client.flags & commands::client_flag::kCloseAsap) return;
   cc->client.flags |= commands::client_flag::kCloseAsap;
+  QueueClose(cc);
+}
+
+void Server::QueueClose(ClientConn* cc) {
+  if (cc->queued_close_) return;
+  cc->queued_close_ = true;
   loop_.Remove(cc->client.fd);
   to_close_.push_back(cc);
 }
@@ -363,12 +369,11 @@ void Server::BeforeSleep() {
     }
   }
   // CLIENT KILL and friends mark clients; they are closed here, outside any handler.
-  for (auto& [id, cc] : conns_) {
-    if ((cc->client.flags & commands::client_flag::kCloseAsap) &&
-        std::find(to_close_.begin(), to_close_.end(), cc.get()) == to_close_.end()) {
-      loop_.Remove(cc->client.fd);
-      to_close_.push_back(cc.get());
-    }
+  std::vector<uint64_t> requests;
+  requests.swap(state_.close_requests);
+  for (uint64_t id : requests) {
+    auto it = conns_.find(id);
+    if (it != conns_.end()) QueueClose(it->second.get());
   }
   std::vector<ClientConn*> closing;
   closing.swap(to_close_);
@@ -395,8 +400,14 @@ void Server::Cron() {
       if (c.flags & commands::client_flag::kMonitor) continue;
       if (state_.clock.now_ms - c.last_interaction_ms > limit) {
         LOG_VERBOSE("Closing idle client");
-        c.flags |= commands::client_flag::kCloseAsap;
+        state_.CloseAsap(&c);
       }
+    }
+  }
+  // A client marked without CloseAsap() (a flag set directly) is still closed, a tick later.
+  for (auto& [id, cc] : conns_) {
+    if ((cc->client.flags & commands::client_flag::kCloseAsap) && !cc->queued_close_) {
+      QueueClose(cc.get());
     }
   }
 }
@@ -409,8 +420,9 @@ bool Server::IsPausedCommand(std::string_view name) const {
 }
 
 void Server::ResumePausedClients() {
+  if (paused_clients_.empty()) return;
   UpdateClock(state_.clock);
-  if (paused_clients_.empty() || state_.pause_end_ms > state_.clock.now_ms) return;
+  if (state_.pause_end_ms > state_.clock.now_ms) return;
   std::vector<uint64_t> ids;
   ids.swap(paused_clients_);
   std::sort(ids.begin(), ids.end());

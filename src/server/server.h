@@ -26,6 +26,7 @@ class ClientConn : public net::FdHandler {
   commands::Client client;
   std::unique_ptr<net::Connection> conn_;
   bool want_write_ = false;
+  bool queued_close_ = false;  // in Server::to_close_
 
  private:
   Server* server_;
@@ -62,6 +63,7 @@ class Server {
   void HandleReadable(ClientConn* c);
   bool FlushOutput(ClientConn* c);
   void ScheduleClose(ClientConn* c);
+  void QueueClose(ClientConn* c);
 
  private:
   void ProcessInput(ClientConn* c);
