@@ -98,6 +98,13 @@ struct KeySpec {
   int first_key = 1;      // keynum: first key, relative to the begin index
 };
 
+// Redoubt-internal command properties that COMMAND INFO does not show.
+namespace internal {
+// Allowed while a RESP2 client is in Pub/Sub mode ((P)SUBSCRIBE, (P)UNSUBSCRIBE, PING, QUIT,
+// RESET): Redis's subscribed-context rule, as data instead of a list of names.
+inline constexpr uint32_t kSubscribedContext = 1u << 0;
+}  // namespace internal
+
 struct CommandSpec {
   const char* name;  // lower case, as COMMAND replies it
   int arity;         // as Redis: >0 exact, <0 at least -arity
@@ -110,6 +117,7 @@ struct CommandSpec {
   const char* group = "generic";
   const char* summary = "";
   const char* since = "1.0.0";
+  uint32_t internal_flags = 0;  // internal:: bits
 
   // Filled in at registration.
   const CommandSpec* parent = nullptr;

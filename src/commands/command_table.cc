@@ -93,6 +93,7 @@ CommandTable& CommandTable::Get() {
     RegisterZSetFamily(*t);
     RegisterBitmapFamily(*t);
     RegisterAclFamily(*t);
+    RegisterPubSubFamily(*t);
     return t;
   }();
   return *table;

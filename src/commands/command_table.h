@@ -79,5 +79,6 @@ void RegisterListFamily(CommandTable& t);
 void RegisterZSetFamily(CommandTable& t);
 void RegisterBitmapFamily(CommandTable& t);
 void RegisterAclFamily(CommandTable& t);
+void RegisterPubSubFamily(CommandTable& t);
 
 }  // namespace redoubt::commands

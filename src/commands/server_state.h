@@ -7,6 +7,7 @@
 #include <functional>
 #include <list>
 #include <map>
+#include <set>
 #include <memory>
 #include <span>
 #include <string>
@@ -66,6 +67,12 @@ struct Client {
   // Output: bytes not yet written start at reply_pos.
   std::string reply_buf;
   size_t reply_pos = 0;
+  // Pub/Sub subscriptions (channel names and patterns).
+  std::set<std::string, std::less<>> channels;
+  std::set<std::string, std::less<>> patterns;
+  size_t subscriptions() const { return channels.size() + patterns.size(); }
+  int64_t obuf_soft_limit_since_ms = 0;  // when output first exceeded the soft limit, or 0
+
   uint64_t net_input_bytes = 0;
   uint64_t net_output_bytes = 0;
   uint64_t commands_processed = 0;
@@ -128,6 +135,9 @@ class ServerState {
   // Clients by id (CLIENT LIST order is by id).
   std::unordered_map<uint64_t, Client*> clients;
   std::vector<Client*> monitors;
+  // Pub/Sub: subscribers by channel and by pattern, in subscription order.
+  std::unordered_map<std::string, std::vector<Client*>> pubsub_channels;
+  std::unordered_map<std::string, std::vector<Client*>> pubsub_patterns;
   std::vector<Client*> pending_writes;  // clients with output to flush before the next poll
   std::vector<uint64_t> close_requests;  // ids of clients marked kCloseAsap by a command
   // Marks a client to be closed at the end of this loop turn (CLIENT KILL, deleted users...).

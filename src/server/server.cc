@@ -13,6 +13,7 @@
 #include "commands/command_table.h"
 #include "commands/config_family.h"
 #include "commands/dispatch.h"
+#include "commands/pubsub.h"
 #include "commands/server_family.h"
 #include "util/crypto.h"
 #include "util/log.h"
@@ -342,6 +343,7 @@ void Server::CloseClient(ClientConn* cc) {
   commands::Client& c = cc->client;
   auto& mons = state_.monitors;
   mons.erase(std::remove(mons.begin(), mons.end(), &c), mons.end());
+  if (c.subscriptions() > 0) commands::PubSubRemoveClient(state_, c);
   state_.clients.erase(c.id);
   cc->conn_->Close();
   conns_.erase(c.id);
