@@ -103,6 +103,8 @@ namespace internal {
 // Allowed while a RESP2 client is in Pub/Sub mode ((P)SUBSCRIBE, (P)UNSUBSCRIBE, PING, QUIT,
 // RESET): Redis's subscribed-context rule, as data instead of a list of names.
 inline constexpr uint32_t kSubscribedContext = 1u << 0;
+// Runs at once inside MULTI instead of being queued (MULTI, EXEC, DISCARD, WATCH, QUIT, RESET).
+inline constexpr uint32_t kNotQueued = 1u << 1;
 }  // namespace internal
 
 struct CommandSpec {

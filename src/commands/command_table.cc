@@ -94,6 +94,7 @@ CommandTable& CommandTable::Get() {
     RegisterBitmapFamily(*t);
     RegisterAclFamily(*t);
     RegisterPubSubFamily(*t);
+    RegisterTransactionFamily(*t);
     return t;
   }();
   return *table;

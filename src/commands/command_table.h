@@ -80,5 +80,6 @@ void RegisterZSetFamily(CommandTable& t);
 void RegisterBitmapFamily(CommandTable& t);
 void RegisterAclFamily(CommandTable& t);
 void RegisterPubSubFamily(CommandTable& t);
+void RegisterTransactionFamily(CommandTable& t);
 
 }  // namespace redoubt::commands

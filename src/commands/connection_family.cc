@@ -3,7 +3,9 @@
 #include <string>
 
 #include "commands/command_table.h"
+#include "commands/pubsub.h"
 #include "commands/server_state.h"
+#include "commands/transaction.h"
 #include "protocol/errors.h"
 #include "util/crypto.h"
 #include "util/numbers.h"
@@ -34,6 +36,12 @@ bool Authenticate(CommandContext& cx, std::string_view user, std::string_view pa
 
 void Ping(CommandContext& cx) {
   if (cx.argc() > 2) return ReplyWrongArity(cx.reply, cx.cmd);
+  // A subscribed RESP2 client gets ["pong", message]: a plain reply would look like a push.
+  if (cx.client.resp == 2 && cx.client.subscriptions() > 0) {
+    cx.reply.Array(2);
+    cx.reply.Bulk("pong");
+    return cx.reply.Bulk(cx.argc() == 2 ? cx.args[1] : std::string_view());
+  }
   if (cx.argc() == 1) return cx.reply.SimpleString("PONG");
   cx.reply.Bulk(cx.args[1]);
 }
@@ -135,6 +143,9 @@ void Reset(CommandContext& cx) {
   c.name.clear();
   c.user = "default";
   c.authenticated = cx.server.cfg->requirepass.empty();
+  DiscardTransaction(c);
+  UnwatchAll(cx.server, c);
+  PubSubRemoveClient(cx.server, c);
   if (c.flags & client_flag::kMonitor) {
     c.flags &= ~client_flag::kMonitor;
     auto& m = cx.server.monitors;
@@ -165,7 +176,8 @@ void RegisterConnectionFamily(CommandTable& t) {
        .categories = cat::kConnection,
        .handler = Ping,
        .group = g,
-       .summary = "Ping the server"},
+       .summary = "Ping the server",
+       .internal_flags = internal::kSubscribedContext},
       {.name = "echo",
        .arity = 2,
        .flags = flag::kLoading | flag::kStale | flag::kFast,
@@ -194,7 +206,8 @@ void RegisterConnectionFamily(CommandTable& t) {
        .categories = cat::kConnection,
        .handler = Quit,
        .group = g,
-       .summary = "Close the connection"},
+       .summary = "Close the connection",
+       .internal_flags = internal::kSubscribedContext | internal::kNotQueued},
       {.name = "reset",
        .arity = 1,
        .flags = kConnFlags,
@@ -202,7 +215,8 @@ void RegisterConnectionFamily(CommandTable& t) {
        .handler = Reset,
        .group = g,
        .summary = "Reset the connection",
-       .since = "6.2.0"},
+       .since = "6.2.0",
+       .internal_flags = internal::kSubscribedContext | internal::kNotQueued},
       {.name = "select",
        .arity = 2,
        .flags = flag::kLoading | flag::kStale | flag::kFast,

@@ -155,35 +155,87 @@ bool CheckMonitorKeyspace(const Client& client, const CommandSpec& cmd,
   return false;
 }
 
+bool CheckSubscribedContext(const Client& client, const CommandSpec& cmd,
+                            protocol::ReplyBuilder& reply) {
+  // RESP2 has no way to tell a pushed message from a reply, so a subscribed RESP2 client may
+  // only manage its subscriptions (and PING, QUIT, RESET), as in Redis.
+  if (client.resp != 2 || client.subscriptions() == 0) return true;
+  if (cmd.internal_flags & internal::kSubscribedContext) return true;
+  std::string msg = "ERR Can't execute '";
+  msg.append(cmd.full_name);
+  msg +=
+      "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this "
+      "context";
+  reply.Error(msg);
+  return false;
+}
+
+bool CheckNoMulti(const Client& client, const CommandSpec& cmd, protocol::ReplyBuilder& reply) {
+  if (!client.in_multi || !(cmd.flags & flag::kNoMulti)) return true;
+  reply.Error("ERR Command not allowed inside a transaction");
+  return false;
+}
+
+namespace {
+
+// The admission pipeline in its fixed order; nullptr (after replying) when refused.
+const CommandSpec* Admit(ServerState& server, Client& client,
+                         std::span<const std::string_view> args, protocol::ReplyBuilder& reply) {
+  const CommandSpec* cmd = ResolveCommand(args, reply);
+  if (cmd == nullptr) return nullptr;
+  bool admitted = CheckArity(*cmd, args.size(), reply) && CheckAuth(server, client, *cmd, reply) &&
+                  CheckProtected(server, client, *cmd, reply) &&
+                  CheckMonitorKeyspace(client, *cmd, reply) &&
+                  CheckSubscribedContext(client, *cmd, reply) && CheckNoMulti(client, *cmd, reply);
+  if (!admitted) {
+    ++server.command_stats[cmd->id].rejected_calls;
+    return nullptr;
+  }
+  return cmd;
+}
+
+void Execute(ServerState& server, Client& client, const CommandSpec& cmd,
+             std::span<const std::string_view> args, protocol::ReplyBuilder& reply) {
+  CommandContext ctx{server, client, cmd, args, reply};
+  client.redact_mask = 0;
+  uint64_t errors_before = reply.errors;
+  uint64_t start = util::CycleClock::Now();
+  cmd.handler(ctx);
+  CommandStats& st = server.command_stats[cmd.id];
+  st.cycles += util::CycleClock::Now() - start;
+  ++st.calls;
+  if (reply.errors != errors_before) ++st.failed_calls;
+  client.last_cmd = &cmd;
+  if (!server.monitors.empty() && !(cmd.flags & (flag::kSkipMonitor | flag::kAdmin))) {
+    FeedMonitors(server, client, args);
+  }
+  ++server.stats.total_commands_processed;
+  ++client.commands_processed;
+}
+
+void Queue(Client& client, const CommandSpec& cmd, std::span<const std::string_view> args,
+           protocol::ReplyBuilder& reply) {
+  Client::QueuedCommand q{&cmd, {}};
+  q.args.assign(args.begin(), args.end());
+  client.multi_queue.push_back(std::move(q));
+  reply.SimpleString("QUEUED");
+}
+
+}  // namespace
+
 void Dispatch(ServerState& server, Client& client, std::span<const std::string_view> args) {
   protocol::ReplyBuilder reply(&client.reply_buf, client.resp);
   reply.error_stats = &server.error_stats;
   size_t reply_start = client.reply_buf.size();
   if (client.reply_mode == ReplyMode::kSkipNext) client.reply_mode = ReplyMode::kSkipThis;
 
-  const CommandSpec* cmd = ResolveCommand(args, reply);
-  bool admitted = cmd != nullptr && CheckArity(*cmd, args.size(), reply) &&
-                  CheckAuth(server, client, *cmd, reply) &&
-                  CheckProtected(server, client, *cmd, reply) &&
-                  CheckMonitorKeyspace(client, *cmd, reply);
-  if (!admitted) {
-    if (cmd != nullptr) ++server.command_stats[cmd->id].rejected_calls;
+  const CommandSpec* cmd = Admit(server, client, args, reply);
+  if (cmd == nullptr) {
+    if (client.in_multi) client.multi_error = true;  // EXEC will answer EXECABORT
+  } else if (client.in_multi && !(cmd->internal_flags & internal::kNotQueued)) {
+    Queue(client, *cmd, args, reply);
   } else {
-    CommandContext ctx{server, client, *cmd, args, reply};
-    client.redact_mask = 0;
-    uint64_t errors_before = reply.errors;
-    uint64_t start = util::CycleClock::Now();
-    cmd->handler(ctx);
-    CommandStats& st = server.command_stats[cmd->id];
-    st.cycles += util::CycleClock::Now() - start;
-    ++st.calls;
-    if (reply.errors != errors_before) ++st.failed_calls;
-    client.last_cmd = cmd;
-    if (!server.monitors.empty() && !(cmd->flags & (flag::kSkipMonitor | flag::kAdmin))) {
-      FeedMonitors(server, client, args);
-    }
-    ++server.stats.total_commands_processed;
-    ++client.commands_processed;
+    Execute(server, client, *cmd, args, reply);
   }
   server.stats.total_error_replies += reply.errors;
 
@@ -191,6 +243,15 @@ void Dispatch(ServerState& server, Client& client, std::span<const std::string_v
     client.reply_buf.resize(reply_start);
     if (client.reply_mode == ReplyMode::kSkipThis) client.reply_mode = ReplyMode::kOn;
   }
+}
+
+void RunQueued(ServerState& server, Client& client, std::span<const std::string_view> args) {
+  protocol::ReplyBuilder reply(&client.reply_buf, client.resp);
+  reply.error_stats = &server.error_stats;
+  // Admitted again: ACL rules or authentication may have changed since the command queued.
+  const CommandSpec* cmd = Admit(server, client, args, reply);
+  if (cmd != nullptr) Execute(server, client, *cmd, args, reply);
+  server.stats.total_error_replies += reply.errors;
 }
 
 void ReplyWrongArity(protocol::ReplyBuilder& reply, const CommandSpec& cmd) {

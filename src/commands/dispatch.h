@@ -12,6 +12,10 @@ namespace redoubt::commands {
 // Runs one request from `client`, appending its reply to client.reply_buf.
 void Dispatch(ServerState& server, Client& client, std::span<const std::string_view> args);
 
+// Runs one command queued by MULTI, at EXEC: admitted again, then executed; its reply is
+// appended to client.reply_buf (inside EXEC's array).
+void RunQueued(ServerState& server, Client& client, std::span<const std::string_view> args);
+
 // Whether the client must authenticate before running commands without the no-auth flag.
 bool AuthRequired(const ServerState& server, const Client& client);
 
@@ -23,6 +27,9 @@ bool CheckAuth(const ServerState& server, const Client& client, const CommandSpe
                protocol::ReplyBuilder& reply);
 bool CheckMonitorKeyspace(const Client& client, const CommandSpec& cmd,
                           protocol::ReplyBuilder& reply);
+bool CheckSubscribedContext(const Client& client, const CommandSpec& cmd,
+                            protocol::ReplyBuilder& reply);
+bool CheckNoMulti(const Client& client, const CommandSpec& cmd, protocol::ReplyBuilder& reply);
 bool CheckProtected(const ServerState& server, const Client& client, const CommandSpec& cmd,
                     protocol::ReplyBuilder& reply);
 

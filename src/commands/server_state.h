@@ -67,6 +67,22 @@ struct Client {
   // Output: bytes not yet written start at reply_pos.
   std::string reply_buf;
   size_t reply_pos = 0;
+  // MULTI/EXEC: queued commands (copied: the read buffer moves on), and WATCHed keys.
+  struct QueuedCommand {
+    const CommandSpec* cmd;
+    std::vector<std::string> args;
+  };
+  struct WatchedKey {
+    int db;
+    std::string key;
+    bool expired_at_watch;  // already logically expired when WATCH ran
+  };
+  bool in_multi = false;
+  bool multi_error = false;  // a command failed to queue: EXEC answers EXECABORT
+  bool watch_dirty = false;  // a watched key changed: EXEC answers null
+  std::vector<QueuedCommand> multi_queue;
+  std::vector<WatchedKey> watched_keys;
+
   // Pub/Sub subscriptions (channel names and patterns).
   std::set<std::string, std::less<>> channels;
   std::set<std::string, std::less<>> patterns;
@@ -135,6 +151,11 @@ class ServerState {
   // Clients by id (CLIENT LIST order is by id).
   std::unordered_map<uint64_t, Client*> clients;
   std::vector<Client*> monitors;
+  // WATCH: clients by "<db>:<key>"; while empty, the dbs' change hooks are off (no cost).
+  std::unordered_map<std::string, std::vector<Client*>> watched;
+  std::function<void(store::Db&, std::string_view)> watch_key_hook;
+  std::function<void(store::Db&)> watch_flush_hook;
+
   // Pub/Sub: subscribers by channel and by pattern, in subscription order.
   std::unordered_map<std::string, std::vector<Client*>> pubsub_channels;
   std::unordered_map<std::string, std::vector<Client*>> pubsub_patterns;

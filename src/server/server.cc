@@ -14,6 +14,7 @@
 #include "commands/config_family.h"
 #include "commands/dispatch.h"
 #include "commands/pubsub.h"
+#include "commands/transaction.h"
 #include "commands/server_family.h"
 #include "util/crypto.h"
 #include "util/log.h"
@@ -344,6 +345,7 @@ void Server::CloseClient(ClientConn* cc) {
   auto& mons = state_.monitors;
   mons.erase(std::remove(mons.begin(), mons.end(), &c), mons.end());
   if (c.subscriptions() > 0) commands::PubSubRemoveClient(state_, c);
+  if (!c.watched_keys.empty()) commands::UnwatchAll(state_, c);
   state_.clients.erase(c.id);
   cc->conn_->Close();
   conns_.erase(c.id);

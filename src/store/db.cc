@@ -115,7 +115,7 @@ Entry* Db::SetString(std::string_view key, std::string_view value, int64_t expir
         (old != nullptr && old->has_expire() && !IsExpired(old)) ? old->expire_ms() : kNoExpire;
   }
   bool with_expire = expire_ms >= 0;
-  if (on_key_change && old != nullptr) (*on_key_change)(*this, key);
+  if (on_key_change) (*on_key_change)(*this, key);
   Entry* e = NewStringEntry(key, value, with_expire, try_int);
   e->lru = clock_->lru_clock;
   if (old == nullptr) {
@@ -295,6 +295,7 @@ Entry* Db::RandomKey(uint64_t (*rng)()) {
 }
 
 Entry* Db::ReleaseAll() {
+  if (on_flush) (*on_flush)(*this);
   volatile_.clear();
   volatile_.shrink_to_fit();
   return table_.ReleaseAll();
@@ -310,6 +311,8 @@ void Db::Flush() {
 }
 
 void Db::SwapWith(Db& other) {
+  if (on_flush) (*on_flush)(*this);
+  if (other.on_flush) (*other.on_flush)(other);
   table_.Swap(other.table_);
   volatile_.swap(other.volatile_);
 }

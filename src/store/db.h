@@ -99,6 +99,13 @@ class Db {
 
   // Called with every key whose value a write changes or deletes (WATCH, notifications).
   std::function<void(Db&, std::string_view)>* on_key_change = nullptr;
+  // Called when every key of the db changes at once (FLUSHDB, FLUSHALL, SWAPDB).
+  std::function<void(Db&)>* on_flush = nullptr;
+  // Reports an in-place change of key's value (an Object edited through its pointer, a key
+  // created by Add) to on_key_change.
+  void Touched(std::string_view key) {
+    if (on_key_change) (*on_key_change)(*this, key);
+  }
 
  private:
   void Touch(Entry* e) { e->lru = clock_->lru_clock; }

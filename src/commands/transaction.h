@@ -1,0 +1,13 @@
+// MULTI/EXEC state shared with the admission pipeline, RESET and the server layer.
+#pragma once
+
+#include "commands/server_state.h"
+
+namespace redoubt::commands {
+
+// Drops the client's WATCHes (UNWATCH, EXEC, DISCARD, RESET, disconnect).
+void UnwatchAll(ServerState& server, Client& client);
+// Leaves MULTI without running anything (DISCARD, RESET, EXECABORT).
+void DiscardTransaction(Client& client);
+
+}  // namespace redoubt::commands

@@ -1,0 +1,199 @@
+// Transactions: MULTI, EXEC, DISCARD, WATCH, UNWATCH. Queued commands run through the whole
+// admission pipeline again at EXEC (ACL rules may have changed meanwhile), as in Redis.
+#include <algorithm>
+#include <string>
+
+#include "commands/command_table.h"
+#include "commands/dispatch.h"
+#include "commands/transaction.h"
+#include "protocol/errors.h"
+
+namespace redoubt::commands {
+
+namespace {
+
+std::string WatchId(int db, std::string_view key) {
+  std::string id = std::to_string(db);
+  id += ':';
+  id.append(key);
+  return id;
+}
+
+void MarkDirty(std::vector<Client*>& watchers) {
+  for (Client* c : watchers) c->watch_dirty = true;
+}
+
+// The dbs call these only while some key is watched; otherwise the hooks are detached.
+void InstallWatchHooks(ServerState& server, bool on) {
+  if (!server.watch_key_hook) {
+    server.watch_key_hook = [&server](store::Db& db, std::string_view key) {
+      auto it = server.watched.find(WatchId(db.id(), key));
+      if (it != server.watched.end()) MarkDirty(it->second);
+    };
+    server.watch_flush_hook = [&server](store::Db& db) {
+      std::string prefix = std::to_string(db.id()) + ":";
+      for (auto& [id, watchers] : server.watched) {
+        if (id.compare(0, prefix.size(), prefix) == 0) MarkDirty(watchers);
+      }
+    };
+  }
+  for (int i = 0; i < server.db_count(); ++i) {
+    server.db(i).on_key_change = on ? &server.watch_key_hook : nullptr;
+    server.db(i).on_flush = on ? &server.watch_flush_hook : nullptr;
+  }
+}
+
+void Multi(CommandContext& cx) {
+  if (cx.client.in_multi) return cx.reply.Error("ERR MULTI calls can not be nested");
+  cx.client.in_multi = true;
+  cx.client.multi_error = false;
+  cx.client.multi_queue.clear();
+  cx.reply.Ok();
+}
+
+void Discard(CommandContext& cx) {
+  if (!cx.client.in_multi) return cx.reply.Error("ERR DISCARD without MULTI");
+  DiscardTransaction(cx.client);
+  UnwatchAll(cx.server, cx.client);
+  cx.reply.Ok();
+}
+
+// A watched key that was alive at WATCH time and has expired since counts as modified, even
+// if nothing has deleted it yet.
+bool WatchedKeyExpired(ServerState& server, const Client& c) {
+  for (const Client::WatchedKey& wk : c.watched_keys) {
+    if (wk.expired_at_watch) continue;
+    store::Entry* e = server.db(wk.db).table().Find(wk.key);
+    if (e != nullptr && server.db(wk.db).IsExpired(e)) return true;
+  }
+  return false;
+}
+
+void Exec(CommandContext& cx) {
+  Client& c = cx.client;
+  if (!c.in_multi) return cx.reply.Error("ERR EXEC without MULTI");
+  if (c.multi_error) {
+    DiscardTransaction(c);
+    UnwatchAll(cx.server, c);
+    return cx.reply.Error("EXECABORT Transaction discarded because of previous errors.");
+  }
+  if (c.watch_dirty || WatchedKeyExpired(cx.server, c)) {
+    DiscardTransaction(c);
+    UnwatchAll(cx.server, c);
+    return cx.reply.NullArray();
+  }
+  std::vector<Client::QueuedCommand> queue;
+  queue.swap(c.multi_queue);
+  c.in_multi = false;
+  UnwatchAll(cx.server, c);
+  cx.reply.Array(static_cast<int64_t>(queue.size()));
+  std::vector<std::string_view> args;
+  for (const Client::QueuedCommand& q : queue) {
+    args.assign(q.args.begin(), q.args.end());
+    RunQueued(cx.server, c, args);
+  }
+}
+
+void Watch(CommandContext& cx) {
+  Client& c = cx.client;
+  if (c.in_multi) return cx.reply.Error("ERR WATCH inside MULTI is not allowed");
+  for (size_t i = 1; i < cx.argc(); ++i) {
+    std::string_view key = cx.args[i];
+    bool already = std::any_of(
+        c.watched_keys.begin(), c.watched_keys.end(),
+        [&](const Client::WatchedKey& w) { return w.db == c.db_index && w.key == key; });
+    if (already) continue;
+    store::Entry* e = cx.db().table().Find(key);
+    bool expired = e != nullptr && cx.db().IsExpired(e);
+    c.watched_keys.push_back({c.db_index, std::string(key), expired});
+    if (cx.server.watched.empty()) InstallWatchHooks(cx.server, true);
+    cx.server.watched[WatchId(c.db_index, key)].push_back(&c);
+  }
+  cx.reply.Ok();
+}
+
+void Unwatch(CommandContext& cx) {
+  UnwatchAll(cx.server, cx.client);
+  cx.client.watch_dirty = false;
+  cx.reply.Ok();
+}
+
+constexpr uint64_t kTxFlags =
+    flag::kNoscript | flag::kLoading | flag::kStale | flag::kFast | flag::kAllowBusy;
+
+}  // namespace
+
+void UnwatchAll(ServerState& server, Client& client) {
+  for (const Client::WatchedKey& wk : client.watched_keys) {
+    auto it = server.watched.find(WatchId(wk.db, wk.key));
+    if (it == server.watched.end()) continue;
+    auto& v = it->second;
+    v.erase(std::remove(v.begin(), v.end(), &client), v.end());
+    if (v.empty()) server.watched.erase(it);
+  }
+  bool had = !client.watched_keys.empty();
+  client.watched_keys.clear();
+  client.watch_dirty = false;
+  if (had && server.watched.empty()) InstallWatchHooks(server, false);
+}
+
+void DiscardTransaction(Client& client) {
+  client.in_multi = false;
+  client.multi_error = false;
+  client.multi_queue.clear();
+}
+
+void RegisterTransactionFamily(CommandTable& t) {
+  const char* g = "transactions";
+  const uint64_t tx = cat::kTransaction;
+  const uint32_t nq = internal::kNotQueued;
+  t.Register({
+      {.name = "multi",
+       .arity = 1,
+       .flags = kTxFlags,
+       .categories = tx,
+       .handler = Multi,
+       .group = g,
+       .summary = "Mark the start of a transaction block",
+       .since = "1.2.0",
+       .internal_flags = nq},
+      {.name = "exec",
+       .arity = 1,
+       .flags = flag::kNoscript | flag::kLoading | flag::kStale | flag::kSkipSlowlog,
+       .categories = tx,
+       .handler = Exec,
+       .group = g,
+       .summary = "Execute all commands issued after MULTI",
+       .since = "1.2.0",
+       .internal_flags = nq},
+      {.name = "discard",
+       .arity = 1,
+       .flags = kTxFlags,
+       .categories = tx,
+       .handler = Discard,
+       .group = g,
+       .summary = "Discard all commands issued after MULTI",
+       .since = "2.0.0",
+       .internal_flags = nq},
+      {.name = "watch",
+       .arity = -2,
+       .flags = kTxFlags,
+       .categories = tx,
+       .keys = {{.flags = keyflag::kRO, .index = 1, .last_key = -1}},
+       .handler = Watch,
+       .group = g,
+       .summary = "Watch the given keys to determine execution of the MULTI/EXEC block",
+       .since = "2.2.0",
+       .internal_flags = nq},
+      {.name = "unwatch",
+       .arity = 1,
+       .flags = kTxFlags,
+       .categories = tx,
+       .handler = Unwatch,
+       .group = g,
+       .summary = "Forget about all watched keys",
+       .since = "2.2.0"},
+  });
+}
+
+}  // namespace redoubt::commands
