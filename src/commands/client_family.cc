@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "commands/blocking.h"
 #include "commands/command_table.h"
 #include "commands/server_state.h"
 #include "protocol/errors.h"
@@ -355,7 +356,7 @@ void ClientTrackingInfo(CommandContext& cx) {
   cx.reply.Array(0);
 }
 
-// CLIENT UNBLOCK id [TIMEOUT|ERROR]: no command blocks yet, so no client is ever unblocked.
+// CLIENT UNBLOCK id [TIMEOUT|ERROR]: 1 when that client was blocked and is now answered.
 void ClientUnblock(CommandContext& cx) {
   if (cx.argc() > 4) return ReplySubcommandSyntaxError(cx);
   if (cx.argc() == 4 && !util::EqualsIgnoreCase(cx.args[3], "TIMEOUT") &&
@@ -364,7 +365,11 @@ void ClientUnblock(CommandContext& cx) {
   }
   int64_t id;
   if (!util::ParseInt64(cx.args[2], &id)) return cx.reply.Error(errors::kNotInteger);
-  cx.reply.Integer(0);
+  auto it = cx.server.clients.find(static_cast<uint64_t>(id));
+  bool with_error = cx.argc() == 4 && util::EqualsIgnoreCase(cx.args[3], "ERROR");
+  bool done = it != cx.server.clients.end() &&
+              UnblockByRequest(cx.server, *it->second, with_error);
+  cx.reply.Integer(done ? 1 : 0);
 }
 
 constexpr const char* kClientHelp[] = {

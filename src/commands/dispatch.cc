@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <string>
 
+#include "commands/blocking.h"
 #include "commands/command_table.h"
 #include "protocol/errors.h"
 #include "util/cycle_clock.h"
@@ -236,6 +237,8 @@ void Dispatch(ServerState& server, Client& client, std::span<const std::string_v
     Queue(client, *cmd, args, reply);
   } else {
     Execute(server, client, *cmd, args, reply);
+    // Keys this command (or EXEC's queue) pushed to may wake blocked clients.
+    if (!server.ready_keys.empty()) ServeReadyKeys(server);
   }
   server.stats.total_error_replies += reply.errors;
 

@@ -191,7 +191,9 @@ void InfoClients(const ServerState& s, InfoWriter& w) {
   w.Int("maxclients", s.cfg->maxclients);
   w.UInt("client_recent_max_input_buffer", max_in);
   w.UInt("client_recent_max_output_buffer", max_out);
-  w.Zeros({"blocked_clients", "tracking_clients", "clients_in_timeout_table"});
+  w.UInt("blocked_clients", s.blocked_count);
+  w.Zeros({"tracking_clients"});
+  w.UInt("clients_in_timeout_table", s.blocked_count);
 }
 
 void InfoMemory(const ServerState& s, InfoWriter& w) {

@@ -83,6 +83,15 @@ struct Client {
   std::vector<QueuedCommand> multi_queue;
   std::vector<WatchedKey> watched_keys;
 
+  // Blocking commands (BLPOP...): while blocked, the client's later input waits and the
+  // command is run again each time one of its keys is signalled ready.
+  bool blocked = false;
+  bool in_exec = false;            // running EXEC's queue: blocking commands do not block
+  int64_t block_deadline_ms = 0;   // unix ms; 0 = no timeout
+  int block_db = 0;
+  std::vector<std::string> block_args;  // the command, to run again
+  std::vector<std::string> block_keys;
+
   // Pub/Sub subscriptions (channel names and patterns).
   std::set<std::string, std::less<>> channels;
   std::set<std::string, std::less<>> patterns;
@@ -153,8 +162,18 @@ class ServerState {
   std::vector<Client*> monitors;
   // WATCH: clients by "<db>:<key>"; while empty, the dbs' change hooks are off (no cost).
   std::unordered_map<std::string, std::vector<Client*>> watched;
-  std::function<void(store::Db&, std::string_view)> watch_key_hook;
-  std::function<void(store::Db&)> watch_flush_hook;
+  std::function<void(store::Db&, std::string_view)> key_hook;
+  std::function<void(store::Db&)> flush_hook;
+  // Attaches the dbs' change hooks while anything needs them (WATCH, blocked clients) and
+  // detaches them otherwise, so that writes cost nothing extra in the common case.
+  void UpdateKeyHooks();
+
+  // Blocking: clients waiting per "<db>:<key>" in arrival order, keys signalled ready by the
+  // command that just ran, and clients whose blocking ended with input left to process.
+  std::unordered_map<std::string, std::vector<Client*>> blocking_keys;
+  std::vector<std::string> ready_keys;
+  std::vector<uint64_t> unblocked_clients;
+  size_t blocked_count = 0;
 
   // Pub/Sub: subscribers by channel and by pattern, in subscription order.
   std::unordered_map<std::string, std::vector<Client*>> pubsub_channels;

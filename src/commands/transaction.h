@@ -7,6 +7,9 @@ namespace redoubt::commands {
 
 // Drops the client's WATCHes (UNWATCH, EXEC, DISCARD, RESET, disconnect).
 void UnwatchAll(ServerState& server, Client& client);
+// Marks clients watching key (or any key of db) so that their EXEC fails.
+void MarkWatchersDirty(ServerState& server, int db, std::string_view key);
+void MarkDbWatchersDirty(ServerState& server, int db);
 // Leaves MULTI without running anything (DISCARD, RESET, EXECABORT).
 void DiscardTransaction(Client& client);
 

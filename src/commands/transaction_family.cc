@@ -19,30 +19,6 @@ std::string WatchId(int db, std::string_view key) {
   return id;
 }
 
-void MarkDirty(std::vector<Client*>& watchers) {
-  for (Client* c : watchers) c->watch_dirty = true;
-}
-
-// The dbs call these only while some key is watched; otherwise the hooks are detached.
-void InstallWatchHooks(ServerState& server, bool on) {
-  if (!server.watch_key_hook) {
-    server.watch_key_hook = [&server](store::Db& db, std::string_view key) {
-      auto it = server.watched.find(WatchId(db.id(), key));
-      if (it != server.watched.end()) MarkDirty(it->second);
-    };
-    server.watch_flush_hook = [&server](store::Db& db) {
-      std::string prefix = std::to_string(db.id()) + ":";
-      for (auto& [id, watchers] : server.watched) {
-        if (id.compare(0, prefix.size(), prefix) == 0) MarkDirty(watchers);
-      }
-    };
-  }
-  for (int i = 0; i < server.db_count(); ++i) {
-    server.db(i).on_key_change = on ? &server.watch_key_hook : nullptr;
-    server.db(i).on_flush = on ? &server.watch_flush_hook : nullptr;
-  }
-}
-
 void Multi(CommandContext& cx) {
   if (cx.client.in_multi) return cx.reply.Error("ERR MULTI calls can not be nested");
   cx.client.in_multi = true;
@@ -88,10 +64,12 @@ void Exec(CommandContext& cx) {
   UnwatchAll(cx.server, c);
   cx.reply.Array(static_cast<int64_t>(queue.size()));
   std::vector<std::string_view> args;
+  c.in_exec = true;  // blocking commands answer at once inside a transaction
   for (const Client::QueuedCommand& q : queue) {
     args.assign(q.args.begin(), q.args.end());
     RunQueued(cx.server, c, args);
   }
+  c.in_exec = false;
 }
 
 void Watch(CommandContext& cx) {
@@ -106,8 +84,9 @@ void Watch(CommandContext& cx) {
     store::Entry* e = cx.db().table().Find(key);
     bool expired = e != nullptr && cx.db().IsExpired(e);
     c.watched_keys.push_back({c.db_index, std::string(key), expired});
-    if (cx.server.watched.empty()) InstallWatchHooks(cx.server, true);
+    bool first = cx.server.watched.empty();
     cx.server.watched[WatchId(c.db_index, key)].push_back(&c);
+    if (first) cx.server.UpdateKeyHooks();
   }
   cx.reply.Ok();
 }
@@ -123,6 +102,20 @@ constexpr uint64_t kTxFlags =
 
 }  // namespace
 
+void MarkWatchersDirty(ServerState& server, int db, std::string_view key) {
+  auto it = server.watched.find(WatchId(db, key));
+  if (it == server.watched.end()) return;
+  for (Client* c : it->second) c->watch_dirty = true;
+}
+
+void MarkDbWatchersDirty(ServerState& server, int db) {
+  std::string prefix = std::to_string(db) + ":";
+  for (auto& [id, watchers] : server.watched) {
+    if (id.compare(0, prefix.size(), prefix) != 0) continue;
+    for (Client* c : watchers) c->watch_dirty = true;
+  }
+}
+
 void UnwatchAll(ServerState& server, Client& client) {
   for (const Client::WatchedKey& wk : client.watched_keys) {
     auto it = server.watched.find(WatchId(wk.db, wk.key));
@@ -134,7 +127,7 @@ void UnwatchAll(ServerState& server, Client& client) {
   bool had = !client.watched_keys.empty();
   client.watched_keys.clear();
   client.watch_dirty = false;
-  if (had && server.watched.empty()) InstallWatchHooks(server, false);
+  if (had && server.watched.empty()) server.UpdateKeyHooks();
 }
 
 void DiscardTransaction(Client& client) {

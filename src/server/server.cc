@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "commands/blocking.h"
 #include "commands/command_table.h"
 #include "commands/config_family.h"
 #include "commands/dispatch.h"
@@ -291,6 +292,8 @@ void Server::ProcessInput(ClientConn* cc) {
     }
     commands::Dispatch(state_, c, args);
     pos += consumed;
+    // A blocked client's next requests wait until it is served or times out.
+    if (c.blocked) break;
   }
   c.query_buf.Consume(pos);
   if (c.query_buf.empty()) c.query_buf.ShrinkIfIdle(kReadChunk * 2);
@@ -345,6 +348,7 @@ void Server::CloseClient(ClientConn* cc) {
   auto& mons = state_.monitors;
   mons.erase(std::remove(mons.begin(), mons.end(), &c), mons.end());
   if (c.subscriptions() > 0) commands::PubSubRemoveClient(state_, c);
+  if (c.blocked) commands::Unblock(state_, c);
   if (!c.watched_keys.empty()) commands::UnwatchAll(state_, c);
   state_.clients.erase(c.id);
   cc->conn_->Close();
@@ -358,6 +362,7 @@ void Server::BeforeSleep() {
     shutdown_requested_ = true;
   }
   ResumePausedClients();
+  ResumeUnblockedClients();
   // Output queued for clients other than the one whose input produced it (MONITOR feeds,
   // CLIENT KILL targets...).
   std::vector<commands::Client*> pending;
@@ -389,6 +394,7 @@ void Server::Cron() {
   UpdateClock(state_.clock);
   ++cron_loops_;
   commands::SampleServerStats(state_, state_.clock.now_ms);
+  commands::ExpireBlockedClients(state_, state_.clock.now_ms);
   if (cfg_->active_expire_enabled) {
     // As Redis's slow cycle: at most a quarter of each cron period.
     int64_t budget = 250000 / std::max(1, cfg_->hz);
@@ -412,6 +418,21 @@ void Server::Cron() {
   for (auto& [id, cc] : conns_) {
     if ((cc->client.flags & commands::client_flag::kCloseAsap) && !cc->queued_close_) {
       QueueClose(cc.get());
+    }
+  }
+}
+
+void Server::ResumeUnblockedClients() {
+  while (!state_.unblocked_clients.empty()) {
+    std::vector<uint64_t> ids;
+    ids.swap(state_.unblocked_clients);
+    for (uint64_t id : ids) {
+      auto it = conns_.find(id);
+      if (it == conns_.end()) continue;
+      ClientConn* cc = it->second.get();
+      if ((cc->client.flags & commands::client_flag::kCloseAsap) || cc->client.blocked) continue;
+      if (!cc->client.query_buf.empty()) ProcessInput(cc);
+      if (cc->client.pending_reply() > 0) FlushOutput(cc);
     }
   }
 }

@@ -69,6 +69,7 @@ class Server {
   void ProcessInput(ClientConn* c);
   bool IsPausedCommand(std::string_view name) const;
   void ResumePausedClients();
+  void ResumeUnblockedClients();
   void BeforeSleep();
   void Cron();
   void CloseClient(ClientConn* c);

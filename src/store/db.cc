@@ -185,6 +185,7 @@ Entry* Db::SetInteger(Entry* e, int64_t v) {
 }
 
 void Db::Add(Entry* e) {
+  if (on_key_change) (*on_key_change)(*this, e->key());
   table_.Insert(e);
   if (e->has_expire()) AddVolatile(e);
 }
