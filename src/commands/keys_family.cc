@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "commands/command_table.h"
+#include "commands/notify.h"
 #include "commands/server_state.h"
 #include "protocol/errors.h"
 #include "util/glob.h"
@@ -16,6 +17,8 @@
 namespace redoubt::commands {
 
 namespace {
+
+constexpr int kGeneric = config::notify::kGeneric;
 
 using store::Db;
 using store::Encoding;
@@ -93,7 +96,11 @@ bool ParseDbIndex(CommandContext& cx, std::string_view arg, int* out) {
 
 void Del(CommandContext& cx) {
   int64_t n = 0;
-  for (size_t i = 1; i < cx.argc(); ++i) n += cx.db().Delete(cx.args[i]) ? 1 : 0;
+  for (size_t i = 1; i < cx.argc(); ++i) {
+    if (!cx.db().Delete(cx.args[i])) continue;
+    Notify(cx, kGeneric, "del", cx.args[i]);
+    ++n;
+  }
   cx.reply.Integer(n);
 }
 
@@ -125,6 +132,8 @@ void RenameGeneric(CommandContext& cx, bool nx) {
   if (from == to) return nx ? cx.reply.Integer(0) : cx.reply.Ok();
   if (nx && db.Lookup(to) != nullptr) return cx.reply.Integer(0);
   db.Rename(from, to);
+  Notify(cx, kGeneric, "rename_from", from);
+  Notify(cx, kGeneric, "rename_to", to);
   nx ? cx.reply.Integer(1) : cx.reply.Ok();
 }
 void Rename(CommandContext& cx) { RenameGeneric(cx, false); }
@@ -165,6 +174,7 @@ void Copy(CommandContext& cx) {
   Entry* copy = store::CloneEntry(e, to);
   dst.Overwrite(copy);
   if (expire >= 0) dst.SetExpire(copy, expire);
+  Notify(cx.server, kGeneric, "copy_to", to, dst.id());
   cx.reply.Integer(1);
 }
 
@@ -179,6 +189,8 @@ void Move(CommandContext& cx) {
   if (dst.Lookup(key) != nullptr) return cx.reply.Integer(0);
   // The entry keeps its key, TTL and LRU; only its table changes.
   dst.Add(src.Detach(key));
+  Notify(cx.server, kGeneric, "move_from", key, src.id());
+  Notify(cx.server, kGeneric, "move_to", key, dst.id());
   cx.reply.Integer(1);
 }
 
@@ -424,8 +436,10 @@ void ExpireGeneric(CommandContext& cx, bool seconds, bool absolute) {
   // A time already past deletes the key, and that counts as success.
   if (o.when_ms <= cx.now_ms()) {
     db.Delete(cx.args[1]);
+    Notify(cx, kGeneric, "del", cx.args[1]);
   } else {
     db.SetExpire(e, o.when_ms);
+    Notify(cx, kGeneric, "expire", cx.args[1]);
   }
   cx.reply.Integer(1);
 }
@@ -453,6 +467,7 @@ void Persist(CommandContext& cx) {
   Entry* e = cx.db().Lookup(cx.args[1]);
   if (e == nullptr || !e->has_expire()) return cx.reply.Integer(0);
   cx.db().Persist(e);
+  Notify(cx, kGeneric, "persist", cx.args[1]);
   cx.reply.Integer(1);
 }
 

@@ -2,6 +2,8 @@
 
 #include <random>
 
+#include "commands/notify.h"
+
 namespace redoubt::commands {
 
 ServerState::ServerState() = default;
@@ -9,7 +11,13 @@ ServerState::~ServerState() = default;
 
 void ServerState::InitDatabases(int n) {
   dbs_.clear();
-  for (int i = 0; i < n; ++i) dbs_.push_back(std::make_unique<store::Db>(i, &clock, &stats.db));
+  expired_hook = [this](store::Db& db, std::string_view key) {
+    Notify(*this, config::notify::kExpired, "expired", key, db.id());
+  };
+  for (int i = 0; i < n; ++i) {
+    dbs_.push_back(std::make_unique<store::Db>(i, &clock, &stats.db));
+    dbs_.back()->on_expired = &expired_hook;
+  }
 }
 
 uint64_t ServerState::Random() {

@@ -15,6 +15,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "commands/acl.h"
 #include "commands/command.h"
 #include "config/config.h"
 #include "config/server_config.h"
@@ -52,7 +53,10 @@ struct Client {
   int db_index = 0;
   int resp = 2;
   bool authenticated = false;
-  std::string user = "default";
+  std::string user = "default";  // the ACL user's name (CLIENT LIST, ACL LOG)
+  // The ACL user whose rules apply (SetClientUser); nullptr only for internal sessions that may
+  // run anything (in-process tests, later AOF loading), never for a network client.
+  const security::AclUser* acl_user = nullptr;
   uint32_t flags = 0;
   ReplyMode reply_mode = ReplyMode::kOn;
   int64_t ctime_ms = 0;
@@ -154,6 +158,7 @@ class ServerState {
   config::ServerConfig* cfg = nullptr;  // its live values, read on the hot path
   store::Clock clock;
   ServerStats stats;
+  security::AclStore acl{AclCatalog()};                      // users, rules, ACL LOG
   std::vector<CommandStats> command_stats;                   // indexed by CommandSpec::id
   std::map<std::string, uint64_t, std::less<>> error_stats;  // error prefix -> count
 
@@ -164,6 +169,7 @@ class ServerState {
   std::unordered_map<std::string, std::vector<Client*>> watched;
   std::function<void(store::Db&, std::string_view)> key_hook;
   std::function<void(store::Db&)> flush_hook;
+  std::function<void(store::Db&, std::string_view)> expired_hook;  // "expired" events
   // Attaches the dbs' change hooks while anything needs them (WATCH, blocked clients) and
   // detaches them otherwise, so that writes cost nothing extra in the common case.
   void UpdateKeyHooks();

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "commands/command_table.h"
+#include "commands/notify.h"
 #include "commands/server_state.h"
 #include "protocol/errors.h"
 #include "util/numbers.h"
@@ -15,6 +16,8 @@ namespace redoubt::commands {
 namespace {
 
 using store::Db;
+constexpr int kNotifyString = config::notify::kString;
+constexpr int kNotifyGeneric = config::notify::kGeneric;
 using store::Entry;
 using store::ValueType;
 
@@ -130,6 +133,8 @@ void Set(CommandContext& cx) {
     }
   }
   cx.db().SetString(key, cx.args[2], expire);
+  Notify(cx, kNotifyString, "set", key);
+  if (o.unit != ExpireUnit::kNone) Notify(cx, kNotifyGeneric, "expire", key);
   if (!o.get) cx.reply.Ok();
 }
 
@@ -148,6 +153,7 @@ void GetDel(CommandContext& cx) {
   char scratch[24];
   cx.reply.Bulk(StringOf(e, scratch));
   cx.db().Delete(cx.args[1]);
+  Notify(cx, kNotifyGeneric, "del", cx.args[1]);
 }
 
 void GetEx(CommandContext& cx) {
@@ -164,10 +170,13 @@ void GetEx(CommandContext& cx) {
   if (o.unit != ExpireUnit::kNone) {
     if (expire <= cx.now_ms()) {
       cx.db().Delete(cx.args[1]);
+      Notify(cx, kNotifyGeneric, "del", cx.args[1]);
     } else {
       cx.db().SetExpire(e, expire);
+      Notify(cx, kNotifyGeneric, "expire", cx.args[1]);
     }
   } else if (o.persist) {
+    if (e->has_expire()) Notify(cx, kNotifyGeneric, "persist", cx.args[1]);
     cx.db().Persist(e);
   }
 }
@@ -182,11 +191,13 @@ void GetSet(CommandContext& cx) {
     cx.reply.Bulk(StringOf(e, scratch));
   }
   cx.db().SetString(cx.args[1], cx.args[2]);
+  Notify(cx, kNotifyString, "set", cx.args[1]);
 }
 
 void SetNx(CommandContext& cx) {
   if (cx.db().Lookup(cx.args[1]) != nullptr) return cx.reply.Integer(0);
   cx.db().SetString(cx.args[1], cx.args[2]);
+  Notify(cx, kNotifyString, "set", cx.args[1]);
   cx.reply.Integer(1);
 }
 
@@ -194,6 +205,8 @@ void SetExGeneric(CommandContext& cx, ExpireUnit unit) {
   int64_t expire;
   if (!AbsoluteExpire(cx, unit, cx.args[2], &expire)) return;
   cx.db().SetString(cx.args[1], cx.args[3], expire);
+  Notify(cx, kNotifyString, "set", cx.args[1]);
+  Notify(cx, kNotifyGeneric, "expire", cx.args[1]);
   cx.reply.Ok();
 }
 void SetEx(CommandContext& cx) { SetExGeneric(cx, ExpireUnit::kEx); }
@@ -219,7 +232,10 @@ void MSetGeneric(CommandContext& cx, bool nx) {
       if (cx.db().Lookup(cx.args[i]) != nullptr) return cx.reply.Integer(0);
     }
   }
-  for (size_t i = 1; i < cx.argc(); i += 2) cx.db().SetString(cx.args[i], cx.args[i + 1]);
+  for (size_t i = 1; i < cx.argc(); i += 2) {
+    cx.db().SetString(cx.args[i], cx.args[i + 1]);
+    Notify(cx, kNotifyString, "set", cx.args[i]);
+  }
   nx ? cx.reply.Integer(1) : cx.reply.Ok();
 }
 void MSet(CommandContext& cx) { MSetGeneric(cx, false); }
@@ -247,6 +263,7 @@ void IncrBy(CommandContext& cx, int64_t by) {
   } else {
     cx.db().SetInteger(e, next);
   }
+  Notify(cx, kNotifyString, "incrby", cx.args[1]);
   cx.reply.Integer(next);
 }
 
@@ -290,6 +307,7 @@ void IncrByFloat(CommandContext& cx) {
   // The result is a string (embstr/raw), never an int, as in Redis.
   int64_t expire = e != nullptr && e->has_expire() ? e->expire_ms() : Db::kNoExpire;
   cx.db().SetString(cx.args[1], s, expire, /*try_int=*/false);
+  Notify(cx, kNotifyString, "incrbyfloat", cx.args[1]);
   cx.reply.Bulk(s);
 }
 
@@ -307,6 +325,7 @@ void Append(CommandContext& cx) {
   std::string_view add = cx.args[2];
   if (e == nullptr) {
     cx.db().SetString(cx.args[1], add);
+    Notify(cx, kNotifyString, "append", cx.args[1]);
     return cx.reply.Integer(static_cast<int64_t>(add.size()));
   }
   char scratch[24];
@@ -315,6 +334,7 @@ void Append(CommandContext& cx) {
   store::RawString* r = cx.db().MutableString(&e, cur + add.size());
   std::memcpy(r->data + r->len, add.data(), add.size());
   r->len += add.size();
+  Notify(cx, kNotifyString, "append", cx.args[1]);
   cx.reply.Integer(static_cast<int64_t>(r->len));
 }
 
@@ -363,6 +383,7 @@ void SetRange(CommandContext& cx) {
     Entry* n = cx.db().SetString(cx.args[1], s);
     // SETRANGE never leaves an int encoding behind (as Redis: the result is raw).
     cx.db().MutableString(&n, s.size());
+    Notify(cx, kNotifyString, "setrange", cx.args[1]);
     return cx.reply.Integer(static_cast<int64_t>(s.size()));
   }
   size_t cur = StringOf(e, scratch).size();
@@ -373,6 +394,7 @@ void SetRange(CommandContext& cx) {
   if (need > r->len) std::memset(r->data + r->len, 0, need - r->len);
   std::memcpy(r->data + offset, value.data(), value.size());
   r->len = need;
+  Notify(cx, kNotifyString, "setrange", cx.args[1]);
   cx.reply.Integer(static_cast<int64_t>(need));
 }
 

@@ -58,6 +58,7 @@ void Db::DeleteExpired(Entry** link) {
   Entry* e = *link;
   std::string_view key = e->key();
   if (on_key_change) (*on_key_change)(*this, key);
+  if (on_expired) (*on_expired)(*this, key);
   Entry* detached = table_.Unlink(key);
   RemoveVolatile(detached);
   FreeEntry(detached);

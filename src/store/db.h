@@ -99,6 +99,8 @@ class Db {
 
   // Called with every key whose value a write changes or deletes (WATCH, notifications).
   std::function<void(Db&, std::string_view)>* on_key_change = nullptr;
+  // Called with each key deleted because its TTL passed (keyspace event "expired").
+  std::function<void(Db&, std::string_view)>* on_expired = nullptr;
   // Called when every key of the db changes at once (FLUSHDB, FLUSHALL, SWAPDB).
   std::function<void(Db&)>* on_flush = nullptr;
   // Reports an in-place change of key's value (an Object edited through its pointer, a key
