@@ -8,8 +8,11 @@ CONFIG ?= redoubt.conf
 RELEASE_BIN := build/release/redoubt-server
 ASAN_BIN    := build/asan/redoubt-server
 
-.PHONY: all setup build build-asan build-debug run test test-asan unit-test integration-test \
-        reference-test bench format clean
+FUZZ_TARGETS := resp_parser config glob split_args commands
+FUZZ_SECONDS ?= 60
+
+.PHONY: all setup build build-asan build-debug build-fuzz run test test-asan unit-test \
+        integration-test reference-test bench fuzz fuzz-smoke format clean
 
 all: build
 
@@ -45,6 +48,30 @@ integration-test:
 test: build
 	ctest --test-dir build/release --output-on-failure -j $(JOBS)
 	REDOUBT_SERVER=$(RELEASE_BIN) $(PYTEST) tests/integration
+	$(MAKE) fuzz-smoke
+
+# libFuzzer targets (clang, ASan+UBSan, coverage on every library). New inputs go to a
+# scratch directory; the checked-in seed corpora under fuzz/corpus are only read.
+build-fuzz: setup
+	CC=clang CXX=clang++ cmake -S . -B build/fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DREDOUBT_FUZZ=ON -DREDOUBT_TESTS=OFF
+	cmake --build build/fuzz -j $(JOBS) --target $(addsuffix _fuzz,$(FUZZ_TARGETS))
+
+fuzz: build-fuzz
+	@for t in $(FUZZ_TARGETS); do \
+	  scratch=$$(mktemp -d); \
+	  echo "fuzz: $$t for $(FUZZ_SECONDS)s"; \
+	  build/fuzz/$${t}_fuzz -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+	    -print_final_stats=1 $$scratch fuzz/corpus/$$t > $$scratch.log 2>&1; rc=$$?; \
+	  grep -E "^(stat::number_of_executed_units|stat::new_units_added|==[0-9]+==ERROR|SUMMARY)" \
+	    $$scratch.log; \
+	  if [ $$rc -ne 0 ]; then tail -60 $$scratch.log; rm -rf $$scratch $$scratch.log; exit 1; fi; \
+	  rm -rf $$scratch $$scratch.log; \
+	done
+
+# The few-seconds run CI does on every submission.
+fuzz-smoke:
+	$(MAKE) fuzz FUZZ_SECONDS=5
 
 # ASan+UBSan build. detect_leaks stays on; halt on the first UBSan report.
 test-asan: build-asan

@@ -11,6 +11,7 @@ PACKAGES=(
   redis-tools redis-server   # reference server for compatibility tests and benchmarks
   iproute2                   # ip netns for the protected-mode test
   clang-format
+  clang libclang-rt-14-dev   # libFuzzer targets (make fuzz, fuzz smoke in make test)
 )
 
 missing=()
