@@ -1,0 +1,102 @@
+#!/usr/bin/python3
+"""Memory per element of each collection type, Redoubt vs redis-server in the same run:
+100,000 hashes, sets and sorted sets of 10 small elements each, and one list of 1,000,000
+small elements. Prints used_memory growth per element for both servers and the ratio.
+
+Usage: /usr/bin/python3 bench/memory_types.py [--keys 100000] [--list 1000000]
+         [--redoubt PATH] [--redis PATH]
+"""
+
+import argparse
+import os
+import socket
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from servers import DEFAULT_REDIS, DEFAULT_REDOUBT, BenchServer, available  # noqa: E402
+
+BATCH = 2000
+
+
+def encode(*args):
+    out = [b"*%d\r\n" % len(args)]
+    for a in args:
+        a = a if isinstance(a, bytes) else str(a).encode()
+        out.append(b"$%d\r\n%s\r\n" % (len(a), a))
+    return b"".join(out)
+
+
+def send_all(server, commands):
+    sock = socket.create_connection(("127.0.0.1", server.port), timeout=300)
+    try:
+        for start in range(0, len(commands), BATCH):
+            chunk = commands[start:start + BATCH]
+            sock.sendall(b"".join(chunk))
+            # Every reply here is one line (":N\r\n" or "+OK\r\n"): count CRLFs.
+            need, got, buf = len(chunk), 0, b""
+            while got < need:
+                data = sock.recv(1 << 20)
+                if not data:
+                    raise RuntimeError(f"{server.name} closed the connection")
+                if b"-" in data and b"\r\n-" in b"\r\n" + data:
+                    raise RuntimeError(f"{server.name} error: {data[:200]!r}")
+                got += data.count(b"\r\n")
+    finally:
+        sock.close()
+
+
+def workloads(keys, list_len):
+    members = [f"m{i}" for i in range(10)]
+    yield "hash", keys * 10, [
+        encode("HSET", f"h:{k}", *[x for m in members for x in (m, "v" + m)]) for k in range(keys)]
+    yield "set", keys * 10, [encode("SADD", f"s:{k}", *members) for k in range(keys)]
+    yield "zset", keys * 10, [
+        encode("ZADD", f"z:{k}", *[x for i, m in enumerate(members) for x in (i, m)])
+        for k in range(keys)]
+    yield "list", list_len, [
+        encode("RPUSH", "biglist", *[f"e{i}" for i in range(s, min(list_len, s + 100))])
+        for s in range(0, list_len, 100)]
+
+
+def used_memory(server):
+    return int(server.info("memory")["used_memory"])
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--keys", type=int, default=100000)
+    ap.add_argument("--list", type=int, default=1000000)
+    ap.add_argument("--redoubt", default=os.environ.get("REDOUBT_SERVER", DEFAULT_REDOUBT))
+    ap.add_argument("--redis", default=DEFAULT_REDIS)
+    args = ap.parse_args()
+    rows = {}
+    for name, binary in (("redis", args.redis), ("redoubt", args.redoubt)):
+        if not available(binary):
+            print(f"note: no {name} server at {binary}")
+            continue
+        for kind, elements, commands in workloads(args.keys, args.list):
+            srv = BenchServer(name, binary)
+            try:
+                srv.start()
+                time.sleep(0.2)
+                base = used_memory(srv)
+                send_all(srv, commands)
+                time.sleep(0.3)
+                rows.setdefault(kind, {})[name] = (used_memory(srv) - base) / elements
+            finally:
+                srv.cleanup()
+    print(f"{'type':6}  {'elements':>10}  {'redis B/elem':>12}  {'redoubt B/elem':>14}  ratio")
+    for kind, _, _ in workloads(0, 0):
+        r = rows.get(kind, {})
+        a, b = r.get("redis"), r.get("redoubt")
+        n = args.list if kind == "list" else args.keys * 10
+        ratio = f"{b / a:.2f}x" if a and b else "n/a"
+        fa = f"{a:.1f}" if a else "n/a"
+        fb = f"{b:.1f}" if b else "n/a"
+        print(f"{kind:6}  {n:>10,}  {fa:>12}  {fb:>14}  {ratio}")
+
+
+if __name__ == "__main__":
+    main()
