@@ -83,6 +83,7 @@ test-asan: build-asan
 bench: build
 	PYTHONDONTWRITEBYTECODE=1 $(PYTHON) bench/throughput.py
 	PYTHONDONTWRITEBYTECODE=1 $(PYTHON) bench/memory.py
+	PYTHONDONTWRITEBYTECODE=1 $(PYTHON) bench/memory_types.py
 
 format:
 	find src -name '*.h' -o -name '*.cc' | xargs -r clang-format -i
