@@ -69,6 +69,19 @@ extern const SpecialOps kNotifyKeyspaceEventsOps;
 extern const SpecialOps kReplicaOfOps;
 extern const SpecialOps kLatencyPercentilesOps;
 extern const SpecialOps kDirOps;
+// Redoubt's own (config_special.cc).
+extern const SpecialOps kAllowFromOps;
+extern const SpecialOps kRequirepassFileOps;
+extern const SpecialOps kRequirepassEnvOps;
+extern const SpecialOps kMasterauthFileOps;
+extern const SpecialOps kMasterauthEnvOps;
+
+// Structural check of one allow-from item (an IPv4/IPv6 address, optionally /prefix, no host
+// bits set). security::ParseCidr is the matcher's parser; a unit test keeps the two in step.
+Status CheckAllowFromItem(std::string_view item);
+// The secret in `path` for requirepass-file / masterauth-file: a regular file, not readable or
+// writable by others, at most 64 KiB, one line (a trailing "\n" or "\r\n" is removed), not empty.
+StatusOr<std::string> ReadSecretFile(const std::string& path);
 
 // Validators used by the table (config_table.cc).
 Status CheckDbFilename(std::string_view value);

@@ -2,21 +2,33 @@
 // lines Redoubt does not manage (include, rename-command) stay where they are; each directive's
 // first old line is replaced by its current value, its other old lines are dropped, and values
 // that differ from the default but had no line are appended under a signature comment.
+//
+// Secrets are never written (Redoubt, unlike Redis, which writes requirepass in clear):
+//  - A set sensitive row (requirepass, masterauth, masteruser, tls-*-pass) keeps the file's own
+//    lines verbatim; a runtime value is not saved. If it differs from the file (or the file has
+//    none) and did not come from a *-file / *-env source, one comment says so. The file's old
+//    line is kept rather than dropped so that a restart stays password-protected (fail closed).
+//  - An unset sensitive row drops its lines (that writes no secret).
+//  - `user` lines: a clear-text password rule (>pass, <pass) is written as its SHA-256 form
+//    (#hex, !hex), which ACL rules accept and which reloads to the same user.
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <climits>
 #include <cstdlib>
 #include <cstring>
 #include <deque>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 
 #include "config/config.h"
 #include "config/config_internal.h"
+#include "util/crypto.h"
 #include "util/split_args.h"
 #include "util/string_util.h"
 
@@ -82,6 +94,28 @@ class RewriteState {
   }
 
   void MarkProcessed(const std::string& option) { processed_.insert(option); }
+
+  // The value on the last old line of `option` (what a reload would use), or nullopt.
+  std::optional<std::string> OldValue(const std::string& option) const {
+    auto it = option_lines_.find(option);
+    if (it == option_lines_.end() || it->second.empty()) return std::nullopt;
+    auto argv = util::SplitArgs(lines_[it->second.back()]);
+    if (!argv || argv->size() != 2) return std::nullopt;
+    return (*argv)[1];
+  }
+
+  // Appends a comment unless the file already has it (rewriting twice changes nothing).
+  void AddNoteOnce(const std::string& comment) {
+    for (const std::string& line : lines_) {
+      if (line == comment) return;
+    }
+    if (needs_signature_) {
+      if (!lines_.empty() && !lines_.back().empty()) lines_.emplace_back();
+      lines_.emplace_back(kSignature);
+      needs_signature_ = false;
+    }
+    lines_.push_back(comment);
+  }
 
   // Blanks the old lines of processed options that were not reused, then joins the lines,
   // collapsing runs of blank lines into one.
@@ -173,6 +207,44 @@ Status WriteAtomically(const std::string& path, const std::string& content, mode
   return Status::Ok();
 }
 
+// A `user` line with every clear-text password rule replaced by its SHA-256 form; other lines
+// (and lines without such rules) are returned unchanged.
+std::string WithoutClearTextPasswords(const std::string& line) {
+  auto argv = util::SplitArgs(line);
+  if (!argv) return line;
+  bool changed = false;
+  for (std::string& arg : *argv) {
+    if (!arg.empty() && (arg[0] == '>' || arg[0] == '<')) {
+      std::string hashed(1, arg[0] == '>' ? '#' : '!');
+      hashed += util::Sha256Hex(std::string_view(arg).substr(1));
+      arg = std::move(hashed);
+      changed = true;
+    }
+  }
+  if (!changed) return line;
+  std::string out;
+  for (const std::string& arg : *argv) {
+    if (!out.empty()) out += ' ';
+    const bool plain = !arg.empty() && std::all_of(arg.begin(), arg.end(), [](char c) {
+      return c > ' ' && c < 0x7f && c != '"' && c != '\'' && c != '\\';
+    });
+    if (plain) {
+      out += arg;
+    } else {
+      util::AppendQuotedArg(arg, &out);
+    }
+  }
+  return out;
+}
+
+// Where a sensitive row's value came from, when not from its own line.
+bool HasSecretSource(const ConfigDef& def, const ServerConfig& cfg) {
+  if (def.name == "requirepass")
+    return !cfg.requirepass_file.empty() || !cfg.requirepass_env.empty();
+  if (def.name == "masterauth") return !cfg.masterauth_file.empty() || !cfg.masterauth_env.empty();
+  return false;
+}
+
 }  // namespace
 
 StatusOr<std::string> Config::RewriteText(const std::string& path) const {
@@ -190,6 +262,19 @@ StatusOr<std::string> Config::RewriteText(const std::string& path) const {
     }
   }
   for (const ConfigDef& def : Defs()) {
+    const std::string value = internal::FormatValue(def, values_);
+    if (def.Has(flag::kSensitive) && !value.empty()) {
+      // Never written: the file's own lines stay as they are (not marked processed).
+      const std::string option(def.name);
+      if (state.OldValue(option) != value && !HasSecretSource(def, values_)) {
+        const bool has_file_form = def.name == "requirepass" || def.name == "masterauth";
+        state.AddNoteOnce("# " + option +
+                          " was changed at runtime and not saved: CONFIG REWRITE never writes "
+                          "secrets (edit this file" +
+                          (has_file_form ? " or use " + option + "-file)" : ")"));
+      }
+      continue;
+    }
     internal::RewriteOut out;
     internal::RewriteValue(def, values_, &out);
     const std::string option(def.name);
@@ -201,7 +286,9 @@ StatusOr<std::string> Config::RewriteText(const std::string& path) const {
   // Users: with an ACL file they live there, so user lines are dropped; otherwise they are
   // rewritten from user_lines (the ACL module keeps that list current).
   if (values_.aclfile.empty()) {
-    for (const std::string& line : values_.user_lines) state.RewriteLine("user", line, true);
+    for (const std::string& line : values_.user_lines) {
+      state.RewriteLine("user", WithoutClearTextPasswords(line), true);
+    }
   }
   state.MarkProcessed("user");
   return state.Finish();

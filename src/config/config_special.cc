@@ -1,6 +1,10 @@
 // The directives with a syntax of their own (config.c's createSpecialConfig rows): save, bind,
 // client-output-buffer-limit, oom-score-adj-values, notify-keyspace-events, replicaof,
-// latency-tracking-info-percentiles and dir. Each parses completely before changing anything.
+// latency-tracking-info-percentiles and dir; and Redoubt's allow-from and secrets read from
+// files or the environment (requirepass-file, requirepass-env, masterauth-file, masterauth-env).
+// Each parses completely before changing anything.
+#include <arpa/inet.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -416,7 +420,205 @@ void RewriteDir(const ServerConfig& cfg, std::string_view name, RewriteOut* out)
   out->lines.push_back({std::move(line), true});
 }
 
+// --- allow-from ------------------------------------------------------------------------------
+
+Status SetAllowFrom(std::span<const std::string> args, ServerConfig* cfg, LoadState*) {
+  constexpr size_t kMaxAllowFrom = 1024;
+  if (args.size() == 1 && args[0].empty()) {  // allow-from "" = every address
+    cfg->allow_from.clear();
+    return Status::Ok();
+  }
+  if (args.size() > kMaxAllowFrom) return Status::Error("too many allow-from networks");
+  for (const std::string& item : args) {
+    if (Status s = CheckAllowFromItem(item); !s.ok()) return s;
+  }
+  cfg->allow_from.assign(args.begin(), args.end());
+  return Status::Ok();
+}
+
+std::string GetAllowFrom(const ServerConfig& cfg) { return JoinWords(cfg.allow_from); }
+
+void RewriteAllowFrom(const ServerConfig& cfg, std::string_view name, RewriteOut* out) {
+  if (cfg.allow_from.empty()) return;  // the default: drop the lines
+  std::string line(name);
+  for (const std::string& item : cfg.allow_from) {
+    line += ' ';
+    util::AppendQuotedArg(item, &line);
+  }
+  out->lines.push_back({std::move(line), true});
+}
+
+// --- requirepass-file / masterauth-file / requirepass-env / masterauth-env ---------------------
+
+// The secret is stored in `secret`; `source` keeps the path or variable name. An empty argument
+// only forgets the source (the `name ""` default form).
+Status SetSecretFile(std::span<const std::string> args, std::string* source, std::string* secret) {
+  if (args.size() != 1) return Status::Error("wrong number of arguments");
+  if (args[0].empty()) {
+    source->clear();
+    return Status::Ok();
+  }
+  StatusOr<std::string> value = ReadSecretFile(args[0]);
+  if (!value.ok()) return value.status();
+  *secret = std::move(*value);
+  *source = args[0];
+  return Status::Ok();
+}
+
+bool IsEnvName(std::string_view name) {
+  if (name.empty() || (name[0] >= '0' && name[0] <= '9')) return false;
+  for (char c : name) {
+    const bool ok =
+        (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+Status SetSecretEnv(std::span<const std::string> args, std::string* source, std::string* secret) {
+  if (args.size() != 1) return Status::Error("wrong number of arguments");
+  const std::string& name = args[0];
+  if (name.empty()) {
+    source->clear();
+    return Status::Ok();
+  }
+  if (!IsEnvName(name)) {
+    return Status::Error("'" + name + "' is not a valid environment variable name");
+  }
+  const char* value = std::getenv(name.c_str());
+  if (value == nullptr) return Status::Error("environment variable " + name + " is not set");
+  if (*value == '\0') return Status::Error("environment variable " + name + " is empty");
+  *secret = value;
+  *source = name;
+  return Status::Ok();
+}
+
+void RewriteSource(const std::string& source, std::string_view name, RewriteOut* out) {
+  if (source.empty()) return;
+  std::string line(name);
+  line += ' ';
+  util::AppendQuotedArg(source, &line);
+  out->lines.push_back({std::move(line), true});
+}
+
+Status SetRequirepassFile(std::span<const std::string> args, ServerConfig* cfg, LoadState*) {
+  return SetSecretFile(args, &cfg->requirepass_file, &cfg->requirepass);
+}
+std::string GetRequirepassFile(const ServerConfig& cfg) { return cfg.requirepass_file; }
+void RewriteRequirepassFile(const ServerConfig& cfg, std::string_view name, RewriteOut* out) {
+  RewriteSource(cfg.requirepass_file, name, out);
+}
+
+Status SetRequirepassEnv(std::span<const std::string> args, ServerConfig* cfg, LoadState*) {
+  return SetSecretEnv(args, &cfg->requirepass_env, &cfg->requirepass);
+}
+std::string GetRequirepassEnv(const ServerConfig& cfg) { return cfg.requirepass_env; }
+void RewriteRequirepassEnv(const ServerConfig& cfg, std::string_view name, RewriteOut* out) {
+  RewriteSource(cfg.requirepass_env, name, out);
+}
+
+Status SetMasterauthFile(std::span<const std::string> args, ServerConfig* cfg, LoadState*) {
+  return SetSecretFile(args, &cfg->masterauth_file, &cfg->masterauth);
+}
+std::string GetMasterauthFile(const ServerConfig& cfg) { return cfg.masterauth_file; }
+void RewriteMasterauthFile(const ServerConfig& cfg, std::string_view name, RewriteOut* out) {
+  RewriteSource(cfg.masterauth_file, name, out);
+}
+
+Status SetMasterauthEnv(std::span<const std::string> args, ServerConfig* cfg, LoadState*) {
+  return SetSecretEnv(args, &cfg->masterauth_env, &cfg->masterauth);
+}
+std::string GetMasterauthEnv(const ServerConfig& cfg) { return cfg.masterauth_env; }
+void RewriteMasterauthEnv(const ServerConfig& cfg, std::string_view name, RewriteOut* out) {
+  RewriteSource(cfg.masterauth_env, name, out);
+}
+
 }  // namespace
+
+Status CheckAllowFromItem(std::string_view item) {
+  const auto bad = [&](std::string_view reason) {
+    return Status::Error("invalid network '" + std::string(item) + "': " + std::string(reason));
+  };
+  if (item.empty()) return bad("empty");
+  const size_t slash = item.find('/');
+  const std::string addr(item.substr(0, slash));
+  unsigned char raw[16] = {};
+  const bool v6 = addr.find(':') != std::string::npos;
+  if (addr.size() >= INET6_ADDRSTRLEN ||
+      inet_pton(v6 ? AF_INET6 : AF_INET, addr.c_str(), raw) != 1) {
+    return bad("not an IPv4 or IPv6 address (host names are not accepted)");
+  }
+  const int bits = v6 ? 128 : 32;
+  int prefix = bits;
+  if (slash != std::string_view::npos) {
+    const std::string_view len = item.substr(slash + 1);
+    if (len.empty() || len.size() > 3 ||
+        len.find_first_not_of("0123456789") != std::string_view::npos) {
+      return bad("the prefix length after '/' must be a number");
+    }
+    prefix = 0;
+    for (char c : len) prefix = prefix * 10 + (c - '0');
+    if (prefix > bits) return bad("the prefix length must be at most " + std::to_string(bits));
+  }
+  constexpr unsigned char kMapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+  if (v6 && std::memcmp(raw, kMapped, sizeof(kMapped)) == 0 && prefix < 96) {
+    return bad("an IPv4-mapped network needs a prefix length of at least 96");
+  }
+  for (int bit = prefix; bit < bits; ++bit) {
+    if (raw[bit / 8] & (0x80 >> (bit % 8))) {
+      return bad("host bits set after the /" + std::to_string(prefix) + " prefix");
+    }
+  }
+  return Status::Ok();
+}
+
+StatusOr<std::string> ReadSecretFile(const std::string& path) {
+  constexpr size_t kMaxSecret = 64 * 1024;
+  const auto fail = [&](std::string_view reason) {
+    return Status::Error("secret file '" + path + "' " + std::string(reason));
+  };
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+  if (fd < 0) return fail(std::string("can't be opened: ") + std::strerror(errno));
+  struct stat st;
+  if (fstat(fd, &st) != 0) {
+    const int err = errno;
+    close(fd);
+    return fail(std::string("can't be read: ") + std::strerror(err));
+  }
+  if (!S_ISREG(st.st_mode)) {
+    close(fd);
+    return fail("is not a regular file");
+  }
+  if (st.st_mode & (S_IROTH | S_IWOTH)) {
+    close(fd);
+    return fail("is readable or writable by other users; run chmod o-rwx on it (0600 or 0640)");
+  }
+  if (st.st_size > static_cast<off_t>(kMaxSecret)) {
+    close(fd);
+    return fail("is larger than 64 KiB");
+  }
+  std::string text;
+  char buf[4096];
+  while (text.size() <= kMaxSecret) {
+    const ssize_t n = read(fd, buf, sizeof(buf));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      const int err = errno;
+      close(fd);
+      return fail(std::string("can't be read: ") + std::strerror(err));
+    }
+    if (n == 0) break;
+    text.append(buf, static_cast<size_t>(n));
+  }
+  close(fd);
+  if (text.size() > kMaxSecret) return fail("is larger than 64 KiB");
+  if (!text.empty() && text.back() == '\n') text.pop_back();
+  if (!text.empty() && text.back() == '\r') text.pop_back();
+  if (text.find_first_of("\r\n") != std::string::npos) return fail("has more than one line");
+  if (text.find('\0') != std::string::npos) return fail("contains a NUL byte");
+  if (text.empty()) return fail("is empty");
+  return text;
+}
 
 const SpecialOps kSaveOps = {SetSave, GetSave, RewriteSave};
 const SpecialOps kBindOps = {SetBind, GetBind, RewriteBind};
@@ -430,5 +632,11 @@ const SpecialOps kReplicaOfOps = {SetReplicaOf, GetReplicaOf, RewriteReplicaOf};
 const SpecialOps kLatencyPercentilesOps = {SetLatencyPercentiles, GetLatencyPercentiles,
                                            RewriteLatencyPercentiles};
 const SpecialOps kDirOps = {SetDir, GetDir, RewriteDir};
+const SpecialOps kAllowFromOps = {SetAllowFrom, GetAllowFrom, RewriteAllowFrom};
+const SpecialOps kRequirepassFileOps = {SetRequirepassFile, GetRequirepassFile,
+                                        RewriteRequirepassFile};
+const SpecialOps kRequirepassEnvOps = {SetRequirepassEnv, GetRequirepassEnv, RewriteRequirepassEnv};
+const SpecialOps kMasterauthFileOps = {SetMasterauthFile, GetMasterauthFile, RewriteMasterauthFile};
+const SpecialOps kMasterauthEnvOps = {SetMasterauthEnv, GetMasterauthEnv, RewriteMasterauthEnv};
 
 }  // namespace redoubt::config::internal

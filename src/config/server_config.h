@@ -141,6 +141,22 @@ struct ServerConfig {
   // `user ...` lines, verbatim (trimmed), for the ACL module to parse with SplitArgs.
   std::vector<std::string> user_lines;
 
+  // --- Security beyond Redis (Redoubt; see src/security/{auth_throttle,cidr,audit_log}.h) -----
+  // Global client-network allow-list, checked at accept time; empty = every address.
+  std::vector<std::string> allow_from;
+  int64_t auth_max_failures = 10;  // failed AUTHs per source within the window; 0 = off
+  int auth_failure_window = 60;    // seconds
+  int64_t auth_backoff_base_ms = 1000;
+  int64_t auth_backoff_max_ms = 60000;
+  bool auth_throttle_exempt_loopback = false;
+  int64_t auth_throttle_max_addresses = 65536;
+  std::string audit_log;  // JSON-lines audit trail; empty = off
+  // Where requirepass / masterauth were read from at start-up (the secret itself is stored in
+  // requirepass / masterauth). Kept so CONFIG GET and CONFIG REWRITE show the source, never the
+  // secret.
+  std::string requirepass_file, requirepass_env;
+  std::string masterauth_file, masterauth_env;
+
   // --- Limits --------------------------------------------------------------------------------
   int64_t proto_max_bulk_len = 512LL * 1024 * 1024;
   int64_t client_query_buffer_limit = 1024LL * 1024 * 1024;

@@ -1,0 +1,70 @@
+"""Running hardened: privilege drop with run-as-user, the root warning, and the start-up
+permission checks on the data directory and the ACL file."""
+
+import os
+import pwd
+import stat
+import tempfile
+
+import pytest
+
+pytestmark = pytest.mark.redoubt_only
+
+needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="privilege drop needs root")
+
+
+def proc_ids(pid):
+    ids = {}
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith(("Uid:", "Gid:")):
+                ids[line[:3]] = [int(x) for x in line.split()[1:]]
+    return ids
+
+
+@needs_root
+def test_run_as_user_drops_root_after_binding(server_factory, tmp_path):
+    nobody = pwd.getpwnam("nobody")
+    data = tempfile.mkdtemp(dir=str(tmp_path))
+    os.chown(data, nobody.pw_uid, nobody.pw_gid)
+    os.chmod(data, 0o750)
+    srv = server_factory(run_as_user="nobody", dir=data)
+    ids = proc_ids(srv.pid)
+    assert ids["Uid"] == [nobody.pw_uid] * 4
+    assert ids["Gid"] == [nobody.pw_gid] * 4
+    c = srv.client()
+    assert c.set("after-drop", "1") and c.get("after-drop") == "1"
+    assert "Running as user 'nobody'" in srv.log_text()
+
+
+@needs_root
+def test_data_dir_not_writable_by_run_as_user_stops_start_up(run_binary, tmp_path):
+    data = tempfile.mkdtemp(dir=str(tmp_path))
+    os.chmod(data, 0o700)  # root's
+    res = run_binary(["--port", "0", "--unixsocket", str(tmp_path / "s.sock"),
+                      "--run-as-user", "nobody", "--dir", data])
+    assert res.returncode != 0
+    assert "not accessible" in res.stdout or "not writable" in res.stdout
+
+
+@needs_root
+def test_root_without_run_as_user_is_warned(server):
+    assert "running as root without run-as-user" in server.log_text()
+
+
+def test_world_writable_acl_file_is_refused(run_binary, tmp_path):
+    acl = tmp_path / "users.acl"
+    acl.write_text("user default on nopass ~* &* +@all\n")
+    os.chmod(acl, 0o666)
+    res = run_binary(["--port", "0", "--unixsocket", str(tmp_path / "s.sock"),
+                      "--aclfile", str(acl)])
+    assert res.returncode != 0
+    assert "writable by every user" in res.stdout
+
+
+def test_open_data_dir_is_warned(server_factory, tmp_path):
+    data = tempfile.mkdtemp(dir=str(tmp_path))
+    os.chmod(data, 0o777)
+    srv = server_factory(dir=data)
+    assert "writable by group or others" in srv.log_text()
+    assert stat.S_IMODE(os.stat(data).st_mode) == 0o777  # warned, not changed behind our back
