@@ -8,11 +8,14 @@ CONFIG ?= redoubt.conf
 RELEASE_BIN := build/release/redoubt-server
 ASAN_BIN    := build/asan/redoubt-server
 
+PREFIX  ?= /usr/local
+DESTDIR ?=
+
 FUZZ_TARGETS := resp_parser config glob split_args commands
 FUZZ_SECONDS ?= 60
 
 .PHONY: all setup build build-asan build-debug build-fuzz run test test-asan unit-test \
-        integration-test reference-test bench fuzz fuzz-smoke format clean
+        integration-test reference-test bench fuzz fuzz-smoke install format clean
 
 all: build
 
@@ -84,6 +87,11 @@ bench: build
 	PYTHONDONTWRITEBYTECODE=1 $(PYTHON) bench/throughput.py
 	PYTHONDONTWRITEBYTECODE=1 $(PYTHON) bench/memory.py
 	PYTHONDONTWRITEBYTECODE=1 $(PYTHON) bench/memory_types.py
+
+# Binary, /etc/redoubt/redoubt.conf, the systemd unit and /var/lib/redoubt; as root with no
+# DESTDIR it also creates the redoubt user (scripts/install.sh).
+install:
+	./scripts/install.sh "$(PREFIX)" "$(DESTDIR)"
 
 format:
 	find src -name '*.h' -o -name '*.cc' | xargs -r clang-format -i

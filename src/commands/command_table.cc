@@ -95,6 +95,7 @@ CommandTable& CommandTable::Get() {
     RegisterAclFamily(*t);
     RegisterPubSubFamily(*t);
     RegisterTransactionFamily(*t);
+    RegisterBlockingListFamily(*t);
     return t;
   }();
   return *table;

@@ -81,5 +81,6 @@ void RegisterBitmapFamily(CommandTable& t);
 void RegisterAclFamily(CommandTable& t);
 void RegisterPubSubFamily(CommandTable& t);
 void RegisterTransactionFamily(CommandTable& t);
+void RegisterBlockingListFamily(CommandTable& t);
 
 }  // namespace redoubt::commands

@@ -136,8 +136,8 @@ const ConfigDef kTable[] = {
     // --- General ---
     {.name = "daemonize", .type = T::kBool, .flags = kImmutable, .default_value = "no",
      .binding = &S::daemonize},
-    {.name = "supervised", .type = T::kEnum, .flags = kImmutable | kGen, .default_value = "no",
-     .enum_values = kSupervisedModes},
+    {.name = "supervised", .type = T::kEnum, .flags = kImmutable, .default_value = "no",
+     .enum_values = kSupervisedModes, .binding = &S::supervised},
     {.name = "pidfile", .type = T::kString, .flags = kImmutable | kEmptyIsUnset,
      .binding = &S::pidfile},
     {.name = "loglevel", .type = T::kEnum, .default_value = "notice",

@@ -28,6 +28,12 @@ inline constexpr int kFsyncNo = 0;
 inline constexpr int kFsyncAlways = 1;
 inline constexpr int kFsyncEverysec = 2;
 
+// supervised.
+inline constexpr int kSupervisedNo = 0;
+inline constexpr int kSupervisedUpstart = 1;
+inline constexpr int kSupervisedSystemd = 2;
+inline constexpr int kSupervisedAuto = 3;
+
 // tls-auth-clients.
 inline constexpr int kTlsAuthNo = 0;
 inline constexpr int kTlsAuthYes = 1;
@@ -113,6 +119,7 @@ struct ServerConfig {
 
   // --- General -------------------------------------------------------------------------------
   bool daemonize = false;
+  int supervised = 0;  // kSupervised*: systemd readiness notification (sd_notify)
   std::string pidfile;
   std::string logfile;
   int loglevel = kLogNotice;

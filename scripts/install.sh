@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Installs Redoubt: the binary, /etc/redoubt/redoubt.conf (0640), the systemd unit, and the
+# data directory /var/lib/redoubt (0750). With DESTDIR empty and run as root it also creates
+# the `redoubt` system user and gives it the config and data directory; with DESTDIR set it
+# only lays the files out (packaging, tests).
+#   usage: scripts/install.sh [PREFIX] [DESTDIR]
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+PREFIX=${1:-/usr/local}
+DESTDIR=${2:-}
+BIN=build/release/redoubt-server
+[[ -x $BIN ]] || { echo "install: $BIN is missing; run 'make build' first" >&2; exit 1; }
+
+bindir=$DESTDIR$PREFIX/bin
+confdir=$DESTDIR/etc/redoubt
+unitdir=$DESTDIR/lib/systemd/system
+datadir=$DESTDIR/var/lib/redoubt
+
+install -d -m 0755 "$bindir" "$unitdir"
+install -d -m 0750 "$confdir" "$datadir"
+install -m 0755 "$BIN" "$bindir/redoubt-server"
+# An existing config is never overwritten: it is the operator's.
+if [[ ! -e $confdir/redoubt.conf ]]; then
+  install -m 0640 redoubt.conf "$confdir/redoubt.conf"
+fi
+sed "s|@BINDIR@|$PREFIX/bin|g" dist/redoubt.service > "$unitdir/redoubt.service"
+chmod 0644 "$unitdir/redoubt.service"
+
+if [[ -z $DESTDIR && $(id -u) -eq 0 ]]; then
+  if ! getent passwd redoubt >/dev/null; then
+    useradd --system --home-dir /var/lib/redoubt --no-create-home \
+      --shell /usr/sbin/nologin --user-group redoubt
+  fi
+  chown redoubt:redoubt "$datadir" "$confdir"
+  chown root:redoubt "$confdir/redoubt.conf"
+  if command -v systemctl >/dev/null && [[ -d /run/systemd/system ]]; then
+    systemctl daemon-reload
+  fi
+  echo "installed; start with: systemctl enable --now redoubt"
+fi
