@@ -1,0 +1,84 @@
+#include "server/audit_check.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+namespace redoubt::server {
+namespace {
+
+std::set<std::string> Checks(const std::vector<AuditFinding>& f, AuditFinding::Level level) {
+  std::set<std::string> out;
+  for (const AuditFinding& x : f) {
+    if (x.level == level) out.insert(x.check);
+  }
+  return out;
+}
+
+// The seed guide's hardened set-up: loopback bind, protected mode, ACL users with the default
+// user off, TLS with the plain port off, maxmemory, no persistence, run as a service user.
+TEST(Audit, SeedHardenedConfigurationHasNoFail) {
+  config::ServerConfig cfg;
+  cfg.bind = {"127.0.0.1", "::1"};
+  cfg.port = 0;
+  cfg.tls_port = 6380;
+  cfg.tls_protocols = "TLSv1.2 TLSv1.3";
+  cfg.maxmemory = 512LL << 20;
+  cfg.maxmemory_policy = "allkeys-lru";
+  cfg.save_params.clear();
+  cfg.dir = "/var/lib/redoubt";
+  cfg.run_as_user = "redoubt";
+  AuditInput in{.cfg = &cfg, .running_as_root = true};
+  in.users = {{.name = "default", .enabled = false, .nopass = true},
+              {.name = "monitor", .enabled = true, .dangerous = {"keys", "monitor"}},
+              {.name = "appuser", .enabled = true},
+              {.name = "admin", .enabled = true, .all_commands = true}};
+  auto findings = RunAudit(in);
+  EXPECT_FALSE(AuditFailed(findings)) << FormatAudit(findings);
+  EXPECT_TRUE(Checks(findings, AuditFinding::Level::kPass).count("default-user"));
+  // The monitor user of the seed can run KEYS: reported, not failed.
+  EXPECT_TRUE(Checks(findings, AuditFinding::Level::kWarn).count("dangerous-commands"));
+}
+
+// Stock Redis habits: bind 0.0.0.0, no password, protected mode off, as root, no limits.
+TEST(Audit, OpenServerFailsNamingEachFix) {
+  config::ServerConfig cfg;
+  cfg.bind = {"0.0.0.0"};
+  cfg.protected_mode = false;
+  AuditInput in{.cfg = &cfg, .running_as_root = true};
+  in.users = {{.name = "default", .enabled = true, .nopass = true, .all_commands = true}};
+  auto findings = RunAudit(in);
+  EXPECT_TRUE(AuditFailed(findings));
+  auto fails = Checks(findings, AuditFinding::Level::kFail);
+  for (const char* c : {"bind", "protected-mode", "default-user", "running-user"}) {
+    EXPECT_TRUE(fails.count(c)) << c << "\n" << FormatAudit(findings);
+  }
+  for (const AuditFinding& f : findings) {
+    if (f.level != AuditFinding::Level::kPass) {
+      EXPECT_FALSE(f.fix.empty()) << f.check;
+    }
+  }
+  std::string text = FormatAudit(findings);
+  EXPECT_NE(text.find("score: "), std::string::npos);
+  std::string json = FormatAuditJson(findings);
+  EXPECT_EQ(json.rfind("{\"checks\":[", 0), 0u);
+  EXPECT_NE(json.find("\"failed\":"), std::string::npos);
+}
+
+TEST(Audit, OldTlsProtocolsFail) {
+  config::ServerConfig cfg;
+  cfg.tls_port = 6380;
+  cfg.tls_protocols = "TLSv1.1 TLSv1.2";
+  AuditInput in{.cfg = &cfg};
+  EXPECT_TRUE(Checks(RunAudit(in), AuditFinding::Level::kFail).count("tls-protocols"));
+}
+
+TEST(Audit, ShortPasswordWarns) {
+  config::ServerConfig cfg;
+  cfg.requirepass = "foobared";
+  AuditInput in{.cfg = &cfg};
+  EXPECT_TRUE(Checks(RunAudit(in), AuditFinding::Level::kWarn).count("password-strength"));
+}
+
+}  // namespace
+}  // namespace redoubt::server
