@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "commands/blocking.h"
+#include "commands/acl.h"
 #include "commands/command_table.h"
 #include "commands/server_state.h"
 #include "protocol/errors.h"
@@ -59,7 +60,7 @@ std::string FlagLetters(const Client& c) {
   if (c.flags & client_flag::kCloseAsap) f += 'A';
   if (c.flags & client_flag::kUnixSocket) f += 'U';
   if (c.flags & client_flag::kNoEvict) f += 'e';
-  if (f.empty()) f = "N";
+  if (f.empty()) f.push_back('N');
   return f;
 }
 
@@ -214,8 +215,7 @@ bool ParseKillFilter(CommandContext& cx, KillFilter* f) {
       f->laddr = val;
       f->has_laddr = true;
     } else if (util::EqualsIgnoreCase(opt, "USER")) {
-      // Until ACL users exist, "default" is the only user there is.
-      if (val != "default") {
+      if (cx.server.acl.Find(val) == nullptr) {
         cx.reply.Error("ERR No such user '" + std::string(val) + "'");
         return false;
       }
@@ -429,6 +429,10 @@ void ClientHelp(CommandContext& cx) {
 }
 
 }  // namespace
+
+std::string ClientInfoString(const CommandContext& cx, const Client& c) {
+  return ClientInfoLine(cx, c);
+}
 
 void RegisterClientFamily(CommandTable& t) {
   const char* g = "connection";

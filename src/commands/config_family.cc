@@ -22,9 +22,13 @@ namespace redoubt::commands {
 namespace {
 
 // Whether the client may see secrets (requirepass, masterauth, TLS key passwords) in CONFIG
-// GET. Redis shows them to anyone allowed to run CONFIG GET; Redoubt keeps them redacted until
-// ACL users exist and an administrator can be told apart from other clients.
-bool MayRevealSecrets(const CommandContext&) { return false; }
+// GET. Redis shows them to anyone allowed to run CONFIG GET; Redoubt only to administrators:
+// users whose root selector allows every command, or at least every @admin command. Internal
+// sessions (no ACL user) see them redacted too.
+bool MayRevealSecrets(const CommandContext& cx) {
+  const security::AclUser* u = cx.client.acl_user;
+  return u != nullptr && u->IsAdmin(cx.server.acl.catalog());
+}
 
 void ConfigGet(CommandContext& cx) {
   auto values = cx.server.config->Get(cx.args.subspan(2), MayRevealSecrets(cx));
@@ -98,6 +102,12 @@ void ConfigHelp(CommandContext& cx) {
 void InstallConfigHooks(ServerState& server) {
   server.config->OnChange("loglevel", [](const config::ServerConfig& cfg) {
     util::LogSetLevel(static_cast<util::LogLevel>(cfg.loglevel));
+    return util::Status::Ok();
+  });
+  // requirepass is the default user's password, as in Redis: "resetpass" then ">pass", or
+  // "nopass" when empty. Clients already authenticated stay so.
+  server.config->OnChange("requirepass", [&server](const config::ServerConfig& cfg) {
+    server.acl.SetDefaultPassword(cfg.requirepass);
     return util::Status::Ok();
   });
   // The table has already checked that the directory exists; chdir() can still fail (EACCES).

@@ -2,12 +2,13 @@
 #include <algorithm>
 #include <string>
 
+#include "commands/acl.h"
 #include "commands/command_table.h"
+#include "commands/dispatch.h"
 #include "commands/pubsub.h"
 #include "commands/server_state.h"
 #include "commands/transaction.h"
 #include "protocol/errors.h"
-#include "util/crypto.h"
 #include "util/numbers.h"
 #include "util/string_util.h"
 
@@ -15,22 +16,16 @@ namespace redoubt::commands {
 
 namespace {
 
-// Checks a username/password pair. Until ACL users exist there is one user, "default", whose
-// password is requirepass (or none).
-bool CheckCredentials(ServerState& server, std::string_view user, std::string_view pass) {
-  if (user != "default") return false;  // user names are case-sensitive
-  const std::string& want = server.cfg->requirepass;
-  if (want.empty()) return true;  // nopass: any password is accepted, as Redis
-  return util::ConstantTimeEquals(pass, want);
-}
-
+// AUTH and HELLO AUTH: the ACL user's password (SHA-256, compared in constant time).
+// Failures count in INFO and go to ACL LOG with the user name that was tried.
 bool Authenticate(CommandContext& cx, std::string_view user, std::string_view pass) {
-  if (CheckCredentials(cx.server, user, pass)) {
-    cx.client.authenticated = true;
-    cx.client.user = std::string(user);
+  const security::AclUser* u = cx.server.acl.Authenticate(user, pass);
+  if (u != nullptr) {
+    SetClientUser(cx.client, *u, true);
     return true;
   }
   ++cx.server.stats.auth_failures;
+  AclLogDenial(cx.server, cx.client, cx.cmd, cx.args, security::AclDenial::kAuth, 0, user);
   return false;
 }
 
@@ -54,7 +49,7 @@ void Auth(CommandContext& cx) {
   std::string_view user = "default";
   std::string_view pass = cx.args[1];
   if (cx.argc() == 2) {
-    if (cx.server.cfg->requirepass.empty()) return cx.reply.Error(errors::kAuthNoPassword);
+    if (cx.server.acl.default_user().nopass()) return cx.reply.Error(errors::kAuthNoPassword);
   } else {
     user = cx.args[1];
     pass = cx.args[2];
@@ -100,7 +95,7 @@ void Hello(CommandContext& cx) {
     }
   }
   if (has_auth && !Authenticate(cx, user, pass)) return cx.reply.Error(errors::kWrongPass);
-  if (!cx.client.authenticated && !cx.server.cfg->requirepass.empty()) {
+  if (AuthRequired(cx.server, cx.client)) {
     return cx.reply.Error(
         "NOAUTH HELLO must be called with the client already authenticated, otherwise the "
         "HELLO AUTH <user> <pass> option can be used to authenticate the client and "
@@ -141,8 +136,8 @@ void Reset(CommandContext& cx) {
   cx.reply.set_resp(2);
   c.reply_mode = ReplyMode::kOn;
   c.name.clear();
-  c.user = "default";
-  c.authenticated = cx.server.cfg->requirepass.empty();
+  const security::AclUser& d = cx.server.acl.default_user();
+  SetClientUser(c, d, d.nopass() && d.enabled());
   DiscardTransaction(c);
   UnwatchAll(cx.server, c);
   PubSubRemoveClient(cx.server, c);

@@ -30,6 +30,10 @@ bool CheckMonitorKeyspace(const Client& client, const CommandSpec& cmd,
 bool CheckSubscribedContext(const Client& client, const CommandSpec& cmd,
                             protocol::ReplyBuilder& reply);
 bool CheckNoMulti(const Client& client, const CommandSpec& cmd, protocol::ReplyBuilder& reply);
+// ACL: the command, each key by its key spec's read/write flags (channels: pub/sub later).
+// Denials reply NOPERM with Redis 7.0's text and go to ACL LOG.
+bool CheckAcl(ServerState& server, Client& client, const CommandSpec& cmd,
+              std::span<const std::string_view> args, protocol::ReplyBuilder& reply);
 bool CheckProtected(const ServerState& server, const Client& client, const CommandSpec& cmd,
                     protocol::ReplyBuilder& reply);
 

@@ -9,8 +9,10 @@
 #include <string>
 #include <vector>
 
+#include "commands/acl.h"
 #include "commands/command_table.h"
 #include "config/config.h"
+#include "server/hardening.h"
 #include "server/server.h"
 #include "util/cycle_clock.h"
 #include "util/log.h"
@@ -109,6 +111,13 @@ int main(int argc, char** argv) {
     return 1;
   }
   redoubt::config::ServerConfig& cfg = config.mutable_values();
+  if (!cfg.aclfile.empty()) {
+    if (auto st = redoubt::server::CheckAclFileSafe(cfg.aclfile); !st.ok()) {
+      std::fprintf(stderr, "\n*** FATAL CONFIG FILE ERROR (Redoubt %s) ***\n%s\n",
+                   REDOUBT_VERSION, st.message().c_str());
+      return 1;
+    }
+  }
 
   auto& table = redoubt::commands::CommandTable::Get();
   for (const auto& [name, new_name] : cfg.rename_commands) {
@@ -149,17 +158,42 @@ int main(int argc, char** argv) {
     WritePidFile(cfg.pidfile.empty() ? "/var/run/redoubt_6379.pid" : cfg.pidfile);
   }
 
+  // From here on the data dir is the working directory (as Redis), so files need no path.
   if (chdir(cfg.dir.c_str()) != 0) {
     LOG_WARNING("Can't chdir to '%s': %s", cfg.dir.c_str(), std::strerror(errno));
     return 1;
   }
   redoubt::server::Server server(&config);
+  // Users: requirepass, then `user` lines or the aclfile (never both), as Redis loads them.
+  st = redoubt::commands::LoadAclAtStartup(server.state());
+  if (!st.ok()) {
+    LOG_WARNING("%s", st.message().c_str());
+    std::fprintf(stderr, "\n*** FATAL CONFIG FILE ERROR (Redoubt %s) ***\n%s\n", REDOUBT_VERSION,
+                 st.message().c_str());
+    return 1;
+  }
   server.state().config_file = cl.config_file;
   server.state().redoubt_version = REDOUBT_VERSION;
   char exe[4096];
   ssize_t exe_len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
   if (exe_len > 0) server.state().executable.assign(exe, static_cast<size_t>(exe_len));
   if (!server.Start()) return 1;
+  // Ports are bound (possibly privileged ones): now give up root, before any client input.
+  if (auto st = redoubt::server::DropPrivileges(cfg.run_as_user, cfg.run_as_group); !st.ok()) {
+    LOG_WARNING("Cannot drop privileges: %s", st.message().c_str());
+    return 1;
+  }
+  if (!cfg.run_as_user.empty()) {
+    LOG_NOTICE("Running as user '%s' (uid %d)", cfg.run_as_user.c_str(),
+               static_cast<int>(getuid()));
+  }
+  if (auto st = redoubt::server::CheckDataDirWritable(cfg.dir); !st.ok()) {
+    LOG_WARNING("%s", st.message().c_str());
+    return 1;
+  }
+  for (const std::string& w : redoubt::server::PermissionWarnings(cl.config_file, cfg)) {
+    LOG_WARNING("WARNING: %s", w.c_str());
+  }
   redoubt::server::InstallSignalHandlers(&server);
   server.Run();
   return 0;

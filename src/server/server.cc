@@ -56,6 +56,12 @@ constexpr std::string_view kDeniedMessage =
     "NOTE: You only need to do one of the above things in order for the server to start "
     "accepting connections from the outside.\r\n";
 
+// Protected mode guards a server whose default user lets anyone in: on and nopass.
+bool DefaultUserIsOpen(const commands::ServerState& state) {
+  const security::AclUser& d = state.acl.default_user();
+  return d.nopass() && d.enabled();
+}
+
 bool IsLoopbackBind(std::string_view a) {
   if (!a.empty() && a[0] == '-') a.remove_prefix(1);
   return a == "::1" || a.substr(0, 4) == "127." || a == "localhost";
@@ -126,7 +132,7 @@ bool Server::Start() {
       LOG_WARNING("Failed listening on port %d (tcp), aborting.", cfg_->port);
       return false;
     }
-    if (has_public && cfg_->requirepass.empty()) {
+    if (has_public && DefaultUserIsOpen(state_)) {
       LOG_WARNING(
           "WARNING: Redoubt is listening on a non-loopback address while the default user has no "
           "password. Anyone who can reach this port can read and change all data. Set "
@@ -182,7 +188,7 @@ void Server::AcceptFrom(int listen_fd, bool unix_socket) {
       ++state_.stats.rejected_connections;
       continue;
     }
-    if (cfg_->protected_mode && cfg_->requirepass.empty() && !a.loopback) {
+    if (cfg_->protected_mode && DefaultUserIsOpen(state_) && !a.loopback) {
       [[maybe_unused]] ssize_t n = ::write(a.fd, kDeniedMessage.data(), kDeniedMessage.size());
       ::close(a.fd);
       ++state_.stats.protected_mode_denied;
@@ -200,7 +206,8 @@ void Server::AcceptFrom(int listen_fd, bool unix_socket) {
     c.addr = a.addr;
     c.laddr = a.laddr;
     c.ctime_ms = c.last_interaction_ms = state_.clock.now_ms;
-    c.authenticated = cfg_->requirepass.empty();
+    const security::AclUser& default_user = state_.acl.default_user();
+    commands::SetClientUser(c, default_user, default_user.nopass() && default_user.enabled());
     if (unix_socket) c.flags |= commands::client_flag::kUnixSocket;
     if (!a.loopback) c.flags |= commands::client_flag::kProtected;
     if (!loop_.Add(a.fd, true, false, conn.get())) continue;

@@ -1,0 +1,53 @@
+// The commands layer's ACL glue: the catalog over the command table, canonical names for the
+// AOF/replication feed, and the admission pipeline's ACL step through the in-process harness.
+#include <gtest/gtest.h>
+
+#include "commands/acl.h"
+#include "commands/command_table.h"
+#include "commands/test_util.h"
+
+namespace redoubt::commands {
+namespace {
+
+TEST(AclCatalog, FindsCommandsAndSubcommandsByCanonicalName) {
+  const security::CommandCatalog& cat = AclCatalog();
+  uint32_t get = cat.Find("GET");
+  ASSERT_NE(get, security::CommandCatalog::kNone);
+  EXPECT_EQ(cat.FullName(get), "get");
+  EXPECT_TRUE(cat.Categories(get) & cat::kString);
+  uint32_t cfg_get = cat.Find("config|GET");
+  ASSERT_NE(cfg_get, security::CommandCatalog::kNone);
+  EXPECT_EQ(cat.Parent(cfg_get), cat.Find("config"));
+  EXPECT_TRUE(cat.HasSubcommands(cat.Find("config")));
+  EXPECT_EQ(cat.Find("get|x"), security::CommandCatalog::kNone);
+  EXPECT_EQ(cat.Find("nosuch"), security::CommandCatalog::kNone);
+  EXPECT_TRUE(cat.NoAuth(cat.Find("auth")));
+}
+
+TEST(CanonicalCommandName, IsTheTopLevelCanonicalName) {
+  const CommandTable& t = CommandTable::Get();
+  const CommandSpec* config = t.LookupCanonical("config");
+  ASSERT_NE(config, nullptr);
+  EXPECT_EQ(CanonicalCommandName(*config), "config");
+  EXPECT_EQ(CanonicalCommandName(*CommandTable::LookupSub(*config, "get")), "config");
+  EXPECT_EQ(CanonicalCommandName(*t.LookupCanonical("SET")), "set");
+}
+
+TEST(CheckAcl, DeniesByCommandAndKeyAndLogs) {
+  testing::CommandTester t;
+  ASSERT_EQ(t.Run({"ACL", "SETUSER", "u", "on", "nopass", "%R~r*", "%W~w*", "+@all"}), "+OK\r\n");
+  ASSERT_EQ(t.Run({"AUTH", "u", "x"}), "+OK\r\n");
+  EXPECT_EQ(t.Run({"GET", "r1"}), "$-1\r\n");
+  EXPECT_EQ(t.Run({"SET", "r1", "v"}),
+            "-NOPERM this user has no permissions to access one of the keys used as "
+            "arguments\r\n");
+  EXPECT_EQ(t.Run({"SET", "w1", "v"}), "+OK\r\n");  // SET without GET only writes
+  EXPECT_EQ(t.Run({"SET", "w1", "v", "GET"}).substr(0, 7), "-NOPERM");
+  ASSERT_EQ(t.state().acl.log.entries().size(), 2u);
+  EXPECT_EQ(t.state().acl.log.entries()[0].object, "w1");  // newest first
+  EXPECT_EQ(t.state().acl.log.entries()[1].object, "r1");
+  EXPECT_EQ(t.state().acl.log.entries()[1].reason, security::AclDenial::kKey);
+}
+
+}  // namespace
+}  // namespace redoubt::commands
