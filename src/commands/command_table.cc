@@ -96,6 +96,7 @@ CommandTable& CommandTable::Get() {
     RegisterPubSubFamily(*t);
     RegisterTransactionFamily(*t);
     RegisterBlockingListFamily(*t);
+    RegisterBlockingZSetFamily(*t);
     return t;
   }();
   return *table;

@@ -82,5 +82,6 @@ void RegisterAclFamily(CommandTable& t);
 void RegisterPubSubFamily(CommandTable& t);
 void RegisterTransactionFamily(CommandTable& t);
 void RegisterBlockingListFamily(CommandTable& t);
+void RegisterBlockingZSetFamily(CommandTable& t);
 
 }  // namespace redoubt::commands

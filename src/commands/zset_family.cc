@@ -565,34 +565,9 @@ void ZPopMin(CommandContext& cx) { ZPopMinMax(cx, false); }
 void ZPopMax(CommandContext& cx) { ZPopMinMax(cx, true); }
 
 void ZMPop(CommandContext& cx) {
-  int64_t numkeys;
-  if (!util::ParseInt64(cx.args[1], &numkeys) || numkeys < 1) {
-    return cx.reply.Error("ERR numkeys should be greater than 0");
-  }
-  if (static_cast<uint64_t>(numkeys) >= cx.argc() - 2) return cx.reply.Error(errors::kSyntax);
-  size_t where = 2 + static_cast<size_t>(numkeys);
-  bool max;
-  if (util::EqualsIgnoreCase(cx.args[where], "MIN")) {
-    max = false;
-  } else if (util::EqualsIgnoreCase(cx.args[where], "MAX")) {
-    max = true;
-  } else {
-    return cx.reply.Error(errors::kSyntax);
-  }
-  int64_t count = -1;
-  for (size_t j = where + 1; j < cx.argc(); ++j) {
-    if (count == -1 && util::EqualsIgnoreCase(cx.args[j], "COUNT") && j + 1 < cx.argc()) {
-      ++j;
-      if (!util::ParseInt64(cx.args[j], &count) || count < 1) {
-        return cx.reply.Error("ERR count should be greater than 0");
-      }
-    } else {
-      return cx.reply.Error(errors::kSyntax);
-    }
-  }
-  if (count == -1) count = 1;
-  ZPopGeneric(cx, cx.args.subspan(2, static_cast<size_t>(numkeys)), max, count,
-              ZPopShape::kKeyNested, true);
+  ZMpopArgs a;
+  if (!ParseZMpopArgs(cx, 1, &a)) return;
+  ZPopGeneric(cx, a.keys, a.max, a.count, ZPopShape::kKeyNested, true);
 }
 
 void ReplyRandomElement(CommandContext& cx, const Element& e, bool withscores) {
@@ -1058,6 +1033,43 @@ void RegisterZSetFamily(CommandTable& t) {
       row("zscan", -3, flag::kReadonly, {Key1(kRoAccess)}, ZScan,
           "Incrementally iterate sorted sets elements and associated scores", "2.8.0"),
   });
+}
+
+bool ParseZMpopArgs(CommandContext& cx, size_t numkeys_at, ZMpopArgs* out) {
+  int64_t numkeys;
+  if (!util::ParseInt64(cx.args[numkeys_at], &numkeys) || numkeys < 1) {
+    cx.reply.Error("ERR numkeys should be greater than 0");
+    return false;
+  }
+  if (static_cast<uint64_t>(numkeys) >= cx.argc() - numkeys_at - 1) {
+    cx.reply.Error(errors::kSyntax);
+    return false;
+  }
+  size_t where = numkeys_at + 1 + static_cast<size_t>(numkeys);
+  if (util::EqualsIgnoreCase(cx.args[where], "MIN")) {
+    out->max = false;
+  } else if (util::EqualsIgnoreCase(cx.args[where], "MAX")) {
+    out->max = true;
+  } else {
+    cx.reply.Error(errors::kSyntax);
+    return false;
+  }
+  int64_t count = -1;
+  for (size_t j = where + 1; j < cx.argc(); ++j) {
+    if (count == -1 && util::EqualsIgnoreCase(cx.args[j], "COUNT") && j + 1 < cx.argc()) {
+      ++j;
+      if (!util::ParseInt64(cx.args[j], &count) || count < 1) {
+        cx.reply.Error("ERR count should be greater than 0");
+        return false;
+      }
+    } else {
+      cx.reply.Error(errors::kSyntax);
+      return false;
+    }
+  }
+  out->count = count == -1 ? 1 : count;
+  out->keys = cx.args.subspan(numkeys_at + 1, static_cast<size_t>(numkeys));
+  return true;
 }
 
 }  // namespace redoubt::commands

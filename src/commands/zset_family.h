@@ -26,4 +26,13 @@ enum class ZPopShape {
 bool ZPopGeneric(CommandContext& cx, std::span<const std::string_view> keys, bool max,
                  int64_t count, ZPopShape shape, bool nil_when_empty);
 
+// ZMPOP/BZMPOP arguments from args[numkeys_at]: numkeys, the keys, MIN|MAX, [COUNT n].
+// Replies Redis's error and returns false on bad input.
+struct ZMpopArgs {
+  std::span<const std::string_view> keys;
+  bool max = false;
+  int64_t count = 1;
+};
+bool ParseZMpopArgs(CommandContext& cx, size_t numkeys_at, ZMpopArgs* out);
+
 }  // namespace redoubt::commands
