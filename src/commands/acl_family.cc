@@ -195,6 +195,8 @@ void AclSetUser(CommandContext& cx) {
   if (!st.ok()) return cx.reply.Error(st.message());
   DisconnectRevoked(cx.server, revoked);
   SyncUserLines(cx.server);
+  // The user's name only: the rules may carry passwords.
+  cx.server.Audit(security::AuditEvent::kAclSetUser, cx.client, cx.cmd.full_name, {}, name);
   cx.reply.Ok();
 }
 
@@ -204,7 +206,11 @@ void AclDelUser(CommandContext& cx) {
   }
   security::AclStore::Revoked revoked;
   int64_t deleted = 0;
-  for (size_t i = 2; i < cx.argc(); ++i) deleted += cx.server.acl.DelUser(cx.args[i], &revoked);
+  for (size_t i = 2; i < cx.argc(); ++i) {
+    if (!cx.server.acl.DelUser(cx.args[i], &revoked)) continue;
+    ++deleted;
+    cx.server.Audit(security::AuditEvent::kAclDelUser, cx.client, cx.cmd.full_name, {}, cx.args[i]);
+  }
   DisconnectRevoked(cx.server, revoked);
   SyncUserLines(cx.server);
   cx.reply.Integer(deleted);
@@ -311,6 +317,7 @@ void AclSave(CommandContext& cx) {
         "ERR There was an error trying to save the ACLs. Please check the server logs for more "
         "information");
   }
+  cx.server.Audit(security::AuditEvent::kAclSave, cx.client, cx.cmd.full_name);
   cx.reply.Ok();
 }
 
@@ -322,6 +329,7 @@ void AclLoad(CommandContext& cx) {
   util::Status st = cx.server.acl.LoadFile(path, &revoked);
   if (!st.ok()) return cx.reply.Error("ERR " + st.message());
   DisconnectRevoked(cx.server, revoked);
+  cx.server.Audit(security::AuditEvent::kAclLoad, cx.client, cx.cmd.full_name);
   cx.reply.Ok();
 }
 

@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "commands/blocking.h"
 #include "commands/acl.h"
+#include "commands/blocking.h"
 #include "commands/command_table.h"
 #include "commands/server_state.h"
 #include "protocol/errors.h"
@@ -367,8 +367,7 @@ void ClientUnblock(CommandContext& cx) {
   if (!util::ParseInt64(cx.args[2], &id)) return cx.reply.Error(errors::kNotInteger);
   auto it = cx.server.clients.find(static_cast<uint64_t>(id));
   bool with_error = cx.argc() == 4 && util::EqualsIgnoreCase(cx.args[3], "ERROR");
-  bool done = it != cx.server.clients.end() &&
-              UnblockByRequest(cx.server, *it->second, with_error);
+  bool done = it != cx.server.clients.end() && UnblockByRequest(cx.server, *it->second, with_error);
   cx.reply.Integer(done ? 1 : 0);
 }
 

@@ -107,6 +107,13 @@ inline constexpr uint32_t kSubscribedContext = 1u << 0;
 inline constexpr uint32_t kNotQueued = 1u << 1;
 }  // namespace internal
 
+// Which arguments are Pub/Sub channels, for ACL channel rules (&pattern). first == 0: none.
+struct ChannelSpec {
+  int first = 0;
+  int last = 0;          // -1 = the last argument
+  bool pattern = false;  // PSUBSCRIBE: the user must be allowed this exact pattern
+};
+
 struct CommandSpec {
   const char* name;  // lower case, as COMMAND replies it
   int arity;         // as Redis: >0 exact, <0 at least -arity
@@ -120,6 +127,7 @@ struct CommandSpec {
   const char* summary = "";
   const char* since = "1.0.0";
   uint32_t internal_flags = 0;  // internal:: bits
+  ChannelSpec channels = {};
 
   // Filled in at registration.
   const CommandSpec* parent = nullptr;

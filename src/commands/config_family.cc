@@ -54,6 +54,11 @@ void ConfigSet(CommandContext& cx) {
   options.local_client = !(cx.client.flags & client_flag::kProtected);
   util::Status st = cx.server.config->Set(pairs, options);
   if (!st.ok()) return cx.reply.Error(st.message());
+  if (cx.server.audit.enabled()) {
+    std::vector<std::string_view> names;  // names only: values may be secrets
+    for (const auto& [name, value] : pairs) names.push_back(name);
+    cx.server.Audit(security::AuditEvent::kConfigSet, cx.client, cx.cmd.full_name, {}, {}, names);
+  }
   cx.reply.Ok();
 }
 
@@ -75,6 +80,7 @@ void ConfigRewrite(CommandContext& cx) {
     return cx.reply.Error(st.message());
   }
   LOG_NOTICE("CONFIG REWRITE executed with success.");
+  cx.server.Audit(security::AuditEvent::kConfigRewrite, cx.client, cx.cmd.full_name);
   cx.reply.Ok();
 }
 

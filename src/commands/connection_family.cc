@@ -1,4 +1,6 @@
 // Connection commands: PING, ECHO, AUTH, HELLO, QUIT, RESET, SELECT.
+#include <time.h>
+
 #include <algorithm>
 #include <string>
 
@@ -16,17 +18,39 @@ namespace redoubt::commands {
 
 namespace {
 
-// AUTH and HELLO AUTH: the ACL user's password (SHA-256, compared in constant time).
-// Failures count in INFO and go to ACL LOG with the user name that was tried.
-bool Authenticate(CommandContext& cx, std::string_view user, std::string_view pass) {
-  const security::AclUser* u = cx.server.acl.Authenticate(user, pass);
-  if (u != nullptr) {
-    SetClientUser(cx.client, *u, true);
-    return true;
+int64_t MonotonicMs() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+// AUTH and HELLO AUTH: the ACL user's password (SHA-256, compared in constant time), behind
+// the per-address throttle. Returns "" on success, else the error to reply (WRONGPASS, or
+// the throttle's refusal). Failures count in INFO, go to ACL LOG and to the audit log.
+std::string Authenticate(CommandContext& cx, std::string_view user, std::string_view pass) {
+  ServerState& s = cx.server;
+  Client& c = cx.client;
+  auto source = security::AuthThrottle::SourceOf(c.addr, c.flags & client_flag::kUnixSocket);
+  // A monotonic clock: a wall-clock jump must not stretch or cut a back-off.
+  int64_t now = MonotonicMs();
+  security::AuthThrottle::Decision d = s.auth_throttle.Check(source, now);
+  if (!d.allowed) {
+    AclLogDenial(s, c, cx.cmd, cx.args, security::AclDenial::kAuth, 0, user);
+    s.Audit(security::AuditEvent::kAuthThrottled, c, cx.cmd.full_name, "throttled", user);
+    return security::AuthThrottle::RefusalMessage(d);
   }
-  ++cx.server.stats.auth_failures;
-  AclLogDenial(cx.server, cx.client, cx.cmd, cx.args, security::AclDenial::kAuth, 0, user);
-  return false;
+  const security::AclUser* u = s.acl.Authenticate(user, pass);
+  if (u != nullptr) {
+    s.auth_throttle.RecordSuccess(source);
+    SetClientUser(c, *u, true);
+    s.Audit(security::AuditEvent::kAuthSuccess, c, cx.cmd.full_name);
+    return {};
+  }
+  s.auth_throttle.RecordFailure(source, now);
+  ++s.stats.auth_failures;
+  AclLogDenial(s, c, cx.cmd, cx.args, security::AclDenial::kAuth, 0, user);
+  s.Audit(security::AuditEvent::kAuthFailure, c, cx.cmd.full_name, "wrong password", user);
+  return std::string(errors::kWrongPass);
 }
 
 void Ping(CommandContext& cx) {
@@ -54,8 +78,9 @@ void Auth(CommandContext& cx) {
     user = cx.args[1];
     pass = cx.args[2];
   }
-  if (Authenticate(cx, user, pass)) return cx.reply.Ok();
-  cx.reply.Error(errors::kWrongPass);
+  std::string err = Authenticate(cx, user, pass);
+  if (err.empty()) return cx.reply.Ok();
+  cx.reply.Error(err);
 }
 
 bool ValidClientName(std::string_view name) {
@@ -94,7 +119,10 @@ void Hello(CommandContext& cx) {
       return cx.reply.Error("ERR Syntax error in HELLO option '" + std::string(cx.args[i]) + "'");
     }
   }
-  if (has_auth && !Authenticate(cx, user, pass)) return cx.reply.Error(errors::kWrongPass);
+  if (has_auth) {
+    std::string err = Authenticate(cx, user, pass);
+    if (!err.empty()) return cx.reply.Error(err);
+  }
   if (AuthRequired(cx.server, cx.client)) {
     return cx.reply.Error(
         "NOAUTH HELLO must be called with the client already authenticated, otherwise the "

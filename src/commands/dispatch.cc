@@ -131,15 +131,50 @@ class DispatchKeySource final : public security::AclKeySource {
 
 }  // namespace
 
+// The channel arguments of the running command (SUBSCRIBE, PSUBSCRIBE, PUBLISH), from its
+// table row; built only when a selector without allchannels asks.
+class DispatchChannelSource final : public security::AclChannelSource {
+ public:
+  DispatchChannelSource(const CommandSpec& cmd, std::span<const std::string_view> args)
+      : cmd_(cmd), args_(args) {}
+  std::span<const security::AclChannelArg> Channels() override {
+    thread_local std::vector<security::AclChannelArg> out;
+    out.clear();
+    const ChannelSpec& c = cmd_.channels;
+    if (c.first > 0) {
+      int argc = static_cast<int>(args_.size());
+      int last = c.last < 0 ? argc + c.last : c.last;
+      for (int i = c.first; i <= last && i < argc; ++i) out.push_back({i, c.pattern});
+    }
+    return out;
+  }
+
+ private:
+  const CommandSpec& cmd_;
+  std::span<const std::string_view> args_;
+};
+
 bool CheckAcl(ServerState& server, Client& client, const CommandSpec& cmd,
               std::span<const std::string_view> args, protocol::ReplyBuilder& reply) {
   const security::AclUser* user = client.acl_user;
   if (user == nullptr) return true;  // internal session
   DispatchKeySource keys(cmd, args);
   int idx = 0;
-  security::AclDenial d = user->Check(cmd.id, args, &keys, nullptr, &idx);
+  DispatchChannelSource channels(cmd, args);
+  security::AclDenial d =
+      user->Check(cmd.id, args, &keys, cmd.channels.first > 0 ? &channels : nullptr, &idx);
   if (d == security::AclDenial::kNone) return true;
   AclLogDenial(server, client, cmd, args, d, idx);
+  if (server.audit.enabled()) {
+    std::string_view reason = d == security::AclDenial::kKey       ? "key"
+                              : d == security::AclDenial::kChannel ? "channel"
+                                                                   : "command";
+    std::string_view object =
+        d == security::AclDenial::kCommand || idx <= 0 || static_cast<size_t>(idx) >= args.size()
+            ? std::string_view(cmd.full_name)
+            : args[idx];
+    server.Audit(security::AuditEvent::kAclDenied, client, cmd.full_name, reason, object);
+  }
   if (d == security::AclDenial::kKey) {
     reply.Error("NOPERM this user has no permissions to access one of the keys used as arguments");
   } else if (d == security::AclDenial::kChannel) {

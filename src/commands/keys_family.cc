@@ -345,12 +345,14 @@ bool ParseFlushMode(CommandContext& cx) {
 void FlushDb(CommandContext& cx) {
   if (!ParseFlushMode(cx)) return;
   cx.db().Flush();
+  cx.server.Audit(security::AuditEvent::kFlushDb, cx.client, cx.cmd.full_name);
   cx.reply.Ok();
 }
 
 void FlushAll(CommandContext& cx) {
   if (!ParseFlushMode(cx)) return;
   for (int i = 0; i < cx.server.db_count(); ++i) cx.server.db(i).Flush();
+  cx.server.Audit(security::AuditEvent::kFlushAll, cx.client, cx.cmd.full_name);
   cx.reply.Ok();
 }
 

@@ -303,6 +303,16 @@ void InfoStats(const ServerState& s, InfoWriter& w) {
   // Redoubt's own counters (the first name is the one Redis 7.2 later gave it).
   w.UInt("acl_access_denied_auth", st.auth_failures);
   w.UInt("protected_mode_denied_connections", st.protected_mode_denied);
+  {
+    timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    auto th = s.auth_throttle.GetStats(ts.tv_sec * 1000LL + ts.tv_nsec / 1000000);
+    w.UInt("auth_throttled_attempts", th.throttled_attempts);
+    w.UInt("auth_throttled_addresses", th.throttled_addresses);
+    w.UInt("auth_throttle_tracked_addresses", th.tracked_addresses);
+  }
+  w.UInt("allow_from_rejected_connections", s.allow_from_rejected);
+  w.UInt("audit_log_write_errors", s.audit.write_errors());
 }
 
 void InfoReplication(const ServerState& s, InfoWriter& w) {
@@ -424,6 +434,7 @@ void Shutdown(CommandContext& cx) {
     return cx.reply.Error("ERR Errors trying to SHUTDOWN. Check logs.");
   }
   // As in Redis, a successful SHUTDOWN answers nothing: the connection just closes.
+  cx.server.Audit(security::AuditEvent::kShutdown, cx.client, cx.cmd.full_name);
   cx.server.request_shutdown(nosave);
 }
 

@@ -20,6 +20,21 @@ void ServerState::InitDatabases(int n) {
   }
 }
 
+void ServerState::Audit(security::AuditEvent event, const Client& c, std::string_view command,
+                        std::string_view reason, std::string_view object,
+                        std::span<const std::string_view> params) {
+  if (!audit.enabled()) return;
+  security::AuditRecord r{.event = event,
+                          .user = c.user,
+                          .addr = c.addr,
+                          .client_id = static_cast<int64_t>(c.id),
+                          .command = command,
+                          .reason = reason,
+                          .object = object,
+                          .params = params};
+  audit.Write(r, clock.now_ms);
+}
+
 uint64_t ServerState::Random() {
   // xorshift64*: sampling for RANDOMKEY and expiry needs speed, not secrecy.
   static uint64_t state = std::random_device{}() | (uint64_t{std::random_device{}()} << 32) | 1;

@@ -7,8 +7,8 @@
 #include <functional>
 #include <list>
 #include <map>
-#include <set>
 #include <memory>
+#include <set>
 #include <span>
 #include <string>
 #include <string_view>
@@ -21,6 +21,9 @@
 #include "config/server_config.h"
 #include "protocol/reply_builder.h"
 #include "protocol/resp_parser.h"
+#include "security/audit_log.h"
+#include "security/auth_throttle.h"
+#include "security/cidr.h"
 #include "store/db.h"
 #include "util/buffer.h"
 #include "util/cycle_clock.h"
@@ -90,8 +93,8 @@ struct Client {
   // Blocking commands (BLPOP...): while blocked, the client's later input waits and the
   // command is run again each time one of its keys is signalled ready.
   bool blocked = false;
-  bool in_exec = false;            // running EXEC's queue: blocking commands do not block
-  int64_t block_deadline_ms = 0;   // unix ms; 0 = no timeout
+  bool in_exec = false;           // running EXEC's queue: blocking commands do not block
+  int64_t block_deadline_ms = 0;  // unix ms; 0 = no timeout
   int block_db = 0;
   std::vector<std::string> block_args;  // the command, to run again
   std::vector<std::string> block_keys;
@@ -162,6 +165,17 @@ class ServerState {
   std::vector<CommandStats> command_stats;                   // indexed by CommandSpec::id
   std::map<std::string, uint64_t, std::less<>> error_stats;  // error prefix -> count
 
+  // Beyond Redis: AUTH brute-force throttling per source address, the allow-from network
+  // list checked at accept, and the JSON-lines audit trail.
+  security::AuthThrottle auth_throttle;
+  security::CidrList allow_from;
+  security::AuditLog audit;
+  uint64_t allow_from_rejected = 0;
+  // Writes one audit record for the client (no-op when audit-log is off).
+  void Audit(security::AuditEvent event, const Client& c, std::string_view command,
+             std::string_view reason = {}, std::string_view object = {},
+             std::span<const std::string_view> params = {});
+
   // Clients by id (CLIENT LIST order is by id).
   std::unordered_map<uint64_t, Client*> clients;
   std::vector<Client*> monitors;
@@ -184,7 +198,7 @@ class ServerState {
   // Pub/Sub: subscribers by channel and by pattern, in subscription order.
   std::unordered_map<std::string, std::vector<Client*>> pubsub_channels;
   std::unordered_map<std::string, std::vector<Client*>> pubsub_patterns;
-  std::vector<Client*> pending_writes;  // clients with output to flush before the next poll
+  std::vector<Client*> pending_writes;   // clients with output to flush before the next poll
   std::vector<uint64_t> close_requests;  // ids of clients marked kCloseAsap by a command
   // Marks a client to be closed at the end of this loop turn (CLIENT KILL, deleted users...).
   void CloseAsap(Client* c) {

@@ -67,7 +67,8 @@ util::Status CheckDataDirWritable(const std::string& dir) {
   // `dir` is closed to run-as-user, which is fine for a server that never leaves it.
   struct stat st;
   std::string who = " by uid " + std::to_string(geteuid()) + " (check run-as-user and ownership)";
-  if (stat(".", &st) != 0) return util::Status::Error("data dir " + dir + " is not accessible" + who);
+  if (stat(".", &st) != 0)
+    return util::Status::Error("data dir " + dir + " is not accessible" + who);
   if (access(".", W_OK | X_OK) != 0) {
     return util::Status::Error("data dir " + dir + " is not writable" + who);
   }

@@ -113,8 +113,8 @@ int main(int argc, char** argv) {
   redoubt::config::ServerConfig& cfg = config.mutable_values();
   if (!cfg.aclfile.empty()) {
     if (auto st = redoubt::server::CheckAclFileSafe(cfg.aclfile); !st.ok()) {
-      std::fprintf(stderr, "\n*** FATAL CONFIG FILE ERROR (Redoubt %s) ***\n%s\n",
-                   REDOUBT_VERSION, st.message().c_str());
+      std::fprintf(stderr, "\n*** FATAL CONFIG FILE ERROR (Redoubt %s) ***\n%s\n", REDOUBT_VERSION,
+                   st.message().c_str());
       return 1;
     }
   }

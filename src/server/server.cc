@@ -15,8 +15,8 @@
 #include "commands/config_family.h"
 #include "commands/dispatch.h"
 #include "commands/pubsub.h"
-#include "commands/transaction.h"
 #include "commands/server_family.h"
+#include "commands/transaction.h"
 #include "util/crypto.h"
 #include "util/log.h"
 #include "util/string_util.h"
@@ -82,6 +82,23 @@ Server::Server(config::Config* config) : cfg_(&config->mutable_values()) {
   state_.config = config;
   state_.cfg = cfg_;
   commands::InstallConfigHooks(state_);
+  ApplySecurityConfig();
+  config->OnChange(
+      {"auth-max-failures", "auth-failure-window", "auth-backoff-base-ms", "auth-backoff-max-ms",
+       "auth-throttle-exempt-loopback", "auth-throttle-max-addresses"},
+      [this](const config::ServerConfig&) {
+        ApplySecurityConfig();
+        return util::Status::Ok();
+      });
+  config->OnChange("allow-from", [this](const config::ServerConfig& c) {
+    auto list = security::CidrList::Parse(std::span<const std::string>(c.allow_from));
+    if (!list.ok()) return list.status();
+    state_.allow_from = std::move(*list);
+    return util::Status::Ok();
+  });
+  config->OnChange("audit-log", [this](const config::ServerConfig& c) {
+    return state_.audit.Open(c.audit_log);
+  });
   config->OnChange("hz", [this](const config::ServerConfig& c) {
     loop_.SetTickPeriod(1000 / std::max(1, c.hz));
     return util::Status::Ok();
@@ -91,6 +108,16 @@ Server::Server(config::Config* config) : cfg_(&config->mutable_values()) {
 
 Server::~Server() {
   for (auto& [id, c] : conns_) c->conn_->Close();
+}
+
+void Server::ApplySecurityConfig() {
+  state_.auth_throttle.SetOptions(
+      {.max_failures = cfg_->auth_max_failures,
+       .window_ms = static_cast<int64_t>(cfg_->auth_failure_window) * 1000,
+       .backoff_base_ms = cfg_->auth_backoff_base_ms,
+       .backoff_max_ms = cfg_->auth_backoff_max_ms,
+       .exempt_loopback = cfg_->auth_throttle_exempt_loopback,
+       .max_addresses = static_cast<size_t>(cfg_->auth_throttle_max_addresses)});
 }
 
 bool Server::Bind(const std::string& spec, bool optional) {
@@ -117,6 +144,16 @@ bool Server::Start() {
   UpdateClock(state_.clock);
   state_.start_time_ms = state_.clock.now_ms;
   state_.run_id_hex = util::RandomHex(20);
+  auto allow = security::CidrList::Parse(std::span<const std::string>(cfg_->allow_from));
+  if (!allow.ok()) {
+    LOG_WARNING("allow-from: %s", allow.status().message().c_str());
+    return false;
+  }
+  state_.allow_from = std::move(*allow);
+  if (auto st = state_.audit.Open(cfg_->audit_log); !st.ok()) {
+    LOG_WARNING("audit-log: %s", st.message().c_str());
+    return false;
+  }
   state_.last_save_time = state_.clock.now_ms / 1000;
   state_.InitDatabases(cfg_->databases);
   state_.command_stats.resize(commands::CommandTable::Get().by_id().size());
@@ -193,6 +230,21 @@ void Server::AcceptFrom(int listen_fd, bool unix_socket) {
       ::close(a.fd);
       ++state_.stats.protected_mode_denied;
       ++state_.stats.rejected_connections;
+      continue;
+    }
+    // allow-from: networks outside the list are refused whatever the password.
+    if (!state_.allow_from.AllowsClient(a.addr, unix_socket)) {
+      std::string msg = "-" + std::string(security::kAllowFromRefused) + "\r\n";
+      [[maybe_unused]] ssize_t n = ::write(a.fd, msg.data(), msg.size());
+      ::close(a.fd);
+      ++state_.stats.rejected_connections;
+      ++state_.allow_from_rejected;
+      if (state_.audit.enabled()) {
+        security::AuditRecord r{.event = security::AuditEvent::kConnectionRefused,
+                                .addr = a.addr,
+                                .reason = "allow-from"};
+        state_.audit.Write(r, state_.clock.now_ms);
+      }
       continue;
     }
     if (!unix_socket) {

@@ -75,6 +75,7 @@ class Server {
   void CloseClient(ClientConn* c);
   void Shutdown();
   bool Bind(const std::string& addr, bool optional);
+  void ApplySecurityConfig();
 
   config::ServerConfig* cfg_;
   commands::ServerState state_;

@@ -116,3 +116,20 @@ def test_slow_subscriber_is_disconnected_by_the_pubsub_output_limit(server_facto
     assert pub.cmd("PUBSUB", "NUMSUB", "flood") == [b"flood", 0]
     # 2000 x 16 KB = 32 MB was published; the server did not keep it.
     assert srv.rss_kb() - rss_before < 24 * 1024
+
+
+def test_acl_channel_rules_apply_to_subscribe_psubscribe_and_publish(server):
+    admin = server.raw()
+    assert admin.cmd("ACL", "SETUSER", "news", "on", ">pw", "resetchannels", "&news.*",
+                     "+@pubsub") == "OK"
+    c = server.raw()
+    assert c.cmd("AUTH", "news", "pw") == "OK"
+    assert c.cmd("PUBLISH", "news.eu", "x") == 0
+    denied = ("NOPERM this user has no permissions to access one of the channels used as "
+              "arguments")
+    assert_error(c.cmd("PUBLISH", "sports", "x"), denied)
+    assert_error(c.cmd("SUBSCRIBE", "sports"), denied)
+    # A pattern subscription must be allowed as that exact pattern.
+    assert_error(c.cmd("PSUBSCRIBE", "news.e*"), denied)
+    c.send(encode_command("PSUBSCRIBE", "news.*"))
+    assert c.read_reply() == [b"psubscribe", b"news.*", 1]
