@@ -12,7 +12,9 @@
 #include "commands/acl.h"
 #include "commands/command_table.h"
 #include "config/config.h"
+#include "server/audit_check.h"
 #include "server/hardening.h"
+#include "server/sd_notify.h"
 #include "server/server.h"
 #include "util/cycle_clock.h"
 #include "util/log.h"
@@ -75,11 +77,50 @@ void WritePidFile(const std::string& path) {
   std::fclose(f);
 }
 
+// --audit: the hardening checks on the configuration and the users it defines; exit 1 on FAIL.
+int RunAudit(redoubt::config::Config& config, const std::string& config_file, bool json) {
+  redoubt::config::ServerConfig& cfg = config.mutable_values();
+  redoubt::util::LogInit(LogLevel::kWarning, "/dev/null");
+  if (chdir(cfg.dir.c_str()) != 0) {
+    std::fprintf(stderr, "audit: can't chdir to '%s': %s\n", cfg.dir.c_str(), std::strerror(errno));
+    return 1;
+  }
+  redoubt::server::Server server(&config);
+  redoubt::util::Status st = redoubt::commands::LoadAclAtStartup(server.state());
+  if (!st.ok()) {
+    std::fprintf(stderr, "audit: %s\n", st.message().c_str());
+    return 1;
+  }
+  redoubt::server::AuditInput in{
+      .cfg = &cfg, .config_file = config_file, .running_as_root = geteuid() == 0};
+  const auto& table = redoubt::commands::CommandTable::Get();
+  for (const auto& [name, user] : server.state().acl.users()) {
+    redoubt::server::AuditUser u{.name = name,
+                                 .enabled = user->enabled(),
+                                 .nopass = user->nopass(),
+                                 .all_commands = user->root().allcommands()};
+    for (const std::string& cmd : redoubt::server::DangerousCommands()) {
+      // Disabled by rename-command: nobody can run it under any name.
+      const redoubt::commands::CommandSpec* spec = table.LookupListed(cmd);
+      if (spec != nullptr && user->root().CommandAllowed(spec->id)) u.dangerous.push_back(cmd);
+    }
+    in.users.push_back(std::move(u));
+  }
+  auto findings = redoubt::server::RunAudit(in);
+  std::fputs(
+      (json ? redoubt::server::FormatAuditJson(findings) : redoubt::server::FormatAudit(findings))
+          .c_str(),
+      stdout);
+  return redoubt::server::AuditFailed(findings) ? 1 : 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   std::vector<std::string> args;
   bool test_config = false;
+  bool audit = false;
+  bool audit_json = false;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "-v" || a == "--version") {
@@ -92,6 +133,14 @@ int main(int argc, char** argv) {
     }
     if (a == "--test-config") {
       test_config = true;
+      continue;
+    }
+    if (a == "--audit") {
+      audit = true;
+      continue;
+    }
+    if (a == "--json" && audit) {
+      audit_json = true;
       continue;
     }
     args.push_back(std::move(a));
@@ -136,6 +185,8 @@ int main(int argc, char** argv) {
                                                         : cl.config_file.c_str());
     return 0;
   }
+
+  if (audit) return RunAudit(config, cl.config_file, audit_json);
 
   if (cfg.daemonize) Daemonize();
   redoubt::util::LogInit(static_cast<LogLevel>(cfg.loglevel), cfg.logfile);
@@ -195,6 +246,8 @@ int main(int argc, char** argv) {
     LOG_WARNING("WARNING: %s", w.c_str());
   }
   redoubt::server::InstallSignalHandlers(&server);
+  redoubt::server::SdNotify(cfg.supervised, "READY=1\nSTATUS=Ready to accept connections");
   server.Run();
+  redoubt::server::SdNotify(cfg.supervised, "STOPPING=1");
   return 0;
 }

@@ -68,3 +68,38 @@ def test_open_data_dir_is_warned(server_factory, tmp_path):
     srv = server_factory(dir=data)
     assert "writable by group or others" in srv.log_text()
     assert stat.S_IMODE(os.stat(data).st_mode) == 0o777  # warned, not changed behind our back
+
+
+SEED_ACL = """user default off nopass nocommands
+user monitor on >monitorpassword ~* &* +INFO +MONITOR +KEYS +GET +HGET +LRANGE
+user appuser on >strongapppassword ~* &* +@read +@write +@string +@hash +@list +@set +@sortedset -CONFIG -DEBUG -SHUTDOWN -REPLICAOF -SLAVEOF
+user admin on >adminpassword allkeys allchannels allcommands
+"""
+
+
+def test_audit_of_the_seed_hardened_configuration_has_no_fail(run_binary, tmp_path):
+    acl = tmp_path / "users.acl"
+    acl.write_text(SEED_ACL)
+    os.chmod(acl, 0o640)
+    data = tmp_path / "data"
+    data.mkdir(mode=0o750)
+    conf = (f"bind 127.0.0.1 ::1\nprotected-mode yes\naclfile {acl}\n"
+            'rename-command FLUSHDB ""\nrename-command FLUSHALL ""\nrename-command DEBUG ""\n'
+            'rename-command CONFIG ""\nrename-command SHUTDOWN SHUTDOWN_SAFE_KEY_9f3k2\n'
+            "maxmemory 512mb\nmaxmemory-policy allkeys-lru\n"
+            f'save ""\nappendonly no\ndir {data}\nrun-as-user nobody\n')
+    res = run_binary(["--audit"], config_text=conf)
+    assert res.returncode == 0, res.stdout
+    assert "[FAIL]" not in res.stdout
+    assert "[PASS] default-user" in res.stdout
+    assert "score: " in res.stdout
+
+
+def test_audit_of_an_open_server_fails_naming_each_fix(run_binary):
+    res = run_binary(["--audit", "--json", "--bind", "0.0.0.0", "--protected-mode", "no"])
+    assert res.returncode == 1
+    import json
+    report = json.loads(res.stdout)
+    failed = {c["check"] for c in report["checks"] if c["level"] == "FAIL"}
+    assert {"bind", "protected-mode", "default-user"} <= failed
+    assert all(c["fix"] for c in report["checks"] if c["level"] != "PASS")
