@@ -17,6 +17,7 @@
 
 #include "commands/collection_util.h"
 #include "commands/command_table.h"
+#include "commands/notify.h"
 #include "commands/server_state.h"
 #include "protocol/errors.h"
 #include "store/set_object.h"
@@ -65,9 +66,12 @@ bool FindZSet(CommandContext& cx, std::string_view key, ZSetObject** out, bool r
 
 // Deletes the key when its set became empty (Redis never keeps an empty key), otherwise
 // signals the change.
-void AfterRemove(CommandContext& cx, std::string_view key, ZSetObject* z, bool changed) {
+void AfterRemove(CommandContext& cx, std::string_view key, ZSetObject* z, bool changed,
+                 std::string_view event) {
+  if (changed) Notify(cx, config::notify::kZset, event, key);
   if (z->size() == 0) {
     cx.db().Delete(key);
+    Notify(cx, config::notify::kGeneric, "del", key);
   } else if (changed) {
     cx.db().Touched(key);
   }
@@ -121,11 +125,13 @@ ZSetObject* BuildZSet(const CommandContext& cx, const std::vector<Element>& v) {
 
 // Stores `v` under dst, replacing any value and TTL, or deletes dst when v is empty; replies
 // the number of elements stored.
-void StoreElements(CommandContext& cx, std::string_view dst, const std::vector<Element>& v) {
+void StoreElements(CommandContext& cx, std::string_view dst, const std::vector<Element>& v,
+                   std::string_view event) {
   if (v.empty()) {
-    cx.db().Delete(dst);
+    if (cx.db().Delete(dst)) Notify(cx, config::notify::kGeneric, "del", dst);
   } else {
     cx.db().Overwrite(store::NewObjectEntry(dst, ValueType::kZSet, BuildZSet(cx, v), false));
+    Notify(cx, config::notify::kZset, event, dst);
   }
   cx.reply.Integer(static_cast<int64_t>(v.size()));
 }
@@ -359,7 +365,8 @@ void ZRangeStore(CommandContext& cx) {
   if (!ParseRange(cx, 3, RangeType::kAuto, false, true, &a)) return;
   ZSetObject* z;
   if (!FindZSet(cx, cx.args[2], &z)) return;
-  StoreElements(cx, cx.args[1], z == nullptr ? std::vector<Element>{} : SelectRange(z, a));
+  StoreElements(cx, cx.args[1], z == nullptr ? std::vector<Element>{} : SelectRange(z, a),
+                "zrangestore");
 }
 
 void ZCount(CommandContext& cx) {
@@ -412,7 +419,10 @@ void RemRangeGeneric(CommandContext& cx, RemoveBy by) {
     LexRanks(z, min, max, &lo, &hi);
   }
   size_t removed = z->DeleteRanks(lo, hi);
-  AfterRemove(cx, cx.args[1], z, removed > 0);
+  std::string_view event = by == RemoveBy::kRank    ? "zremrangebyrank"
+                           : by == RemoveBy::kScore ? "zremrangebyscore"
+                                                    : "zremrangebylex";
+  AfterRemove(cx, cx.args[1], z, removed > 0, event);
   cx.reply.Integer(static_cast<int64_t>(removed));
 }
 
@@ -487,7 +497,10 @@ void ZAddGeneric(CommandContext& cx, int flags) {
     if (out & store::zadd::kOutUpdated) ++updated;
     if (!(out & store::zadd::kOutNop)) ++processed;
   }
-  if (added + updated > 0) cx.db().Touched(key);
+  if (added + updated > 0) {
+    cx.db().Touched(key);
+    Notify(cx, config::notify::kZset, incr ? "zincr" : "zadd", key);
+  }
   if (nan) return cx.reply.Error(kNaNResult);
   if (incr) return processed > 0 ? cx.reply.Double(score) : cx.reply.Null();
   cx.reply.Integer(ch ? added + updated : added);
@@ -502,7 +515,7 @@ void ZRem(CommandContext& cx) {
   int64_t removed = 0;
   if (z != nullptr) {
     for (size_t i = 2; i < cx.argc() && z->size() > 0; ++i) removed += z->Remove(cx.args[i]);
-    AfterRemove(cx, cx.args[1], z, removed > 0);
+    AfterRemove(cx, cx.args[1], z, removed > 0, "zrem");
   }
   cx.reply.Integer(removed);
 }
@@ -828,7 +841,12 @@ void AlgebraGeneric(CommandContext& cx, SetOp op, bool store) {
   if (!ParseAlgebra(cx, store ? 2 : 1, op, store, false, &a)) return;
   size_t card = 0;
   std::vector<Element> out = RunAlgebra(a, op, -1, &card);
-  if (store) return StoreElements(cx, cx.args[1], out);
+  if (store) {
+    std::string_view event = op == SetOp::kUnion   ? "zunionstore"
+                             : op == SetOp::kInter ? "zinterstore"
+                                                   : "zdiffstore";
+    return StoreElements(cx, cx.args[1], out, event);
+  }
   ReplyElements(cx, out, a.withscores);
 }
 
@@ -929,7 +947,7 @@ bool ZPopGeneric(CommandContext& cx, std::span<const std::string_view> keys, boo
   }
   z->DeleteRanks(max ? z->size() - n : 0, max ? z->size() : n);
   std::string key_copy(key);  // key may view into the entry about to be freed
-  AfterRemove(cx, key_copy, z, true);
+  AfterRemove(cx, key_copy, z, true, max ? "zpopmax" : "zpopmin");
   return true;
 }
 

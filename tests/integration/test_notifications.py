@@ -66,3 +66,18 @@ def test_expired_event_when_a_ttl_passes(server):
     time.sleep(0.2)
     c.cmd("GET", "short")  # lazy expiry, if the active cycle has not run yet
     assert sub.read_reply(timeout=3)[2:] == [b"__keyevent@0__:expired", b"short"]
+
+
+def test_sorted_set_events(server):
+    c = server.raw()
+    c.cmd("CONFIG", "SET", "notify-keyspace-events", "Ezg")
+    sub = subscribe(server, "__keyevent@0__:*")
+    c.cmd("ZADD", "z", "1", "a", "2", "b")
+    c.cmd("ZINCRBY", "z", "5", "a")
+    c.cmd("ZREM", "z", "b")
+    c.cmd("ZUNIONSTORE", "u", "1", "z")
+    c.cmd("ZPOPMIN", "z")
+    events = [sub.read_reply()[2] for _ in range(6)]
+    assert events == [b"__keyevent@0__:zadd", b"__keyevent@0__:zincr", b"__keyevent@0__:zrem",
+                      b"__keyevent@0__:zunionstore", b"__keyevent@0__:zpopmin",
+                      b"__keyevent@0__:del"]
