@@ -8,11 +8,9 @@
 
 namespace redoubt::commands {
 
-namespace {
-
 // Redis parses the cursor with strtoul: no leading space, an optional sign ("-1" wraps to
 // 2^64-1), decimal digits, the whole C string (so "" is 0), and no overflow.
-bool ParseCursor(std::string_view s, uint64_t* out) {
+bool ParseScanCursor(std::string_view s, uint64_t* out) {
   size_t nul = s.find('\0');
   if (nul != std::string_view::npos) s = s.substr(0, nul);
   if (s.empty()) {
@@ -36,10 +34,8 @@ bool ParseCursor(std::string_view s, uint64_t* out) {
   return true;
 }
 
-}  // namespace
-
 bool ParseCollectionCursor(CommandContext& cx, uint64_t* cursor) {
-  if (!ParseCursor(cx.args[2], cursor)) {
+  if (!ParseScanCursor(cx.args[2], cursor)) {
     cx.reply.Error("ERR invalid cursor");
     return false;
   }

@@ -17,6 +17,9 @@ struct CollectionScanArgs {
   bool use_pattern = false;
 };
 
+// A SCAN-family cursor with Redis's strtoul rules (no leading space, optional sign, "" is 0,
+// "-1" wraps to 2^64-1, no overflow); false when invalid.
+bool ParseScanCursor(std::string_view s, uint64_t* out);
 // Parses the cursor (args[2]) with Redis's rules; replies "ERR invalid cursor" and returns false.
 bool ParseCollectionCursor(CommandContext& cx, uint64_t* cursor);
 // Parses MATCH/COUNT from args[3...] (TYPE is SCAN's only); replies the error and returns false.

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "commands/collection_util.h"
 #include "commands/command_table.h"
 #include "commands/notify.h"
 #include "commands/server_state.h"
@@ -215,33 +216,6 @@ void Keys(CommandContext& cx) {
   }
   cx.reply.Array(static_cast<int64_t>(keys.size()));
   for (std::string_view k : keys) cx.reply.Bulk(k);
-}
-
-// Redis parses the cursor with strtoul: no leading space, an optional sign ("-1" wraps to
-// 2^64-1), decimal digits, the whole C string (so "" is 0), and no overflow.
-bool ParseScanCursor(std::string_view s, uint64_t* out) {
-  size_t nul = s.find('\0');
-  if (nul != std::string_view::npos) s = s.substr(0, nul);
-  if (s.empty()) {
-    *out = 0;
-    return true;
-  }
-  if (std::isspace(static_cast<unsigned char>(s[0]))) return false;
-  bool negative = s[0] == '-';
-  if (s[0] == '-' || s[0] == '+') s.remove_prefix(1);
-  if (s.empty()) return false;
-  uint64_t v;
-  if (!util::ParseUint64(s, &v)) {
-    // ParseUint64 refuses leading zeros, which strtoul takes.
-    size_t z = s.find_first_not_of('0');
-    if (z == std::string_view::npos) {
-      v = 0;
-    } else if (z == 0 || !util::ParseUint64(s.substr(z), &v)) {
-      return false;
-    }
-  }
-  *out = negative ? 0 - v : v;
-  return true;
 }
 
 struct ScanOptions {
