@@ -97,6 +97,7 @@ CommandTable& CommandTable::Get() {
     RegisterTransactionFamily(*t);
     RegisterBlockingListFamily(*t);
     RegisterBlockingZSetFamily(*t);
+    RegisterAuditFamily(*t);
     return t;
   }();
   return *table;

@@ -83,5 +83,6 @@ void RegisterPubSubFamily(CommandTable& t);
 void RegisterTransactionFamily(CommandTable& t);
 void RegisterBlockingListFamily(CommandTable& t);
 void RegisterBlockingZSetFamily(CommandTable& t);
+void RegisterAuditFamily(CommandTable& t);
 
 }  // namespace redoubt::commands

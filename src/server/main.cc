@@ -10,10 +10,11 @@
 #include <vector>
 
 #include "commands/acl.h"
+#include "commands/audit_family.h"
 #include "commands/command_table.h"
 #include "config/config.h"
-#include "server/audit_check.h"
-#include "server/hardening.h"
+#include "security/audit_check.h"
+#include "security/hardening.h"
 #include "server/sd_notify.h"
 #include "server/server.h"
 #include "util/cycle_clock.h"
@@ -91,27 +92,14 @@ int RunAudit(redoubt::config::Config& config, const std::string& config_file, bo
     std::fprintf(stderr, "audit: %s\n", st.message().c_str());
     return 1;
   }
-  redoubt::server::AuditInput in{
-      .cfg = &cfg, .config_file = config_file, .running_as_root = geteuid() == 0};
-  const auto& table = redoubt::commands::CommandTable::Get();
-  for (const auto& [name, user] : server.state().acl.users()) {
-    redoubt::server::AuditUser u{.name = name,
-                                 .enabled = user->enabled(),
-                                 .nopass = user->nopass(),
-                                 .all_commands = user->root().allcommands()};
-    for (const std::string& cmd : redoubt::server::DangerousCommands()) {
-      // Disabled by rename-command: nobody can run it under any name.
-      const redoubt::commands::CommandSpec* spec = table.LookupListed(cmd);
-      if (spec != nullptr && user->root().CommandAllowed(spec->id)) u.dangerous.push_back(cmd);
-    }
-    in.users.push_back(std::move(u));
-  }
-  auto findings = redoubt::server::RunAudit(in);
-  std::fputs(
-      (json ? redoubt::server::FormatAuditJson(findings) : redoubt::server::FormatAudit(findings))
-          .c_str(),
-      stdout);
-  return redoubt::server::AuditFailed(findings) ? 1 : 0;
+  redoubt::security::AuditInput in =
+      redoubt::commands::BuildAuditInput(server.state(), config_file);
+  auto findings = redoubt::security::RunAudit(in);
+  std::fputs((json ? redoubt::security::FormatAuditJson(findings)
+                   : redoubt::security::FormatAudit(findings))
+                 .c_str(),
+             stdout);
+  return redoubt::security::AuditFailed(findings) ? 1 : 0;
 }
 
 }  // namespace
@@ -161,7 +149,7 @@ int main(int argc, char** argv) {
   }
   redoubt::config::ServerConfig& cfg = config.mutable_values();
   if (!cfg.aclfile.empty()) {
-    if (auto st = redoubt::server::CheckAclFileSafe(cfg.aclfile); !st.ok()) {
+    if (auto st = redoubt::security::CheckAclFileSafe(cfg.aclfile); !st.ok()) {
       std::fprintf(stderr, "\n*** FATAL CONFIG FILE ERROR (Redoubt %s) ***\n%s\n", REDOUBT_VERSION,
                    st.message().c_str());
       return 1;
@@ -230,7 +218,7 @@ int main(int argc, char** argv) {
   if (exe_len > 0) server.state().executable.assign(exe, static_cast<size_t>(exe_len));
   if (!server.Start()) return 1;
   // Ports are bound (possibly privileged ones): now give up root, before any client input.
-  if (auto st = redoubt::server::DropPrivileges(cfg.run_as_user, cfg.run_as_group); !st.ok()) {
+  if (auto st = redoubt::security::DropPrivileges(cfg.run_as_user, cfg.run_as_group); !st.ok()) {
     LOG_WARNING("Cannot drop privileges: %s", st.message().c_str());
     return 1;
   }
@@ -238,11 +226,11 @@ int main(int argc, char** argv) {
     LOG_NOTICE("Running as user '%s' (uid %d)", cfg.run_as_user.c_str(),
                static_cast<int>(getuid()));
   }
-  if (auto st = redoubt::server::CheckDataDirWritable(cfg.dir); !st.ok()) {
+  if (auto st = redoubt::security::CheckDataDirWritable(cfg.dir); !st.ok()) {
     LOG_WARNING("%s", st.message().c_str());
     return 1;
   }
-  for (const std::string& w : redoubt::server::PermissionWarnings(cl.config_file, cfg)) {
+  for (const std::string& w : redoubt::security::PermissionWarnings(cl.config_file, cfg)) {
     LOG_WARNING("WARNING: %s", w.c_str());
   }
   redoubt::server::InstallSignalHandlers(&server);

@@ -103,3 +103,22 @@ def test_audit_of_an_open_server_fails_naming_each_fix(run_binary):
     failed = {c["check"] for c in report["checks"] if c["level"] == "FAIL"}
     assert {"bind", "protected-mode", "default-user"} <= failed
     assert all(c["fix"] for c in report["checks"] if c["level"] != "PASS")
+
+
+def test_audit_command_checks_the_running_server(server_factory):
+    srv = server_factory(requirepass="a-long-enough-password-for-the-audit-check-0123")
+    c = srv.raw()
+    c.cmd("AUTH", "a-long-enough-password-for-the-audit-check-0123")
+    def as_text(reply):
+        return reply.decode() if isinstance(reply, bytes) else str(reply)
+
+    text = as_text(c.cmd("AUDIT"))
+    assert "[PASS] bind:" in text and "[PASS] default-user" in text and "score: " in text
+    import json
+    report = json.loads(as_text(c.cmd("AUDIT", "JSON")))
+    assert report["total"] == len(report["checks"]) > 10
+    # AUDIT is an admin command: a user without @admin is refused.
+    c.cmd("ACL", "SETUSER", "app", "on", ">pw", "~*", "+@read", "+@write")
+    app = srv.raw()
+    app.cmd("AUTH", "app", "pw")
+    assert str(app.cmd("AUDIT")).startswith("NOPERM")

@@ -1,4 +1,4 @@
-#include "server/hardening.h"
+#include "security/hardening.h"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -8,7 +8,7 @@
 #include <cstdlib>
 #include <string>
 
-namespace redoubt::server {
+namespace redoubt::security {
 namespace {
 
 std::string MakeTempDir() {
@@ -70,4 +70,4 @@ TEST(Hardening, UnknownRunAsUserIsAnError) {
 }
 
 }  // namespace
-}  // namespace redoubt::server
+}  // namespace redoubt::security

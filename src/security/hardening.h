@@ -8,7 +8,7 @@
 #include "config/server_config.h"
 #include "util/status.h"
 
-namespace redoubt::server {
+namespace redoubt::security {
 
 // Switches to run-as-user (and run-as-group, else the user's primary group): supplementary
 // groups, gid, uid, in that order, then verifies that root cannot be regained. A no-op when
@@ -27,4 +27,4 @@ util::Status CheckAclFileSafe(const std::string& path);
 std::vector<std::string> PermissionWarnings(const std::string& config_file,
                                             const config::ServerConfig& cfg);
 
-}  // namespace redoubt::server
+}  // namespace redoubt::security

@@ -1,10 +1,10 @@
-#include "server/audit_check.h"
+#include "security/audit_check.h"
 
 #include <gtest/gtest.h>
 
 #include <set>
 
-namespace redoubt::server {
+namespace redoubt::security {
 namespace {
 
 std::set<std::string> Checks(const std::vector<AuditFinding>& f, AuditFinding::Level level) {
@@ -81,4 +81,4 @@ TEST(Audit, ShortPasswordWarns) {
 }
 
 }  // namespace
-}  // namespace redoubt::server
+}  // namespace redoubt::security

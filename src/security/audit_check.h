@@ -7,7 +7,7 @@
 
 #include "config/server_config.h"
 
-namespace redoubt::server {
+namespace redoubt::security {
 
 // What the audit needs to know about one ACL user (filled from the ACL store).
 struct AuditUser {
@@ -42,4 +42,4 @@ std::string FormatAudit(const std::vector<AuditFinding>& findings);
 std::string FormatAuditJson(const std::vector<AuditFinding>& findings);
 bool AuditFailed(const std::vector<AuditFinding>& findings);
 
-}  // namespace redoubt::server
+}  // namespace redoubt::security

@@ -1,4 +1,4 @@
-#include "server/hardening.h"
+#include "security/hardening.h"
 
 #include <grp.h>
 #include <pwd.h>
@@ -8,7 +8,7 @@
 #include <cerrno>
 #include <cstring>
 
-namespace redoubt::server {
+namespace redoubt::security {
 
 namespace {
 
@@ -112,4 +112,4 @@ std::vector<std::string> PermissionWarnings(const std::string& config_file,
   return out;
 }
 
-}  // namespace redoubt::server
+}  // namespace redoubt::security

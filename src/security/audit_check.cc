@@ -1,13 +1,13 @@
-#include "server/audit_check.h"
+#include "security/audit_check.h"
 
 #include <sys/stat.h>
 
 #include <algorithm>
 #include <string_view>
 
-#include "server/hardening.h"
+#include "security/hardening.h"
 
-namespace redoubt::server {
+namespace redoubt::security {
 
 namespace {
 
@@ -333,4 +333,4 @@ bool AuditFailed(const std::vector<AuditFinding>& findings) {
                      [](const AuditFinding& f) { return f.level == Level::kFail; });
 }
 
-}  // namespace redoubt::server
+}  // namespace redoubt::security
