@@ -33,7 +33,7 @@ if [[ -z $DESTDIR && $(id -u) -eq 0 ]]; then
       --shell /usr/sbin/nologin --user-group redoubt
   fi
   chown redoubt:redoubt "$datadir" "$confdir"
-  chown root:redoubt "$confdir/redoubt.conf"
+  chown redoubt:redoubt "$confdir/redoubt.conf"
   if command -v systemctl >/dev/null && [[ -d /run/systemd/system ]]; then
     systemctl daemon-reload
   fi
