@@ -66,8 +66,10 @@ def test_allow_from_refuses_outside_networks_even_with_the_password(netns, serve
     srv = server_factory(bind=f"127.0.0.1 {netns.host_ip}", requirepass="pw",
                          allow_from="127.0.0.0/8 ::1")
     got = remote(netns, srv, "AUTH pw", "PING")
-    assert got.startswith("-"), got
-    assert "+PONG" not in got and got.endswith("<CLOSED>"), got
+    # The refusal line may be lost to the RST that closing on unread input provokes; what
+    # must hold is that nothing was served and the connection was closed.
+    assert got.startswith("-") or got == "<CLOSED>", got
+    assert "+OK" not in got and "+PONG" not in got and got.endswith("<CLOSED>"), got
     # Loopback is in the list.
     c = srv.raw()
     assert c.cmd("AUTH", "pw") == "OK"

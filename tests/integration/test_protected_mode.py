@@ -13,6 +13,9 @@ data = b""
 try:
     for cmd in sys.argv[3:]:
         s.sendall(cmd.encode() + b"\r\n")
+except (ConnectionResetError, BrokenPipeError):
+    pass  # refused and closed: what the server said first is still to be read
+try:
     while True:
         chunk = s.recv(65536)
         if not chunk:
