@@ -34,3 +34,11 @@ export DEBIAN_FRONTEND=noninteractive
 "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q
 "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive \
   apt-get install -y -q --no-install-recommends "${missing[@]}"
+
+# redis-server is installed only as the tests' and benchmarks' reference. On a machine with
+# systemd, Debian's package starts it on port 6379 at once, which is where `make run` starts
+# Redoubt: when this script installed it, stop it and keep it from starting at boot.
+if [[ " ${missing[*]} " == *" redis-server "* ]] && command -v systemctl >/dev/null &&
+   [[ -d /run/systemd/system ]]; then
+  "${SUDO[@]}" systemctl disable --now redis-server >/dev/null 2>&1 || true
+fi
