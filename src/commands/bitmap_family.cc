@@ -182,13 +182,7 @@ bool AddUnsigned(uint64_t value, int64_t incr, int bits, Overflow ow, uint64_t* 
 
 // Looks up a string key; replies WRONGTYPE and returns false when the key holds another type.
 bool LookupString(CommandContext& cx, std::string_view key, bool read, Entry** out) {
-  Entry* e = read ? cx.db().LookupRead(key) : cx.db().Lookup(key);
-  if (e != nullptr && e->type != ValueType::kString) {
-    cx.reply.Error(errors::kWrongType);
-    return false;
-  }
-  *out = e;
-  return true;
+  return cx.LookupTyped(key, ValueType::kString, read, out);
 }
 
 // A bit offset: "<n>", or "#<n>" meaning n * field_bits when field_bits > 0 (BITFIELD). Must be

@@ -42,27 +42,39 @@ bool ParseCollectionCursor(CommandContext& cx, uint64_t* cursor) {
   return true;
 }
 
-bool ParseCollectionScanOptions(CommandContext& cx, CollectionScanArgs* o) {
-  for (size_t i = 3; i < cx.argc(); ++i) {
+bool ParseScanOptions(CommandContext& cx, size_t first, ScanFilter* f, bool allow_type) {
+  for (size_t i = first; i < cx.argc(); ++i) {
     std::string_view a = cx.args[i];
     bool has_value = i + 1 < cx.argc();
     if (util::EqualsIgnoreCase(a, "COUNT") && has_value) {
-      if (!util::ParseInt64(cx.args[++i], &o->count)) {
+      if (!util::ParseInt64(cx.args[++i], &f->count)) {
         cx.reply.Error(errors::kNotInteger);
         return false;
       }
-      if (o->count < 1) {
+      if (f->count < 1) {
         cx.reply.Error(errors::kSyntax);
         return false;
       }
     } else if (util::EqualsIgnoreCase(a, "MATCH") && has_value) {
-      o->pattern = cx.args[++i];
-      o->use_pattern = o->pattern != "*";
+      f->pattern = cx.args[++i];
+      f->use_pattern = f->pattern != "*";
+    } else if (allow_type && util::EqualsIgnoreCase(a, "TYPE") && has_value) {
+      f->type = cx.args[++i];
+      f->use_type = true;
     } else {
       cx.reply.Error(errors::kSyntax);
       return false;
     }
   }
+  return true;
+}
+
+bool ParseCollectionScanOptions(CommandContext& cx, CollectionScanArgs* o) {
+  ScanFilter f;
+  if (!ParseScanOptions(cx, 3, &f, false)) return false;
+  o->count = f.count;
+  o->pattern = f.pattern;
+  o->use_pattern = f.use_pattern;
   return true;
 }
 

@@ -9,6 +9,18 @@
 
 namespace redoubt::commands {
 
+// [MATCH pattern] [COUNT count] [TYPE type] of the SCAN family.
+struct ScanFilter {
+  int64_t count = 10;
+  std::string_view pattern;
+  bool use_pattern = false;
+  std::string_view type;
+  bool use_type = false;
+};
+// Parses the options from args[first...]; TYPE only when allow_type (SCAN). Replies Redis's
+// error and returns false on bad input.
+bool ParseScanOptions(CommandContext& cx, size_t first, ScanFilter* f, bool allow_type);
+
 // Options of HSCAN/SSCAN/ZSCAN key cursor [MATCH pattern] [COUNT count].
 struct CollectionScanArgs {
   uint64_t cursor = 0;

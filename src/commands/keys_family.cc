@@ -218,13 +218,8 @@ void Keys(CommandContext& cx) {
   for (std::string_view k : keys) cx.reply.Bulk(k);
 }
 
-struct ScanOptions {
+struct ScanOptions : ScanFilter {
   uint64_t cursor = 0;
-  int64_t count = 10;
-  std::string_view pattern;
-  bool use_pattern = false;
-  std::string_view type;
-  bool use_type = false;
 };
 
 bool ParseScanOptions(CommandContext& cx, ScanOptions* o) {
@@ -232,29 +227,7 @@ bool ParseScanOptions(CommandContext& cx, ScanOptions* o) {
     cx.reply.Error(kInvalidCursor);
     return false;
   }
-  for (size_t i = 2; i < cx.argc(); ++i) {
-    std::string_view a = cx.args[i];
-    bool has_value = i + 1 < cx.argc();
-    if (util::EqualsIgnoreCase(a, "COUNT") && has_value) {
-      if (!util::ParseInt64(cx.args[++i], &o->count)) {
-        cx.reply.Error(errors::kNotInteger);
-        return false;
-      }
-      if (o->count < 1) {
-        cx.reply.Error(errors::kSyntax);
-        return false;
-      }
-    } else if (util::EqualsIgnoreCase(a, "MATCH") && has_value) {
-      o->pattern = cx.args[++i];
-      o->use_pattern = o->pattern != "*";
-    } else if (util::EqualsIgnoreCase(a, "TYPE") && has_value) {
-      o->type = cx.args[++i];
-      o->use_type = true;
-    } else {
-      cx.reply.Error(errors::kSyntax);
-      return false;
-    }
-  }
+  if (!commands::ParseScanOptions(cx, 2, o, true)) return false;
   return true;
 }
 

@@ -92,11 +92,8 @@ std::string Move(Db& db, CommandContext* cx, std::string_view src_key, ListObjec
 // Looks up the list at key. Replies WRONGTYPE and returns false when the key holds another type;
 // *out is nullptr when there is no key. `read` counts keyspace hits/misses (read commands).
 bool LookupList(CommandContext& cx, std::string_view key, bool read, ListObject** out) {
-  Entry* e = read ? cx.db().LookupRead(key) : cx.db().Lookup(key);
-  if (e != nullptr && e->type != ValueType::kList) {
-    cx.reply.Error(errors::kWrongType);
-    return false;
-  }
+  Entry* e;
+  if (!cx.LookupTyped(key, ValueType::kList, read, &e)) return false;
   *out = e == nullptr ? nullptr : AsList(e);
   return true;
 }

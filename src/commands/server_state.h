@@ -245,6 +245,18 @@ struct CommandContext {
   protocol::ReplyBuilder& reply;
 
   store::Db& db() { return server.db(client.db_index); }
+  // The entry at key if it holds `type` (*out = nullptr when there is no key); replies
+  // WRONGTYPE and returns false when it holds another type. `read` counts keyspace hits and
+  // misses (read commands). Every family's typed lookup goes through here.
+  bool LookupTyped(std::string_view key, store::ValueType type, bool read, store::Entry** out) {
+    store::Entry* e = read ? db().LookupRead(key) : db().Lookup(key);
+    if (e != nullptr && e->type != type) {
+      reply.Error("WRONGTYPE Operation against a key holding the wrong kind of value");
+      return false;
+    }
+    *out = e;
+    return true;
+  }
   int64_t now_ms() const { return server.clock.now_ms; }
   size_t argc() const { return args.size(); }
 };

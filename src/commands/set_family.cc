@@ -49,11 +49,8 @@ bool IsInt(std::string_view s) {
 // Looks up a set. Replies WRONGTYPE and returns false on another type; *out is nullptr when the
 // key is missing. `read` counts keyspace hits and misses.
 bool FindSet(CommandContext& cx, std::string_view key, SetObject** out, bool read = true) {
-  Entry* e = read ? cx.db().LookupRead(key) : cx.db().Lookup(key);
-  if (e != nullptr && e->type != ValueType::kSet) {
-    cx.reply.Error(errors::kWrongType);
-    return false;
-  }
+  Entry* e;
+  if (!cx.LookupTyped(key, ValueType::kSet, read, &e)) return false;
   *out = e == nullptr ? nullptr : SetOf(e);
   return true;
 }

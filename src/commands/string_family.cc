@@ -26,13 +26,7 @@ std::string_view StringOf(const Entry* e, char (&scratch)[24]) { return e->strin
 
 // Looks up a string key; replies WRONGTYPE and returns false when the key holds another type.
 bool LookupString(CommandContext& cx, std::string_view key, Entry** out, bool count = true) {
-  Entry* e = count ? cx.db().LookupRead(key) : cx.db().Lookup(key);
-  if (e != nullptr && e->type != ValueType::kString) {
-    cx.reply.Error(errors::kWrongType);
-    return false;
-  }
-  *out = e;
-  return true;
+  return cx.LookupTyped(key, ValueType::kString, count, out);
 }
 
 enum class ExpireUnit { kNone, kEx, kPx, kExAt, kPxAt };

@@ -55,11 +55,8 @@ store::ZSetLimits Limits(const CommandContext& cx) {
 // Looks up a sorted set. Replies WRONGTYPE and returns false on another type; *out is nullptr
 // when the key is missing. `read` counts keyspace hits and misses.
 bool FindZSet(CommandContext& cx, std::string_view key, ZSetObject** out, bool read = true) {
-  Entry* e = read ? cx.db().LookupRead(key) : cx.db().Lookup(key);
-  if (e != nullptr && e->type != ValueType::kZSet) {
-    cx.reply.Error(errors::kWrongType);
-    return false;
-  }
+  Entry* e;
+  if (!cx.LookupTyped(key, ValueType::kZSet, read, &e)) return false;
   *out = e == nullptr ? nullptr : ZSetOf(e);
   return true;
 }
