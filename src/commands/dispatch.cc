@@ -305,7 +305,11 @@ void Execute(ServerState& server, Client& client, const CommandSpec& cmd,
   client.redact_mask = 0;
   uint64_t errors_before = reply.errors;
   uint64_t start = util::CycleClock::Now();
+  uint64_t dirty_before = server.dirty;
   cmd.handler(ctx);
+  if (server.write_feed != nullptr && server.dirty != dirty_before) {
+    server.write_feed->Command(client.db_index, cmd, args);
+  }
   CommandStats& st = server.command_stats[cmd.id];
   st.cycles += util::CycleClock::Now() - start;
   ++st.calls;

@@ -12,11 +12,13 @@ ServerState::~ServerState() = default;
 void ServerState::InitDatabases(int n) {
   dbs_.clear();
   expired_hook = [this](store::Db& db, std::string_view key) {
+    if (write_feed != nullptr) write_feed->Deleted(db.id(), key);
     Notify(*this, config::notify::kExpired, "expired", key, db.id());
   };
   for (int i = 0; i < n; ++i) {
     dbs_.push_back(std::make_unique<store::Db>(i, &clock, &stats.db));
     dbs_.back()->on_expired = &expired_hook;
+    dbs_.back()->set_dirty_counter(&dirty);
   }
 }
 

@@ -148,6 +148,18 @@ struct ServerStats {
   InstantMetric inst_ops, inst_net_input, inst_net_output;
 };
 
+// Where executed writes go: the AOF now, replication later. Installed only while such a
+// consumer is on, so that Execute pays one branch otherwise.
+class WriteFeed {
+ public:
+  virtual ~WriteFeed() = default;
+  // A command that changed the dataset (the dirty counter moved while it ran), with the
+  // arguments it ran with; args[0] is the name the client used, cmd the canonical command.
+  virtual void Command(int db, const CommandSpec& cmd, std::span<const std::string_view> args) = 0;
+  // A key removed by the server itself rather than by a command (expiry, eviction).
+  virtual void Deleted(int db, std::string_view key) = 0;
+};
+
 class ServerState {
  public:
   ServerState();
@@ -217,7 +229,10 @@ class ServerState {
 
   int64_t start_time_ms = 0;
   int64_t last_save_time = 0;  // unix seconds
-  int64_t pause_end_ms = 0;    // CLIENT PAUSE
+  // Changes to the dataset since start (Redis's server.dirty); every db adds to it.
+  uint64_t dirty = 0;
+  WriteFeed* write_feed = nullptr;  // nullptr while nothing consumes writes
+  int64_t pause_end_ms = 0;         // CLIENT PAUSE
   bool pause_write_only = false;
   uint16_t port = 0;        // the plain port actually bound
   std::string config_file;  // absolute path, "" when started without one

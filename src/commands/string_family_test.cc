@@ -103,6 +103,22 @@ TEST_F(StringFamilyTest, SetAndGet) {
   EXPECT_EQ(t_.RunBulk({"GET", bin}), bin);
 }
 
+// The dirty counter (save points, AOF feed) moves on writes that change something only.
+TEST_F(StringFamilyTest, DirtyCounterCountsChangesOnly) {
+  uint64_t d0 = t_.state().dirty;
+  t_.Run({"GET", "k"});
+  EXPECT_EQ(t_.state().dirty, d0);
+  t_.Run({"SET", "k", "v"});
+  EXPECT_EQ(t_.state().dirty, d0 + 1);
+  t_.Run({"INCR", "k"});  // not an integer: an error, no change
+  EXPECT_EQ(t_.state().dirty, d0 + 1);
+  t_.Run({"APPEND", "k", "w"});
+  t_.Run({"PEXPIRE", "k", "100000"});
+  EXPECT_EQ(t_.state().dirty, d0 + 3);
+  t_.Run({"DEL", "nope"});
+  EXPECT_EQ(t_.state().dirty, d0 + 3);
+}
+
 TEST_F(StringFamilyTest, SetKeepsIntegerTextExactly) {
   for (const char* v : {"0", "-1", "9223372036854775807", "-9223372036854775808", "007", "-0", "+1",
                         "1.0", " 1", "99999999999999999999"}) {

@@ -57,6 +57,8 @@ void Db::RemoveVolatile(Entry* e) {
 void Db::DeleteExpired(Entry** link) {
   Entry* e = *link;
   std::string_view key = e->key();
+  // Not a change made by a command: it adds nothing to the dirty counter (as in Redis); the
+  // deletion reaches the AOF through on_expired.
   if (on_key_change) (*on_key_change)(*this, key);
   if (on_expired) (*on_expired)(*this, key);
   Entry* detached = table_.Unlink(key);
@@ -116,7 +118,7 @@ Entry* Db::SetString(std::string_view key, std::string_view value, int64_t expir
         (old != nullptr && old->has_expire() && !IsExpired(old)) ? old->expire_ms() : kNoExpire;
   }
   bool with_expire = expire_ms >= 0;
-  if (on_key_change) (*on_key_change)(*this, key);
+  Changed(key);
   Entry* e = NewStringEntry(key, value, with_expire, try_int);
   e->lru = clock_->lru_clock;
   if (old == nullptr) {
@@ -150,7 +152,7 @@ Entry* Db::ReplaceString(Entry* e, std::string_view value) {
 
 RawString* Db::MutableString(Entry** ep, size_t min_cap) {
   Entry* e = *ep;
-  if (on_key_change) (*on_key_change)(*this, e->key());
+  Changed(e->key());
   if (e->encoding == Encoding::kRaw) {
     RawString* r = RawString::Grow(e->raw(), min_cap);
     e->set_raw(r);
@@ -176,7 +178,7 @@ RawString* Db::MutableString(Entry** ep, size_t min_cap) {
 
 Entry* Db::SetInteger(Entry* e, int64_t v) {
   if (e->encoding == Encoding::kInt) {
-    if (on_key_change) (*on_key_change)(*this, e->key());
+    Changed(e->key());
     e->set_int_value(v);
     return e;
   }
@@ -186,7 +188,7 @@ Entry* Db::SetInteger(Entry* e, int64_t v) {
 }
 
 void Db::Add(Entry* e) {
-  if (on_key_change) (*on_key_change)(*this, e->key());
+  Changed(e->key());
   table_.Insert(e);
   if (e->has_expire()) AddVolatile(e);
 }
@@ -200,7 +202,7 @@ void Db::Overwrite(Entry* e) {
 Entry* Db::Detach(std::string_view key) {
   Entry* e = table_.Unlink(key);
   if (e == nullptr) return nullptr;
-  if (on_key_change) (*on_key_change)(*this, key);
+  Changed(key);
   if (e->has_expire()) RemoveVolatile(e);
   return e;
 }
@@ -238,6 +240,7 @@ bool Db::Delete(std::string_view key) {
 }
 
 Entry* Db::SetExpire(Entry* e, int64_t when_ms) {
+  ++*dirty_;
   if (e->has_expire()) {
     e->set_expire_ms(when_ms);
     return e;
@@ -253,6 +256,7 @@ Entry* Db::SetExpire(Entry* e, int64_t when_ms) {
 
 Entry* Db::Persist(Entry* e) {
   if (!e->has_expire()) return e;
+  ++*dirty_;
   RemoveVolatile(e);
   Entry** link = table_.FindLink(e->key());
   Entry* n = Reshape(e, false);
@@ -297,6 +301,7 @@ Entry* Db::RandomKey(uint64_t (*rng)()) {
 }
 
 Entry* Db::ReleaseAll() {
+  *dirty_ += table_.size();
   if (on_flush) (*on_flush)(*this);
   volatile_.clear();
   volatile_.shrink_to_fit();
@@ -313,6 +318,7 @@ void Db::Flush() {
 }
 
 void Db::SwapWith(Db& other) {
+  ++*dirty_;
   if (on_flush) (*on_flush)(*this);
   if (other.on_flush) (*other.on_flush)(other);
   table_.Swap(other.table_);

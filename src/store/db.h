@@ -105,12 +105,19 @@ class Db {
   std::function<void(Db&)>* on_flush = nullptr;
   // Reports an in-place change of key's value (an Object edited through its pointer, a key
   // created by Add) to on_key_change.
-  void Touched(std::string_view key) {
-    if (on_key_change) (*on_key_change)(*this, key);
-  }
+  void Touched(std::string_view key) { Changed(key); }
+
+  // The change counter every write adds to (Redis's server.dirty: save points, and whether a
+  // command changed anything and so goes to the AOF). Shared by all dbs of a server.
+  void set_dirty_counter(uint64_t* counter) { dirty_ = counter; }
+  uint64_t dirty() const { return *dirty_; }
 
  private:
   void Touch(Entry* e) { e->lru = clock_->lru_clock; }
+  void Changed(std::string_view key) {
+    ++*dirty_;
+    if (on_key_change) (*on_key_change)(*this, key);
+  }
   void DeleteExpired(Entry** link);
   void RemoveVolatile(Entry* e);
   void AddVolatile(Entry* e);
@@ -124,6 +131,8 @@ class Db {
   DbStats* stats_;
   Table table_;
   std::vector<Entry*> volatile_;  // entries with a TTL; each knows its index here
+  uint64_t own_dirty_ = 0;
+  uint64_t* dirty_ = &own_dirty_;
 };
 
 }  // namespace redoubt::store
