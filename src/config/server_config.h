@@ -192,6 +192,9 @@ struct ServerConfig {
   bool rdbchecksum = true;
   std::string dbfilename = "dump.rdb";
   bool rdb_save_incremental_fsync = true;
+  // sanitize-dump-payload: 0 no, 1 yes, 2 clients. Redoubt validates RDB and RESTORE input in
+  // full whatever the value; the default is yes (Redis's is no), so CONFIG GET says so.
+  int sanitize_dump_payload = 1;
 
   // --- Append only file ----------------------------------------------------------------------
   bool appendonly = false;
