@@ -50,6 +50,7 @@ persistence::RdbSaveOptions RdbSaveOptionsFor(const ServerState& server) {
   o.checksum = server.cfg->rdbchecksum;
   o.used_mem = server.used_memory ? server.used_memory() : 0;
   o.version = kCompatVersion;
+  o.key_save_delay_us = server.cfg->rdb_key_save_delay;
   return o;
 }
 
@@ -62,6 +63,8 @@ persistence::RdbLoadOptions RdbLoadOptionsFor(ServerState& server) {
   o.set_max_intset_entries = c.set_max_intset_entries;
   o.verify_checksum = c.rdbchecksum;
   o.now_ms = NowMs();
+  o.key_load_delay_us = c.key_load_delay;
+  o.progress_interval_bytes = static_cast<uint64_t>(c.loading_process_events_interval_bytes);
   return o;
 }
 

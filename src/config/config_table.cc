@@ -473,14 +473,15 @@ const ConfigDef kTable[] = {
     // --- Testing and debugging (hidden from CONFIG GET patterns, as in Redis) ---
     {.name = "use-exit-on-panic", .type = T::kBool, .flags = kHidden | kGen,
      .default_value = "no"},
-    {.name = "rdb-key-save-delay", .type = T::kInt, .flags = kHidden | kGen,
-     .default_value = "0", .min = kIntMin, .max = kIntMax},
-    {.name = "key-load-delay", .type = T::kInt, .flags = kHidden | kGen, .default_value = "0",
-     .min = kIntMin, .max = kIntMax},
+    {.name = "rdb-key-save-delay", .type = T::kInt, .flags = kHidden,
+     .default_value = "0", .min = kIntMin, .max = kIntMax, .binding = &S::rdb_key_save_delay},
+    {.name = "key-load-delay", .type = T::kInt, .flags = kHidden, .default_value = "0",
+     .min = kIntMin, .max = kIntMax, .binding = &S::key_load_delay},
     {.name = "watchdog-period", .type = T::kInt, .flags = kHidden | kGen,
      .default_value = "0", .min = 0, .max = kIntMax},
     {.name = "loading-process-events-interval-bytes", .type = T::kInt,
-     .flags = kHidden | kGen, .default_value = "2097152", .min = 1024, .max = kIntMax},
+     .flags = kHidden, .default_value = "2097152", .min = 1024, .max = kIntMax,
+     .binding = &S::loading_process_events_interval_bytes},
 };
 // clang-format on
 

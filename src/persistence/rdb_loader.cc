@@ -526,7 +526,8 @@ util::Status LoadRdb(std::span<const uint8_t> data, std::span<store::Db* const> 
         }
         db->Add(e);
         ++stats->keys_loaded;
-        if (opts.progress && p.pos() - last_progress >= (2u << 20)) {
+        if (opts.key_load_delay_us > 0) usleep(static_cast<useconds_t>(opts.key_load_delay_us));
+        if (opts.progress && p.pos() - last_progress >= opts.progress_interval_bytes) {
           last_progress = p.pos();
           opts.progress(p.pos(), data.size());
         }

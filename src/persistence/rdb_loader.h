@@ -35,6 +35,8 @@ struct RdbLoadOptions {
   // Called every ~2 MB of input with (bytes read, total bytes): the server keeps serving
   // LOADING replies and logs progress from here.
   std::function<void(uint64_t done, uint64_t total)> progress;
+  uint64_t progress_interval_bytes = 2u << 20;
+  int key_load_delay_us = 0;  // key-load-delay (tests): a pause per key loaded
 };
 
 struct RdbLoadStats {

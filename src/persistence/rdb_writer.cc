@@ -299,6 +299,7 @@ util::Status WriteRdb(int fd, std::span<store::Db* const> dbs, const RdbSaveOpti
       out.String(e->key());
       out.Value(*e);
       ++count;
+      if (opts.key_save_delay_us > 0) usleep(static_cast<useconds_t>(opts.key_save_delay_us));
     });
     if (out.failed()) break;
   }

@@ -21,6 +21,7 @@ struct RdbSaveOptions {
   bool aof_base = false;  // the aof-base aux field (an AOF's RDB base/preamble)
   bool fsync = true;      // fsync the file (SaveRdbFile) before it is renamed into place
   std::string_view version = "7.0.15";
+  int key_save_delay_us = 0;  // rdb-key-save-delay (tests): a pause per key written
 };
 
 // Buffered RDB output with a running CRC-64, to a file descriptor (flushed every 64 KB) or
