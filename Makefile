@@ -12,6 +12,7 @@ PREFIX  ?= /usr/local
 DESTDIR ?=
 
 FUZZ_TARGETS := resp_parser config glob split_args commands acl_rules
+FUZZ_TARGETS += rdb_loader restore
 FUZZ_SECONDS ?= 60
 
 .PHONY: all setup build build-asan build-debug build-fuzz run test test-asan unit-test \

@@ -83,6 +83,7 @@ CommandTable& CommandTable::Get() {
     RegisterStringFamily(*t);
     RegisterKeysFamily(*t);
     RegisterServerFamily(*t);
+    RegisterPersistenceFamily(*t);
     RegisterConnectionFamily(*t);
     RegisterConfigFamily(*t);
     RegisterClientFamily(*t);

@@ -72,6 +72,7 @@ bool GetKeys(const CommandSpec& cmd, std::span<const std::string_view> args,
 void RegisterStringFamily(CommandTable& t);
 void RegisterKeysFamily(CommandTable& t);
 void RegisterServerFamily(CommandTable& t);
+void RegisterPersistenceFamily(CommandTable& t);
 void RegisterConnectionFamily(CommandTable& t);
 void RegisterConfigFamily(CommandTable& t);
 void RegisterClientFamily(CommandTable& t);

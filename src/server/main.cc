@@ -252,6 +252,7 @@ int main(int argc, char** argv) {
     LOG_WARNING("WARNING: %s", w.c_str());
   }
   redoubt::server::InstallSignalHandlers(&server);
+  if (!server.LoadDataset()) return 1;
   redoubt::server::SdNotify(cfg.supervised, "READY=1\nSTATUS=Ready to accept connections");
   server.Run();
   redoubt::server::SdNotify(cfg.supervised, "STOPPING=1");
