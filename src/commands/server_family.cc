@@ -234,7 +234,9 @@ void InfoMemory(const ServerState& s, InfoWriter& w) {
   w.UInt("mem_clients_normal", clients_mem);
   w.Zeros({"mem_cluster_links", "mem_aof_buffer"});
   w.Str("mem_allocator", util::AllocatorName());
-  w.Zeros({"active_defrag_running", "lazyfree_pending_objects", "lazyfreed_objects"});
+  w.Zeros({"active_defrag_running"});
+  w.UInt("lazyfree_pending_objects", s.lazy_free.pending());
+  w.UInt("lazyfreed_objects", s.lazy_free.freed());
 }
 
 // Persistence does not exist yet: nothing is ever saved or loading, as Redis reports it with

@@ -25,6 +25,8 @@
 #include "security/auth_throttle.h"
 #include "security/cidr.h"
 #include "store/db.h"
+#include "store/evict.h"
+#include "store/lazyfree.h"
 #include "util/buffer.h"
 #include "util/cycle_clock.h"
 
@@ -244,6 +246,14 @@ class ServerState {
   // Hooks the server layer installs.
   std::function<void(bool nosave)> request_shutdown;
   std::function<uint64_t()> used_memory;
+
+  // maxmemory and lazy freeing (commands/eviction.h, store/evict.h, store/lazyfree.h).
+  store::EvictPolicy evict_policy = store::EvictPolicy::kNoEviction;
+  store::EvictionPool evict_pool;
+  store::LazyFree lazy_free;
+  bool eviction_running = false;  // over maxmemory when the last pass ran out of time
+  int next_evict_db = 0;          // round-robin for the random policies
+  std::string evict_key_scratch;
 
   static uint64_t Random();
 
