@@ -172,6 +172,7 @@ void ApplyMemoryConfig(ServerState& s, const config::ServerConfig& cfg) {
 }  // namespace
 
 void InstallMemoryHooks(ServerState& server) {
+  server.startup_allocated = util::UsedMemory();
   ApplyMemoryConfig(server, *server.cfg);
   server.config->OnChange({"maxmemory-policy", "lfu-log-factor", "lfu-decay-time",
                            "lazyfree-lazy-server-del", "lazyfree-lazy-expire"},

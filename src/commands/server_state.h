@@ -254,6 +254,7 @@ class ServerState {
   bool eviction_running = false;  // over maxmemory when the last pass ran out of time
   int next_evict_db = 0;          // round-robin for the random policies
   std::string evict_key_scratch;
+  uint64_t startup_allocated = 0;  // used memory when the server started (MEMORY STATS)
 
   static uint64_t Random();
 

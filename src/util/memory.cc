@@ -24,6 +24,9 @@ extern "C" size_t __sanitizer_get_current_allocated_bytes();
 extern "C" int mallctl(const char* name, void* oldp, size_t* oldlenp, void* newp, size_t newlen)
     __attribute__((weak));
 
+extern "C" void malloc_stats_print(void (*write_cb)(void*, const char*), void* cbopaque,
+                                   const char* opts) __attribute__((weak));
+
 namespace redoubt::util {
 
 namespace {
@@ -139,6 +142,21 @@ AllocatorStats GetAllocatorStats() {
                 JemallocStat("stats.resident", &s.resident);
   if (!s.available) s = AllocatorStats{};
   return s;
+}
+
+std::string AllocatorStatsText() {
+  if (malloc_stats_print == nullptr) return {};
+  std::string out;
+  malloc_stats_print(
+      [](void* arg, const char* text) { static_cast<std::string*>(arg)->append(text); }, &out,
+      nullptr);
+  return out;
+}
+
+bool PurgeAllocator() {
+  if (mallctl == nullptr) return false;
+  // 4096 is MALLCTL_ARENAS_ALL: every arena.
+  return mallctl("arena.4096.purge", nullptr, nullptr, nullptr, 0) == 0;
 }
 
 std::string AllocatorName() {

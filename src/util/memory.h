@@ -38,6 +38,11 @@ struct AllocatorStats {
 };
 AllocatorStats GetAllocatorStats();
 
+// The allocator's own statistics report (MEMORY MALLOC-STATS); empty when it has none.
+std::string AllocatorStatsText();
+// Asks the allocator to return dirty pages to the system (MEMORY PURGE). False: unsupported.
+bool PurgeAllocator();
+
 // "jemalloc-5.3.0" when jemalloc is linked, "libc" otherwise (INFO mem_allocator).
 std::string AllocatorName();
 
