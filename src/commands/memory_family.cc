@@ -66,7 +66,7 @@ void MemoryStats(CommandContext& cx) {
   uint64_t dataset = f.used > f.overhead ? f.used - f.overhead : 0;
   uint64_t net = f.used > f.startup ? f.used - f.startup : 0;
   protocol::ReplyBuilder& r = cx.reply;
-  r.Map(27 + dbs);
+  r.Map(28 + dbs);
   auto num = [&r](std::string_view k, uint64_t v) {
     r.Bulk(k);
     r.Integer(static_cast<int64_t>(v));
