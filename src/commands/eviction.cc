@@ -200,6 +200,7 @@ void InstallMemoryHooks(ServerState& server) {
 }
 
 void MemoryCron(ServerState& server) {
+  EvictClients(server);
   util::CalibrateUsedMemory();
   util::UpdatePeakMemory(util::UsedMemoryFast());
   if (server.cfg->maxmemory > 0 && server.evict_policy != store::EvictPolicy::kNoEviction) {

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "commands/output_limits.h"
 #include "commands/server_state.h"
 #include "protocol/reply_builder.h"
 
@@ -40,6 +41,7 @@ void InstallMemoryHooks(ServerState& server);
 void MemoryCron(ServerState& server);
 // Before sleeping: carries on an eviction that ran out of time (Redis's eviction time proc).
 inline void MemoryBeforeSleep(ServerState& server) {
+  if (server.cfg->maxmemory_clients != 0) EvictClients(server);
   if (server.eviction_running) PerformEvictions(server);
 }
 

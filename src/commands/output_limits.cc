@@ -49,4 +49,35 @@ bool EnforceOutputLimits(ServerState& server, Client& client) {
   return true;
 }
 
+size_t ClientMemory(const Client& c) { return c.query_buf.capacity() + c.reply_buf.capacity(); }
+
+void EvictClientsSlow(ServerState& server) {
+  int64_t limit = server.cfg->maxmemory_clients;
+  if (limit < 0) limit = server.cfg->maxmemory / 100 * -limit;  // N% of maxmemory
+  if (limit <= 0) return;
+  size_t total = 0;
+  // As Redis: only evictable clients count (CLIENT NO-EVICT ones are outside the buckets).
+  for (const auto& [id, c] : server.clients) {
+    if (!(c->flags & client_flag::kNoEvict)) total += ClientMemory(*c);
+  }
+  while (total > static_cast<size_t>(limit)) {
+    Client* victim = nullptr;
+    size_t most = 0;
+    for (const auto& [id, c] : server.clients) {
+      if (c->flags & (client_flag::kNoEvict | client_flag::kCloseAsap)) continue;
+      size_t m = ClientMemory(*c);
+      if (victim == nullptr || m > most) {
+        victim = c;
+        most = m;
+      }
+    }
+    if (victim == nullptr || most == 0) return;
+    LOG_WARNING("Evicting client: id=%llu addr=%s (maxmemory-clients)",
+                static_cast<unsigned long long>(victim->id), victim->addr.c_str());
+    server.CloseAsap(victim);
+    ++server.stats.evicted_clients;
+    total -= most;
+  }
+}
+
 }  // namespace redoubt::commands

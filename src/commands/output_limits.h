@@ -18,6 +18,15 @@ inline constexpr size_t kOutputCheckFloor = 4 * 1024;
 // Schedules the client to be closed (and drops its pending output) when it is over its class's
 // hard limit, or over the soft limit for longer than the soft seconds. Returns true if closed.
 bool EnforceOutputLimits(ServerState& server, Client& client);
+
+// What a client's buffers take (query and reply buffers), as client eviction counts it.
+size_t ClientMemory(const Client& c);
+// maxmemory-clients (Redis 7.0 client eviction): while all clients together use more than the
+// limit, the one using most (CLIENT NO-EVICT clients excepted) is closed. One branch when off.
+void EvictClientsSlow(ServerState& server);
+inline void EvictClients(ServerState& server) {
+  if (server.cfg->maxmemory_clients != 0) EvictClientsSlow(server);
+}
 inline bool CheckOutputLimits(ServerState& server, Client& client) {
   return client.pending_reply() >= kOutputCheckFloor && EnforceOutputLimits(server, client);
 }

@@ -289,7 +289,8 @@ void InfoStats(const ServerState& s, InfoWriter& w) {
   w.Fixed("expired_stale_perc", static_cast<double>(st.expired_stale_perc));
   w.Zeros({"expired_time_cap_reached_count", "expire_cycle_cpu_milliseconds"});
   w.UInt("evicted_keys", st.evicted_keys);
-  w.Zeros({"evicted_clients", "total_eviction_exceeded_time", "current_eviction_exceeded_time"});
+  w.UInt("evicted_clients", st.evicted_clients);
+  w.Zeros({"total_eviction_exceeded_time", "current_eviction_exceeded_time"});
   w.UInt("keyspace_hits", st.db.keyspace_hits);
   w.UInt("keyspace_misses", st.db.keyspace_misses);
   w.Zeros({"pubsub_channels", "pubsub_patterns", "pubsubshard_channels", "latest_fork_usec",

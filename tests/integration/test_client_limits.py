@@ -88,3 +88,20 @@ def test_unauthenticated_client_cannot_make_the_server_hold_replies(server_facto
     assert wait_until(lambda: client_count(c) == 1)
     assert "unauthenticated output limit" in srv.log_text()
     assert c.info("memory")["used_memory"] < before + 4 * 1024 * 1024
+
+
+def test_maxmemory_clients_evicts_the_client_using_most_memory(server_factory):
+    srv = server_factory(maxmemory_clients="4mb")
+    c = srv.client()
+    protected = small_socket(srv.port)
+    protected.sendall(b"CLIENT NO-EVICT on\r\n")
+    assert protected.recv(100) == b"+OK\r\n"
+    hog = small_socket(srv.port)
+    # Both send the first 3 MB of an 8 MB SET: 6 MB of query buffers, over the 4 MB limit.
+    head = b"*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$8388608\r\n"
+    protected.settimeout(10)
+    protected.sendall(head + b"x" * (3 * 1024 * 1024))
+    hog.settimeout(10)
+    assert send_until_closed(hog, head + b"x" * (3 * 1024 * 1024))
+    assert wait_until(lambda: c.info("stats")["evicted_clients"] == 1)
+    assert len(c.client_list()) == 2  # c and the NO-EVICT client remain
