@@ -133,6 +133,7 @@ Entry* Db::SetString(std::string_view key, std::string_view value, int64_t expir
     return e;
   }
   table_.Replace(link, e);
+  if (clock_->lfu) e->lru = old->lru;  // as Redis: an overwrite keeps the access frequency
   if (with_expire) {
     e->set_expire_ms(expire_ms);
     if (old->has_expire()) {
