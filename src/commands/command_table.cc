@@ -99,6 +99,7 @@ CommandTable& CommandTable::Get() {
     RegisterBlockingListFamily(*t);
     RegisterBlockingZSetFamily(*t);
     RegisterAuditFamily(*t);
+    RegisterMemoryFamily(*t);
     return t;
   }();
   return *table;

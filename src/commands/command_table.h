@@ -88,5 +88,6 @@ void RegisterTransactionFamily(CommandTable& t);
 void RegisterBlockingListFamily(CommandTable& t);
 void RegisterBlockingZSetFamily(CommandTable& t);
 void RegisterAuditFamily(CommandTable& t);
+void RegisterMemoryFamily(CommandTable& t);
 
 }  // namespace redoubt::commands
