@@ -110,6 +110,9 @@ struct Client {
   uint64_t net_output_bytes = 0;
   uint64_t commands_processed = 0;
   bool tls = false;  // connected over TLS (CLIENT LIST tls=1)
+  // tls-auth-clients-user: no certificate identity, so only AUTH lets this client in (never
+  // a nopass default user implicitly, not even after RESET).
+  bool no_implicit_auth = false;
 
   size_t pending_reply() const { return reply_buf.size() - reply_pos; }
 };

@@ -112,6 +112,12 @@ Status LoadKeyPair(SSL_CTX* ctx, const char* cert_directive, const std::string& 
   }
   if (SSL_CTX_use_PrivateKey_file(ctx, key_file.c_str(), SSL_FILETYPE_PEM) != 1) {
     SSL_CTX_set_default_passwd_cb_userdata(ctx, nullptr);
+    if (ERR_GET_REASON(ERR_peek_last_error()) == X509_R_KEY_VALUES_MISMATCH) {
+      ERR_clear_error();
+      return Status::Error(std::string(key_directive) + " '" + key_file +
+                           "' does not match the certificate in " + cert_directive + " '" +
+                           cert_file + "'");
+    }
     return Status::Error(std::string(key_directive) + " '" + key_file +
                          "': cannot load the private key: " + OpenSslErrors());
   }

@@ -2,6 +2,7 @@
 // CONFIG SET, SIGHUP or changed files), what happens when a handshake ends (certificate
 // identity -> ACL user, counters), and decrypted input that no poll will announce.
 #include <signal.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -183,6 +184,11 @@ void Server::OnTlsProgress(ClientConn* cc) {
       cc->tls_handshake_seen_ = true;
       ++state_.tls.plaintext_rejected;
       LOG_VERBOSE("Closing a plain-text client on the TLS port: %s", c.addr.c_str());
+      // What it sent is read and dropped first: closing with unread input would send a reset
+      // and the client might never see the reason.
+      char sink[4096];
+      while (::recv(c.fd, sink, sizeof(sink), MSG_DONTWAIT) > 0) {
+      }
       [[maybe_unused]] ssize_t n =
           ::write(c.fd, kPlaintextRefused.data(), kPlaintextRefused.size());
       return;
@@ -205,6 +211,7 @@ void Server::OnTlsProgress(ClientConn* cc) {
     return;
   }
   commands::SetClientUser(c, default_user, false);
+  c.no_implicit_auth = true;
   if (!name.empty()) {
     LOG_VERBOSE("TLS client %s: certificate names '%s', no such enabled user; AUTH required",
                 c.addr.c_str(), name.c_str());
