@@ -102,6 +102,7 @@ class Server {
   std::string tls_files_signature_;           // of the loaded material (auto reload)
   std::string tls_failed_signature_;          // of material that failed to load (log once)
   int64_t tls_last_check_ms_ = 0;
+  int64_t tls_last_sweep_s_ = 0;
   std::vector<uint64_t> tls_pending_;  // clients with decrypted input no poll will announce
 };
 

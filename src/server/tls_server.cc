@@ -18,6 +18,10 @@ namespace {
 
 volatile sig_atomic_t g_tls_reload_signal = 0;
 
+// A connection that has not finished its handshake by then is dropped: a client that opens
+// sockets and sends nothing (or a byte at a time) must not hold them for ever.
+constexpr int64_t kHandshakeTimeoutMs = 10000;
+
 net::TlsOptions TlsOptionsFrom(const config::ServerConfig& c) {
   net::TlsOptions o;
   o.cert_file = c.tls_cert_file;
@@ -145,8 +149,21 @@ void Server::TlsCron() {
       (void)ReloadTls(*cfg_, "SIGHUP");
     }
   }
-  if (tls_ctx_ == nullptr || cfg_->tls_auto_reload_interval <= 0) return;
+  if (tls_ctx_ == nullptr) return;
   int64_t now = state_.clock.now_ms;
+  if (now / 1000 != tls_last_sweep_s_) {
+    tls_last_sweep_s_ = now / 1000;
+    for (auto& [id, cc] : conns_) {
+      commands::Client& c = cc->client;
+      if (c.tls && !cc->tls_handshake_seen_ && now - c.ctime_ms > kHandshakeTimeoutMs &&
+          !(c.flags & commands::client_flag::kCloseAsap)) {
+        ++state_.tls.handshake_failures;
+        LOG_VERBOSE("TLS handshake timeout, closing %s", c.addr.c_str());
+        state_.CloseAsap(&c);
+      }
+    }
+  }
+  if (cfg_->tls_auto_reload_interval <= 0) return;
   if (now - tls_last_check_ms_ < static_cast<int64_t>(cfg_->tls_auto_reload_interval) * 1000) {
     return;
   }
@@ -207,6 +224,7 @@ void Server::OnTlsProgress(ClientConn* cc) {
   if (user != nullptr && user->enabled()) {
     commands::SetClientUser(c, *user, true);
     ++state_.tls.cert_identity_logins;
+    state_.Audit(security::AuditEvent::kAuthSuccess, c, "TLS", "client certificate");
     LOG_VERBOSE("TLS client %s logged in as '%s' by its certificate", c.addr.c_str(), name.c_str());
     return;
   }

@@ -13,6 +13,7 @@ import signal
 import socket
 import ssl
 import subprocess
+import time
 
 import pytest
 import redis
@@ -512,3 +513,15 @@ def test_startup_warns_about_world_readable_key(server_factory, certs, tmp_path)
     srv = start_tls(server_factory, certs, config={"tls-key-file": str(key)})
     assert srv.wait_for_log(f"tls-key-file '{key}' is readable by group/others")
 
+
+
+@pytest.mark.redoubt_only
+@pytest.mark.slow
+def test_silent_connection_dropped_after_handshake_timeout(server_factory, certs):
+    srv = start_tls(server_factory, certs)
+    s = socket.create_connection(("127.0.0.1", srv.tls_port), timeout=20)
+    t0 = time.monotonic()
+    assert s.recv(100) == b""  # closed by the server, nothing ever sent
+    assert 8 <= time.monotonic() - t0 <= 15
+    c = TlsConn(srv.tls_port, certs)
+    assert int(info_field(c, "tls_handshake_failures")) >= 1
