@@ -260,6 +260,22 @@ TEST(TlsConnection, HandshakeThenBytesBothWays) {
   EXPECT_FALSE(p.server_->HasPendingInput());
 }
 
+// Bytes decrypted but not yet handed out are announced by HasPendingInput (no fd event will).
+TEST(TlsConnection, PartialReadLeavesPendingInput) {
+  TlsPair p("client");
+  p.ClientSend("x");
+  EXPECT_EQ(p.Pump(1), "x");
+  ASSERT_EQ(SSL_write(p.client_, "hello world", 11), 11);
+  char buf[4];
+  ssize_t n = -1;
+  for (int i = 0; i < 50 && n < 0; ++i) n = p.server_->Read(buf, sizeof(buf));
+  ASSERT_EQ(n, 4);
+  EXPECT_TRUE(p.server_->HasPendingInput());
+  char rest[16];
+  EXPECT_EQ(p.server_->Read(rest, sizeof(rest)), 7);
+  EXPECT_FALSE(p.server_->HasPendingInput());
+}
+
 TEST(TlsConnection, ClientWithoutCertificateRefusedWhenRequired) {
   TlsPair p(nullptr);
   p.ClientSend("*1\r\n$4\r\nPING\r\n");
