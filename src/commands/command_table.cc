@@ -98,6 +98,7 @@ CommandTable& CommandTable::Get() {
     RegisterBlockingListFamily(*t);
     RegisterBlockingZSetFamily(*t);
     RegisterAuditFamily(*t);
+    RegisterAofFamily(*t);
     return t;
   }();
   return *table;

@@ -84,5 +84,6 @@ void RegisterTransactionFamily(CommandTable& t);
 void RegisterBlockingListFamily(CommandTable& t);
 void RegisterBlockingZSetFamily(CommandTable& t);
 void RegisterAuditFamily(CommandTable& t);
+void RegisterAofFamily(CommandTable& t);
 
 }  // namespace redoubt::commands

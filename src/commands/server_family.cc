@@ -107,6 +107,7 @@ class InfoWriter {
     out_->append("\r\n");
   }
   void Int(std::string_view key, int64_t v) { Str(key, std::to_string(v)); }
+  void Raw(std::string_view lines) { out_->append(lines); }
   void UInt(std::string_view key, uint64_t v) { Str(key, std::to_string(v)); }
   // "%.2f" and friends.
   void Fixed(std::string_view key, double v, const char* fmt = "%.2f") {
@@ -252,6 +253,11 @@ void InfoPersistence(const ServerState& s, InfoWriter& w) {
   w.Str("rdb_current_bgsave_time_sec", "-1");
   w.Zeros({"rdb_saves", "rdb_last_cow_size", "rdb_last_load_keys_expired",
            "rdb_last_load_keys_loaded"});
+  if (s.aof_info) {
+    std::string aof;
+    s.aof_info(&aof);
+    return w.Raw(aof);
+  }
   w.Int("aof_enabled", s.cfg->appendonly ? 1 : 0);
   w.Zeros({"aof_rewrite_in_progress", "aof_rewrite_scheduled"});
   w.Str("aof_last_rewrite_time_sec", "-1");

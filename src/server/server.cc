@@ -17,6 +17,7 @@
 #include "commands/pubsub.h"
 #include "commands/server_family.h"
 #include "commands/transaction.h"
+#include "persistence/aof.h"
 #include "util/crypto.h"
 #include "util/log.h"
 #include "util/string_util.h"
@@ -104,6 +105,30 @@ Server::Server(config::Config* config) : cfg_(&config->mutable_values()) {
     return util::Status::Ok();
   });
   state_.request_shutdown = [this](bool) { RequestShutdown(); };
+}
+
+bool Server::StartAof() {
+  aof_ = std::make_unique<persistence::Aof>(&state_);
+  state_.bgrewriteaof = [this](protocol::ReplyBuilder& reply) {
+    if (auto st = aof_->StartRewrite(); !st.ok()) return reply.Error("ERR " + st.message());
+    reply.SimpleString("Background append only file rewriting started");
+  };
+  state_.aof_info = [this](std::string* out) { aof_->Info(out); };
+  state_.config->OnChange("appendonly", [this](const config::ServerConfig& c) {
+    if (c.appendonly) return aof_->Enable();
+    aof_->Disable();
+    return util::Status::Ok();
+  });
+  if (!cfg_->appendonly) return true;
+  UpdateClock(state_.clock);
+  auto st = aof_->StartUp([](size_t done, size_t total) {
+    LOG_NOTICE("Loading the AOF: %zu of %zu bytes", done, total);
+  });
+  if (!st.ok()) {
+    LOG_WARNING("%s", st.message().c_str());
+    return false;
+  }
+  return true;
 }
 
 Server::~Server() {
@@ -295,7 +320,17 @@ void Server::HandleReadable(ClientConn* cc) {
     return;
   }
   ProcessInput(cc);
-  if (c.pending_reply() > 0) FlushOutput(cc);
+  if (c.pending_reply() > 0) FlushOrDefer(cc);
+}
+
+void Server::FlushOrDefer(ClientConn* cc) {
+  // A reply to a write leaves only after the write reached the AOF (and, with appendfsync
+  // always, the disk): BeforeSleep writes the AOF first, then the pending clients.
+  if (aof_ != nullptr && aof_->has_pending()) {
+    state_.MarkPendingWrite(&cc->client);
+  } else {
+    FlushOutput(cc);
+  }
 }
 
 void Server::ProcessInput(ClientConn* cc) {
@@ -422,6 +457,7 @@ void Server::BeforeSleep() {
   }
   ResumePausedClients();
   ResumeUnblockedClients();
+  if (aof_ != nullptr) aof_->FlushBeforeSleep();
   // Output queued for clients other than the one whose input produced it (MONITOR feeds,
   // CLIENT KILL targets...).
   std::vector<commands::Client*> pending;
@@ -462,6 +498,7 @@ void Server::Cron() {
     }
   }
   for (int i = 0; i < state_.db_count(); ++i) state_.db(i).Cron();
+  if (aof_ != nullptr) aof_->Cron();
   if (cfg_->timeout > 0) {
     int64_t limit = static_cast<int64_t>(cfg_->timeout) * 1000;
     for (auto& [id, cc] : conns_) {
@@ -491,7 +528,7 @@ void Server::ResumeUnblockedClients() {
       ClientConn* cc = it->second.get();
       if ((cc->client.flags & commands::client_flag::kCloseAsap) || cc->client.blocked) continue;
       if (!cc->client.query_buf.empty()) ProcessInput(cc);
-      if (cc->client.pending_reply() > 0) FlushOutput(cc);
+      if (cc->client.pending_reply() > 0) FlushOrDefer(cc);
     }
   }
 }
@@ -517,12 +554,13 @@ void Server::ResumePausedClients() {
     ClientConn* cc = it->second.get();
     if (cc->client.flags & commands::client_flag::kCloseAsap) continue;
     ProcessInput(cc);
-    if (cc->client.pending_reply() > 0) FlushOutput(cc);
+    if (cc->client.pending_reply() > 0) FlushOrDefer(cc);
   }
 }
 
 void Server::Shutdown() {
   LOG_WARNING("User requested shutdown...");
+  if (aof_ != nullptr) aof_->Shutdown();
   for (auto& l : listeners_) ::close(l->fd());
   if (!cfg_->unixsocket.empty()) unlink(cfg_->unixsocket.c_str());
   if (!cfg_->pidfile.empty()) unlink(cfg_->pidfile.c_str());

@@ -12,6 +12,10 @@
 #include "net/event_loop.h"
 #include "net/socket.h"
 
+namespace redoubt::persistence {
+class Aof;
+}
+
 namespace redoubt::server {
 
 class Server;
@@ -55,6 +59,9 @@ class Server {
   bool Start();
   void Run();
   void RequestShutdown() { shutdown_requested_ = true; }
+  // The AOF: loads it at start-up when appendonly is yes and starts appending; false (after
+  // logging why) when start-up must stop. Runs after privileges are dropped.
+  bool StartAof();
 
   commands::ServerState& state() { return state_; }
 
@@ -76,6 +83,8 @@ class Server {
   void Shutdown();
   bool Bind(const std::string& addr, bool optional);
   void ApplySecurityConfig();
+  // Sends c's reply now, or after the before-sleep AOF write when writes are buffered.
+  void FlushOrDefer(ClientConn* c);
 
   config::ServerConfig* cfg_;
   commands::ServerState state_;
@@ -87,6 +96,7 @@ class Server {
   bool shutdown_requested_ = false;
   int64_t cron_loops_ = 0;
   int64_t last_security_warning_ms_ = 0;
+  std::unique_ptr<persistence::Aof> aof_;
 };
 
 // Process-wide: installs SIGTERM/SIGINT handlers that request a graceful shutdown.

@@ -1,0 +1,18 @@
+// The command-form AOF base (what Redis writes with aof-use-rdb-preamble no): per db a SELECT,
+// then per key the commands that rebuild it, with PEXPIREAT for its TTL.
+#pragma once
+
+#include <cstdint>
+
+#include "commands/server_state.h"
+
+namespace redoubt::persistence {
+
+// Writes every live key of every db to fd; false (errno set) on a write error. Keys already
+// expired at now_ms are left out.
+bool WriteCommandBase(commands::ServerState& state, int fd, int64_t now_ms);
+
+// Writes all of `data` to fd, retrying short writes and EINTR; false on error.
+bool WriteAll(int fd, const char* data, size_t len);
+
+}  // namespace redoubt::persistence
