@@ -34,7 +34,22 @@ def data_dir(tmp_path):
 def start(server_factory, data_dir, binary=SERVER_BIN, wait=True, config=None, **directives):
     d = {"appendonly": "yes", "dir": data_dir, "aof_use_rdb_preamble": "no"}
     d.update(directives)
-    return server_factory(binary=binary, wait=wait, config=config, **d)
+    srv = server_factory(binary=binary, wait=wait, config=config, **d)
+    if wait:
+        wait_loaded(srv)
+    return srv
+
+
+def wait_loaded(srv):
+    """The readiness probe accepts -LOADING; tests want the data."""
+    c = srv.client()
+
+    def loaded():
+        try:
+            return c.ping()
+        except redis.BusyLoadingError:
+            return False
+    assert wait_until(loaded, 20)
 
 
 def manifest_files(data_dir):
