@@ -7,11 +7,11 @@
 #include <string>
 #include <string_view>
 
+#include "commands/aof_loader.h"
 #include "commands/command_table.h"
 #include "commands/server_state.h"
 #include "config/config.h"
 #include "persistence/aof_format.h"
-#include "persistence/aof_loader.h"
 
 namespace {
 
@@ -43,7 +43,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     last = reader.position();
   }
   World w;
-  auto res = redoubt::persistence::ReplayAofBytes(w.state, in, "fuzz.aof", true, {});
+  auto res = redoubt::commands::ReplayAofBytes(w.state, in, "fuzz.aof", true, {});
   if (res.ok() && res->valid_len > in.size()) __builtin_trap();
   auto m = redoubt::persistence::ParseManifest(in);
   if (m.ok()) {

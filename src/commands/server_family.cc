@@ -107,7 +107,8 @@ class InfoWriter {
     out_->append("\r\n");
   }
   void Int(std::string_view key, int64_t v) { Str(key, std::to_string(v)); }
-  void Raw(std::string_view lines) { out_->append(lines); }
+  // Lines already formatted as "key:value\r\n" (sections written by other modules).
+  void Lines(std::string_view lines) { out_->append(lines); }
   void UInt(std::string_view key, uint64_t v) { Str(key, std::to_string(v)); }
   // "%.2f" and friends.
   void Fixed(std::string_view key, double v, const char* fmt = "%.2f") {
@@ -256,7 +257,7 @@ void InfoPersistence(const ServerState& s, InfoWriter& w) {
   if (s.aof_info) {
     std::string aof;
     s.aof_info(&aof);
-    return w.Raw(aof);
+    return w.Lines(aof);
   }
   w.Int("aof_enabled", s.cfg->appendonly ? 1 : 0);
   w.Zeros({"aof_rewrite_in_progress", "aof_rewrite_scheduled"});

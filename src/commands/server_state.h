@@ -238,13 +238,6 @@ class ServerState {
   // Changes to the dataset since start (Redis's server.dirty); every db adds to it.
   uint64_t dirty = 0;
   WriteFeed* write_feed = nullptr;  // nullptr while nothing consumes writes
-  // Commands the running command asked to be fed instead of itself (PropagateAs).
-  std::vector<std::vector<std::string>> propagate_as;
-  // AOF hooks the persistence layer installs: BGREWRITEAOF, the INFO aof_* fields, and the
-  // last AOF write error (non-empty: writes are refused with -MISCONF, as Redis).
-  std::function<void(protocol::ReplyBuilder&)> bgrewriteaof;
-  std::function<void(std::string*)> aof_info;
-  std::string aof_write_error;
   int64_t pause_end_ms = 0;         // CLIENT PAUSE
   bool pause_write_only = false;
   uint16_t port = 0;        // the plain port actually bound
@@ -257,6 +250,14 @@ class ServerState {
   // Hooks the server layer installs.
   std::function<void(bool nosave)> request_shutdown;
   std::function<uint64_t()> used_memory;
+
+  // Commands the running command asked to be fed instead of itself (PropagateAs).
+  std::vector<std::vector<std::string>> propagate_as;
+  // AOF hooks the persistence layer installs: BGREWRITEAOF, the INFO aof_* fields, and the
+  // last AOF write error (non-empty: writes are refused with -MISCONF, as Redis).
+  std::function<void(protocol::ReplyBuilder&)> bgrewriteaof;
+  std::function<void(std::string*)> aof_info;
+  std::string aof_write_error;
 
   static uint64_t Random();
 

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -136,10 +137,10 @@ bool WriteAll(int fd, const char* data, size_t len) {
   return true;
 }
 
-bool WriteCommandBase(commands::ServerState& state, int fd, int64_t now_ms) {
+bool WriteCommandBase(std::span<store::Db* const> dbs, int fd, int64_t now_ms) {
   BaseWriter w(fd);
-  for (int i = 0; i < state.db_count(); ++i) {
-    store::Db& db = state.db(i);
+  for (size_t i = 0; i < dbs.size(); ++i) {
+    store::Db& db = *dbs[i];
     if (db.size() == 0) continue;
     if (!w.Emit({"SELECT", std::to_string(i)})) return false;
     bool ok = true;

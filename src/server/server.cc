@@ -17,7 +17,7 @@
 #include "commands/pubsub.h"
 #include "commands/server_family.h"
 #include "commands/transaction.h"
-#include "persistence/aof.h"
+#include "commands/aof_persistence.h"
 #include "util/crypto.h"
 #include "util/log.h"
 #include "util/string_util.h"
@@ -108,7 +108,7 @@ Server::Server(config::Config* config) : cfg_(&config->mutable_values()) {
 }
 
 bool Server::StartAof() {
-  aof_ = std::make_unique<persistence::Aof>(&state_);
+  aof_ = std::make_unique<commands::Aof>(&state_);
   state_.bgrewriteaof = [this](protocol::ReplyBuilder& reply) {
     if (auto st = aof_->StartRewrite(); !st.ok()) return reply.Error("ERR " + st.message());
     reply.SimpleString("Background append only file rewriting started");

@@ -12,7 +12,7 @@
 #include "net/event_loop.h"
 #include "net/socket.h"
 
-namespace redoubt::persistence {
+namespace redoubt::commands {
 class Aof;
 }
 
@@ -96,7 +96,7 @@ class Server {
   bool shutdown_requested_ = false;
   int64_t cron_loops_ = 0;
   int64_t last_security_warning_ms_ = 0;
-  std::unique_ptr<persistence::Aof> aof_;
+  std::unique_ptr<commands::Aof> aof_;
 };
 
 // Process-wide: installs SIGTERM/SIGINT handlers that request a graceful shutdown.

@@ -10,7 +10,7 @@
 #include "commands/server_state.h"
 #include "util/status.h"
 
-namespace redoubt::persistence {
+namespace redoubt::commands {
 
 using LoadProgress = std::function<void(size_t done, size_t total)>;
 
@@ -22,12 +22,12 @@ struct ReplayResult {
 
 // Replays one command-form AOF file. A torn tail is dropped (file truncated, log line) when
 // `allow_truncated`; otherwise it, like corruption anywhere, is an error naming file and offset.
-util::StatusOr<ReplayResult> ReplayAofFile(commands::ServerState& state, const std::string& path,
+util::StatusOr<ReplayResult> ReplayAofFile(ServerState& state, const std::string& path,
                                            bool allow_truncated, const LoadProgress& progress);
 
 // Replays AOF bytes already in memory (the fuzz target; `name` is used in messages only).
-util::StatusOr<ReplayResult> ReplayAofBytes(commands::ServerState& state, std::string_view data,
+util::StatusOr<ReplayResult> ReplayAofBytes(ServerState& state, std::string_view data,
                                             const std::string& name, bool allow_truncated,
                                             const LoadProgress& progress);
 
-}  // namespace redoubt::persistence
+}  // namespace redoubt::commands

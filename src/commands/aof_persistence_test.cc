@@ -4,16 +4,23 @@
 #include <string>
 #include <vector>
 
+#include "commands/aof_loader.h"
 #include "commands/test_util.h"
 #include "gtest/gtest.h"
 #include "persistence/aof_base.h"
 #include "persistence/aof_format.h"
-#include "persistence/aof_loader.h"
 
-namespace redoubt::persistence {
+namespace redoubt::commands {
 namespace {
 
-using commands::testing::CommandTester;
+using testing::CommandTester;
+using namespace persistence;  // NOLINT(build/namespaces)
+
+std::vector<store::Db*> Dbs(ServerState& s) {
+  std::vector<store::Db*> dbs;
+  for (int i = 0; i < s.db_count(); ++i) dbs.push_back(&s.db(i));
+  return dbs;
+}
 
 std::string Encode(std::initializer_list<std::string_view> args) {
   std::string out;
@@ -70,10 +77,9 @@ TEST(AofManifest, RoundTripsRedisFormat) {
 }
 
 // Records what the feed gets, as the AOF would write it.
-class RecordingFeed : public commands::WriteFeed {
+class RecordingFeed : public WriteFeed {
  public:
-  void Command(int, const commands::CommandSpec& cmd,
-               std::span<const std::string_view> args) override {
+  void Command(int, const CommandSpec& cmd, std::span<const std::string_view> args) override {
     std::string s(cmd.full_name);
     for (size_t i = 1; i < args.size(); ++i) {
       s.push_back(' ');
@@ -134,7 +140,7 @@ TEST(AofBase, CommandFormBaseRebuildsEveryType) {
   char path[] = "/tmp/aof_test_XXXXXX";
   int fd = mkstemp(path);
   ASSERT_GE(fd, 0);
-  ASSERT_TRUE(WriteCommandBase(a.state(), fd, a.now_ms()));
+  ASSERT_TRUE(WriteCommandBase(Dbs(a.state()), fd, a.now_ms()));
   ::close(fd);
   CommandTester b;
   auto r = ReplayAofFile(b.state(), path, false, {});
@@ -170,4 +176,4 @@ TEST(AofLoader, TornTransactionIsDroppedWhole) {
 }
 
 }  // namespace
-}  // namespace redoubt::persistence
+}  // namespace redoubt::commands

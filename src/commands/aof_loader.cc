@@ -1,4 +1,4 @@
-#include "persistence/aof_loader.h"
+#include "commands/aof_loader.h"
 
 #include <fcntl.h>
 #include <sys/mman.h>
@@ -14,20 +14,23 @@
 #include "persistence/aof_format.h"
 #include "util/log.h"
 
-namespace redoubt::persistence {
+namespace redoubt::commands {
+
+using persistence::AofReader;
+using persistence::LooksLikeRdb;
 
 namespace {
 
 constexpr size_t kProgressEvery = 4 * 1024 * 1024;
 
 struct Replayer {
-  commands::ServerState& state;
-  commands::Client client;
+  ServerState& state;
+  Client client;
   std::string reply_buf;
-  const commands::CommandSpec* multi = commands::CommandTable::Get().LookupCanonical("multi");
-  const commands::CommandSpec* exec = commands::CommandTable::Get().LookupCanonical("exec");
+  const CommandSpec* multi = CommandTable::Get().LookupCanonical("multi");
+  const CommandSpec* exec = CommandTable::Get().LookupCanonical("exec");
 
-  explicit Replayer(commands::ServerState& s) : state(s) {
+  explicit Replayer(ServerState& s) : state(s) {
     client.authenticated = true;  // acl_user stays nullptr: an internal session runs anything
     client.name = "aof-loader";
     client.in_exec = true;  // a blocking command answers at once instead of blocking
@@ -35,15 +38,15 @@ struct Replayer {
 
   // Resolves the command by its canonical name; an error text when the file names something
   // that is not a command this server knows.
-  const commands::CommandSpec* Resolve(std::span<const std::string_view> args, std::string* error) {
-    const commands::CommandSpec* cmd = commands::CommandTable::Get().LookupCanonical(args[0]);
+  const CommandSpec* Resolve(std::span<const std::string_view> args, std::string* error) {
+    const CommandSpec* cmd = CommandTable::Get().LookupCanonical(args[0]);
     if (cmd == nullptr) {
       *error = "Unknown command '" + std::string(args[0].substr(0, 128)) +
                "' reading the append only file";
       return nullptr;
     }
     if (!cmd->subcommands.empty() && args.size() >= 2) {
-      const commands::CommandSpec* sub = commands::CommandTable::LookupSub(*cmd, args[1]);
+      const CommandSpec* sub = CommandTable::LookupSub(*cmd, args[1]);
       if (sub != nullptr) cmd = sub;
     }
     int n = static_cast<int>(args.size());
@@ -55,9 +58,9 @@ struct Replayer {
     return cmd;
   }
 
-  void Run(const commands::CommandSpec& cmd, std::span<const std::string_view> args) {
+  void Run(const CommandSpec& cmd, std::span<const std::string_view> args) {
     protocol::ReplyBuilder reply(&reply_buf, 2);
-    commands::ExecuteResolved(state, client, cmd, args, reply);
+    ExecuteResolved(state, client, cmd, args, reply);
     reply_buf.clear();
     client.reply_buf.clear();
     client.reply_pos = 0;
@@ -66,7 +69,7 @@ struct Replayer {
 
 }  // namespace
 
-util::StatusOr<ReplayResult> ReplayAofBytes(commands::ServerState& state, std::string_view data,
+util::StatusOr<ReplayResult> ReplayAofBytes(ServerState& state, std::string_view data,
                                             const std::string& name, bool allow_truncated,
                                             const LoadProgress& progress) {
   Replayer rp(state);
@@ -75,14 +78,14 @@ util::StatusOr<ReplayResult> ReplayAofBytes(commands::ServerState& state, std::s
   // Commands of an open MULTI: applied at its EXEC, dropped if the file ends first.
   bool in_tx = false;
   size_t tx_start = 0;
-  std::vector<std::pair<const commands::CommandSpec*, std::vector<std::string>>> tx;
+  std::vector<std::pair<const CommandSpec*, std::vector<std::string>>> tx;
   std::vector<std::string_view> views;
   size_t next_progress = kProgressEvery;
   for (;;) {
     AofReader::Result r = reader.Next();
     if (r == AofReader::Result::kCommand) {
       std::string error;
-      const commands::CommandSpec* cmd = rp.Resolve(reader.args(), &error);
+      const CommandSpec* cmd = rp.Resolve(reader.args(), &error);
       if (cmd == nullptr) {
         return util::Status::Error(error + " " + name + " at offset " +
                                    std::to_string(reader.offset()));
@@ -137,7 +140,7 @@ util::StatusOr<ReplayResult> ReplayAofBytes(commands::ServerState& state, std::s
   }
 }
 
-util::StatusOr<ReplayResult> ReplayAofFile(commands::ServerState& state, const std::string& path,
+util::StatusOr<ReplayResult> ReplayAofFile(ServerState& state, const std::string& path,
                                            bool allow_truncated, const LoadProgress& progress) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
@@ -183,4 +186,4 @@ util::StatusOr<ReplayResult> ReplayAofFile(commands::ServerState& state, const s
   return res;
 }
 
-}  // namespace redoubt::persistence
+}  // namespace redoubt::commands

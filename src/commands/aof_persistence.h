@@ -17,11 +17,13 @@
 #include "persistence/aof_format.h"
 #include "util/status.h"
 
-namespace redoubt::persistence {
+namespace redoubt::commands {
 
-class Aof : public commands::WriteFeed {
+using persistence::AofManifest;
+
+class Aof : public WriteFeed {
  public:
-  explicit Aof(commands::ServerState* state);
+  explicit Aof(ServerState* state);
   ~Aof() override;
   Aof(const Aof&) = delete;
   Aof& operator=(const Aof&) = delete;
@@ -36,8 +38,7 @@ class Aof : public commands::WriteFeed {
   bool enabled() const { return enabled_; }
 
   // WriteFeed.
-  void Command(int db, const commands::CommandSpec& cmd,
-               std::span<const std::string_view> args) override;
+  void Command(int db, const CommandSpec& cmd, std::span<const std::string_view> args) override;
   void Deleted(int db, std::string_view key) override;
   void Propagate(int db, std::span<const std::string_view> args) override;
   void BeginTransaction() override;
@@ -70,9 +71,10 @@ class Aof : public commands::WriteFeed {
   util::Status CreateBaseNow();
   void RewriteDone(int status);
   std::string Path(const std::string& name) const;
+  std::vector<store::Db*> Dbs() const;
   uint64_t FileSize(const std::string& name) const;
 
-  commands::ServerState* state_;
+  ServerState* state_;
   bool enabled_ = false;
   int fd_ = -1;
   std::string buf_;
@@ -106,4 +108,4 @@ class Aof : public commands::WriteFeed {
   std::string rewrite_temp_;
 };
 
-}  // namespace redoubt::persistence
+}  // namespace redoubt::commands

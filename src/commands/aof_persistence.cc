@@ -1,4 +1,4 @@
-#include "persistence/aof.h"
+#include "commands/aof_persistence.h"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -13,11 +13,13 @@
 #include <cstring>
 
 #include "commands/acl.h"
+#include "commands/aof_loader.h"
 #include "persistence/aof_base.h"
-#include "persistence/aof_loader.h"
 #include "util/log.h"
 
-namespace redoubt::persistence {
+namespace redoubt::commands {
+
+using namespace persistence;  // NOLINT(build/namespaces): the AOF file formats
 
 namespace {
 
@@ -51,7 +53,7 @@ util::Status Errno(const std::string& what) {
 
 }  // namespace
 
-Aof::Aof(commands::ServerState* state) : state_(state) {
+Aof::Aof(ServerState* state) : state_(state) {
   fsync_thread_ = std::thread([this] { FsyncThread(); });
 }
 
@@ -67,6 +69,12 @@ Aof::~Aof() {
     waitpid(child_pid_, nullptr, 0);
   }
   if (fd_ >= 0) ::close(fd_);
+}
+
+std::vector<store::Db*> Aof::Dbs() const {
+  std::vector<store::Db*> dbs;
+  for (int i = 0; i < state_->db_count(); ++i) dbs.push_back(&state_->db(i));
+  return dbs;
 }
 
 std::string Aof::Path(const std::string& name) const {
@@ -167,7 +175,7 @@ util::Status Aof::CreateBaseNow() {
   std::string tmp = Path("temp-" + name);
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) return Errno("Can't create the AOF base file " + tmp);
-  bool ok = WriteCommandBase(*state_, fd, NowMs()) && fsync(fd) == 0;
+  bool ok = WriteCommandBase(Dbs(), fd, NowMs()) && fsync(fd) == 0;
   int err = errno;
   ::close(fd);
   if (!ok || rename(tmp.c_str(), Path(name).c_str()) != 0) {
@@ -307,10 +315,9 @@ void Aof::Append(int db, std::span<const std::string_view> args) {
   AppendCommand(&buf_, args);
 }
 
-void Aof::Command(int db, const commands::CommandSpec& cmd,
-                  std::span<const std::string_view> args) {
+void Aof::Command(int db, const CommandSpec& cmd, std::span<const std::string_view> args) {
   // Under the canonical name, whatever alias rename-command gave it here.
-  std::string_view name = commands::CanonicalCommandName(cmd);
+  std::string_view name = CanonicalCommandName(cmd);
   if (tx_open_ && !tx_written_) {
     AppendSelect(db);
     AppendCommand(&buf_, {"MULTI"});
@@ -469,7 +476,7 @@ util::Status Aof::StartRewrite() {
     signal(SIGUSR1, SIG_DFL);
     std::string tmp = Path("temp-rewriteaof-bg-" + std::to_string(getpid()) + ".aof");
     int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    bool ok = fd >= 0 && WriteCommandBase(*state_, fd, now) && fsync(fd) == 0;
+    bool ok = fd >= 0 && WriteCommandBase(Dbs(), fd, now) && fsync(fd) == 0;
     if (fd >= 0) ::close(fd);
     _exit(ok ? 0 : 1);
   }
@@ -589,4 +596,4 @@ void Aof::Info(std::string* out) const {
   line("aof_delayed_fsync", std::to_string(delayed_fsync_));
 }
 
-}  // namespace redoubt::persistence
+}  // namespace redoubt::commands
