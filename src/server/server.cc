@@ -488,6 +488,7 @@ void Server::BeforeSleep() {
 void Server::Cron() {
   UpdateClock(state_.clock);
   ++cron_loops_;
+  if (aof_ != nullptr) aof_->Cron();
   commands::SampleServerStats(state_, state_.clock.now_ms);
   commands::ExpireBlockedClients(state_, state_.clock.now_ms);
   if (cfg_->active_expire_enabled) {
@@ -498,7 +499,6 @@ void Server::Cron() {
     }
   }
   for (int i = 0; i < state_.db_count(); ++i) state_.db(i).Cron();
-  if (aof_ != nullptr) aof_->Cron();
   if (cfg_->timeout > 0) {
     int64_t limit = static_cast<int64_t>(cfg_->timeout) * 1000;
     for (auto& [id, cc] : conns_) {
