@@ -401,3 +401,19 @@ def test_check_aof_refuses_to_fix_corruption_in_the_middle(server_factory, data_
     assert out.returncode == 1
     assert "not valid" in out.stdout
     assert os.path.getsize(path) == len(data)
+
+
+def test_auto_aof_rewrite_starts_when_the_aof_doubles(server_factory, data_dir):
+    srv = start(server_factory, data_dir, auto_aof_rewrite_percentage=100,
+                auto_aof_rewrite_min_size="16kb")
+    c = srv.client()
+    assert c.info("persistence")["aof_rewrites"] == 0
+    for i in range(300):
+        c.set(f"key:{i}", "x" * 100)
+    assert wait_until(lambda: c.info("persistence")["aof_rewrites"] >= 1, 10)
+    assert wait_until(lambda: c.info("persistence")["aof_rewrite_in_progress"] == 0, 10)
+    c.set("after", "1")
+    crash(srv)
+    srv2 = start(server_factory, data_dir)
+    c = srv2.client()
+    assert c.dbsize() == 301 and c.get("key:299") == "x" * 100
