@@ -237,6 +237,21 @@ util::Status Aof::PersistManifest(const AofManifest& m) {
 
 // --- CONFIG SET appendonly ------------------------------------------------------------------
 
+// While the AOF is off, the manifest on disk (if any) still decides the next sequence numbers
+// and which files a new base replaces.
+void Aof::ReadManifestFromDisk() {
+  manifest_ = AofManifest{};
+  std::string manifest_path = Path(ManifestFileName(state_->cfg->appendfilename));
+  int fd = ::open(manifest_path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return;
+  std::string text;
+  char buf[4096];
+  ssize_t n;
+  while ((n = ::read(fd, buf, sizeof(buf))) > 0) text.append(buf, static_cast<size_t>(n));
+  ::close(fd);
+  if (auto m = ParseManifest(text); m.ok()) manifest_ = std::move(*m);
+}
+
 util::Status Aof::Enable() {
   if (enabled_) return util::Status::Ok();
   if (child_pid_ > 0) {
@@ -249,16 +264,7 @@ util::Status Aof::Enable() {
   }
   // Sequence numbers continue from any manifest already there; its files are replaced when
   // the new base is done.
-  manifest_ = AofManifest{};
-  std::string manifest_path = Path(ManifestFileName(cfg.appendfilename));
-  if (int fd = ::open(manifest_path.c_str(), O_RDONLY | O_CLOEXEC); fd >= 0) {
-    std::string text;
-    char buf[4096];
-    ssize_t n;
-    while ((n = ::read(fd, buf, sizeof(buf))) > 0) text.append(buf, static_cast<size_t>(n));
-    ::close(fd);
-    if (auto m = ParseManifest(text); m.ok()) manifest_ = std::move(*m);
-  }
+  ReadManifestFromDisk();
   if (auto st = OpenNewIncr(false); !st.ok()) return st;
   enabled_ = true;
   enabling_ = true;
@@ -465,6 +471,8 @@ util::Status Aof::StartRewrite() {
   // that the old base + incrs + new incr stay a complete AOF until the new base is done.
   if (enabled_ && !enabling_) {
     if (auto st = OpenNewIncr(true); !st.ok()) return st;
+  } else if (!enabled_) {
+    ReadManifestFromDisk();
   }
   WriteBuffer();
   int64_t now = NowMs();

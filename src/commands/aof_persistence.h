@@ -70,6 +70,7 @@ class Aof : public WriteFeed {
   util::Status PersistManifest(const AofManifest& m);
   util::Status CreateBaseNow();
   void RewriteDone(int status);
+  void ReadManifestFromDisk();
   std::string Path(const std::string& name) const;
   std::vector<store::Db*> Dbs() const;
   uint64_t FileSize(const std::string& name) const;

@@ -73,7 +73,7 @@ bool IsLoopbackBind(std::string_view a) {
 void ClientConn::OnEvent(uint32_t events) {
   if (events & (EPOLLIN | EPOLLERR | EPOLLHUP)) server_->HandleReadable(this);
   if ((events & EPOLLOUT) && !(client.flags & commands::client_flag::kCloseAsap)) {
-    server_->FlushOutput(this);
+    server_->FlushOrDefer(this);  // a reply to a write just read waits for the AOF
   }
 }
 

@@ -69,6 +69,8 @@ class Server {
   void AcceptFrom(int listen_fd, bool unix_socket);
   void HandleReadable(ClientConn* c);
   bool FlushOutput(ClientConn* c);
+  // Sends c's reply now, or after the before-sleep AOF write when writes are buffered.
+  void FlushOrDefer(ClientConn* c);
   void ScheduleClose(ClientConn* c);
   void QueueClose(ClientConn* c);
 
@@ -83,8 +85,6 @@ class Server {
   void Shutdown();
   bool Bind(const std::string& addr, bool optional);
   void ApplySecurityConfig();
-  // Sends c's reply now, or after the before-sleep AOF write when writes are buffered.
-  void FlushOrDefer(ClientConn* c);
 
   config::ServerConfig* cfg_;
   commands::ServerState state_;

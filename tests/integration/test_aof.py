@@ -417,3 +417,18 @@ def test_auto_aof_rewrite_starts_when_the_aof_doubles(server_factory, data_dir):
     srv2 = start(server_factory, data_dir)
     c = srv2.client()
     assert c.dbsize() == 301 and c.get("key:299") == "x" * 100
+
+
+def test_bgrewriteaof_with_the_aof_off_writes_a_loadable_base(server_factory, data_dir):
+    srv = start(server_factory, data_dir, appendonly="no")
+    c = srv.client()
+    c.set("k", "v")
+    c.hset("h", "f", "1")
+    assert c.bgrewriteaof()
+    assert wait_until(lambda: c.info("persistence")["aof_rewrite_in_progress"] == 0
+                      and os.path.exists(os.path.join(data_dir, AOF_DIR, MANIFEST)), 10)
+    srv.stop()
+    assert [t for _, t in manifest_files(data_dir)] == ["b"]
+    srv2 = start(server_factory, data_dir)
+    c = srv2.client()
+    assert c.get("k") == "v" and c.hget("h", "f") == "1"
