@@ -11,7 +11,8 @@ ASAN_BIN    := build/asan/redoubt-server
 PREFIX  ?= /usr/local
 DESTDIR ?=
 
-FUZZ_TARGETS := resp_parser config glob split_args commands aof
+FUZZ_TARGETS := resp_parser config glob split_args commands
+FUZZ_TARGETS += aof
 FUZZ_SECONDS ?= 60
 
 .PHONY: all setup build build-asan build-debug build-fuzz run test test-asan unit-test \
