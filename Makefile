@@ -12,8 +12,8 @@ PREFIX  ?= /usr/local
 DESTDIR ?=
 
 FUZZ_TARGETS := resp_parser config glob split_args commands
-FUZZ_TARGETS += aof
 FUZZ_SECONDS ?= 60
+FUZZ_TARGETS += aof
 
 .PHONY: all setup build build-asan build-debug build-fuzz run test test-asan unit-test \
         integration-test reference-test bench fuzz fuzz-smoke install format clean
