@@ -116,10 +116,14 @@ TEST(AofFeed, RelativeTimesAndRandomPicksAreWrittenReplayable) {
   t.Run({"SADD", "s", "only"});
   t.Run({"SPOP", "s"});
   t.Run({"INCRBYFLOAT", "f", "1.5"});
+  t.Run({"HINCRBYFLOAT", "h", "x", "0.25"});
   t.state().write_feed = nullptr;
   std::vector<std::string> want = {"SET k v PXAT " + std::to_string(now + 10000),
-                                   "PEXPIREAT k " + std::to_string(now + 100000), "sadd s only",
-                                   "SREM s only", "SET f 1.5 KEEPTTL"};
+                                   "PEXPIREAT k " + std::to_string(now + 100000),
+                                   "sadd s only",
+                                   "SREM s only",
+                                   "SET f 1.5 KEEPTTL",
+                                   "HSET h x 0.25"};
   EXPECT_EQ(feed.lines, want);
 }
 
