@@ -20,16 +20,16 @@ datadir=$DESTDIR/var/lib/redoubt
 install -d -m 0755 "$bindir" "$unitdir"
 install -d -m 0750 "$confdir" "$datadir"
 install -m 0755 "$BIN" "$bindir/redoubt-server"
-# The AOF checker (redis-check-aof's counterpart), when it was built.
-if [[ -x build/release/redoubt-check-aof ]]; then
-  install -m 0755 build/release/redoubt-check-aof "$bindir/redoubt-check-aof"
-fi
 # An existing config is never overwritten: it is the operator's.
 if [[ ! -e $confdir/redoubt.conf ]]; then
   install -m 0640 redoubt.conf "$confdir/redoubt.conf"
 fi
 sed "s|@BINDIR@|$PREFIX/bin|g" dist/redoubt.service > "$unitdir/redoubt.service"
 chmod 0644 "$unitdir/redoubt.service"
+# The AOF checker (redis-check-aof's counterpart), when it was built.
+if [[ -x build/release/redoubt-check-aof ]]; then
+  install -m 0755 build/release/redoubt-check-aof "$bindir/redoubt-check-aof"
+fi
 
 if [[ -z $DESTDIR && $(id -u) -eq 0 ]]; then
   if ! getent passwd redoubt >/dev/null; then
