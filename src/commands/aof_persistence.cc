@@ -77,6 +77,14 @@ std::vector<store::Db*> Aof::Dbs() const {
   return dbs;
 }
 
+// aof-use-rdb-preamble: the base as an RDB (Redis 7.0's default) or as commands.
+bool Aof::UseRdbBase() const { return false; }
+
+bool Aof::WriteBase(int fd, int64_t now_ms, bool rdb) {
+  if (rdb) return false;
+  return WriteCommandBase(Dbs(), fd, now_ms);
+}
+
 std::string Aof::Path(const std::string& name) const {
   return state_->cfg->appenddirname + "/" + name;
 }
@@ -171,11 +179,12 @@ util::Status Aof::StartUp(const std::function<void(size_t, size_t)>& progress) {
 util::Status Aof::CreateBaseNow() {
   const config::ServerConfig& cfg = *state_->cfg;
   int64_t seq = manifest_.cur_base_seq + 1;
-  std::string name = BaseFileName(cfg.appendfilename, seq, false);
+  bool rdb = UseRdbBase();
+  std::string name = BaseFileName(cfg.appendfilename, seq, rdb);
   std::string tmp = Path("temp-" + name);
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) return Errno("Can't create the AOF base file " + tmp);
-  bool ok = WriteCommandBase(Dbs(), fd, NowMs()) && fsync(fd) == 0;
+  bool ok = WriteBase(fd, NowMs(), rdb) && fsync(fd) == 0;
   int err = errno;
   ::close(fd);
   if (!ok || rename(tmp.c_str(), Path(name).c_str()) != 0) {
@@ -476,6 +485,7 @@ util::Status Aof::StartRewrite() {
   }
   WriteBuffer();
   int64_t now = NowMs();
+  rewrite_rdb_ = UseRdbBase();
   pid_t pid = fork();
   if (pid < 0) return Errno("Can't rewrite append only file in background: fork");
   if (pid == 0) {
@@ -484,7 +494,7 @@ util::Status Aof::StartRewrite() {
     signal(SIGUSR1, SIG_DFL);
     std::string tmp = Path("temp-rewriteaof-bg-" + std::to_string(getpid()) + ".aof");
     int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    bool ok = fd >= 0 && WriteCommandBase(Dbs(), fd, now) && fsync(fd) == 0;
+    bool ok = fd >= 0 && WriteBase(fd, now, rewrite_rdb_) && fsync(fd) == 0;
     if (fd >= 0) ::close(fd);
     _exit(ok ? 0 : 1);
   }
@@ -504,7 +514,7 @@ void Aof::RewriteDone(int status) {
     AofManifest m;
     m.has_base = true;
     m.cur_base_seq = manifest_.cur_base_seq + 1;
-    m.base = {BaseFileName(cfg.appendfilename, m.cur_base_seq, false), m.cur_base_seq, 'b'};
+    m.base = {BaseFileName(cfg.appendfilename, m.cur_base_seq, rewrite_rdb_), m.cur_base_seq, 'b'};
     m.cur_incr_seq = manifest_.cur_incr_seq;
     if (enabled_ && !manifest_.incrs.empty()) m.incrs.push_back(manifest_.incrs.back());
     if (rename(Path(rewrite_temp_).c_str(), Path(m.base.name).c_str()) != 0) {

@@ -71,6 +71,8 @@ class Aof : public WriteFeed {
   util::Status CreateBaseNow();
   void RewriteDone(int status);
   void ReadManifestFromDisk();
+  bool UseRdbBase() const;
+  bool WriteBase(int fd, int64_t now_ms, bool rdb);
   std::string Path(const std::string& name) const;
   std::vector<store::Db*> Dbs() const;
   uint64_t FileSize(const std::string& name) const;
@@ -107,6 +109,7 @@ class Aof : public WriteFeed {
   uint64_t rewrite_failures_ = 0;
   bool enabling_ = false;  // the rewrite is the base of CONFIG SET appendonly yes
   std::string rewrite_temp_;
+  bool rewrite_rdb_ = false;  // the running rewrite writes an RDB base
 };
 
 }  // namespace redoubt::commands
