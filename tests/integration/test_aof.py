@@ -432,3 +432,39 @@ def test_bgrewriteaof_with_the_aof_off_writes_a_loadable_base(server_factory, da
     srv2 = start(server_factory, data_dir)
     c = srv2.client()
     assert c.get("k") == "v" and c.hget("h", "f") == "1"
+
+
+def test_aof_write_errors_refuse_writes_with_misconf(server_factory, data_dir):
+    srv = start(server_factory, data_dir)
+    srv.client().set("k", "v")
+    srv.stop()
+    # The incr file becomes /dev/full: it loads as empty, and every write to it fails (ENOSPC).
+    incr = last_incr(data_dir)
+    os.unlink(incr)
+    os.symlink("/dev/full", incr)
+    srv = start(server_factory, data_dir)
+    c = srv.client()
+    c.set("a", "1")  # executed; its AOF write fails before the reply leaves
+
+    def refused():
+        try:
+            c.set("b", "2")
+        except redis.ResponseError as e:
+            return str(e) == "MISCONF Errors writing to the AOF file: No space left on device"
+        return False
+    assert wait_until(refused, 5)
+    assert c.info("persistence")["aof_last_write_status"] == "err"
+    assert c.get("a") == "1"  # reads still work
+
+
+def test_config_set_appendonly_no_stops_appending(server_factory, data_dir):
+    srv = start(server_factory, data_dir)
+    c = srv.client()
+    c.set("kept", "1")
+    assert c.config_set("appendonly", "no")
+    assert c.info("persistence")["aof_enabled"] == 0
+    c.set("not-in-aof", "1")
+    crash(srv)
+    srv2 = start(server_factory, data_dir)
+    c = srv2.client()
+    assert c.get("kept") == "1" and c.exists("not-in-aof") == 0
