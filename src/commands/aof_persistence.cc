@@ -67,6 +67,7 @@ Aof::~Aof() {
   if (child_pid_ > 0) {
     kill(child_pid_, SIGKILL);
     waitpid(child_pid_, nullptr, 0);
+    unlink(Path(rewrite_temp_).c_str());  // a half-written base is never used
   }
   if (fd_ >= 0) ::close(fd_);
 }
