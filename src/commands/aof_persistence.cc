@@ -139,7 +139,11 @@ util::Status Aof::StartUp(const std::function<void(size_t, size_t)>& progress) {
     if (!IsDir(dir) && mkdir(dir.c_str(), 0700) != 0) {
       return Errno("Can't create the AOF directory " + dir);
     }
-    if (rename(cfg.appendfilename.c_str(), Path(cfg.appendfilename).c_str()) != 0) {
+    // A second name first, the manifest, then the old name goes: a crash at any point leaves
+    // either the old layout or the new one complete.
+    std::string moved = Path(cfg.appendfilename);
+    unlink(moved.c_str());
+    if (link(cfg.appendfilename.c_str(), moved.c_str()) != 0) {
       return Errno("Can't move " + cfg.appendfilename + " into " + dir);
     }
     manifest_ = AofManifest{};
@@ -147,6 +151,8 @@ util::Status Aof::StartUp(const std::function<void(size_t, size_t)>& progress) {
     manifest_.base = {cfg.appendfilename, 1, 'b'};
     manifest_.cur_base_seq = 1;
     if (auto st = PersistManifest(manifest_); !st.ok()) return st;
+    unlink(cfg.appendfilename.c_str());
+    FsyncDir(".");
     LOG_NOTICE("Successfully migrated an old-style AOF into the AOF directory %s", dir.c_str());
   } else {
     if (!IsDir(dir) && mkdir(dir.c_str(), 0700) != 0) {
