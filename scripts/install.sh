@@ -20,6 +20,7 @@ datadir=$DESTDIR/var/lib/redoubt
 install -d -m 0755 "$bindir" "$unitdir"
 install -d -m 0750 "$confdir" "$datadir"
 install -m 0755 "$BIN" "$bindir/redoubt-server"
+install -m 0755 build/release/redoubt-check-rdb "$bindir/redoubt-check-rdb"
 # An existing config is never overwritten: it is the operator's.
 if [[ ! -e $confdir/redoubt.conf ]]; then
   install -m 0640 redoubt.conf "$confdir/redoubt.conf"

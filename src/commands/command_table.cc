@@ -83,6 +83,7 @@ CommandTable& CommandTable::Get() {
     RegisterStringFamily(*t);
     RegisterKeysFamily(*t);
     RegisterServerFamily(*t);
+    RegisterPersistenceFamily(*t);
     RegisterConnectionFamily(*t);
     RegisterConfigFamily(*t);
     RegisterClientFamily(*t);
@@ -200,9 +201,10 @@ bool CommandTable::Rename(std::string_view name, std::string_view new_name, std:
   return true;
 }
 
-void GetKeys(const CommandSpec& cmd, std::span<const std::string_view> args,
+bool GetKeys(const CommandSpec& cmd, std::span<const std::string_view> args,
              std::vector<KeyRef>* out) {
   out->clear();
+  bool valid = true;
   int argc = static_cast<int>(args.size());
   for (const KeySpec& k : cmd.keys) {
     int start;
@@ -235,13 +237,18 @@ void GetKeys(const CommandSpec& cmd, std::span<const std::string_view> args,
     } else {
       int idx = start + k.keynum_index;
       int64_t n = 0;
-      if (idx >= argc || !util::ParseInt64(args[idx], &n) || n < 0 || n > argc) continue;
+      if (idx >= argc || !util::ParseInt64(args[idx], &n) || n < 0 || n > argc) {
+        valid = false;
+        continue;
+      }
       first = start + k.first_key;
       step = k.key_step;
       last = first + static_cast<int>(n - 1) * step;
+      if (n > 0 && last >= argc) valid = false;
     }
     for (int i = first; i <= last && i < argc; i += step) out->push_back({i, k.flags});
   }
+  return valid;
 }
 
 }  // namespace redoubt::commands

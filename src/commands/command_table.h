@@ -62,13 +62,17 @@ struct KeyRef {
   int index;       // argument index
   uint32_t flags;  // keyflag bits of the spec that found it
 };
-void GetKeys(const CommandSpec& cmd, std::span<const std::string_view> args,
+// False when a key count in the arguments is malformed or claims more keys than there are
+// arguments (Redis's invalid key spec): COMMAND GETKEYS then fails, while ACL checks use the
+// keys found so far and leave the rejection to the command itself.
+bool GetKeys(const CommandSpec& cmd, std::span<const std::string_view> args,
              std::vector<KeyRef>* out);
 
 // Registration functions of the family files.
 void RegisterStringFamily(CommandTable& t);
 void RegisterKeysFamily(CommandTable& t);
 void RegisterServerFamily(CommandTable& t);
+void RegisterPersistenceFamily(CommandTable& t);
 void RegisterConnectionFamily(CommandTable& t);
 void RegisterConfigFamily(CommandTable& t);
 void RegisterClientFamily(CommandTable& t);

@@ -300,7 +300,8 @@ const CommandSpec* Admit(ServerState& server, Client& client,
                   CheckProtected(server, client, *cmd, reply) &&
                   CheckAofWriteError(server, *cmd, reply) &&
                   CheckMonitorKeyspace(client, *cmd, reply) &&
-                  CheckSubscribedContext(client, *cmd, reply) && CheckNoMulti(client, *cmd, reply);
+                  CheckSubscribedContext(client, *cmd, reply) && CheckNoMulti(client, *cmd, reply) &&
+                  CheckPersistenceGates(server, *cmd, reply);
   if (!admitted) {
     ++server.command_stats[cmd->id].rejected_calls;
     return nullptr;

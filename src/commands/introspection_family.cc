@@ -260,7 +260,7 @@ void GetKeysGeneric(CommandContext& cx, bool with_flags) {
     return cx.reply.Error("ERR Invalid number of arguments specified for command");
   }
   std::vector<KeyRef> keys;
-  GetKeys(*c, args, &keys);
+  if (!GetKeys(*c, args, &keys)) keys.clear();
   if (keys.empty()) {
     if (c->flags & flag::kNoMandatoryKeys) return cx.reply.Array(0);
     return cx.reply.Error("ERR Invalid arguments specified for command");

@@ -299,6 +299,7 @@ void FlushDb(CommandContext& cx) {
 void FlushAll(CommandContext& cx) {
   if (!ParseFlushMode(cx)) return;
   for (int i = 0; i < cx.server.db_count(); ++i) cx.server.db(i).Flush();
+  RdbAfterFlushAll(cx.server);
   cx.server.Audit(security::AuditEvent::kFlushAll, cx.client, cx.cmd.full_name);
   cx.reply.Ok();
 }

@@ -243,17 +243,9 @@ void InfoMemory(const ServerState& s, InfoWriter& w) {
 // "save ''" and appendonly off.
 void InfoPersistence(const ServerState& s, InfoWriter& w) {
   w.Header("Persistence");
-  w.Zeros(
-      {"loading", "async_loading", "current_cow_peak", "current_cow_size", "current_cow_size_age"});
-  w.Str("current_fork_perc", "0.00");
-  w.Zeros({"current_save_keys_processed", "current_save_keys_total", "rdb_changes_since_last_save",
-           "rdb_bgsave_in_progress"});
-  w.Int("rdb_last_save_time", s.last_save_time);
-  w.Str("rdb_last_bgsave_status", "ok");
-  w.Str("rdb_last_bgsave_time_sec", "-1");
-  w.Str("rdb_current_bgsave_time_sec", "-1");
-  w.Zeros({"rdb_saves", "rdb_last_cow_size", "rdb_last_load_keys_expired",
-           "rdb_last_load_keys_loaded"});
+  std::string rdb;
+  AppendInfoPersistenceRdb(s, &rdb);
+  w.Lines(rdb);
   if (s.aof_info) {
     std::string aof;
     s.aof_info(&aof);
@@ -415,10 +407,11 @@ void Monitor(CommandContext& cx) {
 }
 
 // SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]. Shutdown here is immediate (no replicas to
-// wait for, no pending save), so NOW and FORCE change nothing and there is never a shutdown
-// to abort. Without persistence, SAVE shuts down like a plain SHUTDOWN.
+// wait for), so NOW changes nothing and there is never a shutdown to abort. The final save
+// runs when save points are set or SAVE is given, not with NOSAVE; FORCE shuts down even when
+// that save fails.
 void Shutdown(CommandContext& cx) {
-  bool nosave = false, save = false, abort = false, other = false;
+  bool nosave = false, save = false, abort = false, other = false, force = false;
   for (size_t i = 1; i < cx.argc(); ++i) {
     std::string_view a = cx.args[i];
     if (util::EqualsIgnoreCase(a, "NOSAVE")) {
@@ -427,6 +420,7 @@ void Shutdown(CommandContext& cx) {
       save = true;
     } else if (util::EqualsIgnoreCase(a, "NOW") || util::EqualsIgnoreCase(a, "FORCE")) {
       other = true;
+      force = force || util::EqualsIgnoreCase(a, "FORCE");
     } else if (util::EqualsIgnoreCase(a, "ABORT")) {
       abort = true;
     } else {
@@ -437,7 +431,7 @@ void Shutdown(CommandContext& cx) {
     return cx.reply.Error(errors::kSyntax);
   }
   if (abort) return cx.reply.Error("ERR No shutdown in progress.");
-  if (!cx.server.request_shutdown) {
+  if (!cx.server.request_shutdown || (!RdbShutdownSave(cx.server, save, nosave) && !force)) {
     return cx.reply.Error("ERR Errors trying to SHUTDOWN. Check logs.");
   }
   // As in Redis, a successful SHUTDOWN answers nothing: the connection just closes.
@@ -543,6 +537,23 @@ void DebugPopulate(CommandContext& cx) {
   cx.reply.Ok();
 }
 
+// DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]: save, empty the dataset, load the RDB again.
+void DebugReload(CommandContext& cx) {
+  bool save = true, flush = true;
+  for (size_t j = 2; j < cx.argc(); ++j) {
+    if (util::EqualsIgnoreCase(cx.args[j], "NOSAVE")) {
+      save = false;
+    } else if (util::EqualsIgnoreCase(cx.args[j], "NOFLUSH")) {
+      flush = false;
+    } else if (!util::EqualsIgnoreCase(cx.args[j], "MERGE")) {
+      return cx.reply.Error("ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.");
+    }
+  }
+  util::Status st = RdbDebugReload(cx.server, save, flush);
+  if (!st.ok()) return cx.reply.Error(st.message());
+  cx.reply.Ok();
+}
+
 constexpr const char* kDebugHelp[] = {
     "DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
     "ERROR <string>",
@@ -552,6 +563,9 @@ constexpr const char* kDebugHelp[] = {
     "    Write <message> to the server log.",
     "OBJECT <key>",
     "    Show low level info about `key` and associated value.",
+    "RELOAD [option ...]",
+    "    Save the RDB on disk and reload it back to memory. Options: NOSAVE (do not save",
+    "    first), NOFLUSH (do not empty the dataset first; a key loaded twice is an error).",
     "POPULATE <count> [<prefix>] [<size>]",
     "    Create <count> string keys named key:<num>. If <prefix> is specified then",
     "    it is used instead of the 'key' prefix. These are not propagated to",
@@ -583,6 +597,8 @@ void Debug(CommandContext& cx) {
     DebugObject(cx);
   } else if (is("POPULATE") && n >= 3 && n <= 5) {
     DebugPopulate(cx);
+  } else if (is("RELOAD")) {
+    DebugReload(cx);
   } else if (is("LOG") && n == 3) {
     LOG_WARNING("DEBUG LOG: %s", std::string(cx.args[2]).c_str());
     cx.reply.Ok();

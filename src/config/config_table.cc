@@ -174,8 +174,8 @@ const ConfigDef kTable[] = {
      .binding = &S::rdbcompression},
     {.name = "rdbchecksum", .type = T::kBool, .flags = kImmutable, .default_value = "yes",
      .binding = &S::rdbchecksum},
-    {.name = "sanitize-dump-payload", .type = T::kEnum, .flags = kGen, .default_value = "no",
-     .enum_values = kSanitizeDumpPayload},
+    {.name = "sanitize-dump-payload", .type = T::kEnum, .default_value = "yes",
+     .enum_values = kSanitizeDumpPayload, .binding = &S::sanitize_dump_payload},
     {.name = "dbfilename", .type = T::kString, .flags = kProtected,
      .default_value = "dump.rdb", .binding = &S::dbfilename, .check_string = CheckDbFilename},
     {.name = "rdb-del-sync-files", .type = T::kBool, .flags = kGen, .default_value = "no"},
@@ -473,14 +473,15 @@ const ConfigDef kTable[] = {
     // --- Testing and debugging (hidden from CONFIG GET patterns, as in Redis) ---
     {.name = "use-exit-on-panic", .type = T::kBool, .flags = kHidden | kGen,
      .default_value = "no"},
-    {.name = "rdb-key-save-delay", .type = T::kInt, .flags = kHidden | kGen,
-     .default_value = "0", .min = kIntMin, .max = kIntMax},
-    {.name = "key-load-delay", .type = T::kInt, .flags = kHidden | kGen, .default_value = "0",
-     .min = kIntMin, .max = kIntMax},
+    {.name = "rdb-key-save-delay", .type = T::kInt, .flags = kHidden,
+     .default_value = "0", .min = kIntMin, .max = kIntMax, .binding = &S::rdb_key_save_delay},
+    {.name = "key-load-delay", .type = T::kInt, .flags = kHidden, .default_value = "0",
+     .min = kIntMin, .max = kIntMax, .binding = &S::key_load_delay},
     {.name = "watchdog-period", .type = T::kInt, .flags = kHidden | kGen,
      .default_value = "0", .min = 0, .max = kIntMax},
     {.name = "loading-process-events-interval-bytes", .type = T::kInt,
-     .flags = kHidden | kGen, .default_value = "2097152", .min = 1024, .max = kIntMax},
+     .flags = kHidden, .default_value = "2097152", .min = 1024, .max = kIntMax,
+     .binding = &S::loading_process_events_interval_bytes},
 };
 // clang-format on
 

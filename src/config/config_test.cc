@@ -221,6 +221,7 @@ const std::map<std::string, std::string> kRedis70Defaults = {
 // Directives whose default Redoubt changes on purpose (README "Differences from Redis").
 const std::map<std::string, std::string> kRedoubtDefaults = {
     {"bind", "127.0.0.1 -::1"},
+    {"sanitize-dump-payload", "yes"},
 };
 
 const std::set<std::string> kRedoubtOnly = {"active-expire-enabled",

@@ -192,6 +192,14 @@ struct ServerConfig {
   bool rdbchecksum = true;
   std::string dbfilename = "dump.rdb";
   bool rdb_save_incremental_fsync = true;
+  // sanitize-dump-payload: 0 no, 1 yes, 2 clients. Redoubt validates RDB and RESTORE input in
+  // full whatever the value; the default is yes (Redis's is no), so CONFIG GET says so.
+  int sanitize_dump_payload = 1;
+  // Hidden test knobs, as Redis's: a delay per key saved / loaded (microseconds) and how often
+  // a long load serves clients.
+  int rdb_key_save_delay = 0;
+  int key_load_delay = 0;
+  int loading_process_events_interval_bytes = 2097152;
 
   // --- Append only file ----------------------------------------------------------------------
   bool appendonly = false;

@@ -47,6 +47,15 @@ bool EventLoop::Modify(int fd, bool readable, bool writable, FdHandler* handler)
 
 void EventLoop::Remove(int fd) { epoll_ctl(epfd_, EPOLL_CTL_DEL, fd, nullptr); }
 
+void EventLoop::PollOnce() {
+  constexpr int kMaxEvents = 256;
+  epoll_event events[kMaxEvents];
+  int n = epoll_wait(epfd_, events, kMaxEvents, 0);
+  for (int i = 0; i < n; ++i) {
+    static_cast<FdHandler*>(events[i].data.ptr)->OnEvent(events[i].events);
+  }
+}
+
 void EventLoop::Run() {
   constexpr int kMaxEvents = 256;
   epoll_event events[kMaxEvents];

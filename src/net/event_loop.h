@@ -27,6 +27,9 @@ class EventLoop {
 
   // Runs until Stop(): calls `before_sleep` before each poll and `tick` every period_ms.
   void Run();
+  // Dispatches the events ready now without waiting and without the tick (used to keep
+  // serving clients, with LOADING replies, while the dataset loads).
+  void PollOnce();
   void Stop() { stop_ = true; }
   void SetBeforeSleep(std::function<void()> fn) { before_sleep_ = std::move(fn); }
   void SetTickPeriod(int period_ms) { tick_period_ms_ = period_ms; }

@@ -38,13 +38,6 @@ std::vector<std::string> SplitSpaces(std::string_view s) {
   return out;
 }
 
-bool HasSpaces(std::string_view s) {
-  for (char c : s) {
-    if (isspace(static_cast<unsigned char>(c)) || c == '\0') return true;
-  }
-  return false;
-}
-
 }  // namespace
 
 std::string_view AclDenialName(AclDenial d) {
@@ -331,7 +324,7 @@ void AclStore::Commit(std::map<std::string, std::unique_ptr<AclUser>, std::less<
 std::string AclStore::SaveText() const {
   std::string out;
   for (const auto& [name, u] : users_) {
-    out += "user " + name + " " + u->Describe() + "\n";
+    out += "user " + name + " " + u->DescribeForFile() + "\n";
   }
   return out;
 }

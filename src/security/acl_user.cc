@@ -117,6 +117,13 @@ void AclSelector::UpdateRules(std::string rule, bool allow) {
   rules_.push_back((allow ? "+" : "-") + rule);
 }
 
+bool HasSpaces(std::string_view s) {
+  for (char c : s) {
+    if (isspace(static_cast<unsigned char>(c)) || c == '\0') return true;
+  }
+  return false;
+}
+
 AclError AclSelector::ApplyKeyPattern(std::string_view op) {
   if (allkeys_) return AclError::kKeyAfterAll;
   uint8_t perm = 0;
@@ -140,6 +147,7 @@ AclError AclSelector::ApplyKeyPattern(std::string_view op) {
     perm = kPermAll;
   }
   std::string_view pattern = op.substr(std::min(offset, op.size()));
+  if (HasSpaces(pattern)) return AclError::kSyntax;
   if (pattern == "*" && perm == kPermAll) {
     allkeys_ = true;
     keys_.clear();
@@ -219,6 +227,7 @@ AclError AclSelector::Apply(const AclContext& ctx, std::string_view op) {
   } else if (op[0] == '&') {
     if (allchannels_) return AclError::kChannelAfterAll;
     std::string_view pattern = op.substr(1);
+    if (HasSpaces(pattern)) return AclError::kSyntax;
     if (std::find(channels_.begin(), channels_.end(), pattern) == channels_.end()) {
       channels_.emplace_back(pattern);
     }
@@ -553,6 +562,37 @@ std::string AclUser::Describe() const {
     } else {
       out += " (" + s.Describe() + ")";
     }
+  }
+  return out;
+}
+
+std::string AclUser::DescribeForFile() const {
+  std::string out;
+  for (const AclSelector& s : selectors_) {
+    if (s.root()) {
+      // Root rules come first; the loader splits them at spaces only, so they go as they are.
+      std::string root = Describe();
+      out += root.substr(0, root.find(" ("));
+      continue;
+    }
+    // A selector's body is split as Redis splits it: a quote character anywhere in a word
+    // opens a quoted part, and a word ending in ')' would end the selector early. Such words
+    // are written quoted so that they load back unchanged.
+    std::string body = s.Describe();
+    out += " (";
+    size_t start = 0;
+    while (start < body.size()) {
+      size_t end = std::min(body.find(' ', start), body.size());
+      std::string_view word(body.data() + start, end - start);
+      if (word.find_first_of("\"'") != std::string_view::npos || word.ends_with(')')) {
+        util::AppendQuotedArg(word, &out);
+      } else {
+        out.append(word);
+      }
+      if (end < body.size()) out += ' ';
+      start = end + 1;
+    }
+    out += ')';
   }
   return out;
 }

@@ -31,6 +31,10 @@ enum class AclError : uint8_t {
 };
 std::string_view AclErrorText(AclError e);
 
+// Whether s holds whitespace or NUL: user names, key and channel patterns may not (an ACL file
+// line splits at spaces, so such a rule could be saved but never loaded back).
+bool HasSpaces(std::string_view s);
+
 // What Apply needs besides the rule: the command catalog and acl-pubsub-default.
 struct AclContext {
   const CommandCatalog* catalog = nullptr;
@@ -117,6 +121,9 @@ class AclUser {
 
   // ACL LIST's text after "user <name> ".
   std::string Describe() const;
+  // Describe() as ACL SAVE writes it: selector words that would not split back the same are
+  // quoted, so that every saved user loads back unchanged.
+  std::string DescribeForFile() const;
   std::vector<std::string_view> Flags() const;  // "on"/"off", "nopass", sanitize flags
 
   const std::string& name() const { return name_; }

@@ -72,6 +72,12 @@ util::Status CheckDataDirWritable(const std::string& dir) {
   if (access(".", W_OK | X_OK) != 0) {
     return util::Status::Error("data dir " + dir + " is not writable" + who);
   }
+  // Snapshots hold every key: a directory someone else owns could have the file swapped or
+  // read behind the server's back.
+  if (st.st_uid != geteuid()) {
+    return util::Status::Error("data dir " + dir + " is owned by uid " +
+                               std::to_string(st.st_uid) + ", not by the server's user" + who);
+  }
   return util::Status::Ok();
 }
 

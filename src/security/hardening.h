@@ -16,7 +16,7 @@ namespace redoubt::security {
 util::Status DropPrivileges(const std::string& user, const std::string& group);
 
 // Fails when the data directory (the current directory, named `dir` in the message) is not
-// writable by the current user.
+// writable by the current user or is owned by another user.
 util::Status CheckDataDirWritable(const std::string& dir);
 
 // Refuses an ACL file that users other than its owner (and group) could rewrite.

@@ -18,6 +18,7 @@
 #include "server/sd_notify.h"
 #include "server/server.h"
 #include "util/cycle_clock.h"
+#include "util/fd_limit.h"
 #include "util/log.h"
 #include "util/siphash.h"
 
@@ -193,6 +194,23 @@ int main(int argc, char** argv) {
         "WARNING: running as root without run-as-user. A compromise of this process would own "
         "the machine; set run-as-user to a dedicated account.");
   }
+  // One descriptor per client plus a reserve, before any is opened (as Redis).
+  redoubt::util::FdLimitResult fds = redoubt::util::AdjustOpenFilesLimit(cfg.maxclients);
+  for (const std::string& n : fds.notices) LOG_NOTICE("%s", n.c_str());
+  for (const std::string& w : fds.warnings) LOG_WARNING("%s", w.c_str());
+  if (fds.fatal) return 1;
+  cfg.maxclients = fds.maxclients;
+  // CONFIG SET maxclients raises the limit again, or fails with Redis's reason.
+  config.OnChange("maxclients", [](const redoubt::config::ServerConfig& c) {
+    redoubt::util::FdLimitResult r = redoubt::util::AdjustOpenFilesLimit(c.maxclients);
+    if (r.maxclients < c.maxclients) {
+      return redoubt::util::Status::Error(
+          "The operating system is not able to handle the specified number of clients, try "
+          "with " +
+          std::to_string(r.maxclients));
+    }
+    return redoubt::util::Status::Ok();
+  });
   if (cfg.daemonize || !cfg.pidfile.empty()) {
     WritePidFile(cfg.pidfile.empty() ? "/var/run/redoubt_6379.pid" : cfg.pidfile);
   }
@@ -235,6 +253,7 @@ int main(int argc, char** argv) {
   }
   if (!server.StartAof()) return 1;
   redoubt::server::InstallSignalHandlers(&server);
+  if (!server.LoadDataset()) return 1;
   redoubt::server::SdNotify(cfg.supervised, "READY=1\nSTATUS=Ready to accept connections");
   server.Run();
   redoubt::server::SdNotify(cfg.supervised, "STOPPING=1");

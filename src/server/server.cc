@@ -219,6 +219,23 @@ bool Server::Start() {
   return true;
 }
 
+bool Server::LoadDataset() {
+  if (cfg_->appendonly) return true;  // the AOF is the source of truth then
+  // While loading, clients are served between chunks: commands flagged `loading` run, the
+  // others get -LOADING.
+  state_.rdb.process_events_while_loading = [this] {
+    loop_.PollOnce();
+    BeforeSleep();
+  };
+  util::Status st = commands::RdbLoadAtStartup(state_);
+  state_.rdb.process_events_while_loading = nullptr;
+  if (!st.ok()) {
+    LOG_WARNING("%s", st.message().c_str());
+    return false;
+  }
+  return true;
+}
+
 void Server::Run() {
   if (cfg_->port != 0) LOG_NOTICE("Ready to accept connections tcp");
   if (!cfg_->unixsocket.empty()) LOG_NOTICE("Ready to accept connections unix");
@@ -453,7 +470,15 @@ void Server::BeforeSleep() {
   if (g_signal_shutdown) {
     LOG_WARNING("Received SIGTERM scheduling shutdown...");
     g_signal_shutdown = 0;
-    shutdown_requested_ = true;
+    // The final save (when save points are set); never of a half-loaded dataset.
+    bool nosave = state_.rdb.loading || (cfg_->shutdown_on_sigterm & config::kShutdownNoSave);
+    bool force_save = cfg_->shutdown_on_sigterm & config::kShutdownSave;
+    if (commands::RdbShutdownSave(state_, force_save, nosave) ||
+        (cfg_->shutdown_on_sigterm & config::kShutdownForce)) {
+      shutdown_requested_ = true;
+    } else {
+      LOG_WARNING("SIGTERM received but errors trying to shut down the server, check the logs");
+    }
   }
   ResumePausedClients();
   ResumeUnblockedClients();
@@ -499,6 +524,7 @@ void Server::Cron() {
     }
   }
   for (int i = 0; i < state_.db_count(); ++i) state_.db(i).Cron();
+  commands::RdbCron(state_);
   if (cfg_->timeout > 0) {
     int64_t limit = static_cast<int64_t>(cfg_->timeout) * 1000;
     for (auto& [id, cc] : conns_) {

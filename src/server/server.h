@@ -57,6 +57,9 @@ class Server {
 
   // Binds the listeners; false (after logging why) when start-up must stop.
   bool Start();
+  // Loads the dataset from dir/dbfilename (when appendonly is off), serving clients with
+  // -LOADING meanwhile; false (after logging why) when the file is unusable.
+  bool LoadDataset();
   void Run();
   void RequestShutdown() { shutdown_requested_ = true; }
   // The AOF: loads it at start-up when appendonly is yes and starts appending; false (after

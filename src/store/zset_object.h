@@ -58,6 +58,9 @@ class ZSetObject final : public Object {
   const char* EncodingName() const override;
 
   bool is_listpack() const { return !(rep_ & kSkiplistTag); }
+  // The listpack encoding's buffer (member, score, ... ascending; Redis 7.0's bytes), or
+  // nullptr when empty. Only meaningful while is_listpack().
+  const uint8_t* listpack_bytes() const { return lp(); }
   size_t size() const;
 
   bool Score(std::string_view member, double* score) const;

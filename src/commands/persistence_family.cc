@@ -1,0 +1,164 @@
+// Persistence commands: SAVE, BGSAVE, DUMP, RESTORE. The file formats live in persistence/,
+// the snapshot machinery in rdb_persistence.cc.
+#include <string>
+
+#include "commands/command_table.h"
+#include "commands/notify.h"
+#include "commands/rdb_persistence.h"
+#include "commands/server_state.h"
+#include "persistence/rdb_loader.h"
+#include "persistence/rdb_writer.h"
+#include "protocol/errors.h"
+#include "util/numbers.h"
+#include "util/string_util.h"
+
+namespace redoubt::commands {
+namespace {
+
+void Save(CommandContext& cx) {
+  util::Status st = RdbSaveNow(cx.server);
+  if (!st.ok() && RdbChildActive(cx.server)) return cx.reply.Error("ERR " + st.message());
+  if (!st.ok()) return cx.reply.Error("ERR");  // Redis's bare error; the log says why
+  cx.reply.Ok();
+}
+
+// BGSAVE [SCHEDULE]
+void Bgsave(CommandContext& cx) {
+  bool schedule = false;
+  if (cx.argc() > 1) {
+    if (cx.argc() == 2 && util::EqualsIgnoreCase(cx.args[1], "SCHEDULE")) {
+      schedule = true;
+    } else {
+      return cx.reply.Error(errors::kSyntax);
+    }
+  }
+  if (RdbChildActive(cx.server)) return cx.reply.Error("ERR Background save already in progress");
+  if (cx.client.in_exec) {
+    // As Redis: no fork in the middle of a transaction; it runs from the cron right after.
+    cx.server.rdb.bgsave_scheduled = true;
+    return cx.reply.SimpleString("Background saving scheduled");
+  }
+  (void)schedule;  // with no other child process kind, SCHEDULE starts at once as Redis does
+  util::Status st = RdbStartBgsave(cx.server);
+  if (!st.ok()) return cx.reply.Error("ERR");  // Redis's bare error; the log says why
+  cx.reply.SimpleString("Background saving started");
+}
+
+void Dump(CommandContext& cx) {
+  store::Entry* e = cx.db().LookupRead(cx.args[1]);
+  if (e == nullptr) return cx.reply.Null();
+  cx.reply.Bulk(persistence::DumpPayload(*e, cx.server.cfg->rdbcompression));
+}
+
+struct RestoreOptions {
+  int64_t ttl = 0;
+  bool replace = false;
+  bool absttl = false;
+  int64_t idle = -1;
+  int64_t freq = -1;
+};
+
+bool ParseRestore(CommandContext& cx, RestoreOptions* o) {
+  for (size_t j = 4; j < cx.argc(); ++j) {
+    std::string_view a = cx.args[j];
+    bool more = j + 1 < cx.argc();
+    if (util::EqualsIgnoreCase(a, "REPLACE")) {
+      o->replace = true;
+    } else if (util::EqualsIgnoreCase(a, "ABSTTL")) {
+      o->absttl = true;
+    } else if (util::EqualsIgnoreCase(a, "IDLETIME") && more && o->freq == -1) {
+      if (!util::ParseInt64(cx.args[++j], &o->idle))
+        return cx.reply.Error(errors::kNotInteger), false;
+      if (o->idle < 0) return cx.reply.Error("ERR Invalid IDLETIME value, must be >= 0"), false;
+    } else if (util::EqualsIgnoreCase(a, "FREQ") && more && o->idle == -1) {
+      if (!util::ParseInt64(cx.args[++j], &o->freq))
+        return cx.reply.Error(errors::kNotInteger), false;
+      if (o->freq < 0 || o->freq > 255) {
+        return cx.reply.Error("ERR Invalid FREQ value, must be >= 0 and <= 255"), false;
+      }
+    } else {
+      return cx.reply.Error(errors::kSyntax), false;
+    }
+  }
+  return true;
+}
+
+// RESTORE key ttl serialized-value [REPLACE] [ABSTTL] [IDLETIME seconds] [FREQ frequency]
+void Restore(CommandContext& cx) {
+  RestoreOptions o;
+  if (!ParseRestore(cx, &o)) return;
+  std::string_view key = cx.args[1];
+  store::Db& db = cx.db();
+  if (!o.replace && db.Lookup(key) != nullptr) {
+    return cx.reply.Error("BUSYKEY Target key name already exists.");
+  }
+  if (!util::ParseInt64(cx.args[2], &o.ttl)) return cx.reply.Error(errors::kNotInteger);
+  if (o.ttl < 0) return cx.reply.Error("ERR Invalid TTL value, must be >= 0");
+  if (o.ttl > 0 && !o.absttl) {
+    if (o.ttl > INT64_MAX - cx.now_ms()) return cx.reply.Error(errors::kNotInteger);
+    o.ttl += cx.now_ms();
+  }
+  persistence::RdbLoadOptions lo = RdbLoadOptionsFor(cx.server);
+  auto decoded = persistence::DecodeDumpPayload(key, cx.args[3], o.ttl > 0, lo);
+  if (!decoded.ok()) return cx.reply.Error(decoded.status().message());
+  store::Entry* e = *decoded;
+  if (o.ttl > 0 && o.ttl <= cx.now_ms()) {
+    // Already expired: the key is (only) deleted, as Redis does.
+    store::FreeEntry(e);
+    if (o.replace && db.Delete(key)) Notify(cx, config::notify::kGeneric, "del", key);
+    return cx.reply.Ok();
+  }
+  if (o.ttl > 0) e->set_expire_ms(o.ttl);
+  if (o.idle >= 0) {
+    constexpr uint32_t kLruMask = (1u << 24) - 1;
+    e->lru = (cx.server.clock.lru_clock - static_cast<uint32_t>(o.idle)) & kLruMask;
+  } else {
+    e->lru = cx.server.clock.lru_clock;
+  }
+  db.Overwrite(e);
+  Notify(cx, config::notify::kGeneric, "restore", key);
+  cx.reply.Ok();
+}
+
+}  // namespace
+
+void RegisterPersistenceFamily(CommandTable& t) {
+  const char* g = "server";
+  KeySpec ro{.flags = keyflag::kRO | keyflag::kAccess, .index = 1};
+  KeySpec ow{.flags = keyflag::kOW | keyflag::kUpdate, .index = 1};
+  t.Register({
+      {.name = "save",
+       .arity = 1,
+       .flags = flag::kAdmin | flag::kNoscript | flag::kNoAsyncLoading | flag::kNoMulti,
+       .handler = Save,
+       .group = g,
+       .summary = "Synchronously save the dataset to disk"},
+      {.name = "bgsave",
+       .arity = -1,
+       .flags = flag::kAdmin | flag::kNoscript | flag::kNoAsyncLoading,
+       .handler = Bgsave,
+       .group = g,
+       .summary = "Asynchronously save the dataset to disk"},
+      {.name = "dump",
+       .arity = 2,
+       .flags = flag::kReadonly,
+       .categories = cat::kKeyspace,
+       .keys = {ro},
+       .handler = Dump,
+       .group = "generic",
+       .summary = "Return a serialized version of the value stored at the specified key.",
+       .since = "2.6.0"},
+      {.name = "restore",
+       .arity = -4,
+       .flags = flag::kWrite | flag::kDenyOom,
+       .categories = cat::kKeyspace | cat::kDangerous,
+       .keys = {ow},
+       .handler = Restore,
+       .group = "generic",
+       .summary = "Create a key using the provided serialized value, previously obtained using "
+                  "DUMP.",
+       .since = "2.6.0"},
+  });
+}
+
+}  // namespace redoubt::commands

@@ -1,0 +1,330 @@
+#include "commands/rdb_persistence.h"
+
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "commands/server_state.h"
+#include "util/log.h"
+
+namespace redoubt::commands {
+namespace {
+
+constexpr const char* kMisconf =
+    "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to "
+    "disk. Commands that may modify the data set are disabled, because this instance is "
+    "configured to report errors during writes if RDB snapshotting fails "
+    "(stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB "
+    "error.";
+
+int64_t NowMs() {
+  timeval tv;
+  gettimeofday(&tv, nullptr);
+  return tv.tv_sec * 1000LL + tv.tv_usec / 1000;
+}
+
+void SaveSucceeded(ServerState& server, uint64_t dirty_base) {
+  server.rdb.dirty_at_last_save = dirty_base;
+  server.last_save_time = NowMs() / 1000;
+  server.rdb.last_bgsave_ok = true;
+  ++server.rdb.saves;
+}
+
+}  // namespace
+
+std::vector<store::Db*> AllDbs(ServerState& server) {
+  std::vector<store::Db*> dbs;
+  dbs.reserve(static_cast<size_t>(server.db_count()));
+  for (int i = 0; i < server.db_count(); ++i) dbs.push_back(&server.db(i));
+  return dbs;
+}
+
+persistence::RdbSaveOptions RdbSaveOptionsFor(const ServerState& server) {
+  persistence::RdbSaveOptions o;
+  o.compress = server.cfg->rdbcompression;
+  o.checksum = server.cfg->rdbchecksum;
+  o.used_mem = server.used_memory ? server.used_memory() : 0;
+  o.version = kCompatVersion;
+  o.key_save_delay_us = server.cfg->rdb_key_save_delay;
+  return o;
+}
+
+persistence::RdbLoadOptions RdbLoadOptionsFor(ServerState& server) {
+  const config::ServerConfig& c = *server.cfg;
+  persistence::RdbLoadOptions o;
+  o.list_fill = c.list_max_listpack_size;
+  o.hash = {c.hash_max_listpack_entries, c.hash_max_listpack_value};
+  o.zset = {c.zset_max_listpack_entries, c.zset_max_listpack_value};
+  o.set_max_intset_entries = c.set_max_intset_entries;
+  o.verify_checksum = c.rdbchecksum;
+  o.now_ms = NowMs();
+  o.key_load_delay_us = c.key_load_delay;
+  o.progress_interval_bytes = static_cast<uint64_t>(c.loading_process_events_interval_bytes);
+  return o;
+}
+
+std::string RdbPath(const ServerState& server) { return server.cfg->dbfilename; }
+
+bool RdbChildActive(const ServerState& server) { return server.rdb.child_pid != -1; }
+
+util::Status RdbSaveNow(ServerState& server) {
+  if (RdbChildActive(server)) return util::Status::Error("Background save already in progress");
+  std::vector<store::Db*> dbs = AllDbs(server);
+  uint64_t dirty = server.dirty;
+  uint64_t keys = 0;
+  util::Status st =
+      persistence::SaveRdbFile(RdbPath(server), dbs, RdbSaveOptionsFor(server), NowMs(), &keys);
+  if (!st.ok()) {
+    LOG_WARNING("%s", st.message().c_str());
+    server.rdb.last_bgsave_ok = false;
+    return st;
+  }
+  LOG_NOTICE("DB saved on disk");
+  SaveSucceeded(server, dirty);
+  return util::Status::Ok();
+}
+
+util::Status RdbStartBgsave(ServerState& server) {
+  if (RdbChildActive(server)) return util::Status::Error("Background save already in progress");
+  server.rdb.last_bgsave_try_ms = NowMs();
+  std::vector<store::Db*> dbs = AllDbs(server);
+  persistence::RdbSaveOptions opts = RdbSaveOptionsFor(server);
+  std::string path = RdbPath(server);
+  int64_t now = NowMs();
+  pid_t pid = fork();
+  if (pid < 0) {
+    server.rdb.last_bgsave_ok = false;
+    std::string err = std::string("Can't save in background: fork: ") + std::strerror(errno);
+    LOG_WARNING("%s", err.c_str());
+    return util::Status::Error(err);
+  }
+  if (pid == 0) {
+    // The child: the forked memory is a copy-on-write snapshot of the dataset.
+    signal(SIGTERM, SIG_DFL);
+    signal(SIGINT, SIG_DFL);
+    util::Status st = persistence::SaveRdbFile(path, dbs, opts, now);
+    if (!st.ok()) LOG_WARNING("%s", st.message().c_str());
+    _exit(st.ok() ? 0 : 1);
+  }
+  LOG_NOTICE("Background saving started by pid %ld", static_cast<long>(pid));
+  server.rdb.child_pid = pid;
+  server.rdb.child_start_ms = now;
+  server.rdb.dirty_before_bgsave = server.dirty;
+  server.rdb.bgsave_scheduled = false;
+  return util::Status::Ok();
+}
+
+namespace {
+
+void ReapChild(ServerState& server) {
+  int status = 0;
+  pid_t pid = waitpid(server.rdb.child_pid, &status, WNOHANG);
+  if (pid == 0) return;
+  if (pid < 0 && errno == EINTR) return;
+  server.rdb.last_bgsave_time_sec = (NowMs() - server.rdb.child_start_ms) / 1000;
+  if (pid > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+    LOG_NOTICE("Background saving terminated with success");
+    SaveSucceeded(server, server.rdb.dirty_before_bgsave);
+  } else if (pid > 0 && WIFSIGNALED(status)) {
+    LOG_WARNING("Background saving terminated by signal %d", WTERMSIG(status));
+    // As Redis: a child killed by SIGUSR1 (a deliberate abort) is not an error.
+    if (WTERMSIG(status) != SIGUSR1) server.rdb.last_bgsave_ok = false;
+    std::string tmp = "temp-" + std::to_string(server.rdb.child_pid) + ".rdb";
+    unlink(tmp.c_str());
+  } else {
+    LOG_WARNING("Background saving error");
+    server.rdb.last_bgsave_ok = false;
+  }
+  server.rdb.child_pid = -1;
+}
+
+}  // namespace
+
+void RdbCron(ServerState& server) {
+  if (RdbChildActive(server)) {
+    ReapChild(server);
+    return;
+  }
+  int64_t now = NowMs();
+  if (server.rdb.bgsave_scheduled) {
+    (void)RdbStartBgsave(server);
+    return;
+  }
+  uint64_t changes = server.dirty - server.rdb.dirty_at_last_save;
+  for (const auto& [seconds, min_changes] : server.cfg->save_params) {
+    // As Redis: after a failed attempt, wait 5 seconds (CONFIG_BGSAVE_RETRY_DELAY) to retry.
+    if (changes >= static_cast<uint64_t>(min_changes) &&
+        now / 1000 - server.last_save_time > seconds &&
+        (server.rdb.last_bgsave_ok || now - server.rdb.last_bgsave_try_ms > 5000)) {
+      LOG_NOTICE("%lld changes in %lld seconds. Saving...", static_cast<long long>(min_changes),
+                 static_cast<long long>(seconds));
+      (void)RdbStartBgsave(server);
+      break;
+    }
+  }
+}
+
+bool RdbShutdownSave(ServerState& server, bool force, bool nosave) {
+  if (RdbChildActive(server)) {
+    LOG_WARNING("There is a child saving an .rdb. Killing it!");
+    kill(server.rdb.child_pid, SIGUSR1);
+    int status;
+    waitpid(server.rdb.child_pid, &status, 0);
+    std::string tmp = "temp-" + std::to_string(server.rdb.child_pid) + ".rdb";
+    unlink(tmp.c_str());
+    server.rdb.child_pid = -1;
+  }
+  if (nosave || (!force && server.cfg->save_params.empty())) return true;
+  LOG_NOTICE("Saving the final RDB snapshot before exiting.");
+  if (!RdbSaveNow(server).ok()) {
+    LOG_WARNING("Error trying to save the DB, can't exit.");
+    return false;
+  }
+  return true;
+}
+
+util::Status RdbLoadAtStartup(ServerState& server) {
+  std::string path = RdbPath(server);
+  struct stat st {};
+  if (stat(path.c_str(), &st) != 0) {
+    if (errno == ENOENT) return util::Status::Ok();
+    return util::Status::Error("Fatal error loading the DB: " + path + ": " + std::strerror(errno) +
+                               ". Exiting.");
+  }
+  RdbState& r = server.rdb;
+  r.loading = true;
+  r.loading_start_ms = NowMs();
+  r.loading_total_bytes = static_cast<uint64_t>(st.st_size);
+  r.loading_loaded_bytes = 0;
+  std::vector<store::Db*> dbs = AllDbs(server);
+  persistence::RdbLoadOptions opts = RdbLoadOptionsFor(server);
+  int64_t last_log = r.loading_start_ms;
+  opts.progress = [&server, &last_log](uint64_t done, uint64_t total) {
+    server.rdb.loading_loaded_bytes = done;
+    int64_t now = NowMs();
+    if (now - last_log >= 1000) {
+      last_log = now;
+      LOG_NOTICE("Loading RDB: %llu of %llu bytes (%.1f%%)", static_cast<unsigned long long>(done),
+                 static_cast<unsigned long long>(total),
+                 total ? 100.0 * static_cast<double>(done) / static_cast<double>(total) : 100.0);
+    }
+    if (server.rdb.process_events_while_loading) server.rdb.process_events_while_loading();
+  };
+  persistence::RdbLoadStats stats;
+  util::Status s = persistence::LoadRdbFile(path, dbs, opts, &stats);
+  r.loading = false;
+  if (!s.ok()) {
+    return util::Status::Error("Fatal error loading the DB (" + s.message() + "). Exiting.");
+  }
+  if (!stats.redis_ver.empty())
+    LOG_NOTICE("Loading RDB produced by version %s", stats.redis_ver.c_str());
+  LOG_NOTICE("Done loading RDB, keys loaded: %llu, keys expired: %llu, empty keys skipped: %llu.",
+             static_cast<unsigned long long>(stats.keys_loaded),
+             static_cast<unsigned long long>(stats.keys_expired),
+             static_cast<unsigned long long>(stats.empty_keys_skipped));
+  LOG_NOTICE("DB loaded from disk: %.3f seconds",
+             static_cast<double>(NowMs() - r.loading_start_ms) / 1000.0);
+  r.loading_loaded_bytes = r.loading_total_bytes;
+  r.last_load_keys_loaded = stats.keys_loaded;
+  r.last_load_keys_expired = stats.keys_expired;
+  // Loading is not a change to save again.
+  r.dirty_at_last_save = server.dirty;
+  server.last_save_time = NowMs() / 1000;
+  return util::Status::Ok();
+}
+
+void RdbAfterFlushAll(ServerState& server) {
+  if (RdbChildActive(server)) {
+    kill(server.rdb.child_pid, SIGUSR1);
+    int status;
+    waitpid(server.rdb.child_pid, &status, 0);
+    std::string tmp = "temp-" + std::to_string(server.rdb.child_pid) + ".rdb";
+    unlink(tmp.c_str());
+    server.rdb.child_pid = -1;
+  }
+  if (!server.cfg->save_params.empty()) (void)RdbSaveNow(server);
+}
+
+util::Status RdbDebugReload(ServerState& server, bool save, bool flush) {
+  if (save && !RdbSaveNow(server).ok()) return util::Status::Error("ERR");
+  if (flush) {
+    for (int i = 0; i < server.db_count(); ++i) server.db(i).Flush();
+  }
+  std::vector<store::Db*> dbs = AllDbs(server);
+  persistence::RdbLoadOptions opts = RdbLoadOptionsFor(server);
+  persistence::RdbLoadStats stats;
+  uint64_t dirty = server.dirty;
+  util::Status st = persistence::LoadRdbFile(RdbPath(server), dbs, opts, &stats);
+  if (!st.ok()) {
+    LOG_WARNING("DEBUG RELOAD: %s", st.message().c_str());
+    return util::Status::Error("ERR Error trying to load the RDB dump, check server logs.");
+  }
+  server.dirty = dirty;
+  LOG_NOTICE("DB reloaded by DEBUG RELOAD");
+  return util::Status::Ok();
+}
+
+bool CheckPersistenceGates(const ServerState& server, const CommandSpec& cmd,
+                           protocol::ReplyBuilder& reply) {
+  const RdbState& r = server.rdb;
+  if (r.loading && !(cmd.flags & flag::kLoading)) {
+    reply.Error("LOADING Redis is loading the dataset in memory");
+    return false;
+  }
+  if (!r.last_bgsave_ok && (cmd.flags & flag::kWrite) && server.cfg->stop_writes_on_bgsave_error &&
+      !server.cfg->save_params.empty()) {
+    reply.Error(kMisconf);
+    return false;
+  }
+  return true;
+}
+
+void AppendInfoPersistenceRdb(const ServerState& server, std::string* out) {
+  const RdbState& r = server.rdb;
+  int64_t now = NowMs();
+  auto line = [out](std::string_view k, const std::string& v) {
+    out->append(k);
+    out->push_back(':');
+    out->append(v);
+    out->append("\r\n");
+  };
+  auto num = [&line](std::string_view k, int64_t v) { line(k, std::to_string(v)); };
+  num("loading", r.loading ? 1 : 0);
+  num("async_loading", 0);
+  num("current_cow_peak", 0);
+  num("current_cow_size", 0);
+  num("current_cow_size_age", 0);
+  line("current_fork_perc", "0.00");
+  num("current_save_keys_processed", 0);
+  num("current_save_keys_total", 0);
+  if (r.loading) {
+    num("loading_start_time", r.loading_start_ms / 1000);
+    num("loading_total_bytes", static_cast<int64_t>(r.loading_total_bytes));
+    num("loading_rdb_used_mem", 0);
+    num("loading_loaded_bytes", static_cast<int64_t>(r.loading_loaded_bytes));
+    double perc = r.loading_total_bytes ? 100.0 * static_cast<double>(r.loading_loaded_bytes) /
+                                              static_cast<double>(r.loading_total_bytes)
+                                        : 0;
+    char buf[32];
+    std::snprintf(buf, sizeof(buf), "%.2f%%", perc);
+    line("loading_loaded_perc", buf);
+    num("loading_eta_seconds", 1);
+  }
+  num("rdb_changes_since_last_save", static_cast<int64_t>(server.dirty - r.dirty_at_last_save));
+  num("rdb_bgsave_in_progress", r.child_pid != -1 ? 1 : 0);
+  num("rdb_last_save_time", server.last_save_time);
+  line("rdb_last_bgsave_status", r.last_bgsave_ok ? "ok" : "err");
+  num("rdb_last_bgsave_time_sec", r.last_bgsave_time_sec);
+  num("rdb_current_bgsave_time_sec", r.child_pid != -1 ? (now - r.child_start_ms) / 1000 : -1);
+  num("rdb_saves", static_cast<int64_t>(r.saves));
+  num("rdb_last_cow_size", 0);
+  num("rdb_last_load_keys_expired", static_cast<int64_t>(r.last_load_keys_expired));
+  num("rdb_last_load_keys_loaded", static_cast<int64_t>(r.last_load_keys_loaded));
+}
+
+}  // namespace redoubt::commands

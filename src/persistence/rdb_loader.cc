@@ -1,0 +1,607 @@
+#include "persistence/rdb_loader.h"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+
+#include "persistence/packed_blobs.h"
+#include "persistence/rdb_format.h"
+#include "store/list_object.h"
+#include "store/set_object.h"
+#include "util/crc64.h"
+#include "util/numbers.h"
+
+extern "C" {
+#include <lzf.h>
+}
+
+namespace redoubt::persistence {
+namespace {
+
+// Biggest string the loader accepts (Redis's proto-max-bulk-len ceiling is 512 MB by default;
+// an RDB string beyond 4 GB is certainly corrupt here).
+constexpr uint64_t kMaxString = uint64_t{4} << 30;
+
+uint64_t Le(const uint8_t* p, int n) {
+  uint64_t v = 0;
+  for (int i = 0; i < n; ++i) v |= uint64_t{p[i]} << (8 * i);
+  return v;
+}
+
+struct ObjectDeleter {
+  void operator()(store::Object* o) const { delete o; }
+};
+
+// A cursor over the input with bounds checks; the first error sticks.
+class Parser {
+ public:
+  Parser(std::span<const uint8_t> data, const RdbLoadOptions& opts) : data_(data), opts_(opts) {}
+
+  size_t pos() const { return pos_; }
+  size_t remaining() const { return data_.size() - pos_; }
+  const std::string& error() const { return error_; }
+  size_t error_pos() const { return error_pos_; }
+  bool empty_value() const { return empty_value_; }
+
+  bool Fail(std::string why) {
+    if (error_.empty()) {
+      error_ = std::move(why);
+      error_pos_ = pos_;
+    }
+    return false;
+  }
+  bool Need(uint64_t n) {
+    if (n > remaining()) return Fail("unexpected end of input");
+    return true;
+  }
+  bool Byte(uint8_t* b) {
+    if (!Need(1)) return false;
+    *b = data_[pos_++];
+    return true;
+  }
+  bool Bytes(size_t n, const uint8_t** p) {
+    if (!Need(n)) return false;
+    *p = data_.data() + pos_;
+    pos_ += n;
+    return true;
+  }
+  // A length, or (when *encoded is set) a special string encoding in *len.
+  bool Len(uint64_t* len, bool* encoded = nullptr) {
+    uint8_t b;
+    if (!Byte(&b)) return false;
+    if (encoded) *encoded = false;
+    switch (b >> 6) {
+      case rdb::kLen6:
+        *len = b & 0x3f;
+        return true;
+      case rdb::kLen14: {
+        uint8_t c;
+        if (!Byte(&c)) return false;
+        *len = (uint64_t{b & 0x3fu} << 8) | c;
+        return true;
+      }
+      case rdb::kEncVal:
+        if (encoded == nullptr) return Fail("unexpected string encoding where a length belongs");
+        *encoded = true;
+        *len = b & 0x3f;
+        return true;
+      default:
+        break;
+    }
+    const uint8_t* p;
+    if (b == rdb::kLen32) {
+      if (!Bytes(4, &p)) return false;
+      *len = (uint64_t{p[0]} << 24) | (uint64_t{p[1]} << 16) | (uint64_t{p[2]} << 8) | p[3];
+      return true;
+    }
+    if (b == rdb::kLen64) {
+      if (!Bytes(8, &p)) return false;
+      *len = 0;
+      for (int i = 0; i < 8; ++i) *len = (*len << 8) | p[i];
+      return true;
+    }
+    return Fail("unknown length encoding");
+  }
+  // A count of items each taking at least min_bytes: checked against the input left.
+  bool Count(uint64_t* n, uint64_t min_bytes) {
+    if (!Len(n)) return false;
+    if (*n > remaining() / min_bytes) return Fail("collection length larger than the input");
+    return true;
+  }
+  bool String(std::string* out) {
+    uint64_t len;
+    bool encoded;
+    if (!Len(&len, &encoded)) return false;
+    if (encoded) {
+      const uint8_t* p;
+      switch (len) {
+        case rdb::kEncInt8:
+        case rdb::kEncInt16:
+        case rdb::kEncInt32: {
+          int nb = 1 << len;
+          if (!Bytes(static_cast<size_t>(nb), &p)) return false;
+          uint64_t u = Le(p, nb);
+          uint64_t sign = uint64_t{1} << (nb * 8 - 1);
+          int64_t v = static_cast<int64_t>((u ^ sign) - sign);
+          char buf[util::kMaxInt64Chars];
+          out->assign(buf, util::FormatInt64(v, buf));
+          return true;
+        }
+        case rdb::kEncLzf: {
+          uint64_t clen, ulen;
+          if (!Len(&clen) || !Len(&ulen)) return false;
+          if (!Need(clen)) return false;
+          // LZF expands at most ~100x; anything claiming more is corrupt.
+          if (ulen == 0 || ulen > kMaxString || ulen > clen * 128 + 64) {
+            return Fail("invalid LZF lengths");
+          }
+          if (!Bytes(clen, &p)) return false;
+          out->resize(ulen);
+          unsigned int got = lzf_decompress(p, static_cast<unsigned>(clen), out->data(),
+                                            static_cast<unsigned>(ulen));
+          if (got != ulen) return Fail("invalid LZF compressed string");
+          return true;
+        }
+        default:
+          return Fail("unknown string encoding");
+      }
+    }
+    if (len > kMaxString) return Fail("string too long");
+    const uint8_t* p;
+    if (!Bytes(len, &p)) return false;
+    out->assign(reinterpret_cast<const char*>(p), len);
+    return true;
+  }
+  bool StringDouble(double* out) {
+    uint8_t len;
+    if (!Byte(&len)) return false;
+    if (len == 253) return Fail("sorted set with a NaN score");
+    if (len == 254) {
+      *out = INFINITY;
+      return true;
+    }
+    if (len == 255) {
+      *out = -INFINITY;
+      return true;
+    }
+    const uint8_t* p;
+    if (!Bytes(len, &p)) return false;
+    char buf[256];
+    std::memcpy(buf, p, len);
+    buf[len] = '\0';
+    char* end;
+    *out = std::strtod(buf, &end);
+    if (len == 0 || end != buf + len) return Fail("invalid sorted set score");
+    return true;
+  }
+  bool BinaryDouble(double* out) {
+    const uint8_t* p;
+    if (!Bytes(8, &p)) return false;
+    uint64_t bits = Le(p, 8);
+    std::memcpy(out, &bits, 8);
+    return true;
+  }
+
+  // The value of type `type` under key, as a new entry; nullptr with no error for an empty
+  // collection (skipped as Redis does).
+  store::Entry* Value(uint8_t type, std::string_view key, bool with_expire);
+
+ private:
+  using ObjPtr = std::unique_ptr<store::Object, ObjectDeleter>;
+  store::Entry* Finish(std::string_view key, store::ValueType type, ObjPtr obj, size_t n,
+                       bool with_expire) {
+    if (n == 0) {
+      empty_value_ = true;
+      return nullptr;
+    }
+    return store::NewObjectEntry(key, type, obj.release(), with_expire);
+  }
+  bool Blob(std::string* s, const char* what) {
+    if (!String(s)) return false;
+    if (s->empty()) return Fail(std::string("empty ") + what);
+    return true;
+  }
+  store::Entry* List(uint8_t type, std::string_view key, bool with_expire);
+  store::Entry* Set(uint8_t type, std::string_view key, bool with_expire);
+  store::Entry* Hash(uint8_t type, std::string_view key, bool with_expire);
+  store::Entry* ZSet(uint8_t type, std::string_view key, bool with_expire);
+
+  std::span<const uint8_t> data_;
+  const RdbLoadOptions& opts_;
+  size_t pos_ = 0;
+  std::string error_;
+  size_t error_pos_ = 0;
+  bool empty_value_ = false;
+};
+
+store::Entry* Parser::List(uint8_t type, std::string_view key, bool with_expire) {
+  auto* list = new store::ListObject(opts_.list_fill);
+  ObjPtr own(list);
+  auto push = [list](std::string_view v) {
+    list->PushBack(v);
+    return true;
+  };
+  std::string s;
+  uint64_t n;
+  if (type == rdb::kTypeList) {
+    if (!Count(&n, 1)) return nullptr;
+    for (uint64_t i = 0; i < n; ++i) {
+      if (!String(&s)) return nullptr;
+      list->PushBack(s);
+    }
+  } else if (type == rdb::kTypeListZiplist) {
+    if (!Blob(&s, "ziplist")) return nullptr;
+    if (!ZiplistForEach(s, push)) return Fail("invalid ziplist"), nullptr;
+  } else {
+    if (!Count(&n, 2)) return nullptr;
+    for (uint64_t i = 0; i < n; ++i) {
+      uint64_t container = rdb::kContainerPacked;
+      if (type == rdb::kTypeListQuicklist2) {
+        if (!Len(&container)) return nullptr;
+        if (container != rdb::kContainerPacked && container != rdb::kContainerPlain) {
+          return Fail("invalid quicklist node container"), nullptr;
+        }
+      }
+      if (!String(&s)) return nullptr;
+      if (container == rdb::kContainerPlain) {
+        list->PushBack(s);
+        continue;
+      }
+      bool ok =
+          type == rdb::kTypeListQuicklist2 ? ListpackForEach(s, push) : ZiplistForEach(s, push);
+      if (!ok) return Fail("invalid quicklist node"), nullptr;
+    }
+  }
+  size_t size = list->size();
+  return Finish(key, store::ValueType::kList, std::move(own), size, with_expire);
+}
+
+store::Entry* Parser::Set(uint8_t type, std::string_view key, bool with_expire) {
+  auto* set = new store::SetObject(true);
+  ObjPtr own(set);
+  bool dup = false;
+  auto add = [&](std::string_view m) {
+    if (!set->Add(m, opts_.set_max_intset_entries)) dup = true;
+    return !dup;
+  };
+  std::string s;
+  if (type == rdb::kTypeSet) {
+    uint64_t n;
+    if (!Count(&n, 1)) return nullptr;
+    for (uint64_t i = 0; i < n; ++i) {
+      if (!String(&s)) return nullptr;
+      if (!add(s)) return Fail("duplicate set member"), nullptr;
+    }
+  } else {
+    if (!Blob(&s, "intset")) return nullptr;
+    bool ok = type == rdb::kTypeSetIntset ? IntsetForEach(s, add) : ListpackForEach(s, add);
+    if (!ok) return Fail(dup ? "duplicate set member" : "invalid intset"), nullptr;
+  }
+  size_t size = set->size();
+  return Finish(key, store::ValueType::kSet, std::move(own), size, with_expire);
+}
+
+store::Entry* Parser::Hash(uint8_t type, std::string_view key, bool with_expire) {
+  auto* hash = new store::HashObject();
+  ObjPtr own(hash);
+  std::string field, value;
+  if (type == rdb::kTypeHash) {
+    uint64_t n;
+    if (!Count(&n, 2)) return nullptr;
+    for (uint64_t i = 0; i < n; ++i) {
+      if (!String(&field) || !String(&value)) return nullptr;
+      if (!hash->Set(field, value, opts_.hash)) return Fail("duplicate hash field"), nullptr;
+    }
+  } else {
+    std::string blob;
+    if (!Blob(&blob, "hash blob")) return nullptr;
+    bool have_field = false, dup = false;
+    auto pair = [&](std::string_view v) {
+      if (!have_field) {
+        field.assign(v);
+        have_field = true;
+        return true;
+      }
+      have_field = false;
+      if (!hash->Set(field, v, opts_.hash)) dup = true;
+      return !dup;
+    };
+    bool ok = type == rdb::kTypeHashZipmap    ? ZipmapForEach(blob, pair)
+              : type == rdb::kTypeHashZiplist ? ZiplistForEach(blob, pair)
+                                              : ListpackForEach(blob, pair);
+    if (!ok || have_field) {
+      return Fail(dup ? "duplicate hash field" : "invalid hash encoding"), nullptr;
+    }
+  }
+  size_t size = hash->size();
+  return Finish(key, store::ValueType::kHash, std::move(own), size, with_expire);
+}
+
+store::Entry* Parser::ZSet(uint8_t type, std::string_view key, bool with_expire) {
+  std::string member, blob;
+  uint64_t n = 0;
+  if (type == rdb::kTypeZSet || type == rdb::kTypeZSet2) {
+    if (!Count(&n, 2)) return nullptr;
+  } else if (!Blob(&blob, "sorted set blob")) {
+    return nullptr;
+  }
+  bool packed = type == rdb::kTypeZSetListpack || type == rdb::kTypeZSetZiplist ||
+                n <= static_cast<uint64_t>(opts_.zset.max_entries);
+  auto* zset = new store::ZSetObject(packed);
+  ObjPtr own(zset);
+  const char* bad = nullptr;
+  auto add = [&](std::string_view m, double score) {
+    if (std::isnan(score)) {
+      bad = "sorted set with a NaN score";
+      return false;
+    }
+    int out = 0;
+    double ns;
+    zset->Add(m, score, 0, opts_.zset, &out, &ns);
+    if (!(out & store::zadd::kOutAdded)) {
+      bad = "duplicate sorted set member";
+      return false;
+    }
+    return true;
+  };
+  if (type == rdb::kTypeZSet || type == rdb::kTypeZSet2) {
+    for (uint64_t i = 0; i < n; ++i) {
+      double score;
+      if (!String(&member)) return nullptr;
+      if (!(type == rdb::kTypeZSet2 ? BinaryDouble(&score) : StringDouble(&score))) {
+        return nullptr;
+      }
+      if (!add(member, score)) return Fail(bad), nullptr;
+    }
+  } else {
+    bool have_member = false;
+    auto pair = [&](std::string_view v) {
+      if (!have_member) {
+        member.assign(v);
+        have_member = true;
+        return true;
+      }
+      have_member = false;
+      double score;
+      if (!util::ParseDouble(v, &score)) {
+        bad = "invalid sorted set score";
+        return false;
+      }
+      return add(member, score);
+    };
+    bool ok =
+        type == rdb::kTypeZSetZiplist ? ZiplistForEach(blob, pair) : ListpackForEach(blob, pair);
+    if (!ok || have_member) return Fail(bad ? bad : "invalid sorted set encoding"), nullptr;
+  }
+  size_t size = zset->size();
+  return Finish(key, store::ValueType::kZSet, std::move(own), size, with_expire);
+}
+
+store::Entry* Parser::Value(uint8_t type, std::string_view key, bool with_expire) {
+  empty_value_ = false;
+  switch (type) {
+    case rdb::kTypeString: {
+      std::string s;
+      if (!String(&s)) return nullptr;
+      return store::NewStringEntry(key, s, with_expire, true);
+    }
+    case rdb::kTypeList:
+    case rdb::kTypeListZiplist:
+    case rdb::kTypeListQuicklist:
+    case rdb::kTypeListQuicklist2:
+      return List(type, key, with_expire);
+    case rdb::kTypeSet:
+    case rdb::kTypeSetIntset:
+      return Set(type, key, with_expire);
+    case rdb::kTypeHash:
+    case rdb::kTypeHashZipmap:
+    case rdb::kTypeHashZiplist:
+    case rdb::kTypeHashListpack:
+      return Hash(type, key, with_expire);
+    case rdb::kTypeZSet:
+    case rdb::kTypeZSet2:
+    case rdb::kTypeZSetZiplist:
+    case rdb::kTypeZSetListpack:
+      return ZSet(type, key, with_expire);
+    case rdb::kTypeStreamListpacks:
+    case rdb::kTypeStreamListpacks2:
+      return Fail("key '" + std::string(key.substr(0, 128)) +
+                  "' holds a stream, a type Redoubt does not support"),
+             nullptr;
+    case rdb::kTypeModulePreGa:
+    case rdb::kTypeModule2:
+      return Fail("key '" + std::string(key.substr(0, 128)) +
+                  "' holds a module type, which Redoubt does not support"),
+             nullptr;
+    default:
+      return Fail("unknown value type " + std::to_string(type)), nullptr;
+  }
+}
+
+std::string ErrorAt(const Parser& p) {
+  return p.error() + " at offset " + std::to_string(p.error_pos());
+}
+
+}  // namespace
+
+util::Status LoadRdb(std::span<const uint8_t> data, std::span<store::Db* const> dbs,
+                     const RdbLoadOptions& opts, RdbLoadStats* stats) {
+  Parser p(data, opts);
+  const uint8_t* magic;
+  if (!p.Bytes(9, &magic) || std::memcmp(magic, "REDIS", 5) != 0) {
+    return util::Status::Error("Wrong signature trying to load DB from file");
+  }
+  int version = 0;
+  for (int i = 5; i < 9; ++i) {
+    if (magic[i] < '0' || magic[i] > '9') {
+      return util::Status::Error("Wrong signature trying to load DB from file");
+    }
+    version = version * 10 + (magic[i] - '0');
+  }
+  if (version < 1 || version > rdb::kVersion) {
+    return util::Status::Error("Can't handle RDB format version " + std::to_string(version));
+  }
+  stats->version = version;
+  if (dbs.empty()) return util::Status::Error("no database to load into");
+  store::Db* db = dbs[0];
+  int64_t expire = -1;
+  size_t last_progress = 0;
+  std::string key;
+  while (true) {
+    uint8_t type;
+    if (!p.Byte(&type)) return util::Status::Error(ErrorAt(p));
+    const uint8_t* b;
+    uint64_t n, m;
+    switch (type) {
+      case rdb::kOpExpireTime:
+        if (!p.Bytes(4, &b)) return util::Status::Error(ErrorAt(p));
+        expire = static_cast<int64_t>(Le(b, 4)) * 1000;
+        continue;
+      case rdb::kOpExpireTimeMs:
+        if (!p.Bytes(8, &b)) return util::Status::Error(ErrorAt(p));
+        expire = static_cast<int64_t>(Le(b, 8));
+        continue;
+      case rdb::kOpFreq:
+        if (!p.Bytes(1, &b)) return util::Status::Error(ErrorAt(p));
+        continue;
+      case rdb::kOpIdle:
+        if (!p.Len(&n)) return util::Status::Error(ErrorAt(p));
+        continue;
+      case rdb::kOpEof:
+        break;
+      case rdb::kOpSelectDb:
+        if (!p.Len(&n)) return util::Status::Error(ErrorAt(p));
+        if (n >= dbs.size()) {
+          return util::Status::Error(
+              "FATAL: Data file was created with a Redis server configured to handle more than " +
+              std::to_string(dbs.size()) + " databases at offset " + std::to_string(p.pos()));
+        }
+        db = dbs[n];
+        continue;
+      case rdb::kOpResizeDb:
+        if (!p.Len(&n) || !p.Len(&m)) return util::Status::Error(ErrorAt(p));
+        continue;
+      case rdb::kOpAux: {
+        std::string k, v;
+        if (!p.String(&k) || !p.String(&v)) return util::Status::Error(ErrorAt(p));
+        if (k == "redis-ver") stats->redis_ver = v;
+        continue;
+      }
+      case rdb::kOpModuleAux:
+        p.Fail("the file holds module data (MODULE_AUX), which Redoubt does not support");
+        return util::Status::Error(ErrorAt(p));
+      case rdb::kOpFunction2:
+      case rdb::kOpFunctionPreGa:
+        p.Fail("the file holds Redis functions, which Redoubt does not support");
+        return util::Status::Error(ErrorAt(p));
+      default: {
+        if (!p.String(&key)) return util::Status::Error(ErrorAt(p));
+        bool with_expire = expire != -1;
+        store::Entry* e = p.Value(type, key, with_expire);
+        if (e == nullptr) {
+          if (!p.error().empty()) return util::Status::Error(ErrorAt(p));
+          ++stats->empty_keys_skipped;  // an empty collection: skipped, as Redis does
+          expire = -1;
+          continue;
+        }
+        if (with_expire) e->set_expire_ms(expire);
+        expire = -1;
+        if (with_expire && opts.skip_expired && e->expire_ms() < opts.now_ms) {
+          store::FreeEntry(e);
+          ++stats->keys_expired;
+          continue;
+        }
+        if (db->table().Find(e->key()) != nullptr) {
+          std::string k(e->key().substr(0, 128));
+          store::FreeEntry(e);
+          return util::Status::Error("duplicated key '" + k + "' at offset " +
+                                     std::to_string(p.pos()));
+        }
+        db->Add(e);
+        ++stats->keys_loaded;
+        if (opts.key_load_delay_us > 0) usleep(static_cast<useconds_t>(opts.key_load_delay_us));
+        if (opts.progress && p.pos() - last_progress >= opts.progress_interval_bytes) {
+          last_progress = p.pos();
+          opts.progress(p.pos(), data.size());
+        }
+        continue;
+      }
+    }
+    break;  // EOF
+  }
+  if (version >= 5) {
+    size_t covered = p.pos();
+    const uint8_t* b;
+    if (!p.Bytes(8, &b)) return util::Status::Error(ErrorAt(p));
+    uint64_t stored = Le(b, 8);
+    if (opts.verify_checksum) {
+      if (stored == 0) {
+        return util::Status::Error(
+            "RDB file has no checksum (zero trailer): refusing an unverifiable file (set "
+            "rdbchecksum no to load it)");
+      }
+      uint64_t crc = util::Crc64(0, data.data(), covered);
+      if (crc != stored) {
+        return util::Status::Error("Wrong RDB checksum: the file is corrupt (trailer at offset " +
+                                   std::to_string(covered) + ")");
+      }
+    }
+  }
+  stats->bytes = p.pos();
+  return util::Status::Ok();
+}
+
+util::Status LoadRdbFile(const std::string& path, std::span<store::Db* const> dbs,
+                         const RdbLoadOptions& opts, RdbLoadStats* stats) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return util::Status::Error(path + ": " + std::strerror(errno));
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) {
+    int err = errno;
+    ::close(fd);
+    return util::Status::Error(path + ": " + std::strerror(err));
+  }
+  size_t size = static_cast<size_t>(st.st_size);
+  if (size == 0) {
+    ::close(fd);
+    return util::Status::Error(path + ": empty file (Wrong signature trying to load DB from file)");
+  }
+  void* map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
+  ::close(fd);
+  if (map == MAP_FAILED) return util::Status::Error(path + ": mmap: " + std::strerror(errno));
+  ::madvise(map, size, MADV_SEQUENTIAL);
+  util::Status s = LoadRdb({static_cast<const uint8_t*>(map), size}, dbs, opts, stats);
+  ::munmap(map, size);
+  if (!s.ok()) return util::Status::Error(path + ": " + s.message());
+  return s;
+}
+
+util::StatusOr<store::Entry*> DecodeDumpPayload(std::string_view key, std::string_view payload,
+                                                bool with_expire, const RdbLoadOptions& opts) {
+  const util::Status kBadVersion =
+      util::Status::Error("ERR DUMP payload version or checksum are wrong");
+  if (payload.size() < 10) return kBadVersion;
+  const auto* p = reinterpret_cast<const uint8_t*>(payload.data());
+  size_t body = payload.size() - 10;
+  uint64_t version = Le(p + body, 2);
+  if (version > static_cast<uint64_t>(rdb::kVersion)) return kBadVersion;
+  if (util::Crc64(0, p, body + 2) != Le(p + body + 2, 8)) return kBadVersion;
+  Parser parser({p, body}, opts);
+  uint8_t type;
+  store::Entry* e = nullptr;
+  if (parser.Byte(&type)) e = parser.Value(type, key, with_expire);
+  if (e == nullptr || parser.remaining() != 0) {
+    if (e != nullptr) store::FreeEntry(e);
+    return util::Status::Error("ERR Bad data format");
+  }
+  return e;
+}
+
+}  // namespace redoubt::persistence
