@@ -11,6 +11,7 @@
 
 #include "commands/command_table.h"
 #include "commands/dispatch.h"
+#include "commands/rdb_persistence.h"
 #include "persistence/aof_format.h"
 #include "util/log.h"
 
@@ -167,12 +168,29 @@ util::StatusOr<ReplayResult> ReplayAofFile(ServerState& state, const std::string
   }
   ::close(fd);
   std::string_view data(static_cast<const char*>(map), size);
+  // An RDB base (aof-use-rdb-preamble), or an old single file that starts with one: the RDB
+  // image, then commands after it.
+  size_t rdb_len = 0;
   if (LooksLikeRdb(data)) {
-    if (map != nullptr) munmap(map, size);
-    return util::Status::Error("The append-only file " + path +
-                               " holds an RDB preamble, which this build cannot load yet");
+    persistence::RdbLoadOptions o = RdbLoadOptionsFor(state);
+    if (progress)
+      o.progress = [&progress](uint64_t done, uint64_t total) { progress(done, total); };
+    persistence::RdbLoadStats stats;
+    std::vector<store::Db*> dbs = AllDbs(state);
+    util::Status st = persistence::LoadRdb(
+        std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(data.data()), data.size()), dbs,
+        o, &stats);
+    if (!st.ok()) {
+      munmap(map, size);
+      return util::Status::Error("Bad file format reading the RDB part of the append only file " +
+                                 path + ": " + st.message());
+    }
+    LOG_NOTICE("Reading RDB base file on AOF loading... (%llu keys)",
+               static_cast<unsigned long long>(stats.keys_loaded));
+    rdb_len = static_cast<size_t>(stats.bytes);
   }
-  auto res = ReplayAofBytes(state, data, path, allow_truncated, progress);
+  auto res = ReplayAofBytes(state, data.substr(rdb_len), path, allow_truncated, progress);
+  if (res.ok()) res->valid_len += rdb_len;
   if (map != nullptr) munmap(map, size);
   if (res.ok() && res->truncated) {
     LOG_WARNING("!!! Warning: short read while loading the AOF file %s!!!", path.c_str());

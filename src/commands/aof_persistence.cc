@@ -14,7 +14,9 @@
 
 #include "commands/acl.h"
 #include "commands/aof_loader.h"
+#include "commands/rdb_persistence.h"
 #include "persistence/aof_base.h"
+#include "persistence/rdb_writer.h"
 #include "util/log.h"
 
 namespace redoubt::commands {
@@ -79,11 +81,16 @@ std::vector<store::Db*> Aof::Dbs() const {
 }
 
 // aof-use-rdb-preamble: the base as an RDB (Redis 7.0's default) or as commands.
-bool Aof::UseRdbBase() const { return false; }
+bool Aof::UseRdbBase() const { return state_->cfg->aof_use_rdb_preamble; }
 
 bool Aof::WriteBase(int fd, int64_t now_ms, bool rdb) {
-  if (rdb) return false;
-  return WriteCommandBase(Dbs(), fd, now_ms);
+  std::vector<store::Db*> dbs = Dbs();
+  if (!rdb) return WriteCommandBase(dbs, fd, now_ms);
+  persistence::RdbSaveOptions o = RdbSaveOptionsFor(*state_);
+  o.aof_base = true;
+  util::Status st = persistence::WriteRdb(fd, dbs, o, now_ms);
+  if (!st.ok()) LOG_WARNING("Writing the RDB base of the AOF: %s", st.message().c_str());
+  return st.ok();
 }
 
 std::string Aof::Path(const std::string& name) const {

@@ -121,9 +121,31 @@ bool Server::StartAof() {
   });
   if (!cfg_->appendonly) return true;
   UpdateClock(state_.clock);
-  auto st = aof_->StartUp([](size_t done, size_t total) {
-    LOG_NOTICE("Loading the AOF: %zu of %zu bytes", done, total);
+  // While loading, clients are served between chunks (-LOADING for most commands), as for
+  // the RDB.
+  commands::RdbState& r = state_.rdb;
+  r.process_events_while_loading = [this] {
+    loop_.PollOnce();
+    BeforeSleep();
+  };
+  r.loading = true;
+  r.loading_start_ms = state_.clock.now_ms;
+  r.loading_loaded_bytes = 0;
+  int64_t last_log = 0;
+  auto st = aof_->StartUp([this, &last_log](size_t done, size_t total) {
+    commands::RdbState& rs = state_.rdb;
+    rs.loading_loaded_bytes = done;
+    rs.loading_total_bytes = total;
+    UpdateClock(state_.clock);
+    if (state_.clock.now_ms - last_log >= 1000) {
+      last_log = state_.clock.now_ms;
+      LOG_NOTICE("Loading the AOF: %zu of %zu bytes", done, total);
+    }
+    if (rs.process_events_while_loading) rs.process_events_while_loading();
   });
+  r.loading = false;
+  r.process_events_while_loading = nullptr;
+  r.dirty_at_last_save = state_.dirty;  // loading is not a change to save again
   if (!st.ok()) {
     LOG_WARNING("%s", st.message().c_str());
     return false;

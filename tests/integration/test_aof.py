@@ -329,15 +329,20 @@ def test_old_single_file_aof_is_moved_into_the_directory(server_factory, data_di
 # --- Interop with Debian's redis-server 7.0 -------------------------------------------------
 
 
-def test_redis_written_aof_loads_into_the_server_under_test(server_factory, data_dir):
-    ref = start(server_factory, data_dir, binary=REDIS_REFERENCE)
+@pytest.mark.parametrize("preamble", ["no", "yes"])
+def test_redis_written_aof_loads_into_the_server_under_test(server_factory, data_dir, preamble):
+    ref = start(server_factory, data_dir, binary=REDIS_REFERENCE, aof_use_rdb_preamble=preamble)
     c = ref.client()
     populate(c)
+    c.bgrewriteaof()  # the base holds these (an RDB with the preamble on)
+    assert wait_until(lambda: c.info("persistence")["aof_rewrite_in_progress"] == 0, 10)
     c.expire("str", 5000)
     with c.pipeline(transaction=True) as p:
         p.incr("counter").incr("counter").execute()
     before = snapshot(c)
     ref.stop()
+    base = [n for n, t in manifest_files(data_dir) if t == "b"][0]
+    assert base.endswith(".rdb" if preamble == "yes" else ".aof")
     srv = start(server_factory, data_dir)
     c = srv.client()
     assert snapshot(c) == before
@@ -345,12 +350,18 @@ def test_redis_written_aof_loads_into_the_server_under_test(server_factory, data
     assert 4000 < c.ttl("str") <= 5000
 
 
-def test_our_aof_loads_into_redis_and_passes_redis_check_aof(server_factory, data_dir):
-    srv = start(server_factory, data_dir)
+@pytest.mark.parametrize("preamble", ["no", "yes"])
+def test_our_aof_loads_into_redis_and_passes_redis_check_aof(server_factory, data_dir,
+                                                             preamble):
+    srv = start(server_factory, data_dir, aof_use_rdb_preamble=preamble)
     c = srv.client()
     populate(c)
     c.bgrewriteaof()
     assert wait_until(lambda: c.info("persistence")["aof_rewrite_in_progress"] == 0, 10)
+    base = [n for n, t in manifest_files(data_dir) if t == "b"][0]
+    assert base.endswith(".rdb" if preamble == "yes" else ".aof")
+    dump = c.dump("hash")
+    c.restore("restored", 100000, dump)
     c.set("after-rewrite", "1")
     with c.pipeline(transaction=True) as p:
         p.incr("counter").incr("counter").execute()
@@ -364,6 +375,7 @@ def test_our_aof_loads_into_redis_and_passes_redis_check_aof(server_factory, dat
     c = ref.client()
     assert snapshot(c) == before
     assert c.get("after-rewrite") == "1" and c.get("counter") == "2"
+    assert c.hgetall("restored") == {"f1": "v1", "f2": "2"} and 90 < c.ttl("restored") <= 100
 
 
 # --- redoubt-check-aof ----------------------------------------------------------------------
@@ -468,3 +480,34 @@ def test_config_set_appendonly_no_stops_appending(server_factory, data_dir):
     srv2 = start(server_factory, data_dir)
     c = srv2.client()
     assert c.get("kept") == "1" and c.exists("not-in-aof") == 0
+
+
+def test_restore_ttl_is_written_as_absttl(server_factory, data_dir):
+    srv = start(server_factory, data_dir)
+    c = srv.client()
+    c.set("src", "value")
+    c.restore("dst", 400, c.dump("src"))
+    crash(srv)
+    with open(last_incr(data_dir), "rb") as f:
+        assert b"ABSTTL" in f.read().upper()
+    time.sleep(0.6)
+    srv2 = start(server_factory, data_dir)
+    c = srv2.client()
+    assert c.get("src") == "value" and c.exists("dst") == 0
+
+
+def test_rdb_preamble_base_survives_restarts(server_factory, data_dir):
+    srv = start(server_factory, data_dir, aof_use_rdb_preamble="yes")
+    c = srv.client()
+    populate(c)
+    c.bgrewriteaof()
+    assert wait_until(lambda: c.info("persistence")["aof_rewrite_in_progress"] == 0, 10)
+    c.set("after", "1")
+    before = snapshot(c)
+    crash(srv)
+    base = [n for n, t in manifest_files(data_dir) if t == "b"][0]
+    with open(os.path.join(data_dir, AOF_DIR, base), "rb") as f:
+        assert f.read(5) == b"REDIS"
+    srv2 = start(server_factory, data_dir, aof_use_rdb_preamble="yes")
+    c = srv2.client()
+    assert snapshot(c) == before and c.get("after") == "1"
