@@ -173,6 +173,7 @@ util::StatusOr<ReplayResult> ReplayAofFile(ServerState& state, const std::string
   size_t rdb_len = 0;
   if (LooksLikeRdb(data)) {
     persistence::RdbLoadOptions o = RdbLoadOptionsFor(state);
+    o.skip_expired = false;  // as Redis for a preamble: later commands may still name them
     if (progress)
       o.progress = [&progress](uint64_t done, uint64_t total) { progress(done, total); };
     persistence::RdbLoadStats stats;

@@ -8,15 +8,21 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "persistence/aof_format.h"
+#include "persistence/rdb_loader.h"
+#include "store/db.h"
 #include "util/string_util.h"
 
 namespace {
 
 using redoubt::persistence::AofReader;
+
+enum class Verdict { kValid, kTruncated, kCorrupt };
 
 bool ReadFile(const std::string& path, std::string* out) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -28,16 +34,9 @@ bool ReadFile(const std::string& path, std::string* out) {
   return n == 0;
 }
 
-enum class Verdict { kValid, kTruncated, kCorrupt };
-
-// Checks one command-form file; *ok_up_to is the length of its valid prefix (whole commands,
-// whole MULTI/EXEC blocks).
-Verdict CheckFile(const std::string& path, const std::string& data, size_t* ok_up_to) {
-  if (redoubt::persistence::LooksLikeRdb(data)) {
-    std::printf("RDB preamble detected in %s: check it with redoubt-check-rdb\n", path.c_str());
-    *ok_up_to = data.size();
-    return Verdict::kValid;
-  }
+// Checks the command part of a file; *ok_up_to is the length of its valid prefix (whole
+// commands, whole MULTI/EXEC blocks).
+Verdict CheckCommands(const std::string& path, std::string_view data, size_t* ok_up_to) {
   AofReader reader(data);
   bool in_tx = false;
   size_t tx_start = 0;
@@ -78,6 +77,43 @@ Verdict CheckFile(const std::string& path, const std::string& data, size_t* ok_u
   }
 }
 
+// Validates an RDB image at the start of data (an RDB base or preamble) by loading it into
+// scratch databases; its length, or false after printing why it is invalid.
+bool CheckRdbPart(const std::string& path, const std::string& data, size_t* len) {
+  redoubt::store::Clock clock;
+  redoubt::store::DbStats stats;
+  std::vector<std::unique_ptr<redoubt::store::Db>> owned;
+  std::vector<redoubt::store::Db*> dbs;
+  for (int i = 0; i < 16; ++i) {
+    owned.push_back(std::make_unique<redoubt::store::Db>(i, &clock, &stats));
+    dbs.push_back(owned.back().get());
+  }
+  redoubt::persistence::RdbLoadOptions opts;
+  opts.skip_expired = false;
+  redoubt::persistence::RdbLoadStats st;
+  redoubt::util::Status s = redoubt::persistence::LoadRdb(
+      std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(data.data()), data.size()), dbs,
+      opts, &st);
+  if (!s.ok()) {
+    std::printf("RDB preamble of %s is not valid: %s\n", path.c_str(), s.message().c_str());
+    return false;
+  }
+  std::printf("RDB preamble of %s is OK (%llu keys)\n", path.c_str(),
+              static_cast<unsigned long long>(st.keys_loaded));
+  *len = static_cast<size_t>(st.bytes);
+  return true;
+}
+
+Verdict CheckFile(const std::string& path, const std::string& full, size_t* ok_up_to) {
+  size_t rdb_len = 0;
+  if (redoubt::persistence::LooksLikeRdb(full) && !CheckRdbPart(path, full, &rdb_len)) {
+    *ok_up_to = 0;
+    return Verdict::kCorrupt;
+  }
+  Verdict v = CheckCommands(path, std::string_view(full).substr(rdb_len), ok_up_to);
+  *ok_up_to += rdb_len;
+  return v;
+}
 int Usage(const char* argv0) {
   std::fprintf(stderr, "Usage: %s [--fix] <file.manifest|file.aof>\n", argv0);
   return 1;

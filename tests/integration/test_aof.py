@@ -511,3 +511,43 @@ def test_rdb_preamble_base_survives_restarts(server_factory, data_dir):
     srv2 = start(server_factory, data_dir, aof_use_rdb_preamble="yes")
     c = srv2.client()
     assert snapshot(c) == before and c.get("after") == "1"
+
+
+def test_old_single_file_aof_with_an_rdb_preamble_loads(server_factory, data_dir):
+    srv = start(server_factory, data_dir, appendonly="no")
+    c = srv.client()
+    c.set("from-rdb", "1")
+    c.rpush("list", "a", "b")
+    assert c.save()
+    srv.stop()
+    with open(os.path.join(data_dir, "dump.rdb"), "rb") as f:
+        rdb = f.read()
+    os.unlink(os.path.join(data_dir, "dump.rdb"))
+    with open(os.path.join(data_dir, "appendonly.aof"), "wb") as f:
+        f.write(rdb + b"*3\r\n$5\r\nRPUSH\r\n$4\r\nlist\r\n$1\r\nc\r\n")
+    srv2 = start(server_factory, data_dir)
+    c = srv2.client()
+    assert c.get("from-rdb") == "1"
+    assert c.lrange("list", 0, -1) == ["a", "b", "c"]
+
+
+@pytest.mark.redoubt_only
+def test_check_aof_validates_an_rdb_base(server_factory, data_dir):
+    srv = start(server_factory, data_dir, aof_use_rdb_preamble="yes")
+    c = srv.client()
+    populate(c)
+    c.bgrewriteaof()
+    assert wait_until(lambda: c.info("persistence")["aof_rewrite_in_progress"] == 0, 10)
+    srv.stop()
+    manifest = os.path.join(data_dir, AOF_DIR, MANIFEST)
+    out = subprocess.run([CHECK_AOF, manifest], capture_output=True, text=True, timeout=30)
+    assert out.returncode == 0, out.stdout
+    assert "RDB preamble" in out.stdout and "OK" in out.stdout
+    base = [n for n, t in manifest_files(data_dir) if t == "b"][0]
+    path = os.path.join(data_dir, AOF_DIR, base)
+    data = bytearray(open(path, "rb").read())
+    data[len(data) // 2] ^= 0xFF
+    open(path, "wb").write(data)
+    out = subprocess.run([CHECK_AOF, "--fix", manifest], capture_output=True, text=True,
+                         timeout=30)
+    assert out.returncode == 1 and "not valid" in out.stdout
