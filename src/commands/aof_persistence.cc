@@ -575,16 +575,21 @@ void Aof::Cron() {
     pid_t r = waitpid(child_pid_, &status, WNOHANG);
     if (r == child_pid_) RewriteDone(status);
   }
+  if (rewrite_scheduled_ && child_pid_ < 0 && !RdbChildActive(*state_)) {
+    rewrite_scheduled_ = false;
+    if (auto st = StartRewrite(); !st.ok()) LOG_WARNING("%s", st.message().c_str());
+  }
   if (!enabled_) return;
   const config::ServerConfig& cfg = *state_->cfg;
   // A base for CONFIG SET appendonly yes that failed is tried again.
-  if (enabling_ && child_pid_ < 0 && NowMs() - rewrite_start_ms_ > 5000) {
+  if (enabling_ && child_pid_ < 0 && !RdbChildActive(*state_) &&
+      NowMs() - rewrite_start_ms_ > 5000) {
     if (auto st = StartRewrite(); !st.ok()) LOG_WARNING("%s", st.message().c_str());
   }
   if (!write_ok_) FlushBeforeSleep();
   // Data written but not yet fsynced (a quiet second after a burst) still gets its fsync.
   if (cfg.appendfsync == config::kFsyncEverysec) FsyncNow();
-  if (child_pid_ < 0 && cfg.auto_aof_rewrite_percentage > 0 &&
+  if (child_pid_ < 0 && !RdbChildActive(*state_) && cfg.auto_aof_rewrite_percentage > 0 &&
       static_cast<int64_t>(current_size_) > cfg.auto_aof_rewrite_min_size) {
     uint64_t base = base_size_ > 0 ? base_size_ : 1;
     uint64_t growth = (current_size_ - std::min(current_size_, base)) * 100 / base;
@@ -608,7 +613,7 @@ void Aof::Info(std::string* out) const {
   int64_t now = NowMs();
   line("aof_enabled", enabled_ ? "1" : "0");
   line("aof_rewrite_in_progress", child_pid_ > 0 ? "1" : "0");
-  line("aof_rewrite_scheduled", "0");
+  line("aof_rewrite_scheduled", rewrite_scheduled_ ? "1" : "0");
   line("aof_last_rewrite_time_sec", std::to_string(last_rewrite_time_sec_));
   line("aof_current_rewrite_time_sec",
        std::to_string(child_pid_ > 0 ? (now - rewrite_start_ms_) / 1000 : -1));

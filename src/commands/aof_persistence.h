@@ -57,6 +57,8 @@ class Aof : public WriteFeed {
   // BGREWRITEAOF: forks a child writing a new base; the reply text or error.
   util::Status StartRewrite();
   bool rewrite_in_progress() const { return child_pid_ > 0; }
+  // BGREWRITEAOF while a BGSAVE child runs: the rewrite starts from the cron once it is done.
+  void ScheduleRewrite() { rewrite_scheduled_ = true; }
   // The aof_* lines of INFO's Persistence section (Redis 7.0's names and order).
   void Info(std::string* out) const;
 
@@ -110,6 +112,7 @@ class Aof : public WriteFeed {
   bool enabling_ = false;  // the rewrite is the base of CONFIG SET appendonly yes
   std::string rewrite_temp_;
   bool rewrite_rdb_ = false;  // the running rewrite writes an RDB base
+  bool rewrite_scheduled_ = false;
 };
 
 }  // namespace redoubt::commands

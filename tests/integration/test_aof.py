@@ -551,3 +551,20 @@ def test_check_aof_validates_an_rdb_base(server_factory, data_dir):
     out = subprocess.run([CHECK_AOF, "--fix", manifest], capture_output=True, text=True,
                          timeout=30)
     assert out.returncode == 1 and "not valid" in out.stdout
+
+
+def test_bgrewriteaof_during_bgsave_is_scheduled_then_runs(server_factory, data_dir):
+    srv = start(server_factory, data_dir)
+    c = srv.client()
+    pipe = c.pipeline(transaction=False)
+    for i in range(50000):
+        pipe.set(f"k{i}", "v" * 50)
+    pipe.execute()
+    raw = srv.raw()
+    raw.send(b"*1\r\n$6\r\nBGSAVE\r\n*1\r\n$12\r\nBGREWRITEAOF\r\n")
+    raw.read_reply()
+    reply = raw.read_reply()
+    assert reply in ("Background append only file rewriting scheduled",
+                     "Background append only file rewriting started")
+    assert wait_until(lambda: c.info("persistence")["aof_rewrites"] >= 1, 20)
+    assert wait_until(lambda: c.info("persistence")["aof_rewrite_scheduled"] == 0, 20)
