@@ -14,6 +14,7 @@ DESTDIR ?=
 FUZZ_TARGETS := resp_parser config glob split_args commands acl_rules
 FUZZ_TARGETS += rdb_loader restore
 FUZZ_SECONDS ?= 60
+FUZZ_TARGETS += aof
 
 .PHONY: all setup build build-asan build-debug build-fuzz run test test-asan unit-test \
         integration-test reference-test bench fuzz fuzz-smoke fuzz-long install format clean

@@ -23,9 +23,10 @@ def free_port():
 
 
 class BenchServer:
-    def __init__(self, name, binary):
+    def __init__(self, name, binary, extra_args=()):
         self.name = name
         self.binary = binary
+        self.extra_args = [str(a) for a in extra_args]  # after the defaults: they win
         self.tmpdir = tempfile.mkdtemp(prefix=f"bench-{name}-")
         self.log_path = os.path.join(self.tmpdir, "server.log")
         self.proc = None
@@ -36,7 +37,7 @@ class BenchServer:
             self.port = free_port()
             args = [self.binary, "--port", str(self.port), "--bind", "127.0.0.1",
                     "--save", "", "--appendonly", "no", "--daemonize", "no",
-                    "--dir", self.tmpdir] + [str(a) for a in extra_args]
+                    "--dir", self.tmpdir] + self.extra_args + [str(a) for a in extra_args]
             log = open(self.log_path, "ab")
             self.proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT,
                                          stdin=subprocess.DEVNULL, cwd=self.tmpdir)

@@ -27,6 +27,10 @@ if [[ ! -e $confdir/redoubt.conf ]]; then
 fi
 sed "s|@BINDIR@|$PREFIX/bin|g" dist/redoubt.service > "$unitdir/redoubt.service"
 chmod 0644 "$unitdir/redoubt.service"
+# The AOF checker (redis-check-aof's counterpart), when it was built.
+if [[ -x build/release/redoubt-check-aof ]]; then
+  install -m 0755 build/release/redoubt-check-aof "$bindir/redoubt-check-aof"
+fi
 
 if [[ -z $DESTDIR && $(id -u) -eq 0 ]]; then
   if ! getent passwd redoubt >/dev/null; then

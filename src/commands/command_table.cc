@@ -100,6 +100,7 @@ CommandTable& CommandTable::Get() {
     RegisterBlockingZSetFamily(*t);
     RegisterAuditFamily(*t);
     RegisterMemoryFamily(*t);
+    RegisterAofFamily(*t);
     return t;
   }();
   return *table;

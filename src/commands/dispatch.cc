@@ -276,6 +276,14 @@ bool CheckSubscribedContext(const Client& client, const CommandSpec& cmd,
   return false;
 }
 
+bool CheckAofWriteError(const ServerState& server, const CommandSpec& cmd,
+                        protocol::ReplyBuilder& reply) {
+  // As Redis: while the AOF cannot be written, writes are refused rather than acknowledged.
+  if (server.aof_write_error.empty() || !(cmd.flags & flag::kWrite)) return true;
+  reply.Error("MISCONF Errors writing to the AOF file: " + server.aof_write_error);
+  return false;
+}
+
 bool CheckNoMulti(const Client& client, const CommandSpec& cmd, protocol::ReplyBuilder& reply) {
   if (!client.in_multi || !(cmd.flags & flag::kNoMulti)) return true;
   reply.Error("ERR Command not allowed inside a transaction");
@@ -292,6 +300,7 @@ const CommandSpec* Admit(ServerState& server, Client& client,
   bool admitted = CheckArity(*cmd, args.size(), reply) && CheckAuth(server, client, *cmd, reply) &&
                   CheckAcl(server, client, *cmd, args, reply) &&
                   CheckProtected(server, client, *cmd, reply) &&
+                  CheckAofWriteError(server, *cmd, reply) &&
                   CheckMonitorKeyspace(client, *cmd, reply) &&
                   CheckSubscribedContext(client, *cmd, reply) && CheckNoMulti(client, *cmd, reply) &&
                   CheckPersistenceGates(server, *cmd, reply);
@@ -302,6 +311,25 @@ const CommandSpec* Admit(ServerState& server, Client& client,
   return cmd;
 }
 
+// What the write feed (AOF) gets: the forms the command asked for, or the command itself when
+// it changed something. MULTI/EXEC and friends never go themselves: EXEC's queue does.
+void FeedWrite(ServerState& server, const Client& client, const CommandSpec& cmd,
+               std::span<const std::string_view> args, uint64_t dirty_before) {
+  if (!server.propagate_as.empty()) {
+    std::vector<std::vector<std::string>> forms;
+    forms.swap(server.propagate_as);
+    std::vector<std::string_view> views;
+    for (const std::vector<std::string>& f : forms) {
+      views.assign(f.begin(), f.end());
+      server.write_feed->Propagate(client.db_index, views);
+    }
+    return;
+  }
+  if (server.dirty != dirty_before && !(cmd.internal_flags & internal::kNotQueued)) {
+    server.write_feed->Command(client.db_index, cmd, args);
+  }
+}
+
 void Execute(ServerState& server, Client& client, const CommandSpec& cmd,
              std::span<const std::string_view> args, protocol::ReplyBuilder& reply) {
   CommandContext ctx{server, client, cmd, args, reply};
@@ -310,9 +338,7 @@ void Execute(ServerState& server, Client& client, const CommandSpec& cmd,
   uint64_t start = util::CycleClock::Now();
   uint64_t dirty_before = server.dirty;
   cmd.handler(ctx);
-  if (server.write_feed != nullptr && server.dirty != dirty_before) {
-    server.write_feed->Command(client.db_index, cmd, args);
-  }
+  if (server.write_feed != nullptr) FeedWrite(server, client, cmd, args, dirty_before);
   CommandStats& st = server.command_stats[cmd.id];
   st.cycles += util::CycleClock::Now() - start;
   ++st.calls;
@@ -362,6 +388,11 @@ void Dispatch(ServerState& server, Client& client, std::span<const std::string_v
     client.reply_buf.resize(reply_start);
     if (client.reply_mode == ReplyMode::kSkipThis) client.reply_mode = ReplyMode::kOn;
   }
+}
+
+void ExecuteResolved(ServerState& server, Client& client, const CommandSpec& cmd,
+                     std::span<const std::string_view> args, protocol::ReplyBuilder& reply) {
+  Execute(server, client, cmd, args, reply);
 }
 
 void RunQueued(ServerState& server, Client& client, std::span<const std::string_view> args) {

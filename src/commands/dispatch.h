@@ -16,6 +16,11 @@ void Dispatch(ServerState& server, Client& client, std::span<const std::string_v
 // appended to client.reply_buf (inside EXEC's array).
 void RunQueued(ServerState& server, Client& client, std::span<const std::string_view> args);
 
+// Runs an already resolved command with no admission checks (AOF replay: the loader resolves
+// canonical names itself, and a file is trusted as the server's own).
+void ExecuteResolved(ServerState& server, Client& client, const CommandSpec& cmd,
+                     std::span<const std::string_view> args, protocol::ReplyBuilder& reply);
+
 // Whether the client must authenticate before running commands without the no-auth flag.
 bool AuthRequired(const ServerState& server, const Client& client);
 
@@ -29,6 +34,9 @@ bool CheckMonitorKeyspace(const Client& client, const CommandSpec& cmd,
                           protocol::ReplyBuilder& reply);
 bool CheckSubscribedContext(const Client& client, const CommandSpec& cmd,
                             protocol::ReplyBuilder& reply);
+// -MISCONF for writes while the AOF cannot be written.
+bool CheckAofWriteError(const ServerState& server, const CommandSpec& cmd,
+                        protocol::ReplyBuilder& reply);
 bool CheckNoMulti(const Client& client, const CommandSpec& cmd, protocol::ReplyBuilder& reply);
 // ACL: the command, each key by its key spec's read/write flags (channels: pub/sub later).
 // Denials reply NOPERM with Redis 7.0's text and go to ACL LOG.

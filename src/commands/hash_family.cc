@@ -244,6 +244,10 @@ void HIncrByFloat(CommandContext& cx) {
   w.hash->Set(cx.args[2], s, Limits(cx));
   CommitHash(cx, w, true);
   Notify(cx, kNotifyHash, "hincrbyfloat", cx.args[1]);
+  // Replayed as the result: float addition need not round the same way everywhere.
+  if (cx.feeding()) {
+    cx.PropagateAs({"HSET", std::string(cx.args[1]), std::string(cx.args[2]), std::string(s)});
+  }
   cx.reply.Bulk(s);
 }
 

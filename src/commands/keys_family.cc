@@ -406,9 +406,14 @@ void ExpireGeneric(CommandContext& cx, bool seconds, bool absolute) {
   if (o.when_ms <= cx.now_ms()) {
     db.Delete(cx.args[1]);
     Notify(cx, kGeneric, "del", cx.args[1]);
+    if (cx.feeding()) cx.PropagateAs({"DEL", std::string(cx.args[1])});
   } else {
     db.SetExpire(e, o.when_ms);
     Notify(cx, kGeneric, "expire", cx.args[1]);
+    // The AOF gets the absolute time, so that a replay later expires the key at the same time.
+    if (cx.feeding()) {
+      cx.PropagateAs({"PEXPIREAT", std::string(cx.args[1]), std::to_string(o.when_ms)});
+    }
   }
   cx.reply.Integer(1);
 }

@@ -117,6 +117,14 @@ void Restore(CommandContext& cx) {
   }
   db.Overwrite(e);
   Notify(cx, config::notify::kGeneric, "restore", key);
+  // The AOF gets the TTL as an absolute time, so that a replay later expires at the same time.
+  if (o.ttl > 0 && !o.absttl && cx.feeding()) {
+    std::vector<std::string> args(cx.args.begin(), cx.args.end());
+    args[0] = "RESTORE";
+    args[2] = std::to_string(o.ttl);
+    args.emplace_back("ABSTTL");
+    cx.PropagateAs(std::move(args));
+  }
   cx.reply.Ok();
 }
 

@@ -241,13 +241,18 @@ void InfoMemory(const ServerState& s, InfoWriter& w) {
   w.UInt("lazyfreed_objects", s.lazy_free.freed());
 }
 
-// Persistence does not exist yet: nothing is ever saved or loading, as Redis reports it with
-// "save ''" and appendonly off.
+// The RDB and loading fields, then the AOF's (its own writer once the AOF engine is set up;
+// Redis's "appendonly no" values before that).
 void InfoPersistence(const ServerState& s, InfoWriter& w) {
   w.Header("Persistence");
   std::string rdb;
   AppendInfoPersistenceRdb(s, &rdb);
   w.Lines(rdb);
+  if (s.aof_info) {
+    std::string aof;
+    s.aof_info(&aof);
+    return w.Lines(aof);
+  }
   w.Int("aof_enabled", s.cfg->appendonly ? 1 : 0);
   w.Zeros({"aof_rewrite_in_progress", "aof_rewrite_scheduled"});
   w.Str("aof_last_rewrite_time_sec", "-1");

@@ -167,6 +167,12 @@ class WriteFeed {
   virtual void Command(int db, const CommandSpec& cmd, std::span<const std::string_view> args) = 0;
   // A key removed by the server itself rather than by a command (expiry, eviction).
   virtual void Deleted(int db, std::string_view key) = 0;
+  // A command in the form it must be replayed in (CommandContext::PropagateAs); args[0] is
+  // already the canonical name.
+  virtual void Propagate(int db, std::span<const std::string_view> args) = 0;
+  // EXEC runs its queue between these two calls (the AOF wraps its writes in MULTI/EXEC).
+  virtual void BeginTransaction() {}
+  virtual void EndTransaction() {}
 };
 
 class ServerState {
@@ -264,6 +270,13 @@ class ServerState {
   int next_evict_db = 0;          // round-robin for the random policies
   std::string evict_key_scratch;
   uint64_t startup_allocated = 0;  // used memory when the server started (MEMORY STATS)
+  // Commands the running command asked to be fed instead of itself (PropagateAs).
+  std::vector<std::vector<std::string>> propagate_as;
+  // AOF hooks the persistence layer installs: BGREWRITEAOF, the INFO aof_* fields, and the
+  // last AOF write error (non-empty: writes are refused with -MISCONF, as Redis).
+  std::function<void(protocol::ReplyBuilder&)> bgrewriteaof;
+  std::function<void(std::string*)> aof_info;
+  std::string aof_write_error;
 
   static uint64_t Random();
 
@@ -294,6 +307,14 @@ struct CommandContext {
   }
   int64_t now_ms() const { return server.clock.now_ms; }
   size_t argc() const { return args.size(); }
+  // Whether writes are being fed (AOF on): only then is PropagateAs worth its allocation.
+  bool feeding() const { return server.write_feed != nullptr; }
+  // Feeds `args` (canonical name first) instead of this command; may be called several times.
+  // For commands whose replay must not depend on when or where it runs (relative TTLs become
+  // absolute, random picks become the members picked).
+  void PropagateAs(std::vector<std::string> args) {
+    if (feeding()) server.propagate_as.push_back(std::move(args));
+  }
 };
 
 // Replies the arity error for a command: "ERR wrong number of arguments for 'x' command".

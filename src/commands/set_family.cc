@@ -156,10 +156,19 @@ void SPopWithCount(CommandContext& cx) {
     Notify(cx, kNotifySet, "spop", cx.args[1]);
     cx.db().Delete(cx.args[1]);
     Notify(cx, kNotifyGeneric, "del", cx.args[1]);
+    if (cx.feeding()) cx.PropagateAs({"DEL", std::string(cx.args[1])});
     return;
   }
   cx.reply.Set(static_cast<int64_t>(count));
-  for (uint64_t i = 0; i < count; ++i) cx.reply.Bulk(s->PopRandom(&ServerState::Random));
+  // The AOF gets the members picked (SREM), not another random draw at replay.
+  std::vector<std::string> srem;
+  if (cx.feeding()) srem = {"SREM", std::string(cx.args[1])};
+  for (uint64_t i = 0; i < count; ++i) {
+    std::string m = s->PopRandom(&ServerState::Random);
+    cx.reply.Bulk(m);
+    if (cx.feeding()) srem.push_back(std::move(m));
+  }
+  if (cx.feeding()) cx.PropagateAs(std::move(srem));
   cx.db().Touched(cx.args[1]);
   Notify(cx, kNotifySet, "spop", cx.args[1]);
 }
@@ -170,7 +179,9 @@ void SPop(CommandContext& cx) {
   SetObject* s;
   if (!FindSet(cx, cx.args[1], &s, false)) return;
   if (s == nullptr) return cx.reply.Null();
-  cx.reply.Bulk(s->PopRandom(&ServerState::Random));
+  std::string m = s->PopRandom(&ServerState::Random);
+  cx.reply.Bulk(m);
+  if (cx.feeding()) cx.PropagateAs({"SREM", std::string(cx.args[1]), std::move(m)});
   AfterRemove(cx, cx.args[1], s, true, "spop");
 }
 

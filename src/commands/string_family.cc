@@ -97,6 +97,13 @@ bool AbsoluteExpire(CommandContext& cx, ExpireUnit unit, std::string_view arg, i
   return true;
 }
 
+// The AOF gets relative TTLs as absolute ones, so that replaying later expires at the same time.
+void PropagateSetPxAt(CommandContext& cx, std::string_view key, std::string_view value,
+                      int64_t when_ms) {
+  if (!cx.feeding()) return;
+  cx.PropagateAs({"SET", std::string(key), std::string(value), "PXAT", std::to_string(when_ms)});
+}
+
 void Set(CommandContext& cx) {
   SetOptions o;
   if (!ParseSetOptions(cx, 3, false, &o)) return;
@@ -128,7 +135,10 @@ void Set(CommandContext& cx) {
   }
   cx.db().SetString(key, cx.args[2], expire);
   Notify(cx, kNotifyString, "set", key);
-  if (o.unit != ExpireUnit::kNone) Notify(cx, kNotifyGeneric, "expire", key);
+  if (o.unit != ExpireUnit::kNone) {
+    Notify(cx, kNotifyGeneric, "expire", key);
+    PropagateSetPxAt(cx, key, cx.args[2], expire);
+  }
   if (!o.get) cx.reply.Ok();
 }
 
@@ -165,11 +175,16 @@ void GetEx(CommandContext& cx) {
     if (expire <= cx.now_ms()) {
       cx.db().Delete(cx.args[1]);
       Notify(cx, kNotifyGeneric, "del", cx.args[1]);
+      if (cx.feeding()) cx.PropagateAs({"DEL", std::string(cx.args[1])});
     } else {
       cx.db().SetExpire(e, expire);
       Notify(cx, kNotifyGeneric, "expire", cx.args[1]);
+      if (cx.feeding()) {
+        cx.PropagateAs({"PEXPIREAT", std::string(cx.args[1]), std::to_string(expire)});
+      }
     }
   } else if (o.persist) {
+    if (cx.feeding()) cx.PropagateAs({"PERSIST", std::string(cx.args[1])});
     if (e->has_expire()) Notify(cx, kNotifyGeneric, "persist", cx.args[1]);
     cx.db().Persist(e);
   }
@@ -201,6 +216,7 @@ void SetExGeneric(CommandContext& cx, ExpireUnit unit) {
   cx.db().SetString(cx.args[1], cx.args[3], expire);
   Notify(cx, kNotifyString, "set", cx.args[1]);
   Notify(cx, kNotifyGeneric, "expire", cx.args[1]);
+  PropagateSetPxAt(cx, cx.args[1], cx.args[3], expire);
   cx.reply.Ok();
 }
 void SetEx(CommandContext& cx) { SetExGeneric(cx, ExpireUnit::kEx); }
@@ -302,6 +318,8 @@ void IncrByFloat(CommandContext& cx) {
   int64_t expire = e != nullptr && e->has_expire() ? e->expire_ms() : Db::kNoExpire;
   cx.db().SetString(cx.args[1], s, expire, /*try_int=*/false);
   Notify(cx, kNotifyString, "incrbyfloat", cx.args[1]);
+  // Replayed as the result: float addition need not round the same way everywhere.
+  if (cx.feeding()) cx.PropagateAs({"SET", std::string(cx.args[1]), std::string(s), "KEEPTTL"});
   cx.reply.Bulk(s);
 }
 

@@ -65,10 +65,12 @@ void Exec(CommandContext& cx) {
   cx.reply.Array(static_cast<int64_t>(queue.size()));
   std::vector<std::string_view> args;
   c.in_exec = true;  // blocking commands answer at once inside a transaction
+  if (cx.server.write_feed != nullptr) cx.server.write_feed->BeginTransaction();
   for (const Client::QueuedCommand& q : queue) {
     args.assign(q.args.begin(), q.args.end());
     RunQueued(cx.server, c, args);
   }
+  if (cx.server.write_feed != nullptr) cx.server.write_feed->EndTransaction();
   c.in_exec = false;
 }
 

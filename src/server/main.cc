@@ -251,6 +251,7 @@ int main(int argc, char** argv) {
   for (const std::string& w : redoubt::security::PermissionWarnings(cl.config_file, cfg)) {
     LOG_WARNING("WARNING: %s", w.c_str());
   }
+  if (!server.StartAof()) return 1;
   redoubt::server::InstallSignalHandlers(&server);
   if (!server.LoadDataset()) return 1;
   redoubt::server::SdNotify(cfg.supervised, "READY=1\nSTATUS=Ready to accept connections");

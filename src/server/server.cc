@@ -19,6 +19,7 @@
 #include "commands/pubsub.h"
 #include "commands/server_family.h"
 #include "commands/transaction.h"
+#include "commands/aof_persistence.h"
 #include "util/crypto.h"
 #include "util/log.h"
 #include "util/string_util.h"
@@ -77,7 +78,7 @@ void ClientConn::OnEvent(uint32_t events) {
     server_->HandleReadable(this);
   }
   if ((events & EPOLLOUT) && !(client.flags & commands::client_flag::kCloseAsap)) {
-    server_->FlushOutput(this);
+    server_->FlushOrDefer(this);  // a reply to a write just read waits for the AOF
   }
 }
 
@@ -110,6 +111,59 @@ Server::Server(config::Config* config) : cfg_(&config->mutable_values()) {
     return util::Status::Ok();
   });
   state_.request_shutdown = [this](bool) { RequestShutdown(); };
+}
+
+bool Server::StartAof() {
+  aof_ = std::make_unique<commands::Aof>(&state_);
+  state_.bgrewriteaof = [this](protocol::ReplyBuilder& reply) {
+    if (aof_->rewrite_in_progress()) {
+      return reply.Error("ERR Background append only file rewriting already in progress");
+    }
+    if (commands::RdbChildActive(state_)) {
+      aof_->ScheduleRewrite();  // as Redis: one fork at a time
+      return reply.SimpleString("Background append only file rewriting scheduled");
+    }
+    if (auto st = aof_->StartRewrite(); !st.ok()) return reply.Error("ERR " + st.message());
+    reply.SimpleString("Background append only file rewriting started");
+  };
+  state_.aof_info = [this](std::string* out) { aof_->Info(out); };
+  state_.config->OnChange("appendonly", [this](const config::ServerConfig& c) {
+    if (c.appendonly) return aof_->Enable();
+    aof_->Disable();
+    return util::Status::Ok();
+  });
+  if (!cfg_->appendonly) return true;
+  UpdateClock(state_.clock);
+  // While loading, clients are served between chunks (-LOADING for most commands), as for
+  // the RDB.
+  commands::RdbState& r = state_.rdb;
+  r.process_events_while_loading = [this] {
+    loop_.PollOnce();
+    BeforeSleep();
+  };
+  r.loading = true;
+  r.loading_start_ms = state_.clock.now_ms;
+  r.loading_loaded_bytes = 0;
+  int64_t last_log = 0;
+  auto st = aof_->StartUp([this, &last_log](size_t done, size_t total) {
+    commands::RdbState& rs = state_.rdb;
+    rs.loading_loaded_bytes = done;
+    rs.loading_total_bytes = total;
+    UpdateClock(state_.clock);
+    if (state_.clock.now_ms - last_log >= 1000) {
+      last_log = state_.clock.now_ms;
+      LOG_NOTICE("Loading the AOF: %zu of %zu bytes", done, total);
+    }
+    if (rs.process_events_while_loading) rs.process_events_while_loading();
+  });
+  r.loading = false;
+  r.process_events_while_loading = nullptr;
+  r.dirty_at_last_save = state_.dirty;  // loading is not a change to save again
+  if (!st.ok()) {
+    LOG_WARNING("%s", st.message().c_str());
+    return false;
+  }
+  return true;
 }
 
 Server::~Server() {
@@ -341,8 +395,18 @@ void Server::HandleReadable(ClientConn* cc) {
     return;
   }
   ProcessInput(cc);
-  if (c.pending_reply() > 0) FlushOutput(cc);
+  if (c.pending_reply() > 0) FlushOrDefer(cc);
   if (cc->conn_->HasPendingInput()) tls_pending_.push_back(c.id);
+}
+
+void Server::FlushOrDefer(ClientConn* cc) {
+  // A reply to a write leaves only after the write reached the AOF (and, with appendfsync
+  // always, the disk): BeforeSleep writes the AOF first, then the pending clients.
+  if (aof_ != nullptr && aof_->has_pending()) {
+    state_.MarkPendingWrite(&cc->client);
+  } else {
+    FlushOutput(cc);
+  }
 }
 
 void Server::ProcessInput(ClientConn* cc) {
@@ -481,6 +545,7 @@ void Server::BeforeSleep() {
   ResumeUnblockedClients();
   commands::MemoryBeforeSleep(state_);
   if (!tls_pending_.empty()) ProcessTlsPending();
+  if (aof_ != nullptr) aof_->FlushBeforeSleep();
   // Output queued for clients other than the one whose input produced it (MONITOR feeds,
   // CLIENT KILL targets...).
   std::vector<commands::Client*> pending;
@@ -512,6 +577,7 @@ void Server::Cron() {
   UpdateClock(state_.clock);
   ++cron_loops_;
   TlsCron();
+  if (aof_ != nullptr) aof_->Cron();
   commands::SampleServerStats(state_, state_.clock.now_ms);
   commands::ExpireBlockedClients(state_, state_.clock.now_ms);
   if (cfg_->active_expire_enabled) {
@@ -553,7 +619,7 @@ void Server::ResumeUnblockedClients() {
       ClientConn* cc = it->second.get();
       if ((cc->client.flags & commands::client_flag::kCloseAsap) || cc->client.blocked) continue;
       if (!cc->client.query_buf.empty()) ProcessInput(cc);
-      if (cc->client.pending_reply() > 0) FlushOutput(cc);
+      if (cc->client.pending_reply() > 0) FlushOrDefer(cc);
     }
   }
 }
@@ -579,12 +645,13 @@ void Server::ResumePausedClients() {
     ClientConn* cc = it->second.get();
     if (cc->client.flags & commands::client_flag::kCloseAsap) continue;
     ProcessInput(cc);
-    if (cc->client.pending_reply() > 0) FlushOutput(cc);
+    if (cc->client.pending_reply() > 0) FlushOrDefer(cc);
   }
 }
 
 void Server::Shutdown() {
   LOG_WARNING("User requested shutdown...");
+  if (aof_ != nullptr) aof_->Shutdown();
   for (auto& l : listeners_) ::close(l->fd());
   if (!cfg_->unixsocket.empty()) unlink(cfg_->unixsocket.c_str());
   if (!cfg_->pidfile.empty()) unlink(cfg_->pidfile.c_str());

@@ -13,6 +13,10 @@
 #include "net/socket.h"
 #include "net/tls.h"
 
+namespace redoubt::commands {
+class Aof;
+}
+
 namespace redoubt::server {
 
 class Server;
@@ -61,6 +65,9 @@ class Server {
   bool LoadDataset();
   void Run();
   void RequestShutdown() { shutdown_requested_ = true; }
+  // The AOF: loads it at start-up when appendonly is yes and starts appending; false (after
+  // logging why) when start-up must stop. Runs after privileges are dropped.
+  bool StartAof();
 
   commands::ServerState& state() { return state_; }
 
@@ -68,6 +75,8 @@ class Server {
   void AcceptFrom(int listen_fd, bool unix_socket, bool tls = false);
   void HandleReadable(ClientConn* c);
   bool FlushOutput(ClientConn* c);
+  // Sends c's reply now, or after the before-sleep AOF write when writes are buffered.
+  void FlushOrDefer(ClientConn* c);
   void ScheduleClose(ClientConn* c);
   void QueueClose(ClientConn* c);
 
@@ -107,6 +116,7 @@ class Server {
   int64_t tls_last_check_ms_ = 0;
   int64_t tls_last_sweep_s_ = 0;
   std::vector<uint64_t> tls_pending_;  // clients with decrypted input no poll will announce
+  std::unique_ptr<commands::Aof> aof_;
 };
 
 // Process-wide: installs SIGTERM/SIGINT handlers that request a graceful shutdown (and SIGHUP:

@@ -30,6 +30,7 @@ def installed(tmp_path):
 
 def test_install_lays_out_files_with_tight_modes(installed):
     assert mode(installed / "usr/bin/redoubt-server") == 0o755
+    assert mode(installed / "usr/bin/redoubt-check-aof") == 0o755
     assert mode(installed / "etc/redoubt") == 0o750
     assert mode(installed / "etc/redoubt/redoubt.conf") == 0o640
     assert mode(installed / "var/lib/redoubt") == 0o750

@@ -1,0 +1,20 @@
+// The command-form AOF base (what Redis writes with aof-use-rdb-preamble no): per db a SELECT,
+// then per key the commands that rebuild it, with PEXPIREAT for its TTL.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+#include "store/db.h"
+
+namespace redoubt::persistence {
+
+// Writes every live key of the dbs (in index order) to fd; false (errno set) on a write error. Keys
+// already expired at now_ms are left out.
+bool WriteCommandBase(std::span<store::Db* const> dbs, int fd, int64_t now_ms);
+
+// Writes all of `data` to fd, retrying short writes and EINTR; false on error.
+bool WriteAll(int fd, const char* data, size_t len);
+
+}  // namespace redoubt::persistence
