@@ -379,6 +379,16 @@ def test_auto_reload_on_file_change_and_corrupt_file_kept_out(server_factory, ce
     assert int(info_field(c, "tls_reload_failures")) >= 1
 
 
+def test_config_set_tls_port_moves_the_listener(server_factory, certs):
+    srv = start_tls(server_factory, certs)
+    old = TlsConn(srv.tls_port, certs)
+    new_port = free_port()
+    assert old.cmd("CONFIG", "SET", "tls-port", str(new_port)) == "+OK"
+    assert TlsConn(new_port, certs).cmd("PING") == "+PONG"
+    assert listening_ports(srv.pid) == {new_port}
+    assert old.cmd("PING") == "+PONG"  # the open connection stays
+
+
 # --------------------------------------------------------------------------- identities
 
 
