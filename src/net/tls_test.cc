@@ -94,8 +94,8 @@ class TlsFiles {
 
 TlsFiles& Files() {
   signal(SIGPIPE, SIG_IGN);  // as the server: a write to a closed peer is an error, not death
-  static TlsFiles* files = new TlsFiles();
-  return *files;
+  static TlsFiles files;  // removed at exit
+  return files;
 }
 
 TEST(TlsProtocols, DefaultsAndRefusals) {
