@@ -160,6 +160,9 @@ Status Configure(SSL_CTX* ctx, const TlsOptions& o, std::vector<std::string>* wa
   SSL_CTX_set_options(ctx, opts);
   // The reply buffer may move (grow) between a partial write and its retry.
   SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+  // One read(2) per burst of records instead of two per record (header, then body); what is
+  // read ahead is announced by HasPendingInput and re-read before the loop sleeps.
+  SSL_CTX_set_read_ahead(ctx, 1);
   if (o.session_caching) {
     SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_SERVER);
     SSL_CTX_sess_set_cache_size(ctx, o.session_cache_size);

@@ -85,7 +85,7 @@ class TlsConnection : public Connection {
   ssize_t Write(const char* buf, size_t len) override;
   bool IsTls() const override { return true; }
   bool WantsWrite() const override { return want_write_; }
-  bool HasPendingInput() const override { return ssl_ != nullptr && SSL_pending(ssl_) > 0; }
+  bool HasPendingInput() const override { return ssl_ != nullptr && SSL_has_pending(ssl_) == 1; }
   void Close() override;
 
   State state() const { return state_; }

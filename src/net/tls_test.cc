@@ -94,8 +94,8 @@ class TlsFiles {
 
 TlsFiles& Files() {
   signal(SIGPIPE, SIG_IGN);  // as the server: a write to a closed peer is an error, not death
-  static TlsFiles* files = new TlsFiles();
-  return *files;
+  static TlsFiles files;  // removed at exit
+  return files;
 }
 
 TEST(TlsProtocols, DefaultsAndRefusals) {
@@ -174,6 +174,29 @@ TEST(TlsContext, WarnsAboutReadableKey) {
   ASSERT_TRUE(ctx.ok());
   ASSERT_EQ((*ctx)->warnings().size(), 1u);
   EXPECT_NE((*ctx)->warnings()[0].find("readable by group/others"), std::string::npos);
+}
+
+TEST(TlsContext, EncryptedKeyNeedsItsPassphrase) {
+  FILE* in = std::fopen(Files().Path("server.key").c_str(), "r");
+  EVP_PKEY* key = PEM_read_PrivateKey(in, nullptr, nullptr, nullptr);
+  std::fclose(in);
+  ASSERT_NE(key, nullptr);
+  std::string path = Files().Path("enc.key");
+  FILE* out = std::fopen(path.c_str(), "w");
+  static unsigned char kPass[] = "s3cret";
+  PEM_write_PrivateKey(out, key, EVP_aes_256_cbc(), kPass, 6, nullptr, nullptr);
+  std::fclose(out);
+  chmod(path.c_str(), 0600);
+  EVP_PKEY_free(key);
+  TlsOptions o = Files().Options();
+  o.key_file = path;
+  o.key_file_pass = "s3cret";
+  auto ok = TlsContext::Create(o);
+  EXPECT_TRUE(ok.ok()) << ok.status().message();
+  o.key_file_pass = "wrong";
+  auto bad = TlsContext::Create(o);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("tls-key-file '" + path + "'"), std::string::npos);
 }
 
 TEST(TlsContext, BadCipherListRefused) {

@@ -415,6 +415,8 @@ void Server::ProcessInput(ClientConn* cc) {
   bool paused = state_.pause_end_ms > state_.clock.now_ms;
   while (
       !(c.flags & (commands::client_flag::kCloseAfterReply | commands::client_flag::kCloseAsap))) {
+    // Input that arrived while a blocking command waits stays queued until it is served.
+    if (c.blocked) break;
     if (paused && !state_.pause_write_only) {
       paused_clients_.push_back(c.id);
       break;

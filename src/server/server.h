@@ -45,6 +45,7 @@ class Listener : public net::FdHandler {
       : server_(server), fd_(fd), unix_(unix_socket), tls_(tls) {}
   void OnEvent(uint32_t events) override;
   int fd() const { return fd_; }
+  bool tls() const { return tls_; }
 
  private:
   Server* server_;
@@ -94,6 +95,7 @@ class Server {
   // TLS (tls_server.cc): listeners and context at start-up, the connection for an accepted
   // socket, the handshake's end (certificate identity), reloads, buffered plaintext.
   bool StartTls();
+  util::Status OpenTls(const config::ServerConfig& cfg);
   std::unique_ptr<net::Connection> NewTlsConnection(int fd);
   void OnTlsProgress(ClientConn* c);
   util::Status ReloadTls(const config::ServerConfig& cfg, const char* why);

@@ -70,51 +70,79 @@ bool Server::StartTls() {
                     "tls-session-caching", "tls-session-cache-size", "tls-session-cache-timeout"},
                    [this](const config::ServerConfig& c) { return ReloadTls(c, "CONFIG SET"); });
   config->OnChange("tls-port", [this](const config::ServerConfig& c) {
-    if (c.tls_port == state_.tls.port || (c.tls_port == 0 && state_.tls.port == 0)) {
-      return util::Status::Ok();
-    }
-    return util::Status::Error("changing tls-port at runtime is not supported; restart");
+    if (c.tls_port != 0 && c.tls_port == state_.tls.port) return util::Status::Ok();
+    return OpenTls(c);
   });
   if (cfg_->tls_port == 0) return true;
-  auto ctx = net::TlsContext::Create(TlsOptionsFrom(*cfg_));
-  if (!ctx.ok()) {
-    LOG_WARNING("Failed to configure TLS: %s", ctx.status().message().c_str());
+  if (util::Status s = OpenTls(*cfg_); !s.ok()) {
+    LOG_WARNING("Failed to configure TLS: %s", s.message().c_str());
     return false;
   }
-  for (const std::string& w : (*ctx)->warnings()) LOG_WARNING("WARNING: TLS: %s", w.c_str());
-  tls_ctx_ = std::move(*ctx);
-  tls_files_signature_ = TlsFilesSignature(*cfg_);
-  state_.tls.server_cert_serial = tls_ctx_->server_cert().serial;
-  state_.tls.server_cert_expire_time = tls_ctx_->server_cert().not_after;
-  state_.tls.ca_cert_serial = tls_ctx_->ca_cert().serial;
-  state_.tls.ca_cert_expire_time = tls_ctx_->ca_cert().not_after;
-  state_.tls.last_reload_time = state_.clock.now_ms / 1000;
-  size_t before = listeners_.size();
-  for (const std::string& a : cfg_->bind) {
-    bool optional = !a.empty() && a[0] == '-';
-    std::string spec = optional ? a.substr(1) : a;
-    auto fd = net::ListenTcp(spec, cfg_->tls_port, cfg_->tcp_backlog);
-    if (!fd.ok()) {
+  return true;
+}
+
+// Listens on c.tls_port (0: stops listening for TLS) with a context built from c. All or
+// nothing: on an error the listeners and context in use stay. Open TLS connections stay too.
+util::Status Server::OpenTls(const config::ServerConfig& c) {
+  std::shared_ptr<net::TlsContext> ctx;
+  std::vector<int> fds;
+  if (c.tls_port != 0) {
+    auto built = net::TlsContext::Create(TlsOptionsFrom(c));
+    if (!built.ok()) return built.status();
+    ctx = std::move(*built);
+    for (const std::string& a : c.bind) {
+      bool optional = !a.empty() && a[0] == '-';
+      std::string spec = optional ? a.substr(1) : a;
+      auto fd = net::ListenTcp(spec, c.tls_port, c.tcp_backlog);
+      if (fd.ok()) {
+        fds.push_back(*fd);
+        continue;
+      }
       int err = errno;
       if (optional && (err == EADDRNOTAVAIL || err == EAFNOSUPPORT || err == EPROTONOSUPPORT ||
                        err == ESOCKTNOSUPPORT || err == EINVAL)) {
         continue;
       }
-      LOG_WARNING("Warning: Could not create server TLS listening socket %s:%d: %s", spec.c_str(),
-                  cfg_->tls_port, fd.status().message().c_str());
-      return false;
+      for (int f : fds) ::close(f);
+      return util::Status::Error("Could not create server TLS listening socket " + spec + ":" +
+                                 std::to_string(c.tls_port) + ": " + fd.status().message());
     }
-    listeners_.push_back(std::make_unique<Listener>(this, *fd, false, true));
-    loop_.Add(*fd, true, false, listeners_.back().get());
-    if (state_.tls.port == 0) state_.tls.port = net::BoundPort(*fd);
+    if (fds.empty()) {
+      return util::Status::Error("Failed listening on port " + std::to_string(c.tls_port) +
+                                 " (tls)");
+    }
   }
-  if (listeners_.size() == before) {
-    LOG_WARNING("Failed listening on port %d (tls), aborting.", cfg_->tls_port);
-    return false;
+  // Commit: the old TLS listeners go, the new ones come.
+  for (auto it = listeners_.begin(); it != listeners_.end();) {
+    if ((*it)->tls()) {
+      loop_.Remove((*it)->fd());
+      ::close((*it)->fd());
+      it = listeners_.erase(it);
+    } else {
+      ++it;
+    }
   }
+  state_.tls.port = 0;
+  for (int fd : fds) {
+    listeners_.push_back(std::make_unique<Listener>(this, fd, false, true));
+    loop_.Add(fd, true, false, listeners_.back().get());
+    if (state_.tls.port == 0) state_.tls.port = net::BoundPort(fd);
+  }
+  tls_ctx_ = std::move(ctx);
+  if (tls_ctx_ == nullptr) {
+    LOG_NOTICE("TLS port closed");
+    return util::Status::Ok();
+  }
+  for (const std::string& w : tls_ctx_->warnings()) LOG_WARNING("WARNING: TLS: %s", w.c_str());
+  tls_files_signature_ = TlsFilesSignature(c);
+  state_.tls.server_cert_serial = tls_ctx_->server_cert().serial;
+  state_.tls.server_cert_expire_time = tls_ctx_->server_cert().not_after;
+  state_.tls.ca_cert_serial = tls_ctx_->ca_cert().serial;
+  state_.tls.ca_cert_expire_time = tls_ctx_->ca_cert().not_after;
+  state_.tls.last_reload_time = state_.clock.now_ms / 1000;
   LOG_NOTICE("TLS on port %d: certificate %s, serial %s", state_.tls.port,
              tls_ctx_->server_cert().subject.c_str(), tls_ctx_->server_cert().serial.c_str());
-  return true;
+  return util::Status::Ok();
 }
 
 util::Status Server::ReloadTls(const config::ServerConfig& c, const char* why) {

@@ -294,6 +294,44 @@ def test_redis_py_over_tls(server_factory, certs):
         r.close()
 
 
+def test_pipeline_queued_behind_a_blocked_command_runs_after_it(server_factory, certs):
+    # 60 KB of pipelined commands behind BLPOP: several TLS records, some of them decrypted
+    # and buffered while the client is blocked; all must run once BLPOP is served.
+    srv = start_tls(server_factory, certs)
+    a = TlsConn(srv.tls_port, certs)
+    b = TlsConn(srv.tls_port, certs)
+    n = 2000
+    batch = [b"*3\r\n$5\r\nBLPOP\r\n$4\r\nlist\r\n$1\r\n0\r\n"]
+    for i in range(n):
+        k, v = f"key:{i:06d}".encode(), b"v" * 16
+        batch.append(b"*3\r\n$3\r\nSET\r\n$%d\r\n%s\r\n$%d\r\n%s\r\n" % (len(k), k, len(v), v))
+    batch.append(b"*2\r\n$3\r\nGET\r\n$10\r\nkey:001999\r\n")
+    a.sock.sendall(b"".join(batch))
+    time.sleep(0.3)
+    assert b.cmd("DBSIZE") == ":0"  # nothing ran past the blocked BLPOP
+    assert b.cmd("LPUSH", "list", "x") == ":1"
+    assert a._reply() == ["list", "x"]
+    assert all(a._reply() == "+OK" for _ in range(n))
+    assert a._reply() == "v" * 16
+
+
+def test_plain_input_arriving_while_blocked_waits_too(server_factory, certs):
+    # The same rule on the plain port, with the batch split across two reads.
+    plain = free_port()
+    srv = start_tls(server_factory, certs, port=plain)
+    a = srv.raw()
+    b = srv.raw()
+    a.send(b"*3\r\n$5\r\nBLPOP\r\n$4\r\nlist\r\n$1\r\n0\r\n")
+    time.sleep(0.2)
+    a.send(b"*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\nv\r\n")
+    time.sleep(0.2)
+    assert b.cmd("DBSIZE") == 0
+    assert b.cmd("LPUSH", "list", "x") == 1
+    assert a.read_reply() == [b"list", b"x"]
+    assert a.read_reply() == "OK"
+    assert b.cmd("GET", "k") == b"v"
+
+
 # --------------------------------------------------------------------------- reloads
 
 
@@ -377,6 +415,16 @@ def test_auto_reload_on_file_change_and_corrupt_file_kept_out(server_factory, ce
     assert c.peer_serial() == certs.serial("server2.crt")
     assert c.cmd("PING") == "+PONG"
     assert int(info_field(c, "tls_reload_failures")) >= 1
+
+
+def test_config_set_tls_port_moves_the_listener(server_factory, certs):
+    srv = start_tls(server_factory, certs)
+    old = TlsConn(srv.tls_port, certs)
+    new_port = free_port()
+    assert old.cmd("CONFIG", "SET", "tls-port", str(new_port)) == "+OK"
+    assert TlsConn(new_port, certs).cmd("PING") == "+PONG"
+    assert listening_ports(srv.pid) == {new_port}
+    assert old.cmd("PING") == "+PONG"  # the open connection stays
 
 
 # --------------------------------------------------------------------------- identities
