@@ -36,8 +36,12 @@ build-asan: setup
 	cmake --preset asan
 	cmake --build --preset asan -j $(JOBS)
 
+# The data directory of `make run` (RDB, AOF): private to the user, outside the sources.
+DATA_DIR ?= data
+
 run: build
-	./$(RELEASE_BIN) $(CONFIG)
+	install -d -m 700 $(DATA_DIR)
+	./$(RELEASE_BIN) $(CONFIG) --dir $(abspath $(DATA_DIR))
 
 unit-test:
 	ctest --test-dir build/release --output-on-failure -j $(JOBS)
