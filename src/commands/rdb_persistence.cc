@@ -179,13 +179,32 @@ bool RdbShutdownSave(ServerState& server, bool force, bool nosave) {
     unlink(tmp.c_str());
     server.rdb.child_pid = -1;
   }
-  if (nosave || (!force && server.cfg->save_params.empty())) return true;
+  // Never save a half-loaded dataset over the file it comes from.
+  if (nosave || server.rdb.loading || (!force && server.cfg->save_params.empty())) return true;
   LOG_NOTICE("Saving the final RDB snapshot before exiting.");
   if (!RdbSaveNow(server).ok()) {
     LOG_WARNING("Error trying to save the DB, can't exit.");
     return false;
   }
   return true;
+}
+
+util::Status RdbLoadIntoServer(ServerState& server, std::span<const uint8_t> data,
+                               bool aof_preamble, persistence::RdbLoadStats* stats) {
+  std::vector<store::Db*> dbs = AllDbs(server);
+  persistence::RdbLoadOptions opts = RdbLoadOptionsFor(server);
+  opts.skip_expired = !aof_preamble;
+  opts.progress = [&server](uint64_t, uint64_t) {
+    if (server.rdb.process_events_while_loading) server.rdb.process_events_while_loading();
+  };
+  return persistence::LoadRdb(data, dbs, opts, stats);
+}
+
+util::Status RdbWriteForAof(ServerState& server, int fd) {
+  std::vector<store::Db*> dbs = AllDbs(server);
+  persistence::RdbSaveOptions opts = RdbSaveOptionsFor(server);
+  opts.aof_base = true;
+  return persistence::WriteRdb(fd, dbs, opts, NowMs());
 }
 
 util::Status RdbLoadAtStartup(ServerState& server) {

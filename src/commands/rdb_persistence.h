@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -59,6 +60,15 @@ util::Status RdbStartBgsave(ServerState& server);
 // Loads dir/dbfilename into the (empty) dbs; OK when there is no file. Sets the loading state
 // and calls process_events_while_loading from the progress callback.
 util::Status RdbLoadAtStartup(ServerState& server);
+// For the AOF: loads the RDB image at the start of `data` (an AOF base or RDB preamble) into
+// the server's dbs with the config's encoding limits, keeping already-expired keys when
+// `aof_preamble` (later commands may refer to them), serving clients between chunks.
+// stats->bytes tells where the RDB part ends.
+util::Status RdbLoadIntoServer(ServerState& server, std::span<const uint8_t> data,
+                               bool aof_preamble, persistence::RdbLoadStats* stats);
+// For the AOF: writes the whole dataset as RDB (an AOF base or preamble) to fd, aof-base aux
+// field set, with the config's compression and checksum settings.
+util::Status RdbWriteForAof(ServerState& server, int fd);
 // Cron: reaps a finished child, starts a scheduled BGSAVE, checks the save points.
 void RdbCron(ServerState& server);
 // Shutdown: saves when save points are set (or `force`), unless `nosave`. Kills a running
