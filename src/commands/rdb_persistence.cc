@@ -332,7 +332,14 @@ void AppendInfoPersistenceRdb(const ServerState& server, std::string* out) {
     char buf[32];
     std::snprintf(buf, sizeof(buf), "%.2f%%", perc);
     line("loading_loaded_perc", buf);
-    num("loading_eta_seconds", 1);
+    int64_t elapsed = now - r.loading_start_ms;
+    int64_t eta = r.loading_loaded_bytes == 0
+                      ? 1
+                      : static_cast<int64_t>(
+                            static_cast<double>(elapsed) / 1000.0 *
+                            static_cast<double>(r.loading_total_bytes - r.loading_loaded_bytes) /
+                            static_cast<double>(r.loading_loaded_bytes));
+    num("loading_eta_seconds", eta);
   }
   num("rdb_changes_since_last_save", static_cast<int64_t>(server.dirty - r.dirty_at_last_save));
   num("rdb_bgsave_in_progress", r.child_pid != -1 ? 1 : 0);

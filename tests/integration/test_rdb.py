@@ -188,6 +188,17 @@ def test_loading_reply_while_a_big_file_loads(server_factory, tmp_path):
     assert wait_until(lambda: srv2.raw().cmd("DBSIZE") == 2000, timeout=5)
 
 
+@pytest.mark.redoubt_only
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root to chown the data dir")
+def test_data_dir_owned_by_another_user_is_refused(tmp_path):
+    d = data_dir(tmp_path, "foreign")
+    os.chown(d, 65534, 65534)
+    res = subprocess.run([SERVER_BIN, "--port", str(free_port()), "--dir", d, "--save", ""],
+                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=20)
+    assert res.returncode != 0
+    assert "owned by uid 65534" in res.stdout
+
+
 def corrupt_start(tmp_path, content):
     d = data_dir(tmp_path, "bad")
     with open(os.path.join(d, "dump.rdb"), "wb") as f:
