@@ -291,8 +291,9 @@ const CommandSpec* Admit(ServerState& server, Client& client,
                   CheckAcl(server, client, *cmd, args, reply) &&
                   CheckProtected(server, client, *cmd, reply) &&
                   CheckMonitorKeyspace(client, *cmd, reply) &&
-                  CheckSubscribedContext(client, *cmd, reply) && CheckNoMulti(client, *cmd, reply) &&
-                  CheckPersistenceGates(server, *cmd, reply);
+                  CheckSubscribedContext(client, *cmd, reply) && CheckNoMulti(client, *cmd, reply);
+  // Loading (-LOADING) and failed snapshots (-MISCONF): one branch while neither applies.
+  admitted = admitted && (server.rdb.gates_open() || CheckPersistenceGates(server, *cmd, reply));
   if (!admitted) {
     ++server.command_stats[cmd->id].rejected_calls;
     return nullptr;

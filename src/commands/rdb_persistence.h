@@ -42,6 +42,8 @@ struct RdbState {
   uint64_t loading_loaded_bytes = 0;
   uint64_t last_load_keys_loaded = 0;
   uint64_t last_load_keys_expired = 0;
+  // Neither -LOADING nor -MISCONF can apply: the admission pipeline's inline fast path.
+  bool gates_open() const { return !loading && last_bgsave_ok; }
   // Installed by the server: serves clients (with -LOADING) while a long load runs.
   std::function<void()> process_events_while_loading;
 };
