@@ -4,15 +4,18 @@ redis-server and redoubt-server in the same run, then time one BGSAVE and sample
 from /proc, the memory of the server and its snapshot child: the peak of parent RSS + child
 RSS (what the issue asks; shared copy-on-write pages count twice), the peak of parent PSS +
 child PSS (shared pages counted once: the memory the snapshot really costs), and the RDB
-file size. Ratios are Redoubt/Redis (lower is better for Redoubt).
+file size. Ratios are Redoubt/Redis (lower is better for Redoubt). With --writes, a client
+overwrites the keys (pipelined SETs) for as long as the BGSAVE runs, so that copy-on-write
+pages show in the figures.
 
 Usage: /usr/bin/python3 bench/persistence.py [--keys N] [--value-size 16] [--redoubt PATH]
-         [--redis PATH]
+         [--redis PATH] [--writes]
 """
 
 import argparse
 import os
 import sys
+import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -43,7 +46,12 @@ def bgsave_running(server):
     return server.info("persistence").get("rdb_bgsave_in_progress", "0").strip() == "1"
 
 
-def measure(server, n, size):
+def writer(server, n, size, stop):
+    while not stop.is_set():
+        load(server, min(n, 100000), size)
+
+
+def measure(server, n, size, writes=False):
     server.start()
     load(server, n, size)
     time.sleep(0.5)
@@ -53,6 +61,10 @@ def measure(server, n, size):
     if not reply.startswith(b"+"):
         raise RuntimeError(f"{server.name}: BGSAVE answered {reply!r}")
     t0 = time.monotonic()
+    stop = threading.Event()
+    thread = threading.Thread(target=writer, args=(server, n, size, stop), daemon=True)
+    if writes:
+        thread.start()
     peak_rss = peak_pss = base_rss
     child_seen = False
     last_check = 0.0
@@ -70,6 +82,9 @@ def measure(server, n, size):
                 break
         time.sleep(0.005)
     elapsed = time.monotonic() - t0
+    stop.set()
+    if writes:
+        thread.join()
     info = server.info("persistence")
     if info.get("rdb_last_bgsave_status", "").strip() != "ok":
         raise RuntimeError(f"{server.name}: BGSAVE failed")
@@ -89,6 +104,7 @@ def main():
     ap.add_argument("--value-size", type=int, default=16)
     ap.add_argument("--redoubt", default=os.environ.get("REDOUBT_SERVER", DEFAULT_REDOUBT))
     ap.add_argument("--redis", default=DEFAULT_REDIS)
+    ap.add_argument("--writes", action="store_true", help="overwrite keys during the BGSAVE")
     args = ap.parse_args()
 
     results = {}
@@ -98,13 +114,14 @@ def main():
             continue
         srv = BenchServer(name, binary)
         try:
-            results[name] = measure(srv, args.keys, args.value_size)
+            results[name] = measure(srv, args.keys, args.value_size, args.writes)
         finally:
             srv.cleanup()
     if not results:
         sys.exit("nothing to measure")
 
-    print(f"# BGSAVE of {args.keys:,} keys 'key:<i>' with {args.value_size}-byte values")
+    print(f"# BGSAVE of {args.keys:,} keys 'key:<i>' with {args.value_size}-byte values"
+          + (", keys overwritten meanwhile" if args.writes else ""))
     print(f"{'server':8}  {'BGSAVE s':>8}  {'RSS before':>11}  {'peak RSS p+c':>13}  "
           f"{'peak PSS p+c':>13}  {'RDB bytes':>11}")
     for name, r in results.items():

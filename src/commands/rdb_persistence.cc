@@ -113,6 +113,7 @@ util::Status RdbStartBgsave(ServerState& server) {
   }
   LOG_NOTICE("Background saving started by pid %ld", static_cast<long>(pid));
   server.rdb.child_pid = pid;
+  server.clock.freeze_lru = true;
   server.rdb.child_start_ms = now;
   server.rdb.dirty_before_bgsave = server.dirty;
   server.rdb.bgsave_scheduled = false;
@@ -141,6 +142,7 @@ void ReapChild(ServerState& server) {
     server.rdb.last_bgsave_ok = false;
   }
   server.rdb.child_pid = -1;
+  server.clock.freeze_lru = false;
 }
 
 }  // namespace
@@ -178,6 +180,7 @@ bool RdbShutdownSave(ServerState& server, bool force, bool nosave) {
     std::string tmp = "temp-" + std::to_string(server.rdb.child_pid) + ".rdb";
     unlink(tmp.c_str());
     server.rdb.child_pid = -1;
+    server.clock.freeze_lru = false;
   }
   // Never save a half-loaded dataset over the file it comes from.
   if (nosave || server.rdb.loading || (!force && server.cfg->save_params.empty())) return true;
@@ -265,6 +268,7 @@ void RdbAfterFlushAll(ServerState& server) {
     std::string tmp = "temp-" + std::to_string(server.rdb.child_pid) + ".rdb";
     unlink(tmp.c_str());
     server.rdb.child_pid = -1;
+    server.clock.freeze_lru = false;
   }
   if (!server.cfg->save_params.empty()) (void)RdbSaveNow(server);
 }

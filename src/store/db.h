@@ -17,6 +17,9 @@ namespace redoubt::store {
 struct Clock {
   int64_t now_ms = 0;
   uint32_t lru_clock = 0;  // seconds, 24 bits, as Redis's LRU_CLOCK
+  // While a snapshot child shares the memory, reads leave the LRU field alone, as Redis does:
+  // writing it would copy every page a read touches.
+  bool freeze_lru = false;
 };
 
 struct DbStats {
@@ -113,7 +116,9 @@ class Db {
   uint64_t dirty() const { return *dirty_; }
 
  private:
-  void Touch(Entry* e) { e->lru = clock_->lru_clock; }
+  void Touch(Entry* e) {
+    if (!clock_->freeze_lru) e->lru = clock_->lru_clock;
+  }
   void Changed(std::string_view key) {
     ++*dirty_;
     if (on_key_change) (*on_key_change)(*this, key);
