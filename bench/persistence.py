@@ -46,9 +46,10 @@ def bgsave_running(server):
     return server.info("persistence").get("rdb_bgsave_in_progress", "0").strip() == "1"
 
 
-def writer(server, n, size, stop):
+def writer(server, n, size, stop, done):
     while not stop.is_set():
         load(server, min(n, 100000), size)
+        done[0] += min(n, 100000)
 
 
 def measure(server, n, size, writes=False):
@@ -62,7 +63,8 @@ def measure(server, n, size, writes=False):
         raise RuntimeError(f"{server.name}: BGSAVE answered {reply!r}")
     t0 = time.monotonic()
     stop = threading.Event()
-    thread = threading.Thread(target=writer, args=(server, n, size, stop), daemon=True)
+    done = [0]
+    thread = threading.Thread(target=writer, args=(server, n, size, stop, done), daemon=True)
     if writes:
         thread.start()
     peak_rss = peak_pss = base_rss
@@ -90,7 +92,8 @@ def measure(server, n, size, writes=False):
         raise RuntimeError(f"{server.name}: BGSAVE failed")
     rdb = os.path.getsize(os.path.join(server.tmpdir, "dump.rdb"))
     return {"bgsave_s": elapsed, "base_rss_kb": base_rss, "peak_rss_kb": peak_rss,
-            "peak_pss_kb": peak_pss, "rdb_bytes": rdb, "child_seen": child_seen}
+            "peak_pss_kb": peak_pss, "rdb_bytes": rdb, "child_seen": child_seen,
+            "writes": done[0]}
 
 
 def ratio(a, b):
@@ -127,6 +130,12 @@ def main():
     for name, r in results.items():
         print(f"{name:8}  {r['bgsave_s']:>8.2f}  {r['base_rss_kb']:>9,}kB  "
               f"{r['peak_rss_kb']:>11,}kB  {r['peak_pss_kb']:>11,}kB  {r['rdb_bytes']:>11,}")
+    if args.writes:
+        for name, r in results.items():
+            grow = r["peak_pss_kb"] - r["base_rss_kb"]
+            per = grow / (r["writes"] / 100000) if r["writes"] else 0
+            print(f"{name:8}  {r['writes']:,} SETs during the BGSAVE; PSS growth {grow:,} kB "
+                  f"({per:,.0f} kB per 100,000 SETs)")
     if len(results) == 2:
         a, b = results["redis"], results["redoubt"]
         print(f"ratio redoubt/redis: BGSAVE time {ratio(a['bgsave_s'], b['bgsave_s'])}, "
