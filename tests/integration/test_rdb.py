@@ -307,3 +307,16 @@ def test_uncompressed_rdb_without_checksum_interops(server_factory, tmp_path):
     ours.stop()
     ref = start_on(server_factory, d, binary=REDIS_SERVER, rdbchecksum="no")
     assert snapshot(ref.client(decode_responses=False)) == expected
+
+
+def test_shutdown_refuses_when_the_final_save_fails(server_factory, tmp_path):
+    d = data_dir(tmp_path)
+    srv = start_on(server_factory, d, save="3600 1")
+    raw = srv.raw()
+    raw.cmd("SET", "a", "1")
+    shutil.rmtree(d)
+    assert_error(raw.cmd("SHUTDOWN"), "ERR Errors trying to SHUTDOWN. Check logs.")
+    assert raw.cmd("PING") == "PONG"
+    raw.send(b"SHUTDOWN NOSAVE\r\n")
+    assert raw.is_closed()
+    srv.wait_exit()
