@@ -1,5 +1,6 @@
 #include "commands/rdb_persistence.h"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/time.h>
@@ -7,6 +8,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 
 #include "commands/server_state.h"
@@ -33,6 +35,24 @@ void SaveSucceeded(ServerState& server, uint64_t dirty_base) {
   server.last_save_time = NowMs() / 1000;
   server.rdb.last_bgsave_ok = true;
   ++server.rdb.saves;
+}
+
+// The process's private dirty bytes: in a forked child, the pages copy-on-write duplicated.
+uint64_t PrivateDirtyBytes() {
+  FILE* f = std::fopen("/proc/self/smaps_rollup", "r");
+  if (f == nullptr) return 0;
+  char line[256];
+  unsigned long long kb = 0;
+  while (std::fgets(line, sizeof(line), f) != nullptr) {
+    if (std::sscanf(line, "Private_Dirty: %llu kB", &kb) == 1) break;
+  }
+  std::fclose(f);
+  return static_cast<uint64_t>(kb) * 1024;
+}
+
+void CloseCowPipe(ServerState& server) {
+  if (server.rdb.cow_pipe >= 0) close(server.rdb.cow_pipe);
+  server.rdb.cow_pipe = -1;
 }
 
 }  // namespace
@@ -96,8 +116,14 @@ util::Status RdbStartBgsave(ServerState& server) {
   persistence::RdbSaveOptions opts = RdbSaveOptionsFor(server);
   std::string path = RdbPath(server);
   int64_t now = NowMs();
+  int cow[2] = {-1, -1};
+  if (pipe2(cow, O_CLOEXEC | O_NONBLOCK) != 0) cow[0] = cow[1] = -1;
   pid_t pid = fork();
   if (pid < 0) {
+    if (cow[0] >= 0) {
+      close(cow[0]);
+      close(cow[1]);
+    }
     server.rdb.last_bgsave_ok = false;
     std::string err = std::string("Can't save in background: fork: ") + std::strerror(errno);
     LOG_WARNING("%s", err.c_str());
@@ -109,11 +135,21 @@ util::Status RdbStartBgsave(ServerState& server) {
     signal(SIGINT, SIG_DFL);
     util::Status st = persistence::SaveRdbFile(path, dbs, opts, now);
     if (!st.ok()) LOG_WARNING("%s", st.message().c_str());
+    if (cow[1] >= 0) {
+      uint64_t bytes = PrivateDirtyBytes();
+      if (bytes > 0)
+        LOG_NOTICE("Fork CoW for RDB: %llu MB", static_cast<unsigned long long>(bytes >> 20));
+      ssize_t w = write(cow[1], &bytes, sizeof(bytes));
+      (void)w;
+    }
     _exit(st.ok() ? 0 : 1);
   }
   LOG_NOTICE("Background saving started by pid %ld", static_cast<long>(pid));
   server.rdb.child_pid = pid;
   server.clock.freeze_lru = true;
+  if (cow[1] >= 0) close(cow[1]);
+  CloseCowPipe(server);
+  server.rdb.cow_pipe = cow[0];
   server.rdb.child_start_ms = now;
   server.rdb.dirty_before_bgsave = server.dirty;
   server.rdb.bgsave_scheduled = false;
@@ -128,6 +164,11 @@ void ReapChild(ServerState& server) {
   if (pid == 0) return;
   if (pid < 0 && errno == EINTR) return;
   server.rdb.last_bgsave_time_sec = (NowMs() - server.rdb.child_start_ms) / 1000;
+  uint64_t cow = 0;
+  if (server.rdb.cow_pipe >= 0 && read(server.rdb.cow_pipe, &cow, sizeof(cow)) == sizeof(cow)) {
+    server.rdb.last_cow_size = cow;
+  }
+  CloseCowPipe(server);
   if (pid > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
     LOG_NOTICE("Background saving terminated with success");
     SaveSucceeded(server, server.rdb.dirty_before_bgsave);
@@ -352,7 +393,7 @@ void AppendInfoPersistenceRdb(const ServerState& server, std::string* out) {
   num("rdb_last_bgsave_time_sec", r.last_bgsave_time_sec);
   num("rdb_current_bgsave_time_sec", r.child_pid != -1 ? (now - r.child_start_ms) / 1000 : -1);
   num("rdb_saves", static_cast<int64_t>(r.saves));
-  num("rdb_last_cow_size", 0);
+  num("rdb_last_cow_size", static_cast<int64_t>(r.last_cow_size));
   num("rdb_last_load_keys_expired", static_cast<int64_t>(r.last_load_keys_expired));
   num("rdb_last_load_keys_loaded", static_cast<int64_t>(r.last_load_keys_loaded));
 }

@@ -35,6 +35,8 @@ struct RdbState {
   int64_t last_bgsave_time_sec = -1;
   int64_t last_bgsave_try_ms = 0;
   uint64_t saves = 0;
+  int cow_pipe = -1;           // the child writes its copy-on-write bytes here at the end
+  uint64_t last_cow_size = 0;  // rdb_last_cow_size
   // Loading (start-up, DEBUG RELOAD).
   bool loading = false;
   int64_t loading_start_ms = 0;

@@ -72,6 +72,8 @@ def test_bgsave_runs_in_the_background_and_refuses_a_second_one(server_factory, 
     # The child takes ~1 s (2 ms per key): the server keeps answering meanwhile.
     assert r.ping() is True
     assert r.info("persistence")["rdb_bgsave_in_progress"] == 1
+    for i in range(500):
+        r.set(f"k{i}", "x" * 100)  # writes while the child runs: copy-on-write
     raw = srv.raw()
     assert_error(raw.cmd("BGSAVE"), "ERR Background save already in progress")
     assert_error(raw.cmd("SAVE"), "ERR Background save already in progress")
@@ -79,6 +81,7 @@ def test_bgsave_runs_in_the_background_and_refuses_a_second_one(server_factory, 
     info = r.info("persistence")
     assert info["rdb_last_bgsave_status"] == "ok"
     assert info["rdb_saves"] >= 1
+    assert info["rdb_last_cow_size"] > 0  # the child's copied pages (its own buffers at least)
     assert os.path.exists(os.path.join(d, "dump.rdb"))
 
 
