@@ -133,6 +133,7 @@ util::Status RdbStartBgsave(ServerState& server) {
     // The child: the forked memory is a copy-on-write snapshot of the dataset.
     signal(SIGTERM, SIG_DFL);
     signal(SIGINT, SIG_DFL);
+    if (server.rdb.in_child_after_fork) server.rdb.in_child_after_fork();
     util::Status st = persistence::SaveRdbFile(path, dbs, opts, now);
     if (!st.ok()) LOG_WARNING("%s", st.message().c_str());
     if (cow[1] >= 0) {

@@ -46,6 +46,9 @@ struct RdbState {
   uint64_t last_load_keys_expired = 0;
   // Neither -LOADING nor -MISCONF can apply: the admission pipeline's inline fast path.
   bool gates_open() const { return !loading && last_bgsave_ok; }
+  // Installed by the server: runs in a forked child first (closes the listening sockets, so
+  // that a restart can bind while a snapshot child still runs, as Redis does).
+  std::function<void()> in_child_after_fork;
   // Installed by the server: serves clients (with -LOADING) while a long load runs.
   std::function<void()> process_events_while_loading;
 };
