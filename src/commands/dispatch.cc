@@ -302,8 +302,9 @@ const CommandSpec* Admit(ServerState& server, Client& client,
                   CheckProtected(server, client, *cmd, reply) &&
                   CheckAofWriteError(server, *cmd, reply) &&
                   CheckMonitorKeyspace(client, *cmd, reply) &&
-                  CheckSubscribedContext(client, *cmd, reply) && CheckNoMulti(client, *cmd, reply) &&
-                  CheckPersistenceGates(server, *cmd, reply);
+                  CheckSubscribedContext(client, *cmd, reply) && CheckNoMulti(client, *cmd, reply);
+  // Loading (-LOADING) and failed snapshots (-MISCONF): one branch while neither applies.
+  admitted = admitted && (server.rdb.gates_open() || CheckPersistenceGates(server, *cmd, reply));
   if (!admitted) {
     ++server.command_stats[cmd->id].rejected_calls;
     return nullptr;

@@ -1,5 +1,6 @@
 #include "commands/rdb_persistence.h"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/time.h>
@@ -7,6 +8,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 
 #include "commands/server_state.h"
@@ -33,6 +35,24 @@ void SaveSucceeded(ServerState& server, uint64_t dirty_base) {
   server.last_save_time = NowMs() / 1000;
   server.rdb.last_bgsave_ok = true;
   ++server.rdb.saves;
+}
+
+// The process's private dirty bytes: in a forked child, the pages copy-on-write duplicated.
+uint64_t PrivateDirtyBytes() {
+  FILE* f = std::fopen("/proc/self/smaps_rollup", "r");
+  if (f == nullptr) return 0;
+  char line[256];
+  unsigned long long kb = 0;
+  while (std::fgets(line, sizeof(line), f) != nullptr) {
+    if (std::sscanf(line, "Private_Dirty: %llu kB", &kb) == 1) break;
+  }
+  std::fclose(f);
+  return static_cast<uint64_t>(kb) * 1024;
+}
+
+void CloseCowPipe(ServerState& server) {
+  if (server.rdb.cow_pipe >= 0) close(server.rdb.cow_pipe);
+  server.rdb.cow_pipe = -1;
 }
 
 }  // namespace
@@ -96,8 +116,14 @@ util::Status RdbStartBgsave(ServerState& server) {
   persistence::RdbSaveOptions opts = RdbSaveOptionsFor(server);
   std::string path = RdbPath(server);
   int64_t now = NowMs();
+  int cow[2] = {-1, -1};
+  if (pipe2(cow, O_CLOEXEC | O_NONBLOCK) != 0) cow[0] = cow[1] = -1;
   pid_t pid = fork();
   if (pid < 0) {
+    if (cow[0] >= 0) {
+      close(cow[0]);
+      close(cow[1]);
+    }
     server.rdb.last_bgsave_ok = false;
     std::string err = std::string("Can't save in background: fork: ") + std::strerror(errno);
     LOG_WARNING("%s", err.c_str());
@@ -107,12 +133,24 @@ util::Status RdbStartBgsave(ServerState& server) {
     // The child: the forked memory is a copy-on-write snapshot of the dataset.
     signal(SIGTERM, SIG_DFL);
     signal(SIGINT, SIG_DFL);
+    if (server.rdb.in_child_after_fork) server.rdb.in_child_after_fork();
     util::Status st = persistence::SaveRdbFile(path, dbs, opts, now);
     if (!st.ok()) LOG_WARNING("%s", st.message().c_str());
+    if (cow[1] >= 0) {
+      uint64_t bytes = PrivateDirtyBytes();
+      if (bytes > 0)
+        LOG_NOTICE("Fork CoW for RDB: %llu MB", static_cast<unsigned long long>(bytes >> 20));
+      ssize_t w = write(cow[1], &bytes, sizeof(bytes));
+      (void)w;
+    }
     _exit(st.ok() ? 0 : 1);
   }
   LOG_NOTICE("Background saving started by pid %ld", static_cast<long>(pid));
   server.rdb.child_pid = pid;
+  server.clock.freeze_lru = true;
+  if (cow[1] >= 0) close(cow[1]);
+  CloseCowPipe(server);
+  server.rdb.cow_pipe = cow[0];
   server.rdb.child_start_ms = now;
   server.rdb.dirty_before_bgsave = server.dirty;
   server.rdb.bgsave_scheduled = false;
@@ -127,6 +165,11 @@ void ReapChild(ServerState& server) {
   if (pid == 0) return;
   if (pid < 0 && errno == EINTR) return;
   server.rdb.last_bgsave_time_sec = (NowMs() - server.rdb.child_start_ms) / 1000;
+  uint64_t cow = 0;
+  if (server.rdb.cow_pipe >= 0 && read(server.rdb.cow_pipe, &cow, sizeof(cow)) == sizeof(cow)) {
+    server.rdb.last_cow_size = cow;
+  }
+  CloseCowPipe(server);
   if (pid > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
     LOG_NOTICE("Background saving terminated with success");
     SaveSucceeded(server, server.rdb.dirty_before_bgsave);
@@ -141,6 +184,7 @@ void ReapChild(ServerState& server) {
     server.rdb.last_bgsave_ok = false;
   }
   server.rdb.child_pid = -1;
+  server.clock.freeze_lru = false;
 }
 
 }  // namespace
@@ -178,14 +222,34 @@ bool RdbShutdownSave(ServerState& server, bool force, bool nosave) {
     std::string tmp = "temp-" + std::to_string(server.rdb.child_pid) + ".rdb";
     unlink(tmp.c_str());
     server.rdb.child_pid = -1;
+    server.clock.freeze_lru = false;
   }
-  if (nosave || (!force && server.cfg->save_params.empty())) return true;
+  // Never save a half-loaded dataset over the file it comes from.
+  if (nosave || server.rdb.loading || (!force && server.cfg->save_params.empty())) return true;
   LOG_NOTICE("Saving the final RDB snapshot before exiting.");
   if (!RdbSaveNow(server).ok()) {
     LOG_WARNING("Error trying to save the DB, can't exit.");
     return false;
   }
   return true;
+}
+
+util::Status RdbLoadIntoServer(ServerState& server, std::span<const uint8_t> data,
+                               bool aof_preamble, persistence::RdbLoadStats* stats) {
+  std::vector<store::Db*> dbs = AllDbs(server);
+  persistence::RdbLoadOptions opts = RdbLoadOptionsFor(server);
+  opts.skip_expired = !aof_preamble;
+  opts.progress = [&server](uint64_t, uint64_t) {
+    if (server.rdb.process_events_while_loading) server.rdb.process_events_while_loading();
+  };
+  return persistence::LoadRdb(data, dbs, opts, stats);
+}
+
+util::Status RdbWriteForAof(ServerState& server, int fd) {
+  std::vector<store::Db*> dbs = AllDbs(server);
+  persistence::RdbSaveOptions opts = RdbSaveOptionsFor(server);
+  opts.aof_base = true;
+  return persistence::WriteRdb(fd, dbs, opts, NowMs());
 }
 
 util::Status RdbLoadAtStartup(ServerState& server) {
@@ -246,6 +310,7 @@ void RdbAfterFlushAll(ServerState& server) {
     std::string tmp = "temp-" + std::to_string(server.rdb.child_pid) + ".rdb";
     unlink(tmp.c_str());
     server.rdb.child_pid = -1;
+    server.clock.freeze_lru = false;
   }
   if (!server.cfg->save_params.empty()) (void)RdbSaveNow(server);
 }
@@ -313,7 +378,14 @@ void AppendInfoPersistenceRdb(const ServerState& server, std::string* out) {
     char buf[32];
     std::snprintf(buf, sizeof(buf), "%.2f%%", perc);
     line("loading_loaded_perc", buf);
-    num("loading_eta_seconds", 1);
+    int64_t elapsed = now - r.loading_start_ms;
+    int64_t eta = r.loading_loaded_bytes == 0
+                      ? 1
+                      : static_cast<int64_t>(
+                            static_cast<double>(elapsed) / 1000.0 *
+                            static_cast<double>(r.loading_total_bytes - r.loading_loaded_bytes) /
+                            static_cast<double>(r.loading_loaded_bytes));
+    num("loading_eta_seconds", eta);
   }
   num("rdb_changes_since_last_save", static_cast<int64_t>(server.dirty - r.dirty_at_last_save));
   num("rdb_bgsave_in_progress", r.child_pid != -1 ? 1 : 0);
@@ -322,7 +394,7 @@ void AppendInfoPersistenceRdb(const ServerState& server, std::string* out) {
   num("rdb_last_bgsave_time_sec", r.last_bgsave_time_sec);
   num("rdb_current_bgsave_time_sec", r.child_pid != -1 ? (now - r.child_start_ms) / 1000 : -1);
   num("rdb_saves", static_cast<int64_t>(r.saves));
-  num("rdb_last_cow_size", 0);
+  num("rdb_last_cow_size", static_cast<int64_t>(r.last_cow_size));
   num("rdb_last_load_keys_expired", static_cast<int64_t>(r.last_load_keys_expired));
   num("rdb_last_load_keys_loaded", static_cast<int64_t>(r.last_load_keys_loaded));
 }

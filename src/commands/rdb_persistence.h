@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,8 @@ struct RdbState {
   int64_t last_bgsave_time_sec = -1;
   int64_t last_bgsave_try_ms = 0;
   uint64_t saves = 0;
+  int cow_pipe = -1;           // the child writes its copy-on-write bytes here at the end
+  uint64_t last_cow_size = 0;  // rdb_last_cow_size
   // Loading (start-up, DEBUG RELOAD).
   bool loading = false;
   int64_t loading_start_ms = 0;
@@ -41,6 +44,11 @@ struct RdbState {
   uint64_t loading_loaded_bytes = 0;
   uint64_t last_load_keys_loaded = 0;
   uint64_t last_load_keys_expired = 0;
+  // Neither -LOADING nor -MISCONF can apply: the admission pipeline's inline fast path.
+  bool gates_open() const { return !loading && last_bgsave_ok; }
+  // Installed by the server: runs in a forked child first (closes the listening sockets, so
+  // that a restart can bind while a snapshot child still runs, as Redis does).
+  std::function<void()> in_child_after_fork;
   // Installed by the server: serves clients (with -LOADING) while a long load runs.
   std::function<void()> process_events_while_loading;
 };
@@ -59,6 +67,15 @@ util::Status RdbStartBgsave(ServerState& server);
 // Loads dir/dbfilename into the (empty) dbs; OK when there is no file. Sets the loading state
 // and calls process_events_while_loading from the progress callback.
 util::Status RdbLoadAtStartup(ServerState& server);
+// For the AOF: loads the RDB image at the start of `data` (an AOF base or RDB preamble) into
+// the server's dbs with the config's encoding limits, keeping already-expired keys when
+// `aof_preamble` (later commands may refer to them), serving clients between chunks.
+// stats->bytes tells where the RDB part ends.
+util::Status RdbLoadIntoServer(ServerState& server, std::span<const uint8_t> data,
+                               bool aof_preamble, persistence::RdbLoadStats* stats);
+// For the AOF: writes the whole dataset as RDB (an AOF base or preamble) to fd, aof-base aux
+// field set, with the config's compression and checksum settings.
+util::Status RdbWriteForAof(ServerState& server, int fd);
 // Cron: reaps a finished child, starts a scheduled BGSAVE, checks the save points.
 void RdbCron(ServerState& server);
 // Shutdown: saves when save points are set (or `force`), unless `nosave`. Kills a running

@@ -566,7 +566,8 @@ void DebugReload(CommandContext& cx) {
     } else if (util::EqualsIgnoreCase(cx.args[j], "NOFLUSH")) {
       flush = false;
     } else if (!util::EqualsIgnoreCase(cx.args[j], "MERGE")) {
-      return cx.reply.Error("ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.");
+      return cx.reply.Error(
+          "ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.");
     }
   }
   util::Status st = RdbDebugReload(cx.server, save, flush);

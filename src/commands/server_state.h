@@ -247,7 +247,7 @@ class ServerState {
   int64_t last_save_time = 0;  // unix seconds
   // Changes to the dataset since start (Redis's server.dirty); every db adds to it.
   uint64_t dirty = 0;
-  RdbState rdb;  // snapshots and loading (commands/rdb_persistence.h)
+  RdbState rdb;                     // snapshots and loading (commands/rdb_persistence.h)
   WriteFeed* write_feed = nullptr;  // nullptr while nothing consumes writes
   int64_t pause_end_ms = 0;         // CLIENT PAUSE
   bool pause_write_only = false;

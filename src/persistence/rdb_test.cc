@@ -169,3 +169,57 @@ TEST(Rdb, WholeFileRoundTripAndChecksum) {
 
 }  // namespace
 }  // namespace redoubt::persistence
+
+namespace redoubt::persistence {
+namespace {
+
+// An RDB 9 file as Redis 6 wrote it: EXPIRETIME in seconds, IDLE and FREQ opcodes, a
+// SELECTDB, an AUX field, and the CRC-64 trailer.
+TEST(Rdb, LoadsOlderOpcodesAndRefusesUnsupportedOnes) {
+  std::string f = "REDIS0009";
+  f += "\xfa\x09redis-ver\x05"
+       "6.2.0";
+  f += "\xfe\x01";                              // SELECTDB 1
+  f += std::string("\xfd\xff\xff\xff\x7f", 5);  // EXPIRETIME (s): 2^31-1
+  f += "\xf8\x05";                              // IDLE 5
+  f += std::string("\x00\x01k\x01v", 5);        // string k = v
+  f += std::string("\xf9\x03", 2);              // FREQ 3
+  f += std::string("\x00\x02k2\xc0\x07", 6);    // string k2 = 7 (int8 encoding)
+  f += "\xff";
+  RdbOutput crc;
+  crc.Raw(f.data(), f.size());
+  uint64_t c = crc.crc();
+  for (int i = 0; i < 8; ++i) f.push_back(static_cast<char>(c >> (8 * i)));
+  store::Clock clock;
+  store::DbStats stats;
+  store::Db d0(0, &clock, &stats), d1(1, &clock, &stats);
+  store::Db* dbs[] = {&d0, &d1};
+  RdbLoadStats st;
+  RdbLoadOptions opts;
+  opts.now_ms = 1000;
+  auto s = LoadRdb({reinterpret_cast<const uint8_t*>(f.data()), f.size()}, dbs, opts, &st);
+  ASSERT_TRUE(s.ok()) << s.message();
+  EXPECT_EQ(st.version, 9);
+  EXPECT_EQ(st.redis_ver, "6.2.0");
+  ASSERT_EQ(d1.size(), 2u);
+  Entry* k = d1.table().Find("k");
+  ASSERT_NE(k, nullptr);
+  EXPECT_EQ(k->expire_ms(), int64_t{0x7fffffff} * 1000);
+  EXPECT_EQ(Describe(*d1.table().Find("k2")), "k2=7");
+
+  // A stream value: refused, naming the key.
+  std::string bad = "REDIS0010";
+  bad += std::string("\x0f\x03str", 5);
+  store::Db e0(0, &clock, &stats);
+  store::Db* edbs[] = {&e0};
+  s = LoadRdb({reinterpret_cast<const uint8_t*>(bad.data()), bad.size()}, edbs, opts, &st);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("'str' holds a stream"), std::string::npos) << s.message();
+  // A newer RDB version: refused.
+  std::string v11 = "REDIS0011\xff";
+  s = LoadRdb({reinterpret_cast<const uint8_t*>(v11.data()), v11.size()}, edbs, opts, &st);
+  EXPECT_EQ(s.message(), "Can't handle RDB format version 11");
+}
+
+}  // namespace
+}  // namespace redoubt::persistence

@@ -75,8 +75,8 @@ util::Status CheckDataDirWritable(const std::string& dir) {
   // Snapshots hold every key: a directory someone else owns could have the file swapped or
   // read behind the server's back.
   if (st.st_uid != geteuid()) {
-    return util::Status::Error("data dir " + dir + " is owned by uid " +
-                               std::to_string(st.st_uid) + ", not by the server's user" + who);
+    return util::Status::Error("data dir " + dir + " is owned by uid " + std::to_string(st.st_uid) +
+                               ", not by the server's user" + who);
   }
   return util::Status::Ok();
 }

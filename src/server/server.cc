@@ -111,6 +111,9 @@ Server::Server(config::Config* config) : cfg_(&config->mutable_values()) {
     return util::Status::Ok();
   });
   state_.request_shutdown = [this](bool) { RequestShutdown(); };
+  state_.rdb.in_child_after_fork = [this] {
+    for (auto& l : listeners_) ::close(l->fd());
+  };
 }
 
 bool Server::StartAof() {

@@ -8,6 +8,7 @@
 
 #include "store/evict.h"
 #include "store/lazyfree.h"
+#include "util/numbers.h"
 
 namespace redoubt::store {
 
@@ -112,6 +113,24 @@ Entry* Db::LookupReadNoTouch(std::string_view key) {
   return e;
 }
 
+namespace {
+
+// Writes value into e's inline string storage when it has the same encoding and size there.
+bool OverwriteInPlace(Entry* e, std::string_view value, bool try_int) {
+  int64_t iv;
+  bool is_int = try_int && value.size() <= 20 && util::ParseInt64(value, &iv);
+  if (is_int) {
+    if (e->encoding != Encoding::kInt) return false;
+    e->set_int_value(iv);
+    return true;
+  }
+  if (e->encoding != Encoding::kEmbStr || e->val_len != value.size()) return false;
+  if (!value.empty()) std::memmove(e->value_ptr(), value.data(), value.size());
+  return true;
+}
+
+}  // namespace
+
 Entry* Db::SetString(std::string_view key, std::string_view value, int64_t expire_ms,
                      bool try_int) {
   Entry** link = table_.FindLink(key);
@@ -122,6 +141,14 @@ Entry* Db::SetString(std::string_view key, std::string_view value, int64_t expir
   }
   bool with_expire = expire_ms >= 0;
   Changed(key);
+  // Same shape as the old value: overwrite it in place. No allocation and no write to the
+  // bucket chain, so that a snapshot child sharing the memory copies one page, not three.
+  if (old != nullptr && old->type == ValueType::kString && old->has_expire() == with_expire &&
+      OverwriteInPlace(old, value, try_int)) {
+    old->lru = clock_->lru_clock;
+    if (with_expire) old->set_expire_ms(expire_ms);
+    return old;
+  }
   Entry* e = NewStringEntry(key, value, with_expire, try_int);
   e->lru = InitialLru();
   if (old == nullptr) {

@@ -21,6 +21,9 @@ struct Clock {
   bool lfu = false;
   int lfu_log_factor = 10;
   int lfu_decay_time = 1;
+  // While a snapshot child shares the memory, reads leave the LRU field alone, as Redis does:
+  // writing it would copy every page a read touches.
+  bool freeze_lru = false;
 };
 
 class LazyFree;
@@ -132,6 +135,7 @@ class Db {
 
  private:
   void Touch(Entry* e) {
+    if (clock_->freeze_lru) return;
     if (clock_->lfu) {
       TouchLfu(e);
     } else {

@@ -132,3 +132,83 @@ def test_dump_payloads_cross_with_redis_both_ways(server_factory):
         # Redoubt -> Redis
         assert r.restore(b"from-redoubt:" + key, 0, o.dump(key)) in (True, b"OK")
         assert value_of(r, b"from-redoubt:" + key) == value_of(o, key)
+
+
+# --- encodings Redis 7.0 no longer writes but still loads -----------------------------------
+
+def _len(n):
+    if n < 64:
+        return bytes([n])
+    if n < 16384:
+        return bytes([0x40 | (n >> 8), n & 0xFF])
+    return b"\x80" + n.to_bytes(4, "big")
+
+
+def _str(b):
+    return _len(len(b)) + b
+
+
+def _ziplist(items):
+    body = b""
+    prev = 0
+    offsets = []
+    for it in items:
+        if isinstance(it, int):
+            enc = bytes([0xF1 + it]) if 0 <= it <= 12 else b"\xfe" + it.to_bytes(1, "little", signed=True)
+        else:
+            enc = bytes([len(it)]) + it
+        entry = bytes([prev]) + enc
+        offsets.append(10 + len(body))
+        body += entry
+        prev = len(entry)
+    total = 10 + len(body) + 1
+    tail = offsets[-1] if offsets else 10
+    return (total.to_bytes(4, "little") + tail.to_bytes(4, "little")
+            + len(items).to_bytes(2, "little") + body + b"\xff")
+
+
+def _zipmap(pairs):
+    out = bytes([len(pairs)])
+    for k, v in pairs:
+        out += bytes([len(k)]) + k + bytes([len(v)]) + b"\x00" + v
+    return out + b"\xff"
+
+
+def _payload(type_byte, body):
+    from crc64 import crc64
+    p = bytes([type_byte]) + body + b"\x09\x00"  # RDB 9: what Redis 6.2 wrote
+    return p + crc64(p).to_bytes(8, "little")
+
+
+OLD_ENCODINGS = [
+    ("list", _payload(1, _len(3) + _str(b"a") + _str(b"b") + _str(b"c")), [b"a", b"b", b"c"]),
+    ("list-ziplist", _payload(10, _str(_ziplist([b"a", 1, -100, b"hello"]))),
+     [b"a", b"1", b"-100", b"hello"]),
+    ("list-quicklist", _payload(14, _len(2) + _str(_ziplist([b"x", 7])) + _str(_ziplist([b"y"]))),
+     [b"x", b"7", b"y"]),
+    ("set", _payload(2, _len(2) + _str(b"m1") + _str(b"m2")), [b"m1", b"m2"]),
+    ("hash", _payload(4, _len(1) + _str(b"f") + _str(b"v")), [(b"f", b"v")]),
+    ("hash-zipmap", _payload(9, _str(_zipmap([(b"a", b"1"), (b"bb", b"two")]))),
+     [(b"a", b"1"), (b"bb", b"two")]),
+    ("hash-ziplist", _payload(13, _str(_ziplist([b"f1", b"v1", b"f2", 5]))),
+     [(b"f1", b"v1"), (b"f2", b"5")]),
+    ("zset", _payload(3, _len(2) + _str(b"a") + b"\x031.5" + _str(b"b") + b"\xfe"),
+     [(b"a", 1.5), (b"b", float("inf"))]),
+    ("zset-ziplist", _payload(12, _str(_ziplist([b"a", 1, b"b", b"2.5"]))),
+     [(b"a", 1.0), (b"b", 2.5)]),
+]
+
+
+@pytest.mark.parametrize("name,payload,expected", OLD_ENCODINGS, ids=[e[0] for e in OLD_ENCODINGS])
+def test_old_encodings_restore_as_redis_7_loads_them(server, name, payload, expected):
+    rb = server.client(decode_responses=False)
+    assert rb.restore(name, 0, payload) in (True, b"OK")
+    kind, value = value_of(rb, name)
+    if kind == "zset":
+        assert value == expected
+    elif kind == "hash":
+        assert value == sorted(expected)
+    elif kind == "set":
+        assert value == sorted(expected)
+    else:
+        assert value == expected

@@ -72,6 +72,8 @@ def test_bgsave_runs_in_the_background_and_refuses_a_second_one(server_factory, 
     # The child takes ~1 s (2 ms per key): the server keeps answering meanwhile.
     assert r.ping() is True
     assert r.info("persistence")["rdb_bgsave_in_progress"] == 1
+    for i in range(500):
+        r.set(f"k{i}", "x" * 100)  # writes while the child runs: copy-on-write
     raw = srv.raw()
     assert_error(raw.cmd("BGSAVE"), "ERR Background save already in progress")
     assert_error(raw.cmd("SAVE"), "ERR Background save already in progress")
@@ -79,6 +81,7 @@ def test_bgsave_runs_in_the_background_and_refuses_a_second_one(server_factory, 
     info = r.info("persistence")
     assert info["rdb_last_bgsave_status"] == "ok"
     assert info["rdb_saves"] >= 1
+    assert info["rdb_last_cow_size"] > 0  # the child's copied pages (its own buffers at least)
     assert os.path.exists(os.path.join(d, "dump.rdb"))
 
 
@@ -186,6 +189,17 @@ def test_loading_reply_while_a_big_file_loads(server_factory, tmp_path):
     assert seen_loading, "never saw -LOADING"
     srv2.wait_for_log("Done loading RDB", timeout=20)
     assert wait_until(lambda: srv2.raw().cmd("DBSIZE") == 2000, timeout=5)
+
+
+@pytest.mark.redoubt_only
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root to chown the data dir")
+def test_data_dir_owned_by_another_user_is_refused(tmp_path):
+    d = data_dir(tmp_path, "foreign")
+    os.chown(d, 65534, 65534)
+    res = subprocess.run([SERVER_BIN, "--port", str(free_port()), "--dir", d, "--save", ""],
+                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=20)
+    assert res.returncode != 0
+    assert "owned by uid 65534" in res.stdout
 
 
 def corrupt_start(tmp_path, content):
@@ -296,3 +310,16 @@ def test_uncompressed_rdb_without_checksum_interops(server_factory, tmp_path):
     ours.stop()
     ref = start_on(server_factory, d, binary=REDIS_SERVER, rdbchecksum="no")
     assert snapshot(ref.client(decode_responses=False)) == expected
+
+
+def test_shutdown_refuses_when_the_final_save_fails(server_factory, tmp_path):
+    d = data_dir(tmp_path)
+    srv = start_on(server_factory, d, save="3600 1")
+    raw = srv.raw()
+    raw.cmd("SET", "a", "1")
+    shutil.rmtree(d)
+    assert_error(raw.cmd("SHUTDOWN"), "ERR Errors trying to SHUTDOWN. Check logs.")
+    assert raw.cmd("PING") == "PONG"
+    raw.send(b"SHUTDOWN NOSAVE\r\n")
+    assert raw.is_closed()
+    srv.wait_exit()
