@@ -32,12 +32,12 @@ class BenchServer:
         self.proc = None
         self.port = None
 
-    def start(self, timeout=20):
+    def start(self, timeout=20, extra_args=()):
         for _attempt in range(5):
             self.port = free_port()
             args = [self.binary, "--port", str(self.port), "--bind", "127.0.0.1",
                     "--save", "", "--appendonly", "no", "--daemonize", "no",
-                    "--dir", self.tmpdir] + self.extra_args
+                    "--dir", self.tmpdir] + self.extra_args + [str(a) for a in extra_args]
             log = open(self.log_path, "ab")
             self.proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT,
                                          stdin=subprocess.DEVNULL, cwd=self.tmpdir)

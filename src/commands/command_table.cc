@@ -100,6 +100,7 @@ CommandTable& CommandTable::Get() {
     RegisterBlockingZSetFamily(*t);
     RegisterAuditFamily(*t);
     RegisterAofFamily(*t);
+    RegisterMemoryFamily(*t);
     return t;
   }();
   return *table;

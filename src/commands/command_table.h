@@ -89,5 +89,6 @@ void RegisterBlockingListFamily(CommandTable& t);
 void RegisterBlockingZSetFamily(CommandTable& t);
 void RegisterAuditFamily(CommandTable& t);
 void RegisterAofFamily(CommandTable& t);
+void RegisterMemoryFamily(CommandTable& t);
 
 }  // namespace redoubt::commands

@@ -9,6 +9,7 @@
 #include "commands/acl.h"
 #include "commands/blocking.h"
 #include "commands/command_table.h"
+#include "commands/eviction.h"
 #include "protocol/errors.h"
 #include "util/cycle_clock.h"
 #include "util/string_util.h"
@@ -366,6 +367,11 @@ void Dispatch(ServerState& server, Client& client, std::span<const std::string_v
   if (client.reply_mode == ReplyMode::kSkipNext) client.reply_mode = ReplyMode::kSkipThis;
 
   const CommandSpec* cmd = Admit(server, client, args, reply);
+  // OOM: not in RunQueued (EXEC's queue), which was admitted against memory when queued.
+  if (cmd != nullptr && !CheckOom(server, client, *cmd, reply)) {
+    ++server.command_stats[cmd->id].rejected_calls;
+    cmd = nullptr;
+  }
   if (cmd == nullptr) {
     if (client.in_multi) client.multi_error = true;  // EXEC will answer EXECABORT
   } else if (client.in_multi && !(cmd->internal_flags & internal::kNotQueued)) {

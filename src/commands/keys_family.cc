@@ -95,15 +95,20 @@ bool ParseDbIndex(CommandContext& cx, std::string_view arg, int* out) {
 
 // --- DEL, UNLINK, EXISTS, TOUCH, TYPE ------------------------------------------------------
 
-void Del(CommandContext& cx) {
+// DEL frees inline unless lazyfree-lazy-user-del; UNLINK hands big values to the lazy-free
+// thread (store/lazyfree.h).
+void DeleteKeys(CommandContext& cx, bool lazy) {
   int64_t n = 0;
   for (size_t i = 1; i < cx.argc(); ++i) {
-    if (!cx.db().Delete(cx.args[i])) continue;
+    if (!cx.db().Delete(cx.args[i], lazy)) continue;
     Notify(cx, kGeneric, "del", cx.args[i]);
     ++n;
   }
   cx.reply.Integer(n);
 }
+
+void Del(CommandContext& cx) { DeleteKeys(cx, cx.server.cfg->lazyfree_lazy_user_del); }
+void Unlink(CommandContext& cx) { DeleteKeys(cx, true); }
 
 void Exists(CommandContext& cx) {
   // Every argument counts, so a key named twice counts twice (as Redis).
@@ -278,27 +283,41 @@ void DbSize(CommandContext& cx) { cx.reply.Integer(static_cast<int64_t>(cx.db().
 
 // --- FLUSHDB, FLUSHALL, SWAPDB -------------------------------------------------------------
 
-// FLUSHDB / FLUSHALL [ASYNC|SYNC]. Both modes free inline for now; the reply is the same.
-bool ParseFlushMode(CommandContext& cx) {
+// FLUSHDB / FLUSHALL [ASYNC|SYNC]: ASYNC (or no argument under lazyfree-lazy-user-flush)
+// detaches the keyspace at once and frees it on the lazy-free thread.
+bool ParseFlushMode(CommandContext& cx, bool* lazy) {
+  *lazy = cx.server.cfg->lazyfree_lazy_user_flush;
   if (cx.argc() == 1) return true;
-  if (cx.argc() == 2 &&
-      (util::EqualsIgnoreCase(cx.args[1], "SYNC") || util::EqualsIgnoreCase(cx.args[1], "ASYNC"))) {
+  if (cx.argc() == 2 && util::EqualsIgnoreCase(cx.args[1], "SYNC")) {
+    *lazy = false;
+    return true;
+  }
+  if (cx.argc() == 2 && util::EqualsIgnoreCase(cx.args[1], "ASYNC")) {
+    *lazy = true;
     return true;
   }
   cx.reply.Error(errors::kSyntax);
   return false;
 }
 
+void FlushOne(CommandContext& cx, store::Db& db, bool lazy) {
+  if (!lazy) return db.Flush();
+  size_t n = db.size();
+  cx.server.lazy_free.FreeChain(db.ReleaseAll(), n);
+}
+
 void FlushDb(CommandContext& cx) {
-  if (!ParseFlushMode(cx)) return;
-  cx.db().Flush();
+  bool lazy = false;
+  if (!ParseFlushMode(cx, &lazy)) return;
+  FlushOne(cx, cx.db(), lazy);
   cx.server.Audit(security::AuditEvent::kFlushDb, cx.client, cx.cmd.full_name);
   cx.reply.Ok();
 }
 
 void FlushAll(CommandContext& cx) {
-  if (!ParseFlushMode(cx)) return;
-  for (int i = 0; i < cx.server.db_count(); ++i) cx.server.db(i).Flush();
+  bool lazy = false;
+  if (!ParseFlushMode(cx, &lazy)) return;
+  for (int i = 0; i < cx.server.db_count(); ++i) FlushOne(cx, cx.server.db(i), lazy);
   RdbAfterFlushAll(cx.server);
   cx.server.Audit(security::AuditEvent::kFlushAll, cx.client, cx.cmd.full_name);
   cx.reply.Ok();
@@ -606,7 +625,7 @@ void RegisterKeysFamily(CommandTable& t) {
        .flags = kWriteFast,
        .categories = kKs,
        .keys = {AllKeys(keyflag::kRM | keyflag::kDelete)},
-       .handler = Del,
+       .handler = Unlink,
        .group = g,
        .summary = "Delete a key asynchronously in another thread. Otherwise it is just as DEL, "
                   "but non blocking.",

@@ -236,7 +236,9 @@ void InfoMemory(const ServerState& s, InfoWriter& w) {
   w.UInt("mem_clients_normal", clients_mem);
   w.Zeros({"mem_cluster_links", "mem_aof_buffer"});
   w.Str("mem_allocator", util::AllocatorName());
-  w.Zeros({"active_defrag_running", "lazyfree_pending_objects", "lazyfreed_objects"});
+  w.Zeros({"active_defrag_running"});
+  w.UInt("lazyfree_pending_objects", s.lazy_free.pending());
+  w.UInt("lazyfreed_objects", s.lazy_free.freed());
 }
 
 // Persistence does not exist yet: nothing is ever saved or loading, as Redis reports it with
@@ -286,7 +288,8 @@ void InfoStats(const ServerState& s, InfoWriter& w) {
   w.Fixed("expired_stale_perc", static_cast<double>(st.expired_stale_perc));
   w.Zeros({"expired_time_cap_reached_count", "expire_cycle_cpu_milliseconds"});
   w.UInt("evicted_keys", st.evicted_keys);
-  w.Zeros({"evicted_clients", "total_eviction_exceeded_time", "current_eviction_exceeded_time"});
+  w.UInt("evicted_clients", st.evicted_clients);
+  w.Zeros({"total_eviction_exceeded_time", "current_eviction_exceeded_time"});
   w.UInt("keyspace_hits", st.db.keyspace_hits);
   w.UInt("keyspace_misses", st.db.keyspace_misses);
   w.Zeros({"pubsub_channels", "pubsub_patterns", "pubsubshard_channels", "latest_fork_usec",

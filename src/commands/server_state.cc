@@ -19,6 +19,7 @@ void ServerState::InitDatabases(int n) {
     dbs_.push_back(std::make_unique<store::Db>(i, &clock, &stats.db));
     dbs_.back()->on_expired = &expired_hook;
     dbs_.back()->set_dirty_counter(&dirty);
+    dbs_.back()->set_lazy_free(&lazy_free);
   }
 }
 

@@ -26,6 +26,8 @@
 #include "security/auth_throttle.h"
 #include "security/cidr.h"
 #include "store/db.h"
+#include "store/evict.h"
+#include "store/lazyfree.h"
 #include "util/buffer.h"
 #include "util/cycle_clock.h"
 
@@ -139,6 +141,7 @@ struct ServerStats {
   uint64_t total_net_output_bytes = 0;
   uint64_t expired_stale_perc = 0;
   uint64_t evicted_keys = 0;
+  uint64_t evicted_clients = 0;  // maxmemory-clients
   uint64_t auth_failures = 0;  // "total_auth_failures"? see INFO: acl_access_denied_auth
   uint64_t protected_mode_denied = 0;
   uint64_t total_error_replies = 0;
@@ -260,6 +263,14 @@ class ServerState {
   std::function<void(protocol::ReplyBuilder&)> bgrewriteaof;
   std::function<void(std::string*)> aof_info;
   std::string aof_write_error;
+  // maxmemory and lazy freeing (commands/eviction.h, store/evict.h, store/lazyfree.h).
+  store::EvictPolicy evict_policy = store::EvictPolicy::kNoEviction;
+  store::EvictionPool evict_pool;
+  store::LazyFree lazy_free;
+  bool eviction_running = false;  // over maxmemory when the last pass ran out of time
+  int next_evict_db = 0;          // round-robin for the random policies
+  std::string evict_key_scratch;
+  uint64_t startup_allocated = 0;  // used memory when the server started (MEMORY STATS)
 
   static uint64_t Random();
 

@@ -173,6 +173,7 @@ struct ServerConfig {
       {32LL * 1024 * 1024, 8LL * 1024 * 1024, 60},
   }};
   int64_t maxmemory = 0;
+  int64_t maxmemory_clients = 0;  // bytes, or -N for N% of maxmemory; 0 = no client eviction
   std::string maxmemory_policy = "noeviction";
   int maxmemory_samples = 5;
   int maxmemory_eviction_tenacity = 10;

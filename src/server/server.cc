@@ -14,6 +14,8 @@
 #include "commands/command_table.h"
 #include "commands/config_family.h"
 #include "commands/dispatch.h"
+#include "commands/eviction.h"
+#include "commands/output_limits.h"
 #include "commands/pubsub.h"
 #include "commands/server_family.h"
 #include "commands/transaction.h"
@@ -83,6 +85,7 @@ Server::Server(config::Config* config) : cfg_(&config->mutable_values()) {
   state_.config = config;
   state_.cfg = cfg_;
   commands::InstallConfigHooks(state_);
+  commands::InstallMemoryHooks(state_);
   ApplySecurityConfig();
   config->OnChange(
       {"auth-max-failures", "auth-failure-window", "auth-backoff-base-ms", "auth-backoff-max-ms",
@@ -432,6 +435,7 @@ void Server::ProcessInput(ClientConn* cc) {
     }
     commands::Dispatch(state_, c, args);
     pos += consumed;
+    commands::CheckOutputLimits(state_, c);  // sets kCloseAsap, which ends this loop
     // A blocked client's next requests wait until it is served or times out.
     if (c.blocked) break;
   }
@@ -511,6 +515,7 @@ void Server::BeforeSleep() {
   }
   ResumePausedClients();
   ResumeUnblockedClients();
+  commands::MemoryBeforeSleep(state_);
   if (aof_ != nullptr) aof_->FlushBeforeSleep();
   // Output queued for clients other than the one whose input produced it (MONITOR feeds,
   // CLIENT KILL targets...).
@@ -554,6 +559,7 @@ void Server::Cron() {
   }
   for (int i = 0; i < state_.db_count(); ++i) state_.db(i).Cron();
   commands::RdbCron(state_);
+  commands::MemoryCron(state_);
   if (cfg_->timeout > 0) {
     int64_t limit = static_cast<int64_t>(cfg_->timeout) * 1000;
     for (auto& [id, cc] : conns_) {

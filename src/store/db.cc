@@ -6,6 +6,9 @@
 #include <cstdlib>
 #include <new>
 
+#include "store/evict.h"
+#include "store/lazyfree.h"
+
 namespace redoubt::store {
 
 namespace {
@@ -63,7 +66,7 @@ void Db::DeleteExpired(Entry** link) {
   if (on_expired) (*on_expired)(*this, key);
   Entry* detached = table_.Unlink(key);
   RemoveVolatile(detached);
-  FreeEntry(detached);
+  Dispose(detached, lazy_free_ != nullptr && lazy_free_->expire);
   ++stats_->expired_keys;
 }
 
@@ -120,7 +123,7 @@ Entry* Db::SetString(std::string_view key, std::string_view value, int64_t expir
   bool with_expire = expire_ms >= 0;
   Changed(key);
   Entry* e = NewStringEntry(key, value, with_expire, try_int);
-  e->lru = clock_->lru_clock;
+  e->lru = InitialLru();
   if (old == nullptr) {
     table_.Insert(e);
     if (with_expire) {
@@ -130,6 +133,7 @@ Entry* Db::SetString(std::string_view key, std::string_view value, int64_t expir
     return e;
   }
   table_.Replace(link, e);
+  if (clock_->lfu) e->lru = old->lru;  // as Redis: an overwrite keeps the access frequency
   if (with_expire) {
     e->set_expire_ms(expire_ms);
     if (old->has_expire()) {
@@ -141,7 +145,7 @@ Entry* Db::SetString(std::string_view key, std::string_view value, int64_t expir
   } else if (old->has_expire()) {
     RemoveVolatile(old);
   }
-  FreeEntry(old);
+  Dispose(old, lazy_free_ != nullptr && lazy_free_->server_del);
   return e;
 }
 
@@ -189,13 +193,14 @@ Entry* Db::SetInteger(Entry* e, int64_t v) {
 
 void Db::Add(Entry* e) {
   Changed(e->key());
+  if (e->lru == 0) e->lru = InitialLru();  // a new entry (RENAME and MOVE keep theirs)
   table_.Insert(e);
   if (e->has_expire()) AddVolatile(e);
 }
 
 void Db::Overwrite(Entry* e) {
   Entry* old = Detach(e->key());
-  if (old != nullptr) FreeEntry(old);
+  if (old != nullptr) Dispose(old, lazy_free_ != nullptr && lazy_free_->server_del);
   Add(e);
 }
 
@@ -221,12 +226,12 @@ Entry* Db::Rename(std::string_view from, std::string_view to) {
   std::memcpy(e->value_ptr(), src->value_ptr(), src->val_len);
   std::free(Detach(from));  // its value now belongs to e
   Entry* old = Detach(to);
-  if (old != nullptr) FreeEntry(old);
+  if (old != nullptr) Dispose(old, lazy_free_ != nullptr && lazy_free_->server_del);
   Add(e);
   return e;
 }
 
-bool Db::Delete(std::string_view key) {
+bool Db::Delete(std::string_view key, bool lazy) {
   Entry** link = table_.FindLink(key);
   if (link == nullptr) return false;
   bool expired = IsExpired(*link);
@@ -235,8 +240,25 @@ bool Db::Delete(std::string_view key) {
     return false;
   }
   Entry* e = Detach(key);
-  FreeEntry(e);
+  Dispose(e, lazy);
   return true;
+}
+
+void Db::Dispose(Entry* e, bool lazy) {
+  if (lazy && lazy_free_ != nullptr) {
+    lazy_free_->Free(e);
+  } else {
+    FreeEntry(e);
+  }
+}
+
+uint32_t Db::InitialLru() const {
+  if (clock_->lfu) return (LfuMinutes(clock_->now_ms) << 8) | kLfuInitVal;
+  return clock_->lru_clock;
+}
+
+void Db::TouchLfu(Entry* e) {
+  e->lru = LfuTouch(e->lru, clock_->now_ms, clock_->lfu_log_factor, clock_->lfu_decay_time);
 }
 
 Entry* Db::SetExpire(Entry* e, int64_t when_ms) {

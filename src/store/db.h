@@ -17,7 +17,13 @@ namespace redoubt::store {
 struct Clock {
   int64_t now_ms = 0;
   uint32_t lru_clock = 0;  // seconds, 24 bits, as Redis's LRU_CLOCK
+  // Under an LFU maxmemory policy `lru` holds minutes + a log counter (store/evict.h).
+  bool lfu = false;
+  int lfu_log_factor = 10;
+  int lfu_decay_time = 1;
 };
+
+class LazyFree;
 
 struct DbStats {
   uint64_t expired_keys = 0;
@@ -67,7 +73,19 @@ class Db {
   // Replaces the entry with e's key by e (or adds it); the old value is freed. TTL dropped.
   void Overwrite(Entry* e);
 
-  bool Delete(std::string_view key);
+  // lazy: free a big value on the lazy-free thread (UNLINK, lazyfree-lazy-user-del, eviction).
+  bool Delete(std::string_view key, bool lazy = false);
+  // The background freer deletions may use (nullptr: always inline).
+  void set_lazy_free(LazyFree* lf) { lazy_free_ = lf; }
+  LazyFree* lazy_free() const { return lazy_free_; }
+  // A random entry with a TTL (volatile-* eviction sampling), or nullptr.
+  Entry* RandomVolatile(uint64_t (*rng)()) {
+    return volatile_.empty() ? nullptr : volatile_[rng() % volatile_.size()];
+  }
+  // Frees an entry already detached from the table, in the background when lazy and big.
+  void Dispose(Entry* e, bool lazy);
+  // The `lru` value a new key starts with (LRU clock, or LFU's initial counter).
+  uint32_t InitialLru() const;
   // Removes the entry and returns it (caller frees): RENAME, MOVE.
   Entry* Detach(std::string_view key);
   // Moves the value of `from` (which must exist) to `to`, replacing and freeing any value `to`
@@ -113,7 +131,14 @@ class Db {
   uint64_t dirty() const { return *dirty_; }
 
  private:
-  void Touch(Entry* e) { e->lru = clock_->lru_clock; }
+  void Touch(Entry* e) {
+    if (clock_->lfu) {
+      TouchLfu(e);
+    } else {
+      e->lru = clock_->lru_clock;
+    }
+  }
+  void TouchLfu(Entry* e);
   void Changed(std::string_view key) {
     ++*dirty_;
     if (on_key_change) (*on_key_change)(*this, key);
@@ -131,6 +156,7 @@ class Db {
   DbStats* stats_;
   Table table_;
   std::vector<Entry*> volatile_;  // entries with a TTL; each knows its index here
+  LazyFree* lazy_free_ = nullptr;
   uint64_t own_dirty_ = 0;
   uint64_t* dirty_ = &own_dirty_;
 };

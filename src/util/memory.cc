@@ -24,6 +24,9 @@ extern "C" size_t __sanitizer_get_current_allocated_bytes();
 extern "C" int mallctl(const char* name, void* oldp, size_t* oldlenp, void* newp, size_t newlen)
     __attribute__((weak));
 
+extern "C" void malloc_stats_print(void (*write_cb)(void*, const char*), void* cbopaque,
+                                   const char* opts) __attribute__((weak));
+
 namespace redoubt::util {
 
 namespace {
@@ -60,6 +63,60 @@ uint64_t UsedMemory() {
 #endif
 }
 
+namespace {
+
+std::atomic<int64_t> g_foreign{0};
+int64_t g_base = 0;  // main thread only
+bool g_calibrated = false;
+
+// jemalloc's per-thread counters, read through the pointers it hands out once per thread.
+struct ThreadCounters {
+  uint64_t* allocated = nullptr;
+  uint64_t* deallocated = nullptr;
+  bool tried = false;
+};
+thread_local ThreadCounters t_counters;
+
+ThreadCounters& Counters() {
+  ThreadCounters& c = t_counters;
+  if (!c.tried) {
+    c.tried = true;
+    if (mallctl != nullptr) {
+      size_t len = sizeof(c.allocated);
+      if (mallctl("thread.allocatedp", &c.allocated, &len, nullptr, 0) != 0 ||
+          mallctl("thread.deallocatedp", &c.deallocated, &len, nullptr, 0) != 0) {
+        c.allocated = c.deallocated = nullptr;
+      }
+    }
+  }
+  return c;
+}
+
+}  // namespace
+
+int64_t ThreadNetAllocated() {
+  ThreadCounters& c = Counters();
+  if (c.allocated == nullptr) return 0;
+  return static_cast<int64_t>(*c.allocated - *c.deallocated);
+}
+
+void AddForeignAllocated(int64_t delta) { g_foreign.fetch_add(delta, std::memory_order_relaxed); }
+
+void CalibrateUsedMemory() {
+  int64_t used = static_cast<int64_t>(UsedMemory());
+  g_base = used - ThreadNetAllocated() - g_foreign.load(std::memory_order_relaxed);
+  g_calibrated = true;
+}
+
+uint64_t UsedMemoryFast() {
+  ThreadCounters& c = Counters();
+  if (c.allocated == nullptr) return UsedMemory();
+  if (!g_calibrated) CalibrateUsedMemory();
+  int64_t v = g_base + static_cast<int64_t>(*c.allocated - *c.deallocated) +
+              g_foreign.load(std::memory_order_relaxed);
+  return v > 0 ? static_cast<uint64_t>(v) : 0;
+}
+
 uint64_t ResidentSetSize() {
   FILE* f = std::fopen("/proc/self/statm", "r");
   if (f == nullptr) return 0;
@@ -85,6 +142,21 @@ AllocatorStats GetAllocatorStats() {
                 JemallocStat("stats.resident", &s.resident);
   if (!s.available) s = AllocatorStats{};
   return s;
+}
+
+std::string AllocatorStatsText() {
+  if (malloc_stats_print == nullptr) return {};
+  std::string out;
+  malloc_stats_print(
+      [](void* arg, const char* text) { static_cast<std::string*>(arg)->append(text); }, &out,
+      nullptr);
+  return out;
+}
+
+bool PurgeAllocator() {
+  if (mallctl == nullptr) return false;
+  // 4096 is MALLCTL_ARENAS_ALL: every arena.
+  return mallctl("arena.4096.purge", nullptr, nullptr, nullptr, 0) == 0;
 }
 
 std::string AllocatorName() {

@@ -10,6 +10,18 @@ namespace redoubt::util {
 // Bytes currently allocated by the program (Redis's used_memory).
 uint64_t UsedMemory();
 
+// Used memory cheap enough to read before every command (the maxmemory check): the calling
+// thread's jemalloc allocated-minus-freed counters plus what other threads reported through
+// AddForeignAllocated, offset by a base that CalibrateUsedMemory sets from UsedMemory().
+// Without jemalloc this is UsedMemory(). Call from the main thread only.
+uint64_t UsedMemoryFast();
+// Re-reads the allocator's global figure and resets the offset (the cron, ~10 times a second).
+void CalibrateUsedMemory();
+// Net bytes the calling thread allocated minus freed since it started (0 without jemalloc).
+int64_t ThreadNetAllocated();
+// A background thread (lazy free) reports its net allocation change, usually negative.
+void AddForeignAllocated(int64_t delta);
+
 // Resident set size of the process, from /proc/self/statm; 0 when unavailable.
 uint64_t ResidentSetSize();
 
@@ -25,6 +37,11 @@ struct AllocatorStats {
   uint64_t resident = 0;
 };
 AllocatorStats GetAllocatorStats();
+
+// The allocator's own statistics report (MEMORY MALLOC-STATS); empty when it has none.
+std::string AllocatorStatsText();
+// Asks the allocator to return dirty pages to the system (MEMORY PURGE). False: unsupported.
+bool PurgeAllocator();
 
 // "jemalloc-5.3.0" when jemalloc is linked, "libc" otherwise (INFO mem_allocator).
 std::string AllocatorName();

@@ -1,0 +1,71 @@
+"""Lazy freeing: UNLINK and FLUSHALL ASYNC return at once and the memory comes back when the
+background thread has freed the values (lazyfree_pending_objects back to 0, lazyfreed_objects
+counted); the lazyfree-lazy-user-* directives make DEL and FLUSHALL lazy."""
+
+from conftest import wait_until
+
+
+def fill_set(c, key, n):
+    for base in range(0, n, 10000):
+        c.sadd(key, *range(base, min(base + 10000, n)))
+
+
+def used(c):
+    return c.info("memory")["used_memory"]
+
+
+def test_unlink_of_a_big_set_frees_its_memory_afterwards(server):
+    c = server.client()
+    empty = used(c)
+    fill_set(c, "big", 300000)
+    full = used(c)
+    assert full - empty > 5 * 1024 * 1024
+    freed_before = c.info("memory")["lazyfreed_objects"]
+    assert c.unlink("big") == 1
+    assert c.exists("big") == 0
+    assert wait_until(lambda: used(c) < empty + (full - empty) // 10, timeout=10)
+    info = c.info("memory")
+    assert info["lazyfree_pending_objects"] == 0
+    assert info["lazyfreed_objects"] == freed_before + 1
+
+
+def test_unlink_of_a_small_value_is_freed_inline(server):
+    c = server.client()
+    c.sadd("small", 1, 2, 3)
+    c.set("s", "x")
+    freed_before = c.info("memory")["lazyfreed_objects"]
+    assert c.unlink("small", "s", "missing") == 2
+    assert c.info("memory")["lazyfreed_objects"] == freed_before
+
+
+def test_flushall_async_returns_at_once_and_frees_in_the_background(server):
+    c = server.client()
+    empty = used(c)
+    for base in range(0, 200000, 10000):
+        c.mset({f"key:{i}": "v" * 100 for i in range(base, base + 10000)})
+    fill_set(c, "set", 100000)
+    full = used(c)
+    assert c.flushall(asynchronous=True)
+    assert c.dbsize() == 0
+    assert wait_until(lambda: used(c) < empty + (full - empty) // 10, timeout=10)
+    assert wait_until(lambda: c.info("memory")["lazyfree_pending_objects"] == 0)
+
+
+def test_lazyfree_lazy_user_del_makes_del_lazy(server_factory):
+    srv = server_factory(lazyfree_lazy_user_del="yes")
+    c = srv.client()
+    fill_set(c, "big", 100000)
+    freed_before = c.info("memory")["lazyfreed_objects"]
+    assert c.delete("big") == 1
+    assert wait_until(lambda: c.info("memory")["lazyfreed_objects"] == freed_before + 1)
+
+
+def test_lazyfree_lazy_user_flush_makes_flushdb_lazy(server_factory):
+    srv = server_factory(lazyfree_lazy_user_flush="yes")
+    c = srv.client()
+    fill_set(c, "big", 100000)
+    c.set("k", "v")
+    freed_before = c.info("memory")["lazyfreed_objects"]
+    assert c.flushdb()
+    assert c.dbsize() == 0
+    assert wait_until(lambda: c.info("memory")["lazyfreed_objects"] >= freed_before + 1)
