@@ -116,6 +116,7 @@ std::string ClientInfoLine(const CommandContext& cx, const Client& c) {
   field("user", c.user);
   num("redir", -1);
   num("resp", c.resp);
+  if (c.tls) num("tls", 1);
   return s;
 }
 

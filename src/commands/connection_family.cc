@@ -165,7 +165,7 @@ void Reset(CommandContext& cx) {
   c.reply_mode = ReplyMode::kOn;
   c.name.clear();
   const security::AclUser& d = cx.server.acl.default_user();
-  SetClientUser(c, d, d.nopass() && d.enabled());
+  SetClientUser(c, d, d.nopass() && d.enabled() && !c.no_implicit_auth);
   DiscardTransaction(c);
   UnwatchAll(cx.server, c);
   PubSubRemoveClient(cx.server, c);

@@ -86,6 +86,7 @@ bool AllowProtectedAction(int setting, const Client& client) {
 
 bool AuthRequired(const ServerState& server, const Client& client) {
   if (client.authenticated) return false;
+  if (client.no_implicit_auth) return true;
   // As Redis: only a default user that is on and has nopass lets clients in unauthenticated.
   const security::AclUser& d = server.acl.default_user();
   return !d.nopass() || !d.enabled();

@@ -269,6 +269,22 @@ uint64_t InstantRate(const InstantMetric& m) {
   return sum / InstantMetric::kSamples;
 }
 
+// TLS (only while a TLS port is open): handshakes, refusals, the certificates in use.
+void InfoTls(const TlsStatus& t, InfoWriter& w) {
+  w.Int("tls_port", t.port);
+  w.UInt("tls_connections_received", t.connections_received);
+  w.UInt("tls_handshake_failures", t.handshake_failures);
+  w.UInt("tls_plaintext_rejected_connections", t.plaintext_rejected);
+  w.UInt("tls_cert_identity_logins", t.cert_identity_logins);
+  w.UInt("tls_reloads", t.reloads);
+  w.UInt("tls_reload_failures", t.reload_failures);
+  w.Int("tls_last_reload_time", t.last_reload_time);
+  w.Str("tls_server_cert_serial", t.server_cert_serial);
+  w.Int("tls_server_cert_expire_time", t.server_cert_expire_time);
+  w.Str("tls_ca_cert_serial", t.ca_cert_serial);
+  w.Int("tls_ca_cert_expire_time", t.ca_cert_expire_time);
+}
+
 void InfoStats(const ServerState& s, InfoWriter& w) {
   const ServerStats& st = s.stats;
   w.Header("Stats");
@@ -315,6 +331,7 @@ void InfoStats(const ServerState& s, InfoWriter& w) {
   }
   w.UInt("allow_from_rejected_connections", s.allow_from_rejected);
   w.UInt("audit_log_write_errors", s.audit.write_errors());
+  if (s.tls.port != 0) InfoTls(s.tls, w);
 }
 
 void InfoReplication(const ServerState& s, InfoWriter& w) {

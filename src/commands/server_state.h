@@ -18,6 +18,7 @@
 #include "commands/acl.h"
 #include "commands/command.h"
 #include "commands/rdb_persistence.h"
+#include "commands/tls_status.h"
 #include "config/config.h"
 #include "config/server_config.h"
 #include "protocol/reply_builder.h"
@@ -111,6 +112,10 @@ struct Client {
   uint64_t net_input_bytes = 0;
   uint64_t net_output_bytes = 0;
   uint64_t commands_processed = 0;
+  bool tls = false;  // connected over TLS (CLIENT LIST tls=1)
+  // tls-auth-clients-user: no certificate identity, so only AUTH lets this client in (never
+  // a nopass default user implicitly, not even after RESET).
+  bool no_implicit_auth = false;
 
   size_t pending_reply() const { return reply_buf.size() - reply_pos; }
 };
@@ -193,6 +198,7 @@ class ServerState {
   security::CidrList allow_from;
   security::AuditLog audit;
   uint64_t allow_from_rejected = 0;
+  TlsStatus tls;  // TLS listener, handshakes, certificate reloads (INFO)
   // Writes one audit record for the client (no-op when audit-log is off).
   void Audit(security::AuditEvent event, const Client& c, std::string_view command,
              std::string_view reason = {}, std::string_view object = {},

@@ -447,7 +447,8 @@ Status Config::Set(std::span<const std::pair<std::string_view, std::string_view>
       values_ = backup;
       return Status::Error(SetFailed(MatchedName(def, given), s.message()));
     }
-    if (internal::FormatValue(def, values_) == before) continue;  // no change, nothing to apply
+    // No change, nothing to apply (but setting a TLS file to its own path reloads it).
+    if (internal::FormatValue(def, values_) == before && !def.Has(flag::kApplyUnchanged)) continue;
     for (size_t h : hooks_by_def_[IndexOf(&def)]) {
       if (std::find(hooks_to_run.begin(), hooks_to_run.end(), h) == hooks_to_run.end()) {
         hooks_to_run.push_back(h);

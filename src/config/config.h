@@ -42,6 +42,7 @@ inline constexpr uint32_t kEmptyIsUnset = 1u << 7;   // string: "" = unset, REWR
 inline constexpr uint32_t kOctal = 1u << 8;          // int read and written in octal
 inline constexpr uint32_t kPercent = 1u << 9;        // memory that also takes "N%" (kept as -N)
 inline constexpr uint32_t kRedoubtOnly = 1u << 10;   // not a Redis 7.0 directive
+inline constexpr uint32_t kApplyUnchanged = 1u << 11;  // CONFIG SET runs hooks even if unchanged
 }  // namespace flag
 
 struct EnumValue {

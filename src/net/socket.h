@@ -20,6 +20,11 @@ class Connection {
   virtual ssize_t Read(char* buf, size_t len) = 0;
   virtual ssize_t Write(const char* buf, size_t len) = 0;
   virtual bool IsTls() const { return false; }
+  // TLS: the last Read/Write could not go on until the socket is writable (handshake, or a
+  // read that must first send), so the loop must watch for writability.
+  virtual bool WantsWrite() const { return false; }
+  // TLS: decrypted bytes already buffered, which no fd readiness will announce.
+  virtual bool HasPendingInput() const { return false; }
   virtual void Close() = 0;
 };
 

@@ -163,6 +163,14 @@ class Auditor {
       } else {
         Add(Level::kPass, "tls-protocols", "only TLSv1.2 and TLSv1.3");
       }
+      CheckTlsKeyFile();
+      if (cfg_.tls_auth_clients == config::kTlsAuthNo) {
+        Add(Level::kWarn, "tls-auth-clients",
+            "tls-auth-clients no: any client can connect without a certificate",
+            "tls-auth-clients yes with tls-ca-cert-file");
+      } else {
+        Add(Level::kPass, "tls-auth-clients", "client certificates are checked");
+      }
     }
     if (!PublicBind()) {
       return Add(Level::kPass, "tls",
@@ -173,6 +181,18 @@ class Auditor {
         "plain-text port " + std::to_string(cfg_.port) + " is reachable from the network",
         "port 0, tls-port 6380 with tls-cert-file, tls-key-file, tls-ca-cert-file and "
         "tls-auth-clients yes");
+  }
+
+  // The TLS private key must be readable by its owner only.
+  void CheckTlsKeyFile() {
+    struct stat st {};
+    if (cfg_.tls_key_file.empty() || stat(cfg_.tls_key_file.c_str(), &st) != 0) return;
+    if ((st.st_mode & 077) != 0) {
+      return Add(Level::kFail, "tls-key-file",
+                 "tls-key-file " + cfg_.tls_key_file + " is readable by group/others",
+                 "chmod 600 " + cfg_.tls_key_file);
+    }
+    Add(Level::kPass, "tls-key-file", "tls-key-file is readable by its owner only");
   }
 
   void CheckRunningUser() {

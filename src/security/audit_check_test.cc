@@ -1,7 +1,10 @@
 #include "security/audit_check.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include <cstdlib>
 #include <set>
 
 namespace redoubt::security {
@@ -71,6 +74,24 @@ TEST(Audit, OldTlsProtocolsFail) {
   cfg.tls_protocols = "TLSv1.1 TLSv1.2";
   AuditInput in{.cfg = &cfg};
   EXPECT_TRUE(Checks(RunAudit(in), AuditFinding::Level::kFail).count("tls-protocols"));
+}
+
+TEST(Audit, TlsKeyReadableByOthersFails) {
+  char path[] = "/tmp/redoubt-audit-key-XXXXXX";
+  int fd = mkstemp(path);
+  ASSERT_GE(fd, 0);
+  close(fd);
+  config::ServerConfig cfg;
+  cfg.tls_port = 6380;
+  cfg.tls_key_file = path;
+  chmod(path, 0644);
+  AuditInput in{.cfg = &cfg};
+  EXPECT_TRUE(Checks(RunAudit(in), AuditFinding::Level::kFail).count("tls-key-file"));
+  chmod(path, 0600);
+  EXPECT_TRUE(Checks(RunAudit(in), AuditFinding::Level::kPass).count("tls-key-file"));
+  cfg.tls_auth_clients = config::kTlsAuthNo;
+  EXPECT_TRUE(Checks(RunAudit(in), AuditFinding::Level::kWarn).count("tls-auth-clients"));
+  unlink(path);
 }
 
 TEST(Audit, ShortPasswordWarns) {

@@ -73,13 +73,16 @@ bool IsLoopbackBind(std::string_view a) {
 }  // namespace
 
 void ClientConn::OnEvent(uint32_t events) {
-  if (events & (EPOLLIN | EPOLLERR | EPOLLHUP)) server_->HandleReadable(this);
+  // A TLS read (or handshake) may be waiting for the socket to become writable.
+  if ((events & (EPOLLIN | EPOLLERR | EPOLLHUP)) || ((events & EPOLLOUT) && conn_->WantsWrite())) {
+    server_->HandleReadable(this);
+  }
   if ((events & EPOLLOUT) && !(client.flags & commands::client_flag::kCloseAsap)) {
     server_->FlushOrDefer(this);  // a reply to a write just read waits for the AOF
   }
 }
 
-void Listener::OnEvent(uint32_t) { server_->AcceptFrom(fd_, unix_); }
+void Listener::OnEvent(uint32_t) { server_->AcceptFrom(fd_, unix_, tls_); }
 
 Server::Server(config::Config* config) : cfg_(&config->mutable_values()) {
   state_.config = config;
@@ -242,6 +245,7 @@ bool Server::Start() {
     listeners_.push_back(std::make_unique<Listener>(this, *fd, true));
     loop_.Add(*fd, true, false, listeners_.back().get());
   }
+  if (!StartTls()) return false;
   if (listeners_.empty()) {
     LOG_WARNING("Configured to not listen anywhere, exiting.");
     return false;
@@ -271,11 +275,12 @@ bool Server::LoadDataset() {
 void Server::Run() {
   if (cfg_->port != 0) LOG_NOTICE("Ready to accept connections tcp");
   if (!cfg_->unixsocket.empty()) LOG_NOTICE("Ready to accept connections unix");
+  if (state_.tls.port != 0) LOG_NOTICE("Ready to accept connections tls");
   loop_.Run();
   Shutdown();
 }
 
-void Server::AcceptFrom(int listen_fd, bool unix_socket) {
+void Server::AcceptFrom(int listen_fd, bool unix_socket, bool tls) {
   // Bounded per wake-up so one busy listener cannot starve established clients.
   for (int i = 0; i < 1000; ++i) {
     int err = 0;
@@ -325,8 +330,19 @@ void Server::AcceptFrom(int listen_fd, bool unix_socket) {
       net::SetNoDelay(a.fd);
       if (cfg_->tcp_keepalive > 0) net::SetKeepAlive(a.fd, cfg_->tcp_keepalive);
     }
-    auto conn = std::make_unique<ClientConn>(this, std::make_unique<net::PlainConnection>(a.fd));
+    std::unique_ptr<net::Connection> nc;
+    if (tls) {
+      nc = NewTlsConnection(a.fd);
+      if (nc == nullptr) {
+        ::close(a.fd);
+        continue;
+      }
+    } else {
+      nc = std::make_unique<net::PlainConnection>(a.fd);
+    }
+    auto conn = std::make_unique<ClientConn>(this, std::move(nc));
     commands::Client& c = conn->client;
+    c.tls = tls;
     c.id = state_.next_client_id++;
     c.fd = a.fd;
     c.addr = a.addr;
@@ -348,12 +364,22 @@ void Server::HandleReadable(ClientConn* cc) {
   size_t want = std::min(std::max(kReadChunk, c.parser.bytes_wanted()), kMaxReadChunk);
   char* p = c.query_buf.Reserve(want);
   ssize_t n = cc->conn_->Read(p, want);
+  if (c.tls && !cc->tls_handshake_seen_) {
+    int err = errno;
+    OnTlsProgress(cc);  // the handshake just ended (or failed): identity, counters
+    errno = err;
+  }
   if (n == 0) {
     ScheduleClose(cc);
     return;
   }
   if (n < 0) {
-    if (errno != EAGAIN && errno != EWOULDBLOCK) ScheduleClose(cc);
+    if (errno != EAGAIN && errno != EWOULDBLOCK) {
+      ScheduleClose(cc);
+    } else if (cc->conn_->WantsWrite() && !cc->want_write_) {
+      cc->want_write_ = true;
+      loop_.Modify(c.fd, true, true, cc);
+    }
     return;
   }
   c.query_buf.Commit(static_cast<size_t>(n));
@@ -370,6 +396,7 @@ void Server::HandleReadable(ClientConn* cc) {
   }
   ProcessInput(cc);
   if (c.pending_reply() > 0) FlushOrDefer(cc);
+  if (cc->conn_->HasPendingInput()) tls_pending_.push_back(c.id);
 }
 
 void Server::FlushOrDefer(ClientConn* cc) {
@@ -467,8 +494,9 @@ bool Server::FlushOutput(ClientConn* cc) {
       return true;
     }
   }
-  if (done == cc->want_write_) {
-    cc->want_write_ = !done;
+  bool need_write = !done || cc->conn_->WantsWrite();
+  if (need_write != cc->want_write_) {
+    cc->want_write_ = need_write;
     loop_.Modify(c.fd, true, cc->want_write_, cc);
   }
   return done;
@@ -516,6 +544,7 @@ void Server::BeforeSleep() {
   ResumePausedClients();
   ResumeUnblockedClients();
   commands::MemoryBeforeSleep(state_);
+  if (!tls_pending_.empty()) ProcessTlsPending();
   if (aof_ != nullptr) aof_->FlushBeforeSleep();
   // Output queued for clients other than the one whose input produced it (MONITOR feeds,
   // CLIENT KILL targets...).
@@ -548,6 +577,7 @@ void Server::Cron() {
   UpdateClock(state_.clock);
   ++cron_loops_;
   if (aof_ != nullptr) aof_->Cron();
+  TlsCron();
   commands::SampleServerStats(state_, state_.clock.now_ms);
   commands::ExpireBlockedClients(state_, state_.clock.now_ms);
   if (cfg_->active_expire_enabled) {
@@ -638,6 +668,7 @@ void InstallSignalHandlers(Server*) {
   sigaction(SIGTERM, &sa, nullptr);
   sigaction(SIGINT, &sa, nullptr);
   signal(SIGPIPE, SIG_IGN);
+  InstallTlsReloadSignal();
 }
 
 }  // namespace redoubt::server

@@ -11,6 +11,7 @@
 #include "config/server_config.h"
 #include "net/event_loop.h"
 #include "net/socket.h"
+#include "net/tls.h"
 
 namespace redoubt::commands {
 class Aof;
@@ -31,6 +32,7 @@ class ClientConn : public net::FdHandler {
   std::unique_ptr<net::Connection> conn_;
   bool want_write_ = false;
   bool queued_close_ = false;  // in Server::to_close_
+  bool tls_handshake_seen_ = false;  // TLS: the handshake's end was acted on (identity, stats)
 
  private:
   Server* server_;
@@ -39,8 +41,8 @@ class ClientConn : public net::FdHandler {
 
 class Listener : public net::FdHandler {
  public:
-  Listener(Server* server, int fd, bool unix_socket)
-      : server_(server), fd_(fd), unix_(unix_socket) {}
+  Listener(Server* server, int fd, bool unix_socket, bool tls = false)
+      : server_(server), fd_(fd), unix_(unix_socket), tls_(tls) {}
   void OnEvent(uint32_t events) override;
   int fd() const { return fd_; }
 
@@ -48,6 +50,7 @@ class Listener : public net::FdHandler {
   Server* server_;
   int fd_;
   bool unix_;
+  bool tls_;
 };
 
 class Server {
@@ -69,7 +72,7 @@ class Server {
   commands::ServerState& state() { return state_; }
 
   // Called by the connection and listener handlers.
-  void AcceptFrom(int listen_fd, bool unix_socket);
+  void AcceptFrom(int listen_fd, bool unix_socket, bool tls = false);
   void HandleReadable(ClientConn* c);
   bool FlushOutput(ClientConn* c);
   // Sends c's reply now, or after the before-sleep AOF write when writes are buffered.
@@ -88,6 +91,14 @@ class Server {
   void Shutdown();
   bool Bind(const std::string& addr, bool optional);
   void ApplySecurityConfig();
+  // TLS (tls_server.cc): listeners and context at start-up, the connection for an accepted
+  // socket, the handshake's end (certificate identity), reloads, buffered plaintext.
+  bool StartTls();
+  std::unique_ptr<net::Connection> NewTlsConnection(int fd);
+  void OnTlsProgress(ClientConn* c);
+  util::Status ReloadTls(const config::ServerConfig& cfg, const char* why);
+  void TlsCron();
+  void ProcessTlsPending();
 
   config::ServerConfig* cfg_;
   commands::ServerState state_;
@@ -100,9 +111,17 @@ class Server {
   int64_t cron_loops_ = 0;
   int64_t last_security_warning_ms_ = 0;
   std::unique_ptr<commands::Aof> aof_;
+  std::shared_ptr<net::TlsContext> tls_ctx_;  // new TLS connections use this one
+  std::string tls_files_signature_;           // of the loaded material (auto reload)
+  std::string tls_failed_signature_;          // of material that failed to load (log once)
+  int64_t tls_last_check_ms_ = 0;
+  int64_t tls_last_sweep_s_ = 0;
+  std::vector<uint64_t> tls_pending_;  // clients with decrypted input no poll will announce
 };
 
-// Process-wide: installs SIGTERM/SIGINT handlers that request a graceful shutdown.
+// Process-wide: installs SIGTERM/SIGINT handlers that request a graceful shutdown (and SIGHUP:
+// reload the TLS certificates).
 void InstallSignalHandlers(Server* server);
+void InstallTlsReloadSignal();
 
 }  // namespace redoubt::server
