@@ -99,8 +99,8 @@ CommandTable& CommandTable::Get() {
     RegisterBlockingListFamily(*t);
     RegisterBlockingZSetFamily(*t);
     RegisterAuditFamily(*t);
-    RegisterAofFamily(*t);
     RegisterMemoryFamily(*t);
+    RegisterAofFamily(*t);
     return t;
   }();
   return *table;

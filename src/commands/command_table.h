@@ -88,7 +88,7 @@ void RegisterTransactionFamily(CommandTable& t);
 void RegisterBlockingListFamily(CommandTable& t);
 void RegisterBlockingZSetFamily(CommandTable& t);
 void RegisterAuditFamily(CommandTable& t);
-void RegisterAofFamily(CommandTable& t);
 void RegisterMemoryFamily(CommandTable& t);
+void RegisterAofFamily(CommandTable& t);
 
 }  // namespace redoubt::commands

@@ -241,8 +241,8 @@ void InfoMemory(const ServerState& s, InfoWriter& w) {
   w.UInt("lazyfreed_objects", s.lazy_free.freed());
 }
 
-// Persistence does not exist yet: nothing is ever saved or loading, as Redis reports it with
-// "save ''" and appendonly off.
+// The RDB and loading fields, then the AOF's (its own writer once the AOF engine is set up;
+// Redis's "appendonly no" values before that).
 void InfoPersistence(const ServerState& s, InfoWriter& w) {
   w.Header("Persistence");
   std::string rdb;

@@ -262,13 +262,6 @@ class ServerState {
   std::function<void(bool nosave)> request_shutdown;
   std::function<uint64_t()> used_memory;
 
-  // Commands the running command asked to be fed instead of itself (PropagateAs).
-  std::vector<std::vector<std::string>> propagate_as;
-  // AOF hooks the persistence layer installs: BGREWRITEAOF, the INFO aof_* fields, and the
-  // last AOF write error (non-empty: writes are refused with -MISCONF, as Redis).
-  std::function<void(protocol::ReplyBuilder&)> bgrewriteaof;
-  std::function<void(std::string*)> aof_info;
-  std::string aof_write_error;
   // maxmemory and lazy freeing (commands/eviction.h, store/evict.h, store/lazyfree.h).
   store::EvictPolicy evict_policy = store::EvictPolicy::kNoEviction;
   store::EvictionPool evict_pool;
@@ -277,6 +270,13 @@ class ServerState {
   int next_evict_db = 0;          // round-robin for the random policies
   std::string evict_key_scratch;
   uint64_t startup_allocated = 0;  // used memory when the server started (MEMORY STATS)
+  // Commands the running command asked to be fed instead of itself (PropagateAs).
+  std::vector<std::vector<std::string>> propagate_as;
+  // AOF hooks the persistence layer installs: BGREWRITEAOF, the INFO aof_* fields, and the
+  // last AOF write error (non-empty: writes are refused with -MISCONF, as Redis).
+  std::function<void(protocol::ReplyBuilder&)> bgrewriteaof;
+  std::function<void(std::string*)> aof_info;
+  std::string aof_write_error;
 
   static uint64_t Random();
 

@@ -576,8 +576,8 @@ void Server::BeforeSleep() {
 void Server::Cron() {
   UpdateClock(state_.clock);
   ++cron_loops_;
-  if (aof_ != nullptr) aof_->Cron();
   TlsCron();
+  if (aof_ != nullptr) aof_->Cron();
   commands::SampleServerStats(state_, state_.clock.now_ms);
   commands::ExpireBlockedClients(state_, state_.clock.now_ms);
   if (cfg_->active_expire_enabled) {

@@ -110,13 +110,13 @@ class Server {
   bool shutdown_requested_ = false;
   int64_t cron_loops_ = 0;
   int64_t last_security_warning_ms_ = 0;
-  std::unique_ptr<commands::Aof> aof_;
   std::shared_ptr<net::TlsContext> tls_ctx_;  // new TLS connections use this one
   std::string tls_files_signature_;           // of the loaded material (auto reload)
   std::string tls_failed_signature_;          // of material that failed to load (log once)
   int64_t tls_last_check_ms_ = 0;
   int64_t tls_last_sweep_s_ = 0;
   std::vector<uint64_t> tls_pending_;  // clients with decrypted input no poll will announce
+  std::unique_ptr<commands::Aof> aof_;
 };
 
 // Process-wide: installs SIGTERM/SIGINT handlers that request a graceful shutdown (and SIGHUP:
