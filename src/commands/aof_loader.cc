@@ -22,7 +22,7 @@ using persistence::LooksLikeRdb;
 
 namespace {
 
-constexpr size_t kProgressEvery = 4 * 1024 * 1024;
+constexpr size_t kProgressEvery = 1024 * 1024;
 
 struct Replayer {
   ServerState& state;

@@ -568,3 +568,37 @@ def test_bgrewriteaof_during_bgsave_is_scheduled_then_runs(server_factory, data_
                      "Background append only file rewriting started")
     assert wait_until(lambda: c.info("persistence")["aof_rewrites"] >= 1, 20)
     assert wait_until(lambda: c.info("persistence")["aof_rewrite_scheduled"] == 0, 20)
+
+
+def test_clients_get_loading_while_the_aof_loads(server_factory, data_dir):
+    # A command-form AOF big enough to take a while to replay (~35 MB, 1,000,000 SETs).
+    os.makedirs(os.path.join(data_dir, AOF_DIR))
+    with open(os.path.join(data_dir, AOF_DIR, "appendonly.aof.1.incr.aof"), "wb") as f:
+        f.write(b"*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n")
+        chunk = []
+        for i in range(1000000):
+            k = b"key:%d" % i
+            chunk.append(b"*3\r\n$3\r\nSET\r\n$%d\r\n%s\r\n$5\r\nvalue\r\n" % (len(k), k))
+            if len(chunk) == 10000:
+                f.write(b"".join(chunk))
+                chunk = []
+    with open(os.path.join(data_dir, AOF_DIR, MANIFEST), "w") as f:
+        f.write("file appendonly.aof.1.incr.aof seq 1 type i\n")
+    srv = start(server_factory, data_dir, wait=False)
+    replies = []
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with srv._connect_raw(timeout=5) as raw:
+                while time.monotonic() < deadline:
+                    reply = raw.cmd("GET", "key:999999")
+                    replies.append(reply)
+                    if reply == b"value":
+                        break
+                    time.sleep(0.005)
+            break
+        except (OSError, ConnectionError):
+            time.sleep(0.005)
+    assert replies and replies[-1] == b"value"
+    assert any(str(r).startswith("LOADING") for r in replies), replies[:3]
+    assert srv.client().dbsize() == 1000000
