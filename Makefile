@@ -11,10 +11,9 @@ ASAN_BIN    := build/asan/redoubt-server
 PREFIX  ?= /usr/local
 DESTDIR ?=
 
-FUZZ_TARGETS := resp_parser config glob split_args commands acl_rules
-FUZZ_TARGETS += rdb_loader restore
+# Every parser of untrusted bytes has a target (fuzz/<name>_fuzz.cc, corpus fuzz/corpus/<name>).
+FUZZ_TARGETS := resp_parser config glob split_args commands acl_rules rdb_loader restore aof
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS += aof
 
 .PHONY: all setup build build-asan build-debug build-fuzz run test test-asan unit-test \
         integration-test reference-test bench fuzz fuzz-smoke fuzz-long install format clean
