@@ -219,3 +219,6 @@ def test_info_memory_reports_the_limit_and_policy(server_factory):
     assert info["used_memory_peak"] >= info["used_memory"] > 0
     assert info["mem_fragmentation_ratio"] > 0
     assert "lazyfree_pending_objects" in info
+    assert info["used_memory_startup"] > 0
+    assert info["used_memory_overhead"] >= info["used_memory_startup"]
+    assert info["used_memory_dataset"] >= 0
