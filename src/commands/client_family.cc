@@ -67,8 +67,8 @@ std::string FlagLetters(const Client& c) {
 // One CLIENT LIST / CLIENT INFO line, without the trailing newline, in Redis 7.0's field order
 // For the caller, cmd= is the running command, as in Redis.
 // Output lives in one buffer here, so obl is every pending byte, oll is 0 and omem (Redis's reply
-// list memory, which its output limits check) is the same pending bytes; rbp (peak) is not tracked and repeats rbs. sub/psub/ssub/multi wait for the
-// pub/sub and transaction families.
+// list memory, which its output limits check) is the same pending bytes; rbp (peak) is not tracked
+// and repeats rbs. sub/psub/ssub/multi wait for the pub/sub and transaction families.
 std::string ClientInfoLine(const CommandContext& cx, const Client& c) {
   bool self = &c == &cx.client;
   const CommandSpec* cmd = self ? &cx.cmd : c.last_cmd;
