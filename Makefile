@@ -87,6 +87,7 @@ bench: build
 	PYTHONDONTWRITEBYTECODE=1 $(PYTHON) bench/throughput.py
 	PYTHONDONTWRITEBYTECODE=1 $(PYTHON) bench/memory.py
 	PYTHONDONTWRITEBYTECODE=1 $(PYTHON) bench/memory_types.py
+	PYTHONDONTWRITEBYTECODE=1 $(PYTHON) bench/eviction.py
 
 # Binary, /etc/redoubt/redoubt.conf, the systemd unit and /var/lib/redoubt; as root with no
 # DESTDIR it also creates the redoubt user (scripts/install.sh).
