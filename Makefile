@@ -84,10 +84,10 @@ test-asan: build-asan
 	  REDOUBT_SERVER=$(ASAN_BIN) $(PYTEST) tests/integration
 
 bench: build
+	PYTHONDONTWRITEBYTECODE=1 $(PYTHON) bench/eviction.py
 	PYTHONDONTWRITEBYTECODE=1 $(PYTHON) bench/throughput.py
 	PYTHONDONTWRITEBYTECODE=1 $(PYTHON) bench/memory.py
 	PYTHONDONTWRITEBYTECODE=1 $(PYTHON) bench/memory_types.py
-	PYTHONDONTWRITEBYTECODE=1 $(PYTHON) bench/eviction.py
 
 # Binary, /etc/redoubt/redoubt.conf, the systemd unit and /var/lib/redoubt; as root with no
 # DESTDIR it also creates the redoubt user (scripts/install.sh).
