@@ -93,6 +93,7 @@ test-asan: build-asan
 	  REDOUBT_SERVER=$(ASAN_BIN) $(PYTEST) tests/integration
 
 bench: build
+	PYTHONDONTWRITEBYTECODE=1 $(PYTHON) bench/eviction.py
 	PYTHONDONTWRITEBYTECODE=1 $(PYTHON) bench/throughput.py
 	PYTHONDONTWRITEBYTECODE=1 $(PYTHON) bench/memory.py
 	PYTHONDONTWRITEBYTECODE=1 $(PYTHON) bench/memory_types.py

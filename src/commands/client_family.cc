@@ -66,9 +66,9 @@ std::string FlagLetters(const Client& c) {
 
 // One CLIENT LIST / CLIENT INFO line, without the trailing newline, in Redis 7.0's field order
 // For the caller, cmd= is the running command, as in Redis.
-// Output lives in one buffer here, so obl is every pending byte and oll/omem (Redis's reply
-// list) are 0; rbp (peak) is not tracked and repeats rbs. sub/psub/ssub/multi wait for the
-// pub/sub and transaction families.
+// Output lives in one buffer here, so obl is every pending byte, oll is 0 and omem (Redis's reply
+// list memory, which its output limits check) is the same pending bytes; rbp (peak) is not tracked
+// and repeats rbs. sub/psub/ssub/multi wait for the pub/sub and transaction families.
 std::string ClientInfoLine(const CommandContext& cx, const Client& c) {
   bool self = &c == &cx.client;
   const CommandSpec* cmd = self ? &cx.cmd : c.last_cmd;
@@ -109,7 +109,7 @@ std::string ClientInfoLine(const CommandContext& cx, const Client& c) {
   num("rbp", static_cast<int64_t>(rbs));
   num("obl", static_cast<int64_t>(c.pending_reply()));
   num("oll", 0);
-  num("omem", 0);
+  num("omem", static_cast<int64_t>(c.pending_reply()));  // what client-output-buffer-limit checks
   num("tot-mem", static_cast<int64_t>(tot_mem));
   field("events", c.pending_reply() > 0 ? "rw" : "r");
   field("cmd", cmd != nullptr ? cmd->full_name : "NULL");

@@ -211,6 +211,17 @@ void InfoMemory(const ServerState& s, InfoWriter& w) {
   w.Bytes("used_memory_rss", rss);
   w.Bytes("used_memory_peak", peak);
   w.Str("used_memory_peak_perc", Percent(used, peak));
+  uint64_t overhead = s.startup_allocated + clients_mem;
+  for (int i = 0; i < s.db_count(); ++i) {
+    store::Db& db = const_cast<ServerState&>(s).db(i);
+    overhead += db.table().OverheadBytes() + db.expires() * sizeof(void*);
+  }
+  uint64_t dataset = used > overhead ? used - overhead : 0;
+  w.UInt("used_memory_overhead", overhead);
+  w.UInt("used_memory_startup", s.startup_allocated);
+  w.UInt("used_memory_dataset", dataset);
+  w.Str("used_memory_dataset_perc",
+        Percent(dataset, used > s.startup_allocated ? used - s.startup_allocated : 0));
   util::AllocatorStats a = util::GetAllocatorStats();
   if (a.available) {
     w.UInt("allocator_allocated", a.allocated);

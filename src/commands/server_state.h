@@ -147,7 +147,7 @@ struct ServerStats {
   uint64_t expired_stale_perc = 0;
   uint64_t evicted_keys = 0;
   uint64_t evicted_clients = 0;  // maxmemory-clients
-  uint64_t auth_failures = 0;  // "total_auth_failures"? see INFO: acl_access_denied_auth
+  uint64_t auth_failures = 0;    // "total_auth_failures"? see INFO: acl_access_denied_auth
   uint64_t protected_mode_denied = 0;
   uint64_t total_error_replies = 0;
   uint64_t unexpected_error_replies = 0;

@@ -95,11 +95,18 @@ void EvictionPool::Insert(uint64_t score, int db, std::string_view key) {
 
 void EvictionPool::Populate(Db& db, EvictPolicy policy, int samples, const Clock& clock,
                             int lfu_decay_time, uint64_t (*rng)()) {
-  bool volatile_only = IsVolatile(policy);
-  for (int i = 0; i < samples; ++i) {
-    Entry* e = volatile_only ? db.RandomVolatile(rng) : db.table().Random(rng);
-    if (e == nullptr) return;
-    Insert(EvictScore(e, policy, clock, lfu_decay_time), db.id(), e->key());
+  if (IsVolatile(policy)) {
+    for (int i = 0; i < samples; ++i) {
+      Entry* e = db.RandomVolatile(rng);
+      if (e == nullptr) return;
+      Insert(EvictScore(e, policy, clock, lfu_decay_time), db.id(), e->key());
+    }
+    return;
+  }
+  Entry* picked[64];
+  size_t n = db.table().SampleSome(std::min<size_t>(samples, std::size(picked)), rng, picked);
+  for (size_t i = 0; i < n; ++i) {
+    Insert(EvictScore(picked[i], policy, clock, lfu_decay_time), db.id(), picked[i]->key());
   }
 }
 

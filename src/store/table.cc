@@ -223,6 +223,35 @@ Entry* Table::Random(uint64_t (*rng)()) {
   return head;
 }
 
+size_t Table::SampleSome(size_t n, uint64_t (*rng)(), Entry** out) {
+  if (size() == 0 || n == 0) return 0;
+  // The live buckets as one range: table 0 from rehash_idx_ (those below are empty), then
+  // table 1.
+  uint64_t skip = rehashing() ? static_cast<uint64_t>(rehash_idx_) : 0;
+  uint64_t span0 = size_[0] - skip;
+  uint64_t span = span0 + (rehashing() ? size_[1] : 0);
+  auto bucket = [&](uint64_t i) { return i < span0 ? table_[0][skip + i] : table_[1][i - span0]; };
+  size_t got = 0;
+  uint64_t i = rng() % span;
+  size_t empty_run = 0;
+  for (size_t steps = 0; got < n && steps < n * 10; ++steps) {
+    Entry* e = bucket(i);
+    if (e == nullptr) {
+      // A long run of empty buckets: jump elsewhere rather than crawl through it.
+      if (++empty_run >= 5 && empty_run > n) {
+        i = rng() % span;
+        empty_run = 0;
+        continue;
+      }
+    } else {
+      empty_run = 0;
+      for (; e != nullptr && got < n; e = e->next) out[got++] = e;
+    }
+    i = (i + 1) % span;
+  }
+  return got;
+}
+
 void Table::ForEach(const std::function<void(Entry*)>& fn) const {
   for (int t = 0; t < 2; ++t) {
     for (size_t i = 0; i < size_[t]; ++i) {

@@ -74,6 +74,8 @@ def test_pipelining_client_is_kept_without_a_normal_limit(server_factory):
     greedy = small_socket(srv.port)
     assert not send_until_closed(greedy, b"GET big\r\n" * 50, seconds=2)
     assert client_count(c) == 2
+    # CLIENT LIST shows what is waiting for it (omem, which the output limits check).
+    assert max(int(cl["omem"]) for cl in c.client_list()) > 1024 * 1024
     greedy.close()
 
 
