@@ -11,24 +11,10 @@
 #include "commands/dispatch.h"
 #include "commands/server_state.h"
 #include "config/config.h"
+#include "fuzz_world.h"
 #include "util/split_args.h"
 
-namespace {
-
-struct World {
-  redoubt::config::Config config;
-  redoubt::commands::ServerState state;
-  World() {
-    state.config = &config;
-    state.cfg = &config.mutable_values();
-    state.InitDatabases(state.cfg->databases);
-    state.command_stats.resize(redoubt::commands::CommandTable::Get().by_id().size());
-    state.clock.now_ms = 1700000000000;
-    state.request_shutdown = [](bool) {};
-  }
-};
-
-}  // namespace
+using redoubt::fuzz::World;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   World w;

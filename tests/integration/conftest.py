@@ -543,6 +543,14 @@ class Server:
                     return int(line.split()[1])
         raise AssertionError("no VmRSS")
 
+    def peak_rss_kb(self):
+        """The process's peak resident size so far (VmHWM)."""
+        with open(f"/proc/{self.pid}/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+        raise AssertionError("no VmHWM")
+
     def cpu_seconds(self):
         with open(f"/proc/{self.pid}/stat") as f:
             fields = f.read().rsplit(")", 1)[1].split()

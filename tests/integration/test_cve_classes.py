@@ -16,14 +16,6 @@ PE = b"-ERR Protocol error: "
 MB = 1024
 
 
-def peak_rss_kb(server):
-    with open(f"/proc/{server.pid}/status") as f:
-        for line in f:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1])
-    raise AssertionError("no VmHWM")
-
-
 class Bounded:
     """Records the server's peak RSS on entry; on exit asserts the server answers PING on a
     fresh connection and that the peak grew by less than `bound_kb`."""
@@ -33,7 +25,7 @@ class Bounded:
         self.bound_kb = bound_kb
 
     def __enter__(self):
-        self.before = peak_rss_kb(self.server)
+        self.before = self.server.peak_rss_kb()
         return self
 
     def __exit__(self, exc_type, exc, tb):
@@ -41,7 +33,7 @@ class Bounded:
             return False
         assert self.server.alive(), "server died"
         assert self.server.raw().cmd("PING") in ("PONG", Err("NOAUTH Authentication required."))
-        grown = peak_rss_kb(self.server) - self.before
+        grown = self.server.peak_rss_kb() - self.before
         assert grown < self.bound_kb, f"peak RSS grew by {grown} kB (bound {self.bound_kb} kB)"
         return False
 

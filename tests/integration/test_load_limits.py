@@ -9,14 +9,6 @@ import pytest
 from conftest import encode_command
 
 
-def peak_rss_kb(server):
-    with open(f"/proc/{server.pid}/status") as f:
-        for line in f:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1])
-    raise AssertionError("no VmHWM")
-
-
 @pytest.fixture
 def low_fd_limit_at_start(request):
     """Starts servers with a soft open-file limit of 1024 (what many systems give a service),
@@ -45,7 +37,7 @@ def test_ten_thousand_concurrent_connections(server_factory, low_fd_limit_at_sta
     log = srv.log_text()
     assert "Increased maximum number of open files to 10032 (it was originally set to 1024)" \
         in log, log
-    before = peak_rss_kb(srv)
+    before = srv.peak_rss_kb()
     socks = []
     try:
         for _ in range(9999):
@@ -67,7 +59,7 @@ def test_ten_thousand_concurrent_connections(server_factory, low_fd_limit_at_sta
         extra = srv.raw(timeout=10)
         assert extra.read_raw(timeout=5) == b"-ERR max number of clients reached\r\n"
         assert probe.cmd("PING") == "PONG"
-        grown_kb = peak_rss_kb(srv) - before
+        grown_kb = srv.peak_rss_kb() - before
         # A connection costs a few kB at most while idle: the whole set stays under 150 MB.
         assert grown_kb < 150 * 1024, f"{grown_kb} kB for 10,000 connections"
         print(f"peak RSS growth for 10,000 connections: {grown_kb} kB "
