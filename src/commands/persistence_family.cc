@@ -33,12 +33,17 @@ void Bgsave(CommandContext& cx) {
     }
   }
   if (RdbChildActive(cx.server)) return cx.reply.Error("ERR Background save already in progress");
-  if (cx.client.in_exec) {
-    // As Redis: no fork in the middle of a transaction; it runs from the cron right after.
+  if (AofChildActive(cx.server) || cx.client.in_exec) {
+    // As Redis: one child at a time, and no fork in the middle of a transaction; a scheduled
+    // BGSAVE starts from the cron as soon as it can.
+    if (!schedule && !cx.client.in_exec) {
+      return cx.reply.Error(
+          "ERR Another child process is active (AOF?): can't BGSAVE right now. Use BGSAVE "
+          "SCHEDULE in order to schedule a BGSAVE whenever possible.");
+    }
     cx.server.rdb.bgsave_scheduled = true;
     return cx.reply.SimpleString("Background saving scheduled");
   }
-  (void)schedule;  // with no other child process kind, SCHEDULE starts at once as Redis does
   util::Status st = RdbStartBgsave(cx.server);
   if (!st.ok()) return cx.reply.Error("ERR");  // Redis's bare error; the log says why
   cx.reply.SimpleString("Background saving started");

@@ -92,6 +92,10 @@ std::string RdbPath(const ServerState& server) { return server.cfg->dbfilename; 
 
 bool RdbChildActive(const ServerState& server) { return server.rdb.child_pid != -1; }
 
+bool AofChildActive(const ServerState& server) {
+  return server.aof_child_active && server.aof_child_active();
+}
+
 util::Status RdbSaveNow(ServerState& server) {
   if (RdbChildActive(server)) return util::Status::Error("Background save already in progress");
   std::vector<store::Db*> dbs = AllDbs(server);
@@ -111,6 +115,9 @@ util::Status RdbSaveNow(ServerState& server) {
 
 util::Status RdbStartBgsave(ServerState& server) {
   if (RdbChildActive(server)) return util::Status::Error("Background save already in progress");
+  if (AofChildActive(server)) {
+    return util::Status::Error("Another child process is active (AOF?): can't BGSAVE right now");
+  }
   server.rdb.last_bgsave_try_ms = NowMs();
   std::vector<store::Db*> dbs = AllDbs(server);
   persistence::RdbSaveOptions opts = RdbSaveOptionsFor(server);
@@ -194,6 +201,9 @@ void RdbCron(ServerState& server) {
     ReapChild(server);
     return;
   }
+  // As Redis: one child at a time; a scheduled BGSAVE and the save points wait for the AOF
+  // rewrite to finish.
+  if (AofChildActive(server)) return;
   int64_t now = NowMs();
   if (server.rdb.bgsave_scheduled) {
     (void)RdbStartBgsave(server);

@@ -89,6 +89,8 @@ void RdbAfterFlushAll(ServerState& server);
 util::Status RdbDebugReload(ServerState& server, bool save, bool flush);
 // Whether a BGSAVE (or another child) is running.
 bool RdbChildActive(const ServerState& server);
+// Whether an AOF rewrite child runs (the hook the AOF installs; false without AOF).
+bool AofChildActive(const ServerState& server);
 
 // The admission gates: -LOADING while loading (unless the command may run then), -MISCONF
 // for writes after a failed save with stop-writes-on-bgsave-error. One branch when neither.

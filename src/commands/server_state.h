@@ -272,10 +272,12 @@ class ServerState {
   uint64_t startup_allocated = 0;  // used memory when the server started (MEMORY STATS)
   // Commands the running command asked to be fed instead of itself (PropagateAs).
   std::vector<std::vector<std::string>> propagate_as;
-  // AOF hooks the persistence layer installs: BGREWRITEAOF, the INFO aof_* fields, and the
-  // last AOF write error (non-empty: writes are refused with -MISCONF, as Redis).
+  // AOF hooks the persistence layer installs: BGREWRITEAOF, the INFO aof_* fields, whether an
+  // AOF child runs (one fork at a time, as Redis), and the last AOF write error (non-empty:
+  // writes are refused with -MISCONF, as Redis).
   std::function<void(protocol::ReplyBuilder&)> bgrewriteaof;
   std::function<void(std::string*)> aof_info;
+  std::function<bool()> aof_child_active;
   std::string aof_write_error;
 
   static uint64_t Random();

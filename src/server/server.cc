@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "commands/aof_persistence.h"
 #include "commands/blocking.h"
 #include "commands/command_table.h"
 #include "commands/config_family.h"
@@ -19,7 +20,6 @@
 #include "commands/pubsub.h"
 #include "commands/server_family.h"
 #include "commands/transaction.h"
-#include "commands/aof_persistence.h"
 #include "util/crypto.h"
 #include "util/log.h"
 #include "util/string_util.h"
@@ -130,6 +130,7 @@ bool Server::StartAof() {
     reply.SimpleString("Background append only file rewriting started");
   };
   state_.aof_info = [this](std::string* out) { aof_->Info(out); };
+  state_.aof_child_active = [this] { return aof_->rewrite_in_progress(); };
   state_.config->OnChange("appendonly", [this](const config::ServerConfig& c) {
     if (c.appendonly) return aof_->Enable();
     aof_->Disable();

@@ -570,6 +570,31 @@ def test_bgrewriteaof_during_bgsave_is_scheduled_then_runs(server_factory, data_
     assert wait_until(lambda: c.info("persistence")["aof_rewrite_scheduled"] == 0, 20)
 
 
+def test_bgsave_during_rewrite_is_refused_unless_scheduled(server_factory, data_dir):
+    # One child at a time, as Redis: a plain BGSAVE during a rewrite is refused with Redis's
+    # text, BGSAVE SCHEDULE runs once the rewrite is done.
+    srv = start(server_factory, data_dir, aof_use_rdb_preamble="yes")
+    c = srv.client()
+    pipe = c.pipeline(transaction=False)
+    for i in range(3000):
+        pipe.set(f"k{i}", "v")
+    pipe.execute()
+    c.config_set("rdb-key-save-delay", "1000")  # ~3 s of rewrite
+    before = c.lastsave()
+    raw = srv.raw()  # the status texts themselves (redis-py turns them into True)
+    assert raw.cmd("BGREWRITEAOF") == "Background append only file rewriting started"
+    assert raw.cmd("BGSAVE") == ("ERR Another child process is active (AOF?): can't BGSAVE "
+                                 "right now. Use BGSAVE SCHEDULE in order to schedule a BGSAVE "
+                                 "whenever possible.")
+    assert raw.cmd("BGSAVE", "SCHEDULE") == "Background saving scheduled"
+    c.config_set("rdb-key-save-delay", "0")  # the running child keeps its delay
+    assert c.info("persistence")["aof_rewrite_in_progress"] == 1
+    assert c.info("persistence")["rdb_bgsave_in_progress"] == 0
+    assert wait_until(lambda: c.lastsave() != before, 30)
+    assert c.info("persistence")["rdb_last_bgsave_status"] == "ok"
+    assert c.info("persistence")["aof_last_bgrewrite_status"] == "ok"
+
+
 def test_clients_get_loading_while_the_aof_loads(server_factory, data_dir):
     # A command-form AOF big enough to take a while to replay (~35 MB, 1,000,000 SETs).
     os.makedirs(os.path.join(data_dir, AOF_DIR))
