@@ -16,24 +16,15 @@ Usage: /usr/bin/python3 bench/aof.py [--requests N] [--clients C] [--policies ev
 import argparse
 import os
 import shutil
-import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from servers import DEFAULT_REDIS, DEFAULT_REDOUBT, BenchServer, available  # noqa: E402
-from throughput import parse_rps  # noqa: E402
+from servers import (DEFAULT_REDIS, DEFAULT_REDOUBT, BenchServer, available,  # noqa: E402
+                     redis_benchmark)
 
 
 def bench(server, requests, clients):
-    cmd = ["redis-benchmark", "-h", "127.0.0.1", "-p", str(server.port), "-t", "set",
-           "-c", str(clients), "-n", str(requests), "-r", "100000", "-P", "1", "-q", "--csv"]
-    cpu0 = server.cpu_seconds()
-    out = subprocess.run(cmd, capture_output=True, text=True, timeout=1800)
-    cpu = server.cpu_seconds() - cpu0
-    rps = parse_rps(out.stdout)
-    if rps is None:
-        raise RuntimeError(f"cannot parse redis-benchmark output:\n{out.stdout}\n{out.stderr}")
-    return rps, cpu / requests * 100000
+    return redis_benchmark(server, requests, ["-t", "set", "-c", clients, "-r", 100000, "-P", 1])
 
 
 def main():

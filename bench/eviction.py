@@ -17,13 +17,12 @@ Usage: /usr/bin/python3 bench/eviction.py [--requests N] [--maxmemory 64mb]
 import argparse
 import os
 import socket
-import subprocess
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from servers import DEFAULT_REDIS, DEFAULT_REDOUBT, BenchServer, available  # noqa: E402
-from throughput import parse_rps  # noqa: E402
+from servers import (DEFAULT_REDIS, DEFAULT_REDOUBT, BenchServer, available,  # noqa: E402
+                     redis_benchmark)
 
 
 class Conn:
@@ -77,18 +76,15 @@ class Conn:
 
 
 def eviction_run(srv, requests):
-    cpu0 = srv.cpu_seconds()
-    out = subprocess.run(["redis-benchmark", "-h", "127.0.0.1", "-p", str(srv.port), "-t", "set",
-                          "-n", str(requests), "-r", "10000000", "-d", "100", "-P", "16",
-                          "-c", "50", "-q", "--csv"], capture_output=True, text=True, timeout=1800)
-    cpu = srv.cpu_seconds() - cpu0
+    ops, cpu = redis_benchmark(srv, requests, ["-t", "set", "-r", 10000000, "-d", 100, "-P", 16,
+                                               "-c", 50])
     c = Conn(srv.port)
     time.sleep(0.5)  # let the cron settle the figures
     mem = c.info("memory")
     keys = c.cmd("DBSIZE")
     evicted = int(c.info("stats")["evicted_keys"])
     used = int(mem["used_memory"])
-    return {"ops": parse_rps(out.stdout), "cpu": cpu / requests * 100000, "used": used,
+    return {"ops": ops, "cpu": cpu, "used": used,
             "keys": keys, "per_key": used / keys if keys else 0, "evicted": evicted}
 
 

@@ -34,7 +34,7 @@ def send_all(server, commands):
             chunk = commands[start:start + BATCH]
             sock.sendall(b"".join(chunk))
             # Every reply here is one line (":N\r\n" or "+OK\r\n"): count CRLFs.
-            need, got, buf = len(chunk), 0, b""
+            need, got = len(chunk), 0
             while got < need:
                 data = sock.recv(1 << 20)
                 if not data:

@@ -1,7 +1,11 @@
 """Shared by the benchmark scripts: start redoubt-server and redis-server side by side on
-free loopback ports with the same settings, read their CPU time and memory, stop them."""
+free loopback ports with the same settings, read their CPU time and memory, run
+redis-benchmark against them, stop them."""
 
+import csv
+import io
 import os
+import re
 import shutil
 import signal
 import socket
@@ -118,3 +122,31 @@ def _complete(data):
 
 def available(binary):
     return binary and os.path.exists(binary) and os.access(binary, os.X_OK)
+
+
+def parse_rps(text):
+    """Requests per second from redis-benchmark's --csv (or plain -q) output."""
+    rows = list(csv.reader(io.StringIO(text)))
+    for row in rows:
+        if len(row) >= 2 and row[0] != "test":
+            try:
+                return float(row[1])
+            except ValueError:
+                pass
+    m = re.search(r"([\d.]+) requests per second", text)
+    return float(m.group(1)) if m else None
+
+
+def redis_benchmark(server, requests, args):
+    """Runs redis-benchmark -n requests with args against server; returns (requests per
+    second, server CPU seconds per 100,000 requests)."""
+    cmd = ["redis-benchmark", "-h", "127.0.0.1", "-p", str(server.port), "-n", str(requests),
+           "-q", "--csv"] + [str(a) for a in args]
+    cpu0 = server.cpu_seconds()
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=1800)
+    cpu = server.cpu_seconds() - cpu0
+    rps = parse_rps(out.stdout)
+    if rps is None:
+        raise RuntimeError(f"cannot parse redis-benchmark output for {server.name}:\n"
+                           f"{out.stdout}\n{out.stderr}")
+    return rps, cpu / requests * 100000

@@ -11,41 +11,17 @@ Usage: /usr/bin/python3 bench/throughput.py [--requests N] [--clients C]
 """
 
 import argparse
-import csv
-import io
 import os
-import re
 import shutil
-import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from servers import DEFAULT_REDIS, DEFAULT_REDOUBT, BenchServer, available  # noqa: E402
+from servers import (DEFAULT_REDIS, DEFAULT_REDOUBT, BenchServer, available,  # noqa: E402
+                     redis_benchmark)
 
 
 def run_benchmark(server, test, pipeline, requests, clients):
-    cmd = ["redis-benchmark", "-h", "127.0.0.1", "-p", str(server.port), "-t", test,
-           "-c", str(clients), "-n", str(requests), "-P", str(pipeline), "-q", "--csv"]
-    cpu0 = server.cpu_seconds()
-    out = subprocess.run(cmd, capture_output=True, text=True, timeout=1800)
-    cpu = server.cpu_seconds() - cpu0
-    rps = parse_rps(out.stdout)
-    if rps is None:
-        raise RuntimeError(f"cannot parse redis-benchmark output for {server.name}:\n"
-                           f"{out.stdout}\n{out.stderr}")
-    return rps, cpu / requests * 100000
-
-
-def parse_rps(text):
-    rows = list(csv.reader(io.StringIO(text)))
-    for row in rows:
-        if len(row) >= 2 and row[0] != "test":
-            try:
-                return float(row[1])
-            except ValueError:
-                pass
-    m = re.search(r"([\d.]+) requests per second", text)
-    return float(m.group(1)) if m else None
+    return redis_benchmark(server, requests, ["-t", test, "-c", clients, "-P", pipeline])
 
 
 def main():

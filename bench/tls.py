@@ -24,8 +24,8 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from servers import DEFAULT_REDIS, DEFAULT_REDOUBT, BenchServer, available, free_port  # noqa
-from throughput import parse_rps  # noqa: E402
+from servers import (DEFAULT_REDIS, DEFAULT_REDOUBT, BenchServer, available,  # noqa: E402
+                     free_port, redis_benchmark)
 
 
 def make_certs(d):
@@ -80,18 +80,9 @@ class TlsBenchServer(BenchServer):
 
 
 def run_benchmark(server, test, pipeline, requests, clients):
-    cmd = ["redis-benchmark", "--tls", "--cert", server.path("client.crt"), "--key",
-           server.path("client.key"), "--cacert", server.path("ca.crt"), "-h", "127.0.0.1",
-           "-p", str(server.port), "-t", test, "-c", str(clients), "-n", str(requests),
-           "-P", str(pipeline), "-q", "--csv"]
-    cpu0 = server.cpu_seconds()
-    out = subprocess.run(cmd, capture_output=True, text=True, timeout=1800)
-    cpu = server.cpu_seconds() - cpu0
-    rps = parse_rps(out.stdout)
-    if rps is None:
-        raise RuntimeError(f"cannot parse redis-benchmark output for {server.name}:\n"
-                           f"{out.stdout}\n{out.stderr}")
-    return rps, cpu / requests * 100000
+    return redis_benchmark(server, requests, [
+        "--tls", "--cert", server.path("client.crt"), "--key", server.path("client.key"),
+        "--cacert", server.path("ca.crt"), "-t", test, "-c", clients, "-P", pipeline])
 
 
 def main():

@@ -194,6 +194,19 @@ void ReapChild(ServerState& server) {
   server.clock.freeze_lru = false;
 }
 
+// Stops a running BGSAVE child (SIGUSR1: a deliberate abort, not an error) and removes its
+// temp file.
+void KillChild(ServerState& server) {
+  kill(server.rdb.child_pid, SIGUSR1);
+  int status;
+  waitpid(server.rdb.child_pid, &status, 0);
+  std::string tmp = "temp-" + std::to_string(server.rdb.child_pid) + ".rdb";
+  unlink(tmp.c_str());
+  CloseCowPipe(server);
+  server.rdb.child_pid = -1;
+  server.clock.freeze_lru = false;
+}
+
 }  // namespace
 
 void RdbCron(ServerState& server) {
@@ -226,13 +239,7 @@ void RdbCron(ServerState& server) {
 bool RdbShutdownSave(ServerState& server, bool force, bool nosave) {
   if (RdbChildActive(server)) {
     LOG_WARNING("There is a child saving an .rdb. Killing it!");
-    kill(server.rdb.child_pid, SIGUSR1);
-    int status;
-    waitpid(server.rdb.child_pid, &status, 0);
-    std::string tmp = "temp-" + std::to_string(server.rdb.child_pid) + ".rdb";
-    unlink(tmp.c_str());
-    server.rdb.child_pid = -1;
-    server.clock.freeze_lru = false;
+    KillChild(server);
   }
   // Never save a half-loaded dataset over the file it comes from.
   if (nosave || server.rdb.loading || (!force && server.cfg->save_params.empty())) return true;
@@ -314,13 +321,7 @@ util::Status RdbLoadAtStartup(ServerState& server) {
 
 void RdbAfterFlushAll(ServerState& server) {
   if (RdbChildActive(server)) {
-    kill(server.rdb.child_pid, SIGUSR1);
-    int status;
-    waitpid(server.rdb.child_pid, &status, 0);
-    std::string tmp = "temp-" + std::to_string(server.rdb.child_pid) + ".rdb";
-    unlink(tmp.c_str());
-    server.rdb.child_pid = -1;
-    server.clock.freeze_lru = false;
+    KillChild(server);
   }
   if (!server.cfg->save_params.empty()) (void)RdbSaveNow(server);
 }
