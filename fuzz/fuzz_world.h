@@ -1,8 +1,8 @@
 // A fresh server state for fuzz targets that run commands: default config, every database,
 // a fixed clock, and SHUTDOWN turned into a no-op. Snapshots that commands write (SAVE,
-// BGSAVE, DEBUG RELOAD) go to a private scratch directory, removed at exit, and a BGSAVE
-// child is reaped with the world, so a long run leaves neither files in the working
-// directory nor zombie processes.
+// BGSAVE, DEBUG RELOAD) go to a private scratch directory under /tmp (libFuzzer's own exit
+// skips atexit, so an empty directory can remain), and a BGSAVE child is reaped with the
+// world, so a long run leaves neither files in the working directory nor zombie processes.
 #pragma once
 
 #include <sys/wait.h>
