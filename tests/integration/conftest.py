@@ -580,6 +580,25 @@ def server_factory(request, tmp_path_factory):
     yield make
     for srv in started:
         srv.stop()
+    # Under `make test-asan` a sanitizer report in a server's log fails the test, even when
+    # the server survived it (UBSan, leaks at exit, a report in a forked child).
+    for srv in started:
+        report = sanitizer_report(srv.log_text())
+        if report:
+            pytest.fail(f"sanitizer report in {srv.log_path}:\n{report}", pytrace=False)
+
+
+SANITIZER_MARKERS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error: ",
+                     "SUMMARY: UndefinedBehaviorSanitizer", "WARNING: ThreadSanitizer")
+
+
+def sanitizer_report(log):
+    """The lines around the first sanitizer report in a server log, or ''."""
+    lines = log.splitlines()
+    for i, line in enumerate(lines):
+        if any(m in line for m in SANITIZER_MARKERS):
+            return "\n".join(lines[max(0, i - 2):i + 40])
+    return ""
 
 
 @pytest.fixture
