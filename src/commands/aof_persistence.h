@@ -43,6 +43,7 @@ class Aof : public WriteFeed {
   void Propagate(int db, std::span<const std::string_view> args) override;
   void BeginTransaction() override;
   void EndTransaction() override;
+  uint64_t BufferedBytes() const override { return buf_.capacity(); }
 
   // Whether replies must wait for FlushBeforeSleep (writes are buffered).
   bool has_pending() const { return !buf_.empty(); }

@@ -20,9 +20,13 @@ int64_t NowMicros() {
       .count();
 }
 
-// Used memory as the eviction check counts it (Redis subtracts replica output buffers and the
-// AOF buffer; Redoubt has neither yet, so mem_not_counted_for_evict is 0).
-uint64_t UsedForEviction() { return util::UsedMemoryFast(); }
+// Used memory as the eviction check counts it: without the AOF buffer, as Redis (which also
+// leaves out replica output buffers; Redoubt has no replicas).
+uint64_t UsedForEviction(const ServerState& s) {
+  uint64_t used = util::UsedMemoryFast();
+  uint64_t not_counted = MemNotCountedForEvict(s);
+  return used > not_counted ? used - not_counted : 0;
+}
 
 // The next victim under the policy: from the pool (LRU, LFU, TTL) or at random.
 bool SelectVictim(ServerState& s, int* db_out, std::string* key) {
@@ -72,6 +76,10 @@ bool SelectVictim(ServerState& s, int* db_out, std::string* key) {
 
 }  // namespace
 
+uint64_t MemNotCountedForEvict(const ServerState& server) {
+  return server.write_feed != nullptr ? server.write_feed->BufferedBytes() : 0;
+}
+
 uint64_t EvictionTimeLimitUs(int tenacity) {
   if (tenacity <= 10) return 50ULL * static_cast<uint64_t>(tenacity);
   if (tenacity < 100) return static_cast<uint64_t>(500.0 * std::pow(1.15, tenacity - 10.0));
@@ -98,7 +106,7 @@ EvictResult PerformEvictions(ServerState& s) {
     s.eviction_running = false;
     return EvictResult::kOk;
   }
-  uint64_t used = UsedForEviction();
+  uint64_t used = UsedForEviction(s);
   if (used <= limit) {
     s.eviction_running = false;
     return EvictResult::kOk;
@@ -114,28 +122,28 @@ EvictResult PerformEvictions(ServerState& s) {
   while (freed < to_free) {
     int db = 0;
     if (!SelectVictim(s, &db, &key)) break;
-    uint64_t before = UsedForEviction();
+    uint64_t before = UsedForEviction(s);
     if (!EvictKey(s, s.db(db), key)) continue;
-    uint64_t after = UsedForEviction();
+    uint64_t after = UsedForEviction(s);
     if (after < before) freed += before - after;
     ++keys_freed;
     if ((keys_freed & 15) == 0) {
       // Lazily freed values come back on another thread: look at the real figure.
-      if (lazy && UsedForEviction() <= limit) break;
+      if (lazy && UsedForEviction(s) <= limit) break;
       if (static_cast<uint64_t>(NowMicros() - start) > budget_us) {
         s.eviction_running = true;
         return EvictResult::kRunning;
       }
     }
   }
-  if (UsedForEviction() <= limit || freed >= to_free) {
+  if (UsedForEviction(s) <= limit || freed >= to_free) {
     s.eviction_running = false;
     return EvictResult::kOk;
   }
   // Nothing (more) to evict. Memory still being freed in the background may be enough.
   if (s.lazy_free.pending() > 0) {
     std::this_thread::sleep_for(std::chrono::microseconds(budget_us));
-    if (UsedForEviction() <= limit) return EvictResult::kOk;
+    if (UsedForEviction(s) <= limit) return EvictResult::kOk;
   }
   s.eviction_running = false;
   return keys_freed > 0 ? EvictResult::kRunning : EvictResult::kFail;
@@ -188,7 +196,7 @@ void InstallMemoryHooks(ServerState& server) {
   server.config->OnChange("maxmemory", [&server](const config::ServerConfig& cfg) {
     if (cfg.maxmemory == 0) return util::Status::Ok();
     util::CalibrateUsedMemory();
-    uint64_t used = UsedForEviction();
+    uint64_t used = UsedForEviction(server);
     if (used > static_cast<uint64_t>(cfg.maxmemory)) {
       LOG_WARNING(
           "WARNING: the new maxmemory value set via CONFIG SET (%llu) is smaller than the "

@@ -45,6 +45,9 @@ inline void MemoryBeforeSleep(ServerState& server) {
   if (server.eviction_running) PerformEvictions(server);
 }
 
+// Memory left out of the maxmemory check (the AOF buffer): INFO's mem_not_counted_for_evict.
+uint64_t MemNotCountedForEvict(const ServerState& server);
+
 // Redis's evictionTimeLimitUs: the time one eviction pass may take.
 uint64_t EvictionTimeLimitUs(int tenacity);
 

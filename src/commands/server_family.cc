@@ -19,6 +19,7 @@
 #include <string>
 
 #include "commands/command_table.h"
+#include "commands/eviction.h"
 #include "protocol/errors.h"
 #include "util/log.h"
 #include "util/memory.h"
@@ -242,10 +243,12 @@ void InfoMemory(const ServerState& s, InfoWriter& w) {
   w.Fixed("mem_fragmentation_ratio",
           used ? static_cast<double>(rss) / static_cast<double>(used) : 0.0);
   w.Int("mem_fragmentation_bytes", static_cast<int64_t>(rss) - static_cast<int64_t>(used));
-  w.Zeros({"mem_not_counted_for_evict", "mem_replication_backlog", "mem_total_replication_buffers",
-           "mem_clients_slaves"});
+  uint64_t aof_buffer = MemNotCountedForEvict(s);
+  w.UInt("mem_not_counted_for_evict", aof_buffer);
+  w.Zeros({"mem_replication_backlog", "mem_total_replication_buffers", "mem_clients_slaves"});
   w.UInt("mem_clients_normal", clients_mem);
-  w.Zeros({"mem_cluster_links", "mem_aof_buffer"});
+  w.Zeros({"mem_cluster_links"});
+  w.UInt("mem_aof_buffer", aof_buffer);
   w.Str("mem_allocator", util::AllocatorName());
   w.Zeros({"active_defrag_running"});
   w.UInt("lazyfree_pending_objects", s.lazy_free.pending());

@@ -173,6 +173,9 @@ class WriteFeed {
   // EXEC runs its queue between these two calls (the AOF wraps its writes in MULTI/EXEC).
   virtual void BeginTransaction() {}
   virtual void EndTransaction() {}
+  // Bytes the feed holds for writes not yet handed to the kernel (the AOF buffer): not
+  // counted against maxmemory, as Redis's mem_not_counted_for_evict.
+  virtual uint64_t BufferedBytes() const { return 0; }
 };
 
 class ServerState {

@@ -627,3 +627,19 @@ def test_clients_get_loading_while_the_aof_loads(server_factory, data_dir):
     assert replies and replies[-1] == b"value"
     assert any(str(r).startswith("LOADING") for r in replies), replies[:3]
     assert srv.client().dbsize() == 1000000
+
+
+@pytest.mark.redoubt_only
+def test_aof_buffer_is_reported_and_not_counted_for_eviction(server_factory, data_dir):
+    # Redis leaves the AOF buffer out of the maxmemory check (mem_not_counted_for_evict). The
+    # buffer keeps its allocation after a write (up to 4 MB), so a 1 MB SET leaves at least
+    # that much, and INFO reports it in both fields.
+    srv = start(server_factory, data_dir)
+    c = srv.client()
+    assert c.info("memory")["mem_aof_buffer"] < 1 << 20
+    c.set("big", "x" * (1 << 20))
+    mem = c.info("memory")
+    assert mem["mem_aof_buffer"] >= 1 << 20
+    assert mem["mem_not_counted_for_evict"] == mem["mem_aof_buffer"]
+    c.config_set("appendonly", "no")
+    assert c.info("memory")["mem_not_counted_for_evict"] == 0
