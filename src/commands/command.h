@@ -105,6 +105,9 @@ namespace internal {
 inline constexpr uint32_t kSubscribedContext = 1u << 0;
 // Runs at once inside MULTI instead of being queued (MULTI, EXEC, DISCARD, WATCH, QUIT, RESET).
 inline constexpr uint32_t kNotQueued = 1u << 1;
+// Refused with -MISCONF while snapshots or the AOF cannot be written, like a write (PING, so
+// that a health check sees the failure, as in Redis).
+inline constexpr uint32_t kDeniedOnDiskError = 1u << 2;
 }  // namespace internal
 
 // Which arguments are Pub/Sub channels, for ACL channel rules (&pattern). first == 0: none.
@@ -135,5 +138,10 @@ struct CommandSpec {
   uint32_t id = 0;                  // dense index, for per-command stats and ACL bitmaps
   int legacy_first = 0, legacy_last = 0, legacy_step = 0;
 };
+
+// Whether -MISCONF applies to the command: writes, and PING.
+inline bool DeniedOnDiskError(const CommandSpec& cmd) {
+  return (cmd.flags & flag::kWrite) || (cmd.internal_flags & internal::kDeniedOnDiskError);
+}
 
 }  // namespace redoubt::commands

@@ -200,7 +200,7 @@ void RegisterConnectionFamily(CommandTable& t) {
        .handler = Ping,
        .group = g,
        .summary = "Ping the server",
-       .internal_flags = internal::kSubscribedContext},
+       .internal_flags = internal::kSubscribedContext | internal::kDeniedOnDiskError},
       {.name = "echo",
        .arity = 2,
        .flags = flag::kLoading | flag::kStale | flag::kFast,

@@ -279,7 +279,7 @@ bool CheckSubscribedContext(const Client& client, const CommandSpec& cmd,
 bool CheckAofWriteError(const ServerState& server, const CommandSpec& cmd,
                         protocol::ReplyBuilder& reply) {
   // As Redis: while the AOF cannot be written, writes are refused rather than acknowledged.
-  if (server.aof_write_error.empty() || !(cmd.flags & flag::kWrite)) return true;
+  if (server.aof_write_error.empty() || !DeniedOnDiskError(cmd)) return true;
   reply.Error("MISCONF Errors writing to the AOF file: " + server.aof_write_error);
   return false;
 }
@@ -297,12 +297,11 @@ const CommandSpec* Admit(ServerState& server, Client& client,
                          std::span<const std::string_view> args, protocol::ReplyBuilder& reply) {
   const CommandSpec* cmd = ResolveCommand(args, reply);
   if (cmd == nullptr) return nullptr;
-  bool admitted = CheckArity(*cmd, args.size(), reply) && CheckAuth(server, client, *cmd, reply) &&
-                  CheckAcl(server, client, *cmd, args, reply) &&
-                  CheckProtected(server, client, *cmd, reply) &&
-                  CheckAofWriteError(server, *cmd, reply) &&
-                  CheckMonitorKeyspace(client, *cmd, reply) &&
-                  CheckSubscribedContext(client, *cmd, reply) && CheckNoMulti(client, *cmd, reply);
+  bool admitted =
+      CheckArity(*cmd, args.size(), reply) && CheckAuth(server, client, *cmd, reply) &&
+      CheckAcl(server, client, *cmd, args, reply) && CheckProtected(server, client, *cmd, reply) &&
+      CheckAofWriteError(server, *cmd, reply) && CheckMonitorKeyspace(client, *cmd, reply) &&
+      CheckSubscribedContext(client, *cmd, reply) && CheckNoMulti(client, *cmd, reply);
   // Loading (-LOADING) and failed snapshots (-MISCONF): one branch while neither applies.
   admitted = admitted && (server.rdb.gates_open() || CheckPersistenceGates(server, *cmd, reply));
   if (!admitted) {

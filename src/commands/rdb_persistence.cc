@@ -352,7 +352,7 @@ bool CheckPersistenceGates(const ServerState& server, const CommandSpec& cmd,
     reply.Error("LOADING Redis is loading the dataset in memory");
     return false;
   }
-  if (!r.last_bgsave_ok && (cmd.flags & flag::kWrite) && server.cfg->stop_writes_on_bgsave_error &&
+  if (!r.last_bgsave_ok && DeniedOnDiskError(cmd) && server.cfg->stop_writes_on_bgsave_error &&
       !server.cfg->save_params.empty()) {
     reply.Error(kMisconf);
     return false;

@@ -467,6 +467,8 @@ def test_aof_write_errors_refuse_writes_with_misconf(server_factory, data_dir):
     assert wait_until(refused, 5)
     assert c.info("persistence")["aof_last_write_status"] == "err"
     assert c.get("a") == "1"  # reads still work
+    with pytest.raises(redis.ResponseError, match="^MISCONF Errors writing to the AOF file"):
+        c.ping()  # as Redis 7.0: a health check sees the failure
 
 
 def test_config_set_appendonly_no_stops_appending(server_factory, data_dir):
