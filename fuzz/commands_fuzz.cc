@@ -36,6 +36,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     w.state.clock.now_ms += 7;
     ++commands;
   }
-  w.state.clients.clear();
+  redoubt::commands::DetachClient(w.state, client);  // before `client` goes out of scope
   return 0;
 }

@@ -29,7 +29,7 @@ class ClientFamilyTest : public ::testing::Test {
     return others_.back().get();
   }
   void TearDown() override {
-    for (auto& c : others_) t_.state().clients.erase(c->id);
+    for (auto& c : others_) DetachClient(t_.state(), *c);
   }
 
   CommandTester t_;
@@ -221,6 +221,26 @@ TEST_F(ClientFamilyTest, Help) {
   ASSERT_EQ(help.size(), 48u);
   EXPECT_EQ(help[0], "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:");
   EXPECT_EQ(help[47], "    Prints this help.");
+}
+
+// Found by the commands fuzz target: a session that WATCHed keys and went away without being
+// detached was still marked dirty by a later flush (a write to freed memory). DetachClient is
+// what the server runs on every disconnect.
+TEST_F(ClientFamilyTest, DetachForgetsWatchesSubscriptionsAndMonitor) {
+  Client* other = AddClient("127.0.0.1:40001");
+  std::vector<std::string_view> watch = {"WATCH", "k1", "k2"};
+  Dispatch(t_.state(), *other, watch);
+  std::vector<std::string_view> subscribe = {"SUBSCRIBE", "news"};
+  Dispatch(t_.state(), *other, subscribe);
+  t_.state().monitors.push_back(other);
+  ASSERT_EQ(t_.state().watched.size(), 2u);
+
+  DetachClient(t_.state(), *other);
+  EXPECT_TRUE(t_.state().watched.empty());
+  EXPECT_TRUE(t_.state().monitors.empty());
+  EXPECT_EQ(t_.state().clients.count(other->id), 0u);
+  EXPECT_EQ(t_.RunInt({"PUBLISH", "news", "x"}), 0);
+  EXPECT_EQ(t_.Run({"FLUSHALL"}), "+OK\r\n");  // touches no watcher
 }
 
 }  // namespace

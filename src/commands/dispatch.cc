@@ -10,6 +10,8 @@
 #include "commands/blocking.h"
 #include "commands/command_table.h"
 #include "commands/eviction.h"
+#include "commands/pubsub.h"
+#include "commands/transaction.h"
 #include "protocol/errors.h"
 #include "util/cycle_clock.h"
 #include "util/string_util.h"
@@ -282,6 +284,15 @@ bool CheckAofWriteError(const ServerState& server, const CommandSpec& cmd,
   if (server.aof_write_error.empty() || !DeniedOnDiskError(cmd)) return true;
   reply.Error("MISCONF Errors writing to the AOF file: " + server.aof_write_error);
   return false;
+}
+
+void DetachClient(ServerState& server, Client& client) {
+  auto& mons = server.monitors;
+  mons.erase(std::remove(mons.begin(), mons.end(), &client), mons.end());
+  if (client.subscriptions() > 0) PubSubRemoveClient(server, client);
+  if (client.blocked) Unblock(server, client);
+  if (!client.watched_keys.empty()) UnwatchAll(server, client);
+  server.clients.erase(client.id);
 }
 
 bool CheckNoMulti(const Client& client, const CommandSpec& cmd, protocol::ReplyBuilder& reply) {

@@ -21,6 +21,10 @@ void RunQueued(ServerState& server, Client& client, std::span<const std::string_
 void ExecuteResolved(ServerState& server, Client& client, const CommandSpec& cmd,
                      std::span<const std::string_view> args, protocol::ReplyBuilder& reply);
 
+// A client going away: out of MONITOR, its subscriptions, a blocking wait and its WATCHed
+// keys, then out of the client table, so that nothing refers to it afterwards.
+void DetachClient(ServerState& server, Client& client);
+
 // Whether the client must authenticate before running commands without the no-auth flag.
 bool AuthRequired(const ServerState& server, const Client& client);
 
@@ -34,7 +38,7 @@ bool CheckMonitorKeyspace(const Client& client, const CommandSpec& cmd,
                           protocol::ReplyBuilder& reply);
 bool CheckSubscribedContext(const Client& client, const CommandSpec& cmd,
                             protocol::ReplyBuilder& reply);
-// -MISCONF for writes while the AOF cannot be written.
+// -MISCONF for writes (and PING) while the AOF cannot be written.
 bool CheckAofWriteError(const ServerState& server, const CommandSpec& cmd,
                         protocol::ReplyBuilder& reply);
 bool CheckNoMulti(const Client& client, const CommandSpec& cmd, protocol::ReplyBuilder& reply);

@@ -105,7 +105,7 @@ class CommandTester {
     client_.ctime_ms = client_.last_interaction_ms = state_.clock.now_ms;
     state_.clients[client_.id] = &client_;
   }
-  ~CommandTester() { state_.clients.erase(client_.id); }
+  ~CommandTester() { DetachClient(state_, client_); }
   CommandTester(const CommandTester&) = delete;
   CommandTester& operator=(const CommandTester&) = delete;
 

@@ -17,9 +17,7 @@
 #include "commands/dispatch.h"
 #include "commands/eviction.h"
 #include "commands/output_limits.h"
-#include "commands/pubsub.h"
 #include "commands/server_family.h"
-#include "commands/transaction.h"
 #include "util/crypto.h"
 #include "util/log.h"
 #include "util/string_util.h"
@@ -522,15 +520,10 @@ void Server::QueueClose(ClientConn* cc) {
 }
 
 void Server::CloseClient(ClientConn* cc) {
-  commands::Client& c = cc->client;
-  auto& mons = state_.monitors;
-  mons.erase(std::remove(mons.begin(), mons.end(), &c), mons.end());
-  if (c.subscriptions() > 0) commands::PubSubRemoveClient(state_, c);
-  if (c.blocked) commands::Unblock(state_, c);
-  if (!c.watched_keys.empty()) commands::UnwatchAll(state_, c);
-  state_.clients.erase(c.id);
+  uint64_t id = cc->client.id;
+  commands::DetachClient(state_, cc->client);
   cc->conn_->Close();
-  conns_.erase(c.id);
+  conns_.erase(id);
 }
 
 void Server::BeforeSleep() {
