@@ -104,8 +104,9 @@ util::Status RdbSaveNow(ServerState& server) {
   util::Status st =
       persistence::SaveRdbFile(RdbPath(server), dbs, RdbSaveOptionsFor(server), NowMs(), &keys);
   if (!st.ok()) {
+    // As Redis: a failed synchronous save is the caller's error reply, not a background-save
+    // failure (rdb_last_bgsave_status and -MISCONF stay as they were).
     LOG_WARNING("%s", st.message().c_str());
-    server.rdb.last_bgsave_ok = false;
     return st;
   }
   LOG_NOTICE("DB saved on disk");

@@ -152,6 +152,19 @@ def test_misconf_after_a_failed_bgsave(server_factory, tmp_path):
     assert raw.cmd("SET", "b", "2") == "OK"
 
 
+def test_failed_save_command_is_an_error_not_misconf(server_factory, tmp_path):
+    # A synchronous SAVE that fails answers a bare ERR; unlike a failed BGSAVE it does not
+    # turn on -MISCONF (Redis 7.0 keeps rdb_last_bgsave_status as it was).
+    d = data_dir(tmp_path)
+    srv = start_on(server_factory, d, save="3600 1")
+    raw = srv.raw()
+    assert raw.cmd("SET", "a", "1") == "OK"
+    shutil.rmtree(d)
+    assert_error(raw.cmd("SAVE"), "ERR")
+    assert raw.cmd("SET", "b", "2") == "OK"
+    assert raw.cmd("PING") == "PONG"
+
+
 def test_debug_reload_keeps_the_dataset(server_factory, tmp_path):
     d = data_dir(tmp_path)
     srv = start_on(server_factory, d, enable_debug_command="yes")
