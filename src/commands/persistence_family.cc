@@ -9,6 +9,7 @@
 #include "persistence/rdb_loader.h"
 #include "persistence/rdb_writer.h"
 #include "protocol/errors.h"
+#include "store/evict.h"
 #include "util/numbers.h"
 #include "util/string_util.h"
 
@@ -114,12 +115,10 @@ void Restore(CommandContext& cx) {
     return cx.reply.Ok();
   }
   if (o.ttl > 0) e->set_expire_ms(o.ttl);
-  if (o.idle >= 0) {
-    constexpr uint32_t kLruMask = (1u << 24) - 1;
-    e->lru = (cx.server.clock.lru_clock - static_cast<uint32_t>(o.idle)) & kLruMask;
-  } else {
-    e->lru = cx.server.clock.lru_clock;
-  }
+  // IDLETIME under an LRU-clock policy, FREQ under LFU (Redis ignores the other one).
+  uint32_t lru;
+  const store::Clock& clock = cx.server.clock;
+  e->lru = store::LruFromAccessInfo(clock, o.idle, o.freq, &lru) ? lru : store::NewEntryLru(clock);
   db.Overwrite(e);
   Notify(cx, config::notify::kGeneric, "restore", key);
   // The AOF gets the TTL as an absolute time, so that a replay later expires at the same time.

@@ -12,6 +12,7 @@
 #include <cstring>
 
 #include "commands/server_state.h"
+#include "store/evict.h"
 #include "util/log.h"
 
 namespace redoubt::commands {
@@ -71,6 +72,12 @@ persistence::RdbSaveOptions RdbSaveOptionsFor(const ServerState& server) {
   o.used_mem = server.used_memory ? server.used_memory() : 0;
   o.version = kCompatVersion;
   o.key_save_delay_us = server.cfg->rdb_key_save_delay;
+  // As Redis: idle times under an LRU policy, access counters under an LFU one.
+  using Access = persistence::RdbSaveOptions::AccessInfo;
+  if (store::IsLru(server.evict_policy)) o.access = Access::kIdle;
+  if (store::IsLfu(server.evict_policy)) o.access = Access::kFreq;
+  o.lru_clock = server.clock.lru_clock;
+  o.lfu_decay_time = server.cfg->lfu_decay_time;
   return o;
 }
 
@@ -85,6 +92,7 @@ persistence::RdbLoadOptions RdbLoadOptionsFor(ServerState& server) {
   o.now_ms = NowMs();
   o.key_load_delay_us = c.key_load_delay;
   o.progress_interval_bytes = static_cast<uint64_t>(c.loading_process_events_interval_bytes);
+  o.access_clock = &server.clock;
   return o;
 }
 

@@ -13,6 +13,7 @@
 
 #include "persistence/packed_blobs.h"
 #include "persistence/rdb_format.h"
+#include "store/evict.h"
 #include "store/list_object.h"
 #include "store/set_object.h"
 #include "util/crc64.h"
@@ -452,6 +453,8 @@ util::Status LoadRdb(std::span<const uint8_t> data, std::span<store::Db* const> 
   if (dbs.empty()) return util::Status::Error("no database to load into");
   store::Db* db = dbs[0];
   int64_t expire = -1;
+  int64_t idle = -1;  // RDB_OPCODE_IDLE / RDB_OPCODE_FREQ of the next key, -1 when absent
+  int64_t freq = -1;
   size_t last_progress = 0;
   std::string key;
   while (true) {
@@ -470,9 +473,11 @@ util::Status LoadRdb(std::span<const uint8_t> data, std::span<store::Db* const> 
         continue;
       case rdb::kOpFreq:
         if (!p.Bytes(1, &b)) return util::Status::Error(ErrorAt(p));
+        freq = b[0];
         continue;
       case rdb::kOpIdle:
         if (!p.Len(&n)) return util::Status::Error(ErrorAt(p));
+        idle = static_cast<int64_t>(std::min<uint64_t>(n, INT64_MAX));
         continue;
       case rdb::kOpEof:
         break;
@@ -508,11 +513,17 @@ util::Status LoadRdb(std::span<const uint8_t> data, std::span<store::Db* const> 
         if (e == nullptr) {
           if (!p.error().empty()) return util::Status::Error(ErrorAt(p));
           ++stats->empty_keys_skipped;  // an empty collection: skipped, as Redis does
-          expire = -1;
+          expire = idle = freq = -1;
           continue;
         }
         if (with_expire) e->set_expire_ms(expire);
         expire = -1;
+        uint32_t lru;
+        if (opts.access_clock != nullptr &&
+            store::LruFromAccessInfo(*opts.access_clock, idle, freq, &lru)) {
+          e->lru = lru;
+        }
+        idle = freq = -1;
         if (with_expire && opts.skip_expired && e->expire_ms() < opts.now_ms) {
           store::FreeEntry(e);
           ++stats->keys_expired;

@@ -7,6 +7,7 @@
 #include "persistence/packed_blobs.h"
 #include "persistence/rdb_loader.h"
 #include "persistence/rdb_writer.h"
+#include "store/evict.h"
 #include "store/hash_object.h"
 #include "store/list_object.h"
 #include "store/set_object.h"
@@ -142,6 +143,52 @@ TEST(Rdb, PackedBlobValidatorsRejectGarbage) {
   EXPECT_FALSE(ZipmapForEach(std::string("\x01\x05\x61\xff", 4), any));
 }
 
+// Under an LRU policy each key's idle seconds go into the file (RDB_OPCODE_IDLE), under LFU
+// its decayed counter (RDB_OPCODE_FREQ), and a load with the clock gives them back.
+TEST(Rdb, IdleTimesAndCountersRoundTrip) {
+  for (auto access : {RdbSaveOptions::AccessInfo::kIdle, RdbSaveOptions::AccessInfo::kFreq}) {
+    bool lfu = access == RdbSaveOptions::AccessInfo::kFreq;
+    store::Clock clock;
+    clock.lru_clock = 10000;
+    clock.now_ms = 500 * 60000;
+    clock.lfu = lfu;
+    store::DbStats stats;
+    store::Db a(0, &clock, &stats), b(0, &clock, &stats);
+    for (int i = 0; i < 3; ++i) {
+      Entry* e = store::NewStringEntry(Name("k", i), "v", false, false);
+      e->lru = lfu ? (500u << 8) | static_cast<uint32_t>(10 * i + 1)
+                   : clock.lru_clock - static_cast<uint32_t>(100 * i + 1);
+      a.Add(e);
+    }
+    char path[] = "/tmp/rdbtestXXXXXX";
+    int fd = mkstemp(path);
+    ASSERT_GE(fd, 0);
+    store::Db* dbs_a[] = {&a};
+    RdbSaveOptions so;
+    so.access = access;
+    so.lru_clock = clock.lru_clock;
+    ASSERT_TRUE(WriteRdb(fd, dbs_a, so, clock.now_ms).ok());
+    close(fd);
+    clock.lru_clock += 50;  // the restart happens 50 s later
+    store::Db* dbs_b[] = {&b};
+    RdbLoadOptions lo;
+    lo.access_clock = &clock;
+    RdbLoadStats st;
+    auto s = LoadRdbFile(path, dbs_b, lo, &st);
+    ASSERT_TRUE(s.ok()) << s.message();
+    for (int i = 0; i < 3; ++i) {
+      Entry* e = b.table().Find(Name("k", i));
+      ASSERT_NE(e, nullptr);
+      if (lfu) {
+        EXPECT_EQ(e->lru & 255, static_cast<uint32_t>(10 * i + 1));
+      } else {
+        EXPECT_EQ(store::LruIdle(e->lru, clock.lru_clock), static_cast<uint32_t>(100 * i + 1));
+      }
+    }
+    unlink(path);
+  }
+}
+
 TEST(Rdb, WholeFileRoundTripAndChecksum) {
   store::Clock clock;
   store::DbStats stats;
@@ -206,6 +253,29 @@ TEST(Rdb, LoadsOlderOpcodesAndRefusesUnsupportedOnes) {
   ASSERT_NE(k, nullptr);
   EXPECT_EQ(k->expire_ms(), int64_t{0x7fffffff} * 1000);
   EXPECT_EQ(Describe(*d1.table().Find("k2")), "k2=7");
+
+  // With the server's clock, IDLE sets the LRU field under an LRU-clock policy and FREQ is
+  // ignored (k2 is as new); under LFU it is the other way round.
+  for (bool lfu : {false, true}) {
+    store::Clock now;
+    now.lru_clock = 5000;
+    now.now_ms = 30 * 60000;
+    now.lfu = lfu;
+    store::Db n0(0, &now, &stats), n1(1, &now, &stats);
+    store::Db* ndbs[] = {&n0, &n1};
+    RdbLoadOptions with_clock = opts;
+    with_clock.access_clock = &now;
+    s = LoadRdb({reinterpret_cast<const uint8_t*>(f.data()), f.size()}, ndbs, with_clock, &st);
+    ASSERT_TRUE(s.ok()) << s.message();
+    uint32_t k_lru = n1.table().Find("k")->lru, k2_lru = n1.table().Find("k2")->lru;
+    if (!lfu) {
+      EXPECT_EQ(k_lru, 4995u);
+      EXPECT_EQ(k2_lru, 5000u);
+    } else {
+      EXPECT_EQ(k_lru, (30u << 8) | store::kLfuInitVal);
+      EXPECT_EQ(k2_lru, (30u << 8) | 3u);
+    }
+  }
 
   // A stream value: refused, naming the key.
   std::string bad = "REDIS0010";

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "persistence/rdb_format.h"
+#include "store/evict.h"
 #include "store/hash_object.h"
 #include "store/list_object.h"
 #include "store/listpack.h"
@@ -294,6 +295,13 @@ util::Status WriteRdb(int fd, std::span<store::Db* const> dbs, const RdbSaveOpti
         char le[8];
         for (int i = 0; i < 8; ++i) le[i] = static_cast<char>((when >> (8 * i)) & 0xff);
         out.Raw(le, 8);
+      }
+      if (opts.access == RdbSaveOptions::AccessInfo::kIdle) {
+        out.Byte(rdb::kOpIdle);
+        out.Len(store::LruIdle(e->lru, opts.lru_clock));
+      } else if (opts.access == RdbSaveOptions::AccessInfo::kFreq) {
+        out.Byte(rdb::kOpFreq);
+        out.Byte(store::LfuDecay(e->lru, store::LfuMinutes(now_ms), opts.lfu_decay_time));
       }
       out.Byte(RdbOutput::TypeOf(*e));
       out.String(e->key());

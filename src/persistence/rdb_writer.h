@@ -22,6 +22,12 @@ struct RdbSaveOptions {
   bool fsync = true;      // fsync the file (SaveRdbFile) before it is renamed into place
   std::string_view version = "7.0.15";
   int key_save_delay_us = 0;  // rdb-key-save-delay (tests): a pause per key written
+  // Per key, as Redis writes it: its idle seconds under an LRU policy (RDB_OPCODE_IDLE), its
+  // access counter under an LFU policy (RDB_OPCODE_FREQ), nothing otherwise.
+  enum class AccessInfo : uint8_t { kNone, kIdle, kFreq };
+  AccessInfo access = AccessInfo::kNone;
+  uint32_t lru_clock = 0;  // the LRU clock when the snapshot was taken (kIdle)
+  int lfu_decay_time = 1;  // lfu-decay-time (kFreq: the counter is written decayed)
 };
 
 // Buffered RDB output with a running CRC-64, to a file descriptor (flushed every 64 KB) or

@@ -145,7 +145,7 @@ Entry* Db::SetString(std::string_view key, std::string_view value, int64_t expir
   // bucket chain, so that a snapshot child sharing the memory copies one page, not three.
   if (old != nullptr && old->type == ValueType::kString && old->has_expire() == with_expire &&
       OverwriteInPlace(old, value, try_int)) {
-    old->lru = clock_->lru_clock;
+    if (!clock_->lfu) old->lru = clock_->lru_clock;  // an overwrite keeps the LFU counter
     if (with_expire) old->set_expire_ms(expire_ms);
     return old;
   }
@@ -279,10 +279,7 @@ void Db::Dispose(Entry* e, bool lazy) {
   }
 }
 
-uint32_t Db::InitialLru() const {
-  if (clock_->lfu) return (LfuMinutes(clock_->now_ms) << 8) | kLfuInitVal;
-  return clock_->lru_clock;
-}
+uint32_t Db::InitialLru() const { return NewEntryLru(*clock_); }
 
 void Db::TouchLfu(Entry* e) {
   e->lru = LfuTouch(e->lru, clock_->now_ms, clock_->lfu_log_factor, clock_->lfu_decay_time);

@@ -48,6 +48,24 @@ uint32_t LruIdle(uint32_t lru, uint32_t lru_clock) {
   return lru_clock >= lru ? lru_clock - lru : lru_clock + (kMax - lru);
 }
 
+uint32_t NewEntryLru(const Clock& clock) {
+  if (clock.lfu) return (LfuMinutes(clock.now_ms) << 8) | kLfuInitVal;
+  return clock.lru_clock;
+}
+
+bool LruFromAccessInfo(const Clock& clock, int64_t idle_s, int64_t freq, uint32_t* lru) {
+  constexpr uint32_t kMax = (1u << 24) - 1;
+  if (clock.lfu) {
+    if (freq < 0) return false;
+    *lru = (LfuMinutes(clock.now_ms) << 8) | static_cast<uint32_t>(std::min<int64_t>(freq, 255));
+    return true;
+  }
+  if (idle_s < 0) return false;
+  uint32_t idle = static_cast<uint32_t>(std::min<int64_t>(idle_s, kMax));
+  *lru = clock.lru_clock >= idle ? clock.lru_clock - idle : clock.lru_clock + kMax - idle;
+  return true;
+}
+
 uint64_t EvictScore(const Entry* e, EvictPolicy policy, const Clock& clock, int lfu_decay_time) {
   switch (policy) {
     case EvictPolicy::kAllKeysLru:

@@ -26,6 +26,9 @@ enum class EvictPolicy : uint8_t {
 
 // "allkeys-lru" -> kAllKeysLru...; unknown names -> kNoEviction.
 EvictPolicy ParseEvictPolicy(std::string_view name);
+inline bool IsLru(EvictPolicy p) {
+  return p == EvictPolicy::kAllKeysLru || p == EvictPolicy::kVolatileLru;
+}
 inline bool IsLfu(EvictPolicy p) {
   return p == EvictPolicy::kAllKeysLfu || p == EvictPolicy::kVolatileLfu;
 }
@@ -47,6 +50,14 @@ uint8_t LfuDecay(uint32_t lru, uint32_t now_minutes, int decay_time);
 uint32_t LfuTouch(uint32_t lru, int64_t now_ms, int log_factor, int decay_time);
 // Seconds since the access recorded in an LRU `lru` value (the 24-bit clock wraps).
 uint32_t LruIdle(uint32_t lru, uint32_t lru_clock);
+// The `lru` value of a new entry: now on the LRU clock, or under LFU the current minutes with
+// the initial counter.
+uint32_t NewEntryLru(const Clock& clock);
+// Redis's objectSetLRUOrLFU: the `lru` value for the access information an RDB file or RESTORE
+// carries. Under LFU the counter `freq` (0-255) as of now; otherwise an access `idle_s`
+// seconds ago. The value the current policy does not use is ignored; false (and *lru left
+// alone) when the one it uses is absent (negative).
+bool LruFromAccessInfo(const Clock& clock, int64_t idle_s, int64_t freq, uint32_t* lru);
 
 // The candidates pool (Redis's EVPOOL_SIZE = 16), ordered by ascending score: the best victim
 // (largest idle time / lowest frequency / soonest expiry) is last.

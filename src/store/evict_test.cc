@@ -53,6 +53,29 @@ TEST(LruTest, IdleWrapsWithThe24BitClock) {
   EXPECT_EQ(LruIdle((1u << 24) - 10, 5), 14u);
 }
 
+TEST(LruTest, AccessInfoFollowsThePolicyAsRedis) {
+  Clock clock;
+  clock.lru_clock = 1000;
+  clock.now_ms = 120 * 60000;  // minute 120
+  uint32_t lru = 7;
+  // LRU clock: the idle time counts, the counter is ignored.
+  EXPECT_TRUE(LruFromAccessInfo(clock, 40, 200, &lru));
+  EXPECT_EQ(lru, 960u);
+  EXPECT_EQ(LruIdle(lru, clock.lru_clock), 40u);
+  EXPECT_TRUE(LruFromAccessInfo(clock, 1010, -1, &lru));  // before the clock wrapped
+  EXPECT_EQ(LruIdle(lru, clock.lru_clock), 1010u);
+  lru = 7;
+  EXPECT_FALSE(LruFromAccessInfo(clock, -1, 200, &lru));
+  EXPECT_EQ(lru, 7u);
+  EXPECT_EQ(NewEntryLru(clock), 1000u);
+  // LFU: the counter counts, as of the current minute; the idle time is ignored.
+  clock.lfu = true;
+  EXPECT_TRUE(LruFromAccessInfo(clock, 40, 200, &lru));
+  EXPECT_EQ(lru, (120u << 8) | 200u);
+  EXPECT_FALSE(LruFromAccessInfo(clock, 40, -1, &lru));
+  EXPECT_EQ(NewEntryLru(clock), (120u << 8) | kLfuInitVal);
+}
+
 TEST(EvictionPoolTest, PopsTheLargestScoreFirstAndKeepsTheBest16) {
   EvictionPool pool;
   Clock clock;

@@ -339,3 +339,45 @@ def test_shutdown_refuses_when_the_final_save_fails(server_factory, tmp_path):
     raw.send(b"SHUTDOWN NOSAVE\r\n")
     assert raw.is_closed()
     srv.wait_exit()
+
+
+# --- idle times and LFU counters (RDB_OPCODE_IDLE / RDB_OPCODE_FREQ) --------------------------
+
+def _access_info_survives(server_factory, tmp_path, writer, reader, policy):
+    """Under an LRU policy a key's idle time, under LFU its access counter, is written into the
+    snapshot and given back on load, so eviction after a restart still knows what is cold."""
+    d = data_dir(tmp_path)
+    conf = {"maxmemory_policy": policy, "lfu_decay_time": "0"}
+    w = start_on(server_factory, d, binary=writer, **conf)
+    rb = w.client(decode_responses=False)
+    rb.set("src", "v")
+    payload = rb.dump("src")
+    lru = policy.endswith("lru")
+    if lru:
+        rb.restore("cold", 0, payload, idletime=1000)
+    else:
+        rb.restore("hot", 0, payload, frequency=100)
+    assert rb.save() is True
+    w.stop()
+    c = start_on(server_factory, d, binary=reader, **conf).client()
+    if lru:
+        assert 1000 <= c.object("idletime", "cold") < 1060
+        assert c.object("idletime", "src") < 60
+    else:
+        assert c.object("freq", "hot") == 100
+        assert c.object("freq", "src") < 100
+
+
+@pytest.mark.parametrize("policy", ["allkeys-lru", "volatile-lru", "allkeys-lfu"])
+def test_idle_time_and_lfu_counter_survive_a_restart(server_factory, tmp_path, policy):
+    _access_info_survives(server_factory, tmp_path, SERVER_BIN, SERVER_BIN, policy)
+
+
+@needs_redis
+@pytest.mark.redoubt_only
+@pytest.mark.parametrize("policy", ["allkeys-lru", "allkeys-lfu"])
+@pytest.mark.parametrize("direction", ["redis-to-redoubt", "redoubt-to-redis"])
+def test_idle_time_and_lfu_counter_interop(server_factory, tmp_path, policy, direction):
+    pair = (REDIS_SERVER, SERVER_BIN) if direction == "redis-to-redoubt" else (SERVER_BIN,
+                                                                                REDIS_SERVER)
+    _access_info_survives(server_factory, tmp_path, *pair, policy)
