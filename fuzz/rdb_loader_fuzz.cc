@@ -11,6 +11,9 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   redoubt::store::Clock clock;
+  clock.lru_clock = 1000;
+  clock.now_ms = 1700000000000;
+  clock.lfu = size > 0 && (data[size - 1] & 1);  // the idle or the counter rule, per input
   redoubt::store::DbStats stats;
   std::vector<std::unique_ptr<redoubt::store::Db>> owned;
   std::vector<redoubt::store::Db*> dbs;
@@ -21,6 +24,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   redoubt::persistence::RdbLoadOptions opts;
   opts.verify_checksum = false;
   opts.skip_expired = false;
+  opts.access_clock = &clock;
   redoubt::persistence::RdbLoadStats st;
   (void)redoubt::persistence::LoadRdb({data, size}, dbs, opts, &st);
   return 0;
