@@ -28,7 +28,6 @@ namespace {
 
 constexpr size_t kReadChunk = 16 * 1024;
 constexpr size_t kMaxReadChunk = 1024 * 1024;
-constexpr size_t kIdleQueryBufKeep = 4 * 1024;
 
 volatile sig_atomic_t g_signal_shutdown = 0;
 
