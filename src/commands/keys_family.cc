@@ -11,6 +11,7 @@
 #include "commands/notify.h"
 #include "commands/server_state.h"
 #include "protocol/errors.h"
+#include "store/evict.h"
 #include "util/glob.h"
 #include "util/numbers.h"
 #include "util/string_util.h"
@@ -48,7 +49,6 @@ constexpr std::string_view kLfuSelected =
 constexpr int64_t kSharedIntegers = 10000;
 constexpr int64_t kSharedRefcount = INT_MAX;
 // Redis's LRU_CLOCK_MAX (the clock is 24 bits of seconds).
-constexpr uint32_t kLruClockMax = (1u << 24) - 1;
 
 const char* TypeName(ValueType t) {
   switch (t) {
@@ -178,6 +178,7 @@ void Copy(CommandContext& cx) {
   if (dst.Lookup(to) != nullptr && !o.replace) return cx.reply.Integer(0);
   int64_t expire = Db::GetExpire(e);
   Entry* copy = store::CloneEntry(e, to);
+  copy->lru = store::NewEntryLru(cx.server.clock);  // as Redis: the copy is a new object
   dst.Overwrite(copy);
   if (expire >= 0) dst.SetExpire(copy, expire);
   Notify(cx.server, kGeneric, "copy_to", to, dst.id());
@@ -495,26 +496,16 @@ void ObjectIdleTime(CommandContext& cx) {
   Entry* e = ObjectLookup(cx);
   if (e == nullptr) return;
   if (LfuPolicy(cx)) return cx.reply.Error(kLfuSelected);
-  uint32_t now = cx.server.clock.lru_clock;
-  // The 24-bit clock wraps about every 194 days.
-  uint32_t idle = now >= e->lru ? now - e->lru : now + (kLruClockMax - e->lru);
-  cx.reply.Integer(idle);
+  cx.reply.Integer(store::LruIdle(e->lru, cx.server.clock.lru_clock));
 }
 
 void ObjectFreq(CommandContext& cx) {
   Entry* e = ObjectLookup(cx);
   if (e == nullptr) return;
   if (!LfuPolicy(cx)) return cx.reply.Error(kLfuNotSelected);
-  // Redis's LFUDecrAndReturn: lru holds 16 bits of minutes and an 8-bit log counter that loses
-  // one per lfu-decay-time minutes elapsed.
-  uint64_t last = e->lru >> 8;
-  uint64_t counter = e->lru & 255;
-  uint64_t now = static_cast<uint64_t>(cx.now_ms() / 60000) & 65535;
-  uint64_t elapsed = now >= last ? now - last : 65535 - last + now;
-  int decay = cx.server.cfg->lfu_decay_time;
-  uint64_t periods = decay > 0 ? elapsed / static_cast<uint64_t>(decay) : 0;
-  counter = periods > counter ? 0 : counter - periods;
-  cx.reply.Integer(static_cast<int64_t>(counter));
+  // Redis's LFUDecrAndReturn: the counter less one per lfu-decay-time minutes elapsed.
+  cx.reply.Integer(
+      store::LfuDecay(e->lru, store::LfuMinutes(cx.now_ms()), cx.server.cfg->lfu_decay_time));
 }
 
 void ObjectHelp(CommandContext& cx) {

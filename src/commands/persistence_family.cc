@@ -115,11 +115,12 @@ void Restore(CommandContext& cx) {
     return cx.reply.Ok();
   }
   if (o.ttl > 0) e->set_expire_ms(o.ttl);
-  // IDLETIME under an LRU-clock policy, FREQ under LFU (Redis ignores the other one).
+  db.Overwrite(e);
+  // IDLETIME under an LRU-clock policy, FREQ under LFU (Redis ignores the other one); set
+  // after the entry is in, as Redis does, so that an lru of 0 stays 0.
   uint32_t lru;
   const store::Clock& clock = cx.server.clock;
   e->lru = store::LruFromAccessInfo(clock, o.idle, o.freq, &lru) ? lru : store::NewEntryLru(clock);
-  db.Overwrite(e);
   Notify(cx, config::notify::kGeneric, "restore", key);
   // The AOF gets the TTL as an absolute time, so that a replay later expires at the same time.
   if (o.ttl > 0 && !o.absttl && cx.feeding()) {

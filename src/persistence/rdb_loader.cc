@@ -518,11 +518,9 @@ util::Status LoadRdb(std::span<const uint8_t> data, std::span<store::Db* const> 
         }
         if (with_expire) e->set_expire_ms(expire);
         expire = -1;
-        uint32_t lru;
-        if (opts.access_clock != nullptr &&
-            store::LruFromAccessInfo(*opts.access_clock, idle, freq, &lru)) {
-          e->lru = lru;
-        }
+        uint32_t lru = 0;
+        bool has_lru = opts.access_clock != nullptr &&
+                       store::LruFromAccessInfo(*opts.access_clock, idle, freq, &lru);
         idle = freq = -1;
         if (with_expire && opts.skip_expired && e->expire_ms() < opts.now_ms) {
           store::FreeEntry(e);
@@ -536,6 +534,7 @@ util::Status LoadRdb(std::span<const uint8_t> data, std::span<store::Db* const> 
                                      std::to_string(p.pos()));
         }
         db->Add(e);
+        if (has_lru) e->lru = lru;  // after Add, which gives an entry with lru 0 a fresh one
         ++stats->keys_loaded;
         if (opts.key_load_delay_us > 0) usleep(static_cast<useconds_t>(opts.key_load_delay_us));
         if (opts.progress && p.pos() - last_progress >= opts.progress_interval_bytes) {

@@ -227,7 +227,11 @@ void Db::Add(Entry* e) {
 
 void Db::Overwrite(Entry* e) {
   Entry* old = Detach(e->key());
-  if (old != nullptr) Dispose(old, lazy_free_ != nullptr && lazy_free_->server_del);
+  if (old != nullptr) {
+    // As Redis's setKey: under LFU a new value keeps the key's access counter.
+    if (clock_->lfu && e->lru == 0) e->lru = old->lru;
+    Dispose(old, lazy_free_ != nullptr && lazy_free_->server_del);
+  }
   Add(e);
 }
 

@@ -61,8 +61,12 @@ bool LruFromAccessInfo(const Clock& clock, int64_t idle_s, int64_t freq, uint32_
     return true;
   }
   if (idle_s < 0) return false;
-  uint32_t idle = static_cast<uint32_t>(std::min<int64_t>(idle_s, kMax));
-  *lru = clock.lru_clock >= idle ? clock.lru_clock - idle : clock.lru_clock + kMax - idle;
+  // Redis's arithmetic exactly, wrap included: one LRU_CLOCK_MAX added when the access time
+  // falls before the clock's zero, then the low 24 bits (an idle time beyond one wrap of the
+  // clock reads back modulo 2^24, as OBJECT IDLETIME shows on Redis 7.0).
+  int64_t abs = static_cast<int64_t>(clock.lru_clock) - idle_s;
+  if (abs < 0) abs += kMax;
+  *lru = static_cast<uint32_t>(static_cast<uint64_t>(abs)) & kMax;
   return true;
 }
 

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <utility>
 
 #include "store/lazyfree.h"
 
@@ -64,6 +65,17 @@ TEST(LruTest, AccessInfoFollowsThePolicyAsRedis) {
   EXPECT_EQ(LruIdle(lru, clock.lru_clock), 40u);
   EXPECT_TRUE(LruFromAccessInfo(clock, 1010, -1, &lru));  // before the clock wrapped
   EXPECT_EQ(LruIdle(lru, clock.lru_clock), 1010u);
+  lru = 7;
+  // Beyond one wrap of the 24-bit clock the idle time reads back modulo 2^24 (values seen
+  // from OBJECT IDLETIME on Redis 7.0.15 with its clock at 377879).
+  clock.lru_clock = 377879;
+  for (auto [idle, seen] : {std::pair<int64_t, uint32_t>{20000000, 3222784},
+                            {16777215, 0},
+                            {1000000000000, 10817536}}) {
+    ASSERT_TRUE(LruFromAccessInfo(clock, idle, -1, &lru));
+    EXPECT_EQ(LruIdle(lru, clock.lru_clock), seen) << idle;
+  }
+  clock.lru_clock = 1000;
   lru = 7;
   EXPECT_FALSE(LruFromAccessInfo(clock, -1, 200, &lru));
   EXPECT_EQ(lru, 7u);

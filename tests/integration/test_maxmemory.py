@@ -193,6 +193,22 @@ def test_object_freq_counts_accesses_under_lfu(server_factory):
     assert raw.cmd("OBJECT", "IDLETIME", "hot") >= 0
 
 
+def test_lfu_counter_on_copy_store_and_restore(server_factory):
+    # As Redis: COPY makes a new object (initial counter 5), a *STORE into an existing key
+    # keeps that key's counter, RESTORE FREQ sets it and IDLETIME is ignored under LFU.
+    srv = server_factory(maxmemory_policy="allkeys-lfu", lfu_decay_time="0")
+    c = srv.client(decode_responses=False)
+    c.sadd("s1", "a", "b")
+    c.restore("hot", 0, c.dump("s1"), frequency=100)
+    assert c.object("freq", "hot") == 100
+    assert c.copy("hot", "copy") is True
+    assert c.object("freq", "copy") == 5
+    c.sunionstore("hot", ["s1"])  # overwrites hot, keeps its counter (one more access at most)
+    assert c.object("freq", "hot") in (100, 101)
+    c.restore("idle", 0, c.dump("s1"), idletime=1000)
+    assert c.object("freq", "idle") == 5
+
+
 def test_memory_usage_grows_with_the_value(server):
     raw = server.raw()
     raw.cmd("SET", "small", "x")
