@@ -36,6 +36,11 @@ struct Replayer {
     client.name = "aof-loader";
     client.in_exec = true;  // a blocking command answers at once instead of blocking
   }
+  // A file may hold WATCH, SUBSCRIBE or MONITOR: nothing may point at this session after
+  // the replay (Redis frees its fake client the same way).
+  ~Replayer() { DetachClient(state, client); }
+  Replayer(const Replayer&) = delete;
+  Replayer& operator=(const Replayer&) = delete;
 
   // Resolves the command by its canonical name; an error text when the file names something
   // that is not a command this server knows.

@@ -292,6 +292,14 @@ util::Status Aof::Enable() {
   enabled_ = true;
   enabling_ = true;
   state_->write_feed = this;
+  if (RdbChildActive(*state_)) {
+    // One child at a time, as Redis: the cron starts the base once the snapshot is done.
+    LOG_NOTICE(
+        "AOF was enabled but there is already another background operation. An AOF background "
+        "was scheduled to start when possible.");
+    rewrite_scheduled_ = true;
+    return util::Status::Ok();
+  }
   if (auto st = StartRewrite(); !st.ok()) {
     Disable();
     return st;

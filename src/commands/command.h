@@ -108,6 +108,8 @@ inline constexpr uint32_t kNotQueued = 1u << 1;
 // Refused with -MISCONF while snapshots or the AOF cannot be written, like a write (PING, so
 // that a health check sees the failure, as in Redis).
 inline constexpr uint32_t kDeniedOnDiskError = 1u << 2;
+// Runs the MULTI queue (EXEC): the OOM and -MISCONF checks look at the queued commands.
+inline constexpr uint32_t kRunsQueue = 1u << 3;
 }  // namespace internal
 
 // Which arguments are Pub/Sub channels, for ACL channel rules (&pattern). first == 0: none.
@@ -138,10 +140,5 @@ struct CommandSpec {
   uint32_t id = 0;                  // dense index, for per-command stats and ACL bitmaps
   int legacy_first = 0, legacy_last = 0, legacy_step = 0;
 };
-
-// Whether -MISCONF applies to the command: writes, and PING.
-inline bool DeniedOnDiskError(const CommandSpec& cmd) {
-  return (cmd.flags & flag::kWrite) || (cmd.internal_flags & internal::kDeniedOnDiskError);
-}
 
 }  // namespace redoubt::commands

@@ -278,10 +278,21 @@ bool CheckSubscribedContext(const Client& client, const CommandSpec& cmd,
   return false;
 }
 
-bool CheckAofWriteError(const ServerState& server, const CommandSpec& cmd,
+bool DiskErrorDenies(const Client& client, const CommandSpec& cmd) {
+  if ((cmd.flags & flag::kWrite) || (cmd.internal_flags & internal::kDeniedOnDiskError)) {
+    return true;
+  }
+  if (!(cmd.internal_flags & internal::kRunsQueue) || !client.in_multi) return false;
+  for (const Client::QueuedCommand& q : client.multi_queue) {
+    if (q.cmd->flags & flag::kWrite) return true;
+  }
+  return false;
+}
+
+bool CheckAofWriteError(const ServerState& server, const Client& client, const CommandSpec& cmd,
                         protocol::ReplyBuilder& reply) {
   // As Redis: while the AOF cannot be written, writes are refused rather than acknowledged.
-  if (server.aof_write_error.empty() || !DeniedOnDiskError(cmd)) return true;
+  if (server.aof_write_error.empty() || !DiskErrorDenies(client, cmd)) return true;
   reply.Error("MISCONF Errors writing to the AOF file: " + server.aof_write_error);
   return false;
 }
@@ -304,17 +315,22 @@ bool CheckNoMulti(const Client& client, const CommandSpec& cmd, protocol::ReplyB
 namespace {
 
 // The admission pipeline in its fixed order; nullptr (after replying) when refused.
+// At EXEC (`queued`), the disk-error and loading gates are not applied again: EXEC itself
+// passed them with its queue in view, as in Redis.
 const CommandSpec* Admit(ServerState& server, Client& client,
-                         std::span<const std::string_view> args, protocol::ReplyBuilder& reply) {
+                         std::span<const std::string_view> args, protocol::ReplyBuilder& reply,
+                         bool queued = false) {
   const CommandSpec* cmd = ResolveCommand(args, reply);
   if (cmd == nullptr) return nullptr;
-  bool admitted =
-      CheckArity(*cmd, args.size(), reply) && CheckAuth(server, client, *cmd, reply) &&
-      CheckAcl(server, client, *cmd, args, reply) && CheckProtected(server, client, *cmd, reply) &&
-      CheckAofWriteError(server, *cmd, reply) && CheckMonitorKeyspace(client, *cmd, reply) &&
-      CheckSubscribedContext(client, *cmd, reply) && CheckNoMulti(client, *cmd, reply);
+  bool admitted = CheckArity(*cmd, args.size(), reply) && CheckAuth(server, client, *cmd, reply) &&
+                  CheckAcl(server, client, *cmd, args, reply) &&
+                  CheckProtected(server, client, *cmd, reply) &&
+                  (queued || CheckAofWriteError(server, client, *cmd, reply)) &&
+                  CheckMonitorKeyspace(client, *cmd, reply) &&
+                  CheckSubscribedContext(client, *cmd, reply) && CheckNoMulti(client, *cmd, reply);
   // Loading (-LOADING) and failed snapshots (-MISCONF): one branch while neither applies.
-  admitted = admitted && (server.rdb.gates_open() || CheckPersistenceGates(server, *cmd, reply));
+  admitted = admitted && (queued || server.rdb.gates_open() ||
+                          CheckPersistenceGates(server, client, *cmd, reply));
   if (!admitted) {
     ++server.command_stats[cmd->id].rejected_calls;
     return nullptr;
@@ -362,6 +378,26 @@ void Execute(ServerState& server, Client& client, const CommandSpec& cmd,
   ++client.commands_processed;
 }
 
+// Whether the request names the command that runs the MULTI queue (EXEC, or its rename).
+bool RunsQueue(std::span<const std::string_view> args) {
+  const CommandSpec* cmd = CommandTable::Get().Lookup(args[0]);
+  return cmd != nullptr && (cmd->internal_flags & internal::kRunsQueue);
+}
+
+// EXEC refused: "-EXECABORT Transaction discarded because of: <refusal>", and the
+// transaction and its WATCHes are dropped.
+void AbortTransaction(ServerState& server, Client& client, std::string_view refusal,
+                      protocol::ReplyBuilder& reply) {
+  std::string_view text = refusal;
+  if (!text.empty() && text[0] == '-') text.remove_prefix(1);
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.remove_suffix(1);
+  std::string msg = "EXECABORT Transaction discarded because of: ";
+  msg.append(text);
+  reply.Error(msg);
+  DiscardTransaction(client);
+  UnwatchAll(server, client);
+}
+
 void Queue(Client& client, const CommandSpec& cmd, std::span<const std::string_view> args,
            protocol::ReplyBuilder& reply) {
   Client::QueuedCommand q{&cmd, {}};
@@ -378,14 +414,24 @@ void Dispatch(ServerState& server, Client& client, std::span<const std::string_v
   size_t reply_start = client.reply_buf.size();
   if (client.reply_mode == ReplyMode::kSkipNext) client.reply_mode = ReplyMode::kSkipThis;
 
-  const CommandSpec* cmd = Admit(server, client, args, reply);
+  // An EXEC refused at admission aborts the transaction, as Redis's execCommandAbort: its
+  // refusal is caught aside and sent inside EXECABORT.
+  std::string refusal;
+  protocol::ReplyBuilder exec_refusal(&refusal, client.resp);
+  bool exec_in_multi = client.in_multi && RunsQueue(args);
+  protocol::ReplyBuilder& admission = exec_in_multi ? exec_refusal : reply;
+  const CommandSpec* cmd = Admit(server, client, args, admission);
   // OOM: not in RunQueued (EXEC's queue), which was admitted against memory when queued.
-  if (cmd != nullptr && !CheckOom(server, client, *cmd, reply)) {
+  if (cmd != nullptr && !CheckOom(server, client, *cmd, admission)) {
     ++server.command_stats[cmd->id].rejected_calls;
     cmd = nullptr;
   }
   if (cmd == nullptr) {
-    if (client.in_multi) client.multi_error = true;  // EXEC will answer EXECABORT
+    if (exec_in_multi) {
+      AbortTransaction(server, client, refusal, reply);
+    } else if (client.in_multi) {
+      client.multi_error = true;  // EXEC will answer EXECABORT
+    }
   } else if (client.in_multi && !(cmd->internal_flags & internal::kNotQueued)) {
     Queue(client, *cmd, args, reply);
   } else {
@@ -410,7 +456,7 @@ void RunQueued(ServerState& server, Client& client, std::span<const std::string_
   protocol::ReplyBuilder reply(&client.reply_buf, client.resp);
   reply.error_stats = &server.error_stats;
   // Admitted again: ACL rules or authentication may have changed since the command queued.
-  const CommandSpec* cmd = Admit(server, client, args, reply);
+  const CommandSpec* cmd = Admit(server, client, args, reply, /*queued=*/true);
   if (cmd != nullptr) Execute(server, client, *cmd, args, reply);
   server.stats.total_error_replies += reply.errors;
 }

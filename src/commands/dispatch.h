@@ -38,8 +38,11 @@ bool CheckMonitorKeyspace(const Client& client, const CommandSpec& cmd,
                           protocol::ReplyBuilder& reply);
 bool CheckSubscribedContext(const Client& client, const CommandSpec& cmd,
                             protocol::ReplyBuilder& reply);
-// -MISCONF for writes (and PING) while the AOF cannot be written.
-bool CheckAofWriteError(const ServerState& server, const CommandSpec& cmd,
+// Whether -MISCONF applies to the command, as Redis decides it: writes, PING (so that health
+// checks see the disk error), and EXEC when a write is queued.
+bool DiskErrorDenies(const Client& client, const CommandSpec& cmd);
+// -MISCONF while the AOF cannot be written.
+bool CheckAofWriteError(const ServerState& server, const Client& client, const CommandSpec& cmd,
                         protocol::ReplyBuilder& reply);
 bool CheckNoMulti(const Client& client, const CommandSpec& cmd, protocol::ReplyBuilder& reply);
 // ACL: the command, each key by its key spec's read/write flags (channels: pub/sub later).

@@ -157,9 +157,8 @@ bool CheckOomSlow(ServerState& server, Client& client, const CommandSpec& cmd,
     if (!(cmd.internal_flags & internal::kNotQueued)) {
       // Queuing may take unbounded memory: nothing is queued while over the limit.
       reject = true;
-    } else if (cmd.flags & flag::kSkipSlowlog) {
-      // EXEC (the one unqueued transaction command flagged skip_slowlog) is refused when
-      // it would run a denyoom command; DISCARD, RESET, QUIT always pass.
+    } else if (cmd.internal_flags & internal::kRunsQueue) {
+      // EXEC is refused when it would run a denyoom command; DISCARD, RESET, QUIT always pass.
       for (const Client::QueuedCommand& q : client.multi_queue) {
         if (q.cmd->flags & flag::kDenyOom) reject = true;
       }

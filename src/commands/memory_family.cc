@@ -5,6 +5,7 @@
 #include <string>
 
 #include "commands/command_table.h"
+#include "commands/eviction.h"
 #include "commands/server_state.h"
 #include "protocol/errors.h"
 #include "util/memory.h"
@@ -31,7 +32,8 @@ void MemoryUsage(CommandContext& cx) {
 }
 
 struct MemoryFigures {
-  uint64_t used = 0, peak = 0, startup = 0, clients = 0, overhead = 0, keys = 0, rss = 0;
+  uint64_t used = 0, peak = 0, startup = 0, clients = 0, aof_buffer = 0, overhead = 0, keys = 0,
+           rss = 0;
 };
 
 MemoryFigures Collect(const ServerState& s) {
@@ -43,7 +45,8 @@ MemoryFigures Collect(const ServerState& s) {
   for (const auto& [id, c] : s.clients) {
     f.clients += c->query_buf.capacity() + c->reply_buf.capacity() + sizeof(Client);
   }
-  f.overhead = f.startup + f.clients;
+  f.aof_buffer = MemNotCountedForEvict(s);
+  f.overhead = f.startup + f.clients + f.aof_buffer;
   auto& ss = const_cast<ServerState&>(s);
   for (int i = 0; i < s.db_count(); ++i) {
     store::Db& db = ss.db(i);
@@ -82,7 +85,7 @@ void MemoryStats(CommandContext& cx) {
   num("clients.slaves", 0);
   num("clients.normal", f.clients);
   num("cluster.links", 0);
-  num("aof.buffer", 0);
+  num("aof.buffer", f.aof_buffer);
   num("lua.caches", 0);
   num("functions.caches", 0);
   for (int i = 0; i < s.db_count(); ++i) {

@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "commands/dispatch.h"
 #include "commands/server_state.h"
 #include "store/evict.h"
 #include "util/log.h"
@@ -227,16 +228,16 @@ void RdbCron(ServerState& server) {
   // rewrite to finish.
   if (AofChildActive(server)) return;
   int64_t now = NowMs();
-  if (server.rdb.bgsave_scheduled) {
+  // As Redis: after a failed attempt, wait 5 seconds (CONFIG_BGSAVE_RETRY_DELAY) to retry.
+  bool may_retry = server.rdb.last_bgsave_ok || now - server.rdb.last_bgsave_try_ms > 5000;
+  if (server.rdb.bgsave_scheduled && may_retry) {
     (void)RdbStartBgsave(server);
     return;
   }
   uint64_t changes = server.dirty - server.rdb.dirty_at_last_save;
   for (const auto& [seconds, min_changes] : server.cfg->save_params) {
-    // As Redis: after a failed attempt, wait 5 seconds (CONFIG_BGSAVE_RETRY_DELAY) to retry.
     if (changes >= static_cast<uint64_t>(min_changes) &&
-        now / 1000 - server.last_save_time > seconds &&
-        (server.rdb.last_bgsave_ok || now - server.rdb.last_bgsave_try_ms > 5000)) {
+        now / 1000 - server.last_save_time > seconds && may_retry) {
       LOG_NOTICE("%lld changes in %lld seconds. Saving...", static_cast<long long>(min_changes),
                  static_cast<long long>(seconds));
       (void)RdbStartBgsave(server);
@@ -354,15 +355,15 @@ util::Status RdbDebugReload(ServerState& server, bool save, bool flush) {
   return util::Status::Ok();
 }
 
-bool CheckPersistenceGates(const ServerState& server, const CommandSpec& cmd,
+bool CheckPersistenceGates(const ServerState& server, const Client& client, const CommandSpec& cmd,
                            protocol::ReplyBuilder& reply) {
   const RdbState& r = server.rdb;
   if (r.loading && !(cmd.flags & flag::kLoading)) {
     reply.Error("LOADING Redis is loading the dataset in memory");
     return false;
   }
-  if (!r.last_bgsave_ok && DeniedOnDiskError(cmd) && server.cfg->stop_writes_on_bgsave_error &&
-      !server.cfg->save_params.empty()) {
+  if (!r.last_bgsave_ok && DiskErrorDenies(client, cmd) &&
+      server.cfg->stop_writes_on_bgsave_error && !server.cfg->save_params.empty()) {
     reply.Error(kMisconf);
     return false;
   }

@@ -23,6 +23,7 @@ namespace redoubt::commands {
 
 class ServerState;
 struct CommandSpec;
+struct Client;
 
 // What ServerState keeps about snapshots and loading (ServerState::rdb).
 struct RdbState {
@@ -94,7 +95,7 @@ bool AofChildActive(const ServerState& server);
 
 // The admission gates: -LOADING while loading (unless the command may run then), -MISCONF
 // for writes after a failed save with stop-writes-on-bgsave-error. One branch when neither.
-bool CheckPersistenceGates(const ServerState& server, const CommandSpec& cmd,
+bool CheckPersistenceGates(const ServerState& server, const Client& client, const CommandSpec& cmd,
                            protocol::ReplyBuilder& reply);
 
 // INFO persistence: the loading and rdb_* lines, as "name:value\r\n".

@@ -21,6 +21,7 @@
 #include "commands/command_table.h"
 #include "commands/eviction.h"
 #include "protocol/errors.h"
+#include "store/evict.h"
 #include "util/log.h"
 #include "util/memory.h"
 #include "util/numbers.h"
@@ -212,7 +213,7 @@ void InfoMemory(const ServerState& s, InfoWriter& w) {
   w.Bytes("used_memory_rss", rss);
   w.Bytes("used_memory_peak", peak);
   w.Str("used_memory_peak_perc", Percent(used, peak));
-  uint64_t overhead = s.startup_allocated + clients_mem;
+  uint64_t overhead = s.startup_allocated + clients_mem + MemNotCountedForEvict(s);
   for (int i = 0; i < s.db_count(); ++i) {
     store::Db& db = const_cast<ServerState&>(s).db(i);
     overhead += db.table().OverheadBytes() + db.expires() * sizeof(void*);
@@ -540,8 +541,7 @@ void DebugObject(CommandContext& cx) {
     char scratch[24];
     serialized = RdbStringLength(e->string_value(scratch));
   }
-  constexpr uint32_t kLruMask = (1u << 24) - 1;
-  uint32_t idle = (cx.server.clock.lru_clock - e->lru) & kLruMask;
+  uint32_t idle = store::LruIdle(e->lru, cx.server.clock.lru_clock);
   char buf[256];
   std::snprintf(buf, sizeof(buf),
                 "Value at:%p refcount:1 encoding:%s serializedlength:%zu lru:%u "

@@ -160,7 +160,7 @@ void RegisterTransactionFamily(CommandTable& t) {
        .group = g,
        .summary = "Execute all commands issued after MULTI",
        .since = "1.2.0",
-       .internal_flags = nq},
+       .internal_flags = nq | internal::kRunsQueue},
       {.name = "discard",
        .arity = 1,
        .flags = kTxFlags,

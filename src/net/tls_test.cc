@@ -94,7 +94,7 @@ class TlsFiles {
 
 TlsFiles& Files() {
   signal(SIGPIPE, SIG_IGN);  // as the server: a write to a closed peer is an error, not death
-  static TlsFiles files;  // removed at exit
+  static TlsFiles files;     // removed at exit
   return files;
 }
 

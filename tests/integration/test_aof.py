@@ -471,6 +471,51 @@ def test_aof_write_errors_refuse_writes_with_misconf(server_factory, data_dir):
         c.ping()  # as Redis 7.0: a health check sees the failure
 
 
+@pytest.mark.redoubt_only  # Redis's loader runs these through a fake client too
+def test_aof_with_watch_subscribe_and_monitor_replays_and_leaves_nothing_behind(
+        server_factory, data_dir):
+    # A hand-written file may hold commands that register the session somewhere; the replay
+    # session must not stay registered once it is gone (a later write or publish would touch
+    # it).
+    os.makedirs(os.path.join(data_dir, AOF_DIR))
+    with open(os.path.join(data_dir, AOF_DIR, "appendonly.aof.1.incr.aof"), "wb") as f:
+        for cmd in (["SELECT", "0"], ["SET", "k", "v"], ["WATCH", "k"], ["SUBSCRIBE", "ch"],
+                    ["PSUBSCRIBE", "p*"], ["MONITOR"]):
+            f.write(b"*%d\r\n" % len(cmd) + b"".join(
+                b"$%d\r\n%s\r\n" % (len(a), a.encode()) for a in cmd))
+    with open(os.path.join(data_dir, AOF_DIR, MANIFEST), "w") as f:
+        f.write("file appendonly.aof.1.incr.aof seq 1 type i\n")
+    srv = start(server_factory, data_dir)
+    c = srv.client()
+    assert c.get("k") == "v"
+    c.set("k", "w")
+    assert c.publish("ch", "x") == 0 and c.publish("pa", "x") == 0
+    assert c.pubsub_numpat() == 0
+    assert c.flushall() is True
+    assert c.ping() is True
+
+
+def test_appendonly_yes_during_bgsave_waits_for_the_snapshot(server_factory, data_dir):
+    # One child at a time: the AOF base is scheduled while a BGSAVE runs, then written.
+    srv = start(server_factory, data_dir, appendonly="no", rdb_key_save_delay="1000")
+    c = srv.client()
+    pipe = c.pipeline(transaction=False)
+    for i in range(2000):
+        pipe.set(f"k{i}", "v")
+    pipe.execute()
+    c.bgsave()
+    assert c.info("persistence")["rdb_bgsave_in_progress"] == 1
+    c.config_set("rdb-key-save-delay", "0")
+    assert c.config_set("appendonly", "yes") is True
+    info = c.info("persistence")
+    assert info["aof_rewrite_scheduled"] == 1 and info["aof_rewrite_in_progress"] == 0
+    assert wait_until(lambda: c.info("persistence")["aof_rewrites"] >= 1, 30)
+    assert wait_until(lambda: c.info("persistence")["aof_rewrite_in_progress"] == 0, 30)
+    srv.stop()
+    srv2 = start(server_factory, data_dir)
+    assert srv2.client().dbsize() == 2000
+
+
 def test_config_set_appendonly_no_stops_appending(server_factory, data_dir):
     srv = start(server_factory, data_dir)
     c = srv.client()

@@ -152,6 +152,27 @@ def test_misconf_after_a_failed_bgsave(server_factory, tmp_path):
     assert raw.cmd("SET", "b", "2") == "OK"
 
 
+def test_misconf_and_transactions(server_factory, tmp_path):
+    # As Redis 7.0: commands queued before the disk error run at EXEC unless a write is
+    # queued; then EXEC is refused and the transaction discarded (EXECABORT with the reason).
+    d = data_dir(tmp_path)
+    srv = start_on(server_factory, d, save="3600 1")
+    r = srv.client()
+    r.set("a", "1")
+    reads, writes = srv.raw(), srv.raw()
+    assert [reads.cmd(*c) for c in (["MULTI"], ["PING"], ["GET", "a"])] == ["OK", "QUEUED",
+                                                                          "QUEUED"]
+    assert [writes.cmd(*c) for c in (["MULTI"], ["SET", "b", "2"])] == ["OK", "QUEUED"]
+    shutil.rmtree(d)
+    r.bgsave()
+    assert wait_until(lambda: bgsave_done(r), timeout=10)
+    assert reads.cmd("EXEC") == ["PONG", b"1"]
+    assert_error(writes.cmd("EXEC"), "EXECABORT Transaction discarded because of: MISCONF Redis "
+                 "is configured to save RDB snapshots*")
+    assert_error(writes.cmd("DISCARD"), "ERR DISCARD without MULTI")
+    assert r.get("b") is None
+
+
 def test_failed_save_command_is_an_error_not_misconf(server_factory, tmp_path):
     # A synchronous SAVE that fails answers a bare ERR; unlike a failed BGSAVE it does not
     # turn on -MISCONF (Redis 7.0 keeps rdb_last_bgsave_status as it was).
@@ -253,7 +274,10 @@ def test_truncated_file_is_refused(server_factory, tmp_path):
     data = good_rdb(server_factory, tmp_path)
     res = corrupt_start(tmp_path, data[: len(data) * 2 // 3])
     assert res.returncode != 0
-    assert "unexpected end of input at offset" in res.stdout
+    # Where the cut lands depends on the key order, which the per-process hash seed varies: in
+    # the middle of a value, or inside a collection whose length then exceeds what is left.
+    assert ("unexpected end of input at offset" in res.stdout
+            or "collection length larger than the input at offset" in res.stdout), res.stdout
 
 
 @pytest.mark.redoubt_only
