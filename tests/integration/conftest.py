@@ -536,20 +536,19 @@ class Server:
             time.sleep(0.05)
         return False
 
-    def rss_kb(self):
+    def _status_kb(self, field):
         with open(f"/proc/{self.pid}/status") as f:
             for line in f:
-                if line.startswith("VmRSS:"):
+                if line.startswith(field + ":"):
                     return int(line.split()[1])
-        raise AssertionError("no VmRSS")
+        raise AssertionError(f"no {field}")
+
+    def rss_kb(self):
+        return self._status_kb("VmRSS")
 
     def peak_rss_kb(self):
         """The process's peak resident size so far (VmHWM)."""
-        with open(f"/proc/{self.pid}/status") as f:
-            for line in f:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1])
-        raise AssertionError("no VmHWM")
+        return self._status_kb("VmHWM")
 
     def cpu_seconds(self):
         with open(f"/proc/{self.pid}/stat") as f:
