@@ -13,14 +13,13 @@ Usage: /usr/bin/python3 bench/aof.py [--requests N] [--clients C] [--policies ev
          [--redoubt PATH] [--redis PATH]
 """
 
-import argparse
 import os
-import shutil
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from servers import (DEFAULT_REDIS, DEFAULT_REDOUBT, BenchServer, available,  # noqa: E402
-                     redis_benchmark)
+from servers import (  # noqa: E402
+    arg_parser, available, BenchServer, redis_benchmark,
+    require_redis_benchmark)
 
 
 def bench(server, requests, clients):
@@ -28,16 +27,12 @@ def bench(server, requests, clients):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = arg_parser(__doc__)
     ap.add_argument("--requests", "-n", type=int, default=100000)
     ap.add_argument("--clients", "-c", type=int, default=50)
     ap.add_argument("--policies", default="everysec,always")
-    ap.add_argument("--redoubt", default=os.environ.get("REDOUBT_SERVER", DEFAULT_REDOUBT))
-    ap.add_argument("--redis", default=DEFAULT_REDIS)
     args = ap.parse_args()
-    if not shutil.which("redis-benchmark"):
-        sys.exit("redis-benchmark not found (Debian package redis-tools; run scripts/setup.sh)")
+    require_redis_benchmark()
     if not (available(args.redis) and available(args.redoubt)):
         sys.exit("need both binaries: --redis and --redoubt")
 

@@ -13,7 +13,6 @@ Usage: /usr/bin/python3 bench/aof_loss.py [--rounds N] [--writers W] [--redoubt 
          [--redis PATH]
 """
 
-import argparse
 import os
 import random
 import signal
@@ -24,7 +23,7 @@ import time
 import redis
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from servers import DEFAULT_REDIS, DEFAULT_REDOUBT, BenchServer, available  # noqa: E402
+from servers import arg_parser, available, BenchServer  # noqa: E402
 
 
 class Writer(threading.Thread):
@@ -87,12 +86,9 @@ def run(name, binary, rounds, writers, rng):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = arg_parser(__doc__)
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--writers", type=int, default=4)
-    ap.add_argument("--redoubt", default=os.environ.get("REDOUBT_SERVER", DEFAULT_REDOUBT))
-    ap.add_argument("--redis", default=DEFAULT_REDIS)
     args = ap.parse_args()
     rng = random.Random(42)
     print(f"# appendfsync everysec, {args.rounds} SIGKILL rounds, {args.writers} writers")

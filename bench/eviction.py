@@ -14,15 +14,13 @@ Usage: /usr/bin/python3 bench/eviction.py [--requests N] [--maxmemory 64mb]
          [--set-size 1000000] [--redoubt PATH] [--redis PATH]
 """
 
-import argparse
 import os
 import socket
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from servers import (DEFAULT_REDIS, DEFAULT_REDOUBT, BenchServer, available,  # noqa: E402
-                     redis_benchmark)
+from servers import arg_parser, available, BenchServer, redis_benchmark  # noqa: E402
 
 
 class Conn:
@@ -133,13 +131,10 @@ def ratio(a, b):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = arg_parser(__doc__)
     ap.add_argument("--requests", "-n", type=int, default=2000000)
     ap.add_argument("--maxmemory", default="64mb")
     ap.add_argument("--set-size", type=int, default=1000000)
-    ap.add_argument("--redoubt", default=os.environ.get("REDOUBT_SERVER", DEFAULT_REDOUBT))
-    ap.add_argument("--redis", default=DEFAULT_REDIS)
     args = ap.parse_args()
 
     results = {}

@@ -8,14 +8,13 @@ Usage: /usr/bin/python3 bench/memory.py [--keys N] [--value-size 16] [--redoubt 
          [--redis PATH]
 """
 
-import argparse
 import os
 import socket
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from servers import DEFAULT_REDIS, DEFAULT_REDOUBT, BenchServer, available  # noqa: E402
+from servers import arg_parser, available, BenchServer  # noqa: E402
 
 BATCH = 10000
 
@@ -81,12 +80,9 @@ def fmt(x, unit="", decimals=1):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = arg_parser(__doc__)
     ap.add_argument("--keys", type=int, default=1000000)
     ap.add_argument("--value-size", type=int, default=16)
-    ap.add_argument("--redoubt", default=os.environ.get("REDOUBT_SERVER", DEFAULT_REDOUBT))
-    ap.add_argument("--redis", default=DEFAULT_REDIS)
     args = ap.parse_args()
 
     results = {}

@@ -7,14 +7,13 @@ Usage: /usr/bin/python3 bench/memory_types.py [--keys 100000] [--list 1000000]
          [--redoubt PATH] [--redis PATH]
 """
 
-import argparse
 import os
 import socket
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from servers import DEFAULT_REDIS, DEFAULT_REDOUBT, BenchServer, available  # noqa: E402
+from servers import arg_parser, available, BenchServer  # noqa: E402
 
 BATCH = 2000
 
@@ -64,12 +63,9 @@ def used_memory(server):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = arg_parser(__doc__)
     ap.add_argument("--keys", type=int, default=100000)
     ap.add_argument("--list", type=int, default=1000000)
-    ap.add_argument("--redoubt", default=os.environ.get("REDOUBT_SERVER", DEFAULT_REDOUBT))
-    ap.add_argument("--redis", default=DEFAULT_REDIS)
     args = ap.parse_args()
     rows = {}
     for name, binary in (("redis", args.redis), ("redoubt", args.redoubt)):

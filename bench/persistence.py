@@ -12,7 +12,6 @@ Usage: /usr/bin/python3 bench/persistence.py [--keys N] [--value-size 16] [--red
          [--redis PATH] [--writes]
 """
 
-import argparse
 import os
 import sys
 import threading
@@ -20,7 +19,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from memory import load  # noqa: E402
-from servers import DEFAULT_REDIS, DEFAULT_REDOUBT, BenchServer, available  # noqa: E402
+from servers import arg_parser, available, BenchServer  # noqa: E402
 
 
 def proc_kb(pid, field, path="status"):
@@ -101,12 +100,9 @@ def ratio(a, b):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = arg_parser(__doc__)
     ap.add_argument("--keys", type=int, default=1000000)
     ap.add_argument("--value-size", type=int, default=16)
-    ap.add_argument("--redoubt", default=os.environ.get("REDOUBT_SERVER", DEFAULT_REDOUBT))
-    ap.add_argument("--redis", default=DEFAULT_REDIS)
     ap.add_argument("--writes", action="store_true", help="overwrite keys during the BGSAVE")
     args = ap.parse_args()
 

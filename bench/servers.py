@@ -2,6 +2,7 @@
 free loopback ports with the same settings, read their CPU time and memory, run
 redis-benchmark against them, stop them."""
 
+import argparse
 import csv
 import io
 import os
@@ -10,6 +11,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 
@@ -122,6 +124,21 @@ def _complete(data):
 
 def available(binary):
     return binary and os.path.exists(binary) and os.access(binary, os.X_OK)
+
+
+def arg_parser(doc):
+    """The scripts' command line: their own options go on top of --redoubt and --redis, the
+    two binaries compared."""
+    ap = argparse.ArgumentParser(description=doc,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--redoubt", default=os.environ.get("REDOUBT_SERVER", DEFAULT_REDOUBT))
+    ap.add_argument("--redis", default=DEFAULT_REDIS)
+    return ap
+
+
+def require_redis_benchmark():
+    if not shutil.which("redis-benchmark"):
+        sys.exit("redis-benchmark not found (Debian package redis-tools; run scripts/setup.sh)")
 
 
 def parse_rps(text):
