@@ -7,9 +7,11 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "store/db.h"
 #include "store/entry.h"
@@ -40,6 +42,21 @@ struct RdbLoadOptions {
   // When set, a key's idle time (RDB_OPCODE_IDLE) or access counter (RDB_OPCODE_FREQ) become
   // its `lru` as Redis applies them under the clock's policy; otherwise they are skipped.
   const store::Clock* access_clock = nullptr;
+};
+
+// Databases of their own for a file to be loaded into outside a server: the check tools and
+// the fuzz target.
+struct ScratchDbs {
+  explicit ScratchDbs(int n) {
+    for (int i = 0; i < n; ++i) {
+      owned.push_back(std::make_unique<store::Db>(i, &clock, &stats));
+      dbs.push_back(owned.back().get());
+    }
+  }
+  store::Clock clock;
+  store::DbStats stats;
+  std::vector<std::unique_ptr<store::Db>> owned;
+  std::vector<store::Db*> dbs;
 };
 
 struct RdbLoadStats {

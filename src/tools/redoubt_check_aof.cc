@@ -8,7 +8,6 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <memory>
 #include <span>
 #include <string>
 #include <vector>
@@ -80,20 +79,13 @@ Verdict CheckCommands(const std::string& path, std::string_view data, size_t* ok
 // Validates an RDB image at the start of data (an RDB base or preamble) by loading it into
 // scratch databases; its length, or false after printing why it is invalid.
 bool CheckRdbPart(const std::string& path, const std::string& data, size_t* len) {
-  redoubt::store::Clock clock;
-  redoubt::store::DbStats stats;
-  std::vector<std::unique_ptr<redoubt::store::Db>> owned;
-  std::vector<redoubt::store::Db*> dbs;
-  for (int i = 0; i < 16; ++i) {
-    owned.push_back(std::make_unique<redoubt::store::Db>(i, &clock, &stats));
-    dbs.push_back(owned.back().get());
-  }
+  redoubt::persistence::ScratchDbs scratch(16);
   redoubt::persistence::RdbLoadOptions opts;
   opts.skip_expired = false;
   redoubt::persistence::RdbLoadStats st;
   redoubt::util::Status s = redoubt::persistence::LoadRdb(
-      std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(data.data()), data.size()), dbs,
-      opts, &st);
+      std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(data.data()), data.size()),
+      scratch.dbs, opts, &st);
   if (!s.ok()) {
     std::printf("RDB preamble of %s is not valid: %s\n", path.c_str(), s.message().c_str());
     return false;

@@ -5,7 +5,6 @@
 
 #include <cstdio>
 #include <cstring>
-#include <memory>
 #include <string>
 #include <vector>
 
@@ -46,19 +45,13 @@ int main(int argc, char** argv) {
   }
   if (path.empty()) return Usage();
 
-  redoubt::store::Clock clock;
-  clock.now_ms = NowMs();
-  redoubt::store::DbStats stats;
-  std::vector<std::unique_ptr<redoubt::store::Db>> owned;
-  std::vector<redoubt::store::Db*> dbs;
-  for (int i = 0; i < databases; ++i) {
-    owned.push_back(std::make_unique<redoubt::store::Db>(i, &clock, &stats));
-    dbs.push_back(owned.back().get());
-  }
+  redoubt::persistence::ScratchDbs scratch(databases);
+  std::vector<redoubt::store::Db*>& dbs = scratch.dbs;
+  scratch.clock.now_ms = NowMs();
   redoubt::persistence::RdbLoadOptions opts;
   opts.verify_checksum = checksum;
   opts.skip_expired = false;
-  opts.now_ms = clock.now_ms;
+  opts.now_ms = scratch.clock.now_ms;
   redoubt::persistence::RdbLoadStats st;
   std::printf("[offset 0] Checking RDB file %s\n", path.c_str());
   redoubt::util::Status s = redoubt::persistence::LoadRdbFile(path, dbs, opts, &st);
@@ -73,7 +66,7 @@ int main(int argc, char** argv) {
     db->table().ForEach([&](redoubt::store::Entry* e) {
       if (!e->has_expire()) return;
       ++expires;
-      if (e->expire_ms() < clock.now_ms) ++expired;
+      if (e->expire_ms() < scratch.clock.now_ms) ++expired;
     });
   }
   std::printf("[offset 0] RDB version %d%s%s\n", st.version,
