@@ -19,6 +19,7 @@ import pytest
 import redis
 
 from conftest import REDIS_CLI, free_port, wait_until
+from netutil import listening_addresses
 
 SEED_CIPHERS = "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256"
 
@@ -162,26 +163,8 @@ def start_tls(server_factory, certs, config=None, **extra):
 
 
 def listening_ports(pid):
-    """TCP ports the process listens on (its socket inodes in /proc/net/tcp{,6})."""
-    inodes = set()
-    for fd in os.listdir(f"/proc/{pid}/fd"):
-        try:
-            target = os.readlink(f"/proc/{pid}/fd/{fd}")
-        except OSError:
-            continue
-        if target.startswith("socket:["):
-            inodes.add(target[8:-1])
-    ports = set()
-    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
-        try:
-            lines = open(table).read().splitlines()[1:]
-        except FileNotFoundError:
-            continue
-        for line in lines:
-            f = line.split()
-            if f[3] == "0A" and f[9] in inodes:  # LISTEN
-                ports.add(int(f[1].rsplit(":", 1)[1], 16))
-    return ports
+    """TCP ports the process listens on."""
+    return {port for _addr, port in listening_addresses(pid)}
 
 
 def cli_tls(srv, certs, *args, cert=True, timeout=20):
