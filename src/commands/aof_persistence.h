@@ -54,6 +54,9 @@ class Aof : public WriteFeed {
   void Cron();
   // Shutdown: everything written and fsynced.
   void Shutdown();
+  // DEBUG LOADAOF: writes what is buffered, empties the databases and replays the files the
+  // manifest on disk names (base, then incrementals). Nothing replayed is fed back.
+  util::Status LoadForDebug();
 
   // BGREWRITEAOF: forks a child writing a new base; the reply text or error.
   util::Status StartRewrite();

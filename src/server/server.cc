@@ -128,6 +128,7 @@ bool Server::StartAof() {
   };
   state_.aof_info = [this](std::string* out) { aof_->Info(out); };
   state_.aof_child_active = [this] { return aof_->rewrite_in_progress(); };
+  state_.aof_debug_load = [this] { return aof_->LoadForDebug(); };
   state_.config->OnChange("appendonly", [this](const config::ServerConfig& c) {
     if (c.appendonly) return aof_->Enable();
     aof_->Disable();
@@ -274,9 +275,8 @@ bool Server::LoadDataset() {
 }
 
 void Server::Run() {
-  if (cfg_->port != 0) LOG_NOTICE("Ready to accept connections tcp");
-  if (!cfg_->unixsocket.empty()) LOG_NOTICE("Ready to accept connections unix");
-  if (state_.tls.port != 0) LOG_NOTICE("Ready to accept connections tls");
+  // Redis 7.0's wording: one line, whatever the listeners (harnesses count these lines).
+  LOG_NOTICE("Ready to accept connections");
   loop_.Run();
   Shutdown();
 }
@@ -491,7 +491,9 @@ bool Server::FlushOutput(ClientConn* cc) {
   if (done) {
     c.reply_buf.clear();
     c.reply_pos = 0;
-    if (c.reply_buf.capacity() > 64 * 1024) c.reply_buf.shrink_to_fit();
+    if (c.reply_buf.capacity() > 64 * 1024 && state_.debug.reply_buffer_resizing) {
+      c.reply_buf.shrink_to_fit();
+    }
     if (c.flags & commands::client_flag::kCloseAfterReply) {
       ScheduleClose(cc);
       return true;
@@ -573,6 +575,7 @@ void Server::BeforeSleep() {
 
 void Server::Cron() {
   UpdateClock(state_.clock);
+  if (state_.debug.pause_cron) return;  // DEBUG PAUSE-CRON 1
   ++cron_loops_;
   TlsCron();
   if (aof_ != nullptr) aof_->Cron();
