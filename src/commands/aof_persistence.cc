@@ -489,6 +489,8 @@ void Aof::Shutdown() {
 }
 
 util::Status Aof::LoadForDebug() {
+  // A DEBUG LOADAOF inside the file being replayed must not recurse.
+  if (debug_loading_) return util::Status::Error("DEBUG LOADAOF while replaying the AOF");
   if (enabled_) WriteBuffer();
   for (int i = 0; i < state_->db_count(); ++i) state_->db(i).Flush();
   AofManifest on_disk = manifest_;
@@ -500,12 +502,14 @@ util::Status Aof::LoadForDebug() {
   if (files.empty()) return util::Status::Error("no append only file to load");
   WriteFeed* feed = state_->write_feed;
   state_->write_feed = nullptr;
+  debug_loading_ = true;
   util::Status result = util::Status::Ok();
   for (size_t i = 0; i < files.size() && result.ok(); ++i) {
     bool last = i + 1 == files.size();
     auto r = ReplayAofFile(*state_, Path(files[i]), last && state_->cfg->aof_load_truncated, {});
     if (!r.ok()) result = r.status();
   }
+  debug_loading_ = false;
   state_->write_feed = feed;
   return result;
 }

@@ -117,6 +117,7 @@ class Aof : public WriteFeed {
   std::string rewrite_temp_;
   bool rewrite_rdb_ = false;  // the running rewrite writes an RDB base
   bool rewrite_scheduled_ = false;
+  bool debug_loading_ = false;  // LoadForDebug is replaying
 };
 
 }  // namespace redoubt::commands

@@ -76,21 +76,25 @@ void DebugReload(CommandContext& cx) {
           "ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.");
     }
   }
+  // Reloading is not a change to the dataset: nothing reaches the AOF or a save point.
+  uint64_t dirty = cx.server.dirty;
   util::Status st = RdbDebugReload(cx.server, save, flush, merge);
+  cx.server.dirty = dirty;
   if (!st.ok()) return cx.reply.Error(st.message());
   cx.reply.Ok();
 }
 
 // DEBUG LOADAOF: empty the dataset and replay the AOF files; nothing replayed is propagated.
 void DebugLoadAof(CommandContext& cx) {
+  uint64_t dirty = cx.server.dirty;
   util::Status st = cx.server.aof_debug_load
                         ? cx.server.aof_debug_load()
                         : util::Status::Error("the append only file engine is not running");
+  cx.server.dirty = dirty;  // as Redis: the replay is neither propagated nor saved again
   if (!st.ok()) {
     LOG_WARNING("DEBUG LOADAOF: %s", st.message().c_str());
     return cx.reply.Error("ERR Error trying to load the AOF files, check server logs.");
   }
-  cx.server.rdb.dirty_at_last_save = cx.server.dirty;  // as Redis's dirty = 0
   LOG_NOTICE("Append Only File loaded by DEBUG LOADAOF");
   cx.reply.Ok();
 }

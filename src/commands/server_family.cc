@@ -184,10 +184,11 @@ void InfoServer(const ServerState& s, InfoWriter& w) {
 }
 
 void InfoClients(const ServerState& s, InfoWriter& w) {
-  size_t max_in = 0, max_out = 0;
+  size_t max_in = 0, max_out = 0, paused = 0;
   for (const auto& [id, c] : s.clients) {
     max_in = std::max({max_in, c->query_peak, c->query_buf.size()});
     max_out = std::max(max_out, c->pending_reply());
+    if (c->flags & client_flag::kPaused) ++paused;
   }
   w.Header("Clients");
   w.UInt("connected_clients", s.clients.size());
@@ -195,7 +196,8 @@ void InfoClients(const ServerState& s, InfoWriter& w) {
   w.Int("maxclients", s.cfg->maxclients);
   w.UInt("client_recent_max_input_buffer", max_in);
   w.UInt("client_recent_max_output_buffer", max_out);
-  w.UInt("blocked_clients", s.blocked_count);
+  // Clients held by CLIENT PAUSE count as blocked, as in Redis 7.0 (BLOCKED_POSTPONE).
+  w.UInt("blocked_clients", s.blocked_count + paused);
   w.Zeros({"tracking_clients"});
   w.UInt("clients_in_timeout_table", s.blocked_count);
 }

@@ -17,6 +17,7 @@
 #include "commands/dispatch.h"
 #include "commands/eviction.h"
 #include "commands/output_limits.h"
+#include "commands/pause.h"
 #include "commands/server_family.h"
 #include "util/crypto.h"
 #include "util/log.h"
@@ -37,9 +38,11 @@ int64_t RealtimeMs() {
   return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 }
 
-void UpdateClock(store::Clock& clock) {
+void UpdateClock(commands::ServerState& state) {
+  store::Clock& clock = state.clock;
   clock.now_ms = RealtimeMs();
   clock.lru_clock = static_cast<uint32_t>(clock.now_ms / 1000) & ((1u << 24) - 1);
+  commands::UpdateExpiryPause(state);
 }
 
 // Redoubt's wording of Redis's protected-mode refusal; clients only look at the DENIED prefix.
@@ -135,7 +138,7 @@ bool Server::StartAof() {
     return util::Status::Ok();
   });
   if (!cfg_->appendonly) return true;
-  UpdateClock(state_.clock);
+  UpdateClock(state_);
   // While loading, clients are served between chunks (-LOADING for most commands), as for
   // the RDB.
   commands::RdbState& r = state_.rdb;
@@ -151,7 +154,7 @@ bool Server::StartAof() {
     commands::RdbState& rs = state_.rdb;
     rs.loading_loaded_bytes = done;
     rs.loading_total_bytes = total;
-    UpdateClock(state_.clock);
+    UpdateClock(state_);
     if (state_.clock.now_ms - last_log >= 1000) {
       last_log = state_.clock.now_ms;
       LOG_NOTICE("Loading the AOF: %zu of %zu bytes", done, total);
@@ -203,7 +206,7 @@ bool Server::Bind(const std::string& spec, bool optional) {
 }
 
 bool Server::Start() {
-  UpdateClock(state_.clock);
+  UpdateClock(state_);
   state_.start_time_ms = state_.clock.now_ms;
   state_.run_id_hex = util::RandomHex(20);
   auto allow = security::CidrList::Parse(std::span<const std::string>(cfg_->allow_from));
@@ -387,7 +390,7 @@ void Server::HandleReadable(ClientConn* cc) {
   c.query_peak = std::max(c.query_peak, c.query_buf.size());
   c.net_input_bytes += n;
   state_.stats.total_net_input_bytes += n;
-  UpdateClock(state_.clock);
+  UpdateClock(state_);
   c.last_interaction_ms = state_.clock.now_ms;
   if (static_cast<int64_t>(c.query_buf.size()) > cfg_->client_query_buffer_limit) {
     LOG_WARNING("Closing client that reached max query buffer length: id=%llu addr=%s",
@@ -413,13 +416,14 @@ void Server::FlushOrDefer(ClientConn* cc) {
 void Server::ProcessInput(ClientConn* cc) {
   commands::Client& c = cc->client;
   size_t pos = 0;
-  bool paused = state_.pause_end_ms > state_.clock.now_ms;
   while (
       !(c.flags & (commands::client_flag::kCloseAfterReply | commands::client_flag::kCloseAsap))) {
     // Input that arrived while a blocking command waits stays queued until it is served.
     if (c.blocked) break;
-    if (paused && !state_.pause_write_only) {
-      paused_clients_.push_back(c.id);
+    // Checked before every request: a CLIENT PAUSE this client just ran holds its own
+    // pipelined requests too, as in Redis.
+    if (commands::PauseActive(state_) && !state_.pause_write_only) {
+      HoldForPause(c);
       break;
     }
     protocol::ParseLimits limits{cfg_->proto_max_bulk_len, !commands::AuthRequired(state_, c)};
@@ -458,9 +462,9 @@ void Server::ProcessInput(ClientConn* cc) {
       pos = c.query_buf.size();
       break;
     }
-    if (paused && IsPausedCommand(args[0])) {
+    if (commands::HeldByPause(state_, c, args)) {
       // Left unconsumed: parsed again and run once CLIENT PAUSE ends.
-      paused_clients_.push_back(c.id);
+      HoldForPause(c);
       break;
     }
     commands::Dispatch(state_, c, args);
@@ -574,14 +578,16 @@ void Server::BeforeSleep() {
 }
 
 void Server::Cron() {
-  UpdateClock(state_.clock);
+  UpdateClock(state_);
   if (state_.debug.pause_cron) return;  // DEBUG PAUSE-CRON 1
   ++cron_loops_;
   TlsCron();
   if (aof_ != nullptr) aof_->Cron();
   commands::SampleServerStats(state_, state_.clock.now_ms);
   commands::ExpireBlockedClients(state_, state_.clock.now_ms);
-  if (cfg_->active_expire_enabled) {
+  // No active expiry while CLIENT PAUSE runs (Redis 7.0): a paused primary must not change
+  // its dataset, nor send DELs to its replicas.
+  if (cfg_->active_expire_enabled && !commands::PauseActive(state_)) {
     // As Redis's slow cycle: at most a quarter of each cron period.
     int64_t budget = 250000 / std::max(1, cfg_->hz);
     for (int i = 0; i < state_.db_count(); ++i) {
@@ -625,25 +631,25 @@ void Server::ResumeUnblockedClients() {
   }
 }
 
-bool Server::IsPausedCommand(std::string_view name) const {
-  // CLIENT PAUSE WRITE holds back what may change the dataset, as Redis: write and
-  // may-replicate commands.
-  const commands::CommandSpec* cmd = commands::CommandTable::Get().Lookup(name);
-  return cmd != nullptr && (cmd->flags & (commands::flag::kWrite | commands::flag::kMayReplicate));
+void Server::HoldForPause(commands::Client& c) {
+  if (c.flags & commands::client_flag::kPaused) return;  // already in the queue
+  c.flags |= commands::client_flag::kPaused;
+  paused_clients_.push_back(c.id);
 }
 
 void Server::ResumePausedClients() {
   if (paused_clients_.empty()) return;
-  UpdateClock(state_.clock);
-  if (state_.pause_end_ms > state_.clock.now_ms) return;
+  UpdateClock(state_);
+  if (commands::PauseActive(state_)) return;
+  // In the order the clients were held, as Redis releases its postponed clients. One that
+  // pauses again holds the rest anew, in the same order.
   std::vector<uint64_t> ids;
   ids.swap(paused_clients_);
-  std::sort(ids.begin(), ids.end());
-  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
   for (uint64_t id : ids) {
     auto it = conns_.find(id);
     if (it == conns_.end()) continue;
     ClientConn* cc = it->second.get();
+    cc->client.flags &= ~commands::client_flag::kPaused;
     if (cc->client.flags & commands::client_flag::kCloseAsap) continue;
     ProcessInput(cc);
     if (cc->client.pending_reply() > 0) FlushOrDefer(cc);

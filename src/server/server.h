@@ -31,7 +31,7 @@ class ClientConn : public net::FdHandler {
   commands::Client client;
   std::unique_ptr<net::Connection> conn_;
   bool want_write_ = false;
-  bool queued_close_ = false;  // in Server::to_close_
+  bool queued_close_ = false;        // in Server::to_close_
   bool tls_handshake_seen_ = false;  // TLS: the handshake's end was acted on (identity, stats)
 
  private:
@@ -83,7 +83,7 @@ class Server {
 
  private:
   void ProcessInput(ClientConn* c);
-  bool IsPausedCommand(std::string_view name) const;
+  void HoldForPause(commands::Client& c);
   void ResumePausedClients();
   void ResumeUnblockedClients();
   void BeforeSleep();
