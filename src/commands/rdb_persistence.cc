@@ -349,7 +349,7 @@ util::Status RdbDebugReload(ServerState& server, bool save, bool flush, bool mer
   util::Status st = persistence::LoadRdbFile(RdbPath(server), dbs, opts, &stats);
   if (!st.ok()) {
     LOG_WARNING("Error trying to load the RDB dump: %s", st.message().c_str());
-    return util::Status::Error("ERR Error trying to load the RDB dump, check server logs.");
+    return util::Status::Error("ERR Error trying to load the RDB dump");
   }
   server.dirty = dirty;
   LOG_NOTICE("DB reloaded by DEBUG RELOAD");
