@@ -350,3 +350,17 @@ def test_help_lists_supported_subcommands(draw):
     for sub in ("DIGEST", "DIGEST-VALUE <key>", "RELOAD", "LOADAOF", "PROTOCOL <type>",
                 "PAUSE-CRON <0|1>", "HELP"):
         assert any(l.startswith(sub) for l in lines), sub
+
+
+@pytest.mark.redoubt_only
+def test_audit_keeps_flagging_debug_open_outside_loopback(run_binary):
+    import json
+
+    def check(value):
+        res = run_binary(["--audit", "--json", "--enable-debug-command", value])
+        report = json.loads(res.stdout)
+        return next(c for c in report["checks"] if c["check"] == "protected-configs")
+
+    open_check = check("yes")
+    assert open_check["level"] == "WARN" and "enable-debug-command" in open_check["detail"]
+    assert check("local")["level"] == "PASS"
