@@ -322,6 +322,7 @@ Entry* Db::Persist(Entry* e) {
 }
 
 size_t Db::ActiveExpire(int64_t budget_us, uint64_t (*rng)()) {
+  if (clock_->expiry_paused) return 0;
   size_t deleted = 0;
   int64_t start = NowMicros();
   for (int round = 0;; ++round) {
