@@ -352,6 +352,9 @@ util::Status RdbDebugReload(ServerState& server, bool save, bool flush, bool mer
     return util::Status::Error("ERR Error trying to load the RDB dump");
   }
   server.dirty = dirty;
+  LOG_NOTICE("Done loading RDB, keys loaded: %llu, keys expired: %llu.",
+             static_cast<unsigned long long>(stats.keys_loaded),
+             static_cast<unsigned long long>(stats.keys_expired));
   LOG_NOTICE("DB reloaded by DEBUG RELOAD");
   return util::Status::Ok();
 }

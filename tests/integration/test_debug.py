@@ -153,6 +153,14 @@ def test_digest_wrong_arity(draw):
     assert_error(draw.cmd("DEBUG", "DIGEST", "x"), UNKNOWN.format("DIGEST"))
 
 
+def test_reload_logs_like_redis(dbg):
+    c = dbg.raw()
+    c.cmd("SET", "k", "v")
+    assert c.cmd("DEBUG", "RELOAD") == "OK"
+    assert dbg.wait_for_log("Done loading RDB, keys loaded: 1, keys expired: 0")
+    assert dbg.wait_for_log("DB reloaded by DEBUG RELOAD")
+
+
 def test_reload_keeps_the_dataset_and_its_options(draw):
     fill_every_type(draw)
     before = draw.cmd("DEBUG", "DIGEST")
