@@ -257,8 +257,9 @@ std::string InitReport(const InitOptions& o, const InitResult& r) {
       "  admin.password  the password in clear (mode 0600), for scripts: delete it once the\n"
       "                  password is kept somewhere safe, the server does not need it\n\n"
       "admin password (shown this once): " +
-      r.password + "\n\nConnect with:\n  redis-cli -u redis://admin:" + r.password +
-      "@127.0.0.1:" + std::to_string(o.port) +
+      r.password + "\n\nConnect with" +
+      std::string(o.tls ? " (plain port; with tls.conf see below)" : "") +
+      ":\n  redis-cli -u redis://admin:" + r.password + "@127.0.0.1:" + std::to_string(o.port) +
       "\n\nThe shipped redoubt.conf reads users.acl from its data dir (`dir`):\n"
       "  redoubt-server redoubt.conf --dir " +
       ConfigQuote(r.dir) + "\n";
