@@ -298,3 +298,14 @@ def test_make_run_on_a_fresh_data_dir_prints_the_line_and_serves_it(tmp_path):
     assert wait_until(lambda: run_cli(argv, "PING").stdout.strip() == "PONG", 20)
     assert (data / "users.acl").read_text() == acl
     assert stop_make(proc, argv) == 0
+
+
+def test_relative_acl_file_is_checked_in_the_data_dir(run_binary, tmp_path):
+    """The shipped config's relative aclfile is loaded from `dir`; the start-up refusal of a
+    world-writable ACL file must look there too, not in the working directory."""
+    d = tmp_path / "data"
+    init(run_binary, d)
+    os.chmod(d / "users.acl", 0o666)
+    res = run_binary([SHIPPED_CONF, "--dir", str(d), "--port", free_port()], timeout=10)
+    assert res.returncode != 0
+    assert "writable by every user" in res.stdout
