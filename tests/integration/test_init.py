@@ -252,25 +252,34 @@ def read_until(proc, needle, timeout=60):
     raise AssertionError(f"{needle!r} not printed:\n" + "".join(lines))
 
 
-def make_run(data, port):
-    # -o build: the build is the test's input, not something to redo here.
-    return subprocess.Popen(["make", "-s", "-C", REPO_ROOT, "-o", "build", "run",
-                             f"DATA_DIR={data}", f"PORT={port}"],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            start_new_session=True)
+@pytest.fixture
+def make_run():
+    """make_run(data, port) starts `make run`; whatever is left is killed at the end (its
+    own process group), so a failed assertion leaves no server behind."""
+    started = []
+
+    def start(data, port):
+        # -o build: the build is the test's input, not something to redo here.
+        proc = subprocess.Popen(["make", "-s", "-C", REPO_ROOT, "-o", "build", "run",
+                                 f"DATA_DIR={data}", f"PORT={port}"],
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                start_new_session=True)
+        started.append(proc)
+        return proc
+
+    yield start
+    for proc in started:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
 
 
 def stop_make(proc, argv):
     run_cli(argv, "SHUTDOWN", "NOSAVE")
-    try:
-        return proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
-        raise
+    return proc.wait(timeout=20)
 
 
-def test_make_run_on_a_fresh_data_dir_prints_the_line_and_serves_it(tmp_path):
+def test_make_run_on_a_fresh_data_dir_prints_the_line_and_serves_it(make_run, tmp_path):
     if not os.path.exists(RELEASE_BIN):
         pytest.skip("no release build for make run (make build)")
     data = tmp_path / "data"
