@@ -1100,9 +1100,14 @@ TEST(ShippedConfTest, LoadsWithSecureDefaults) {
   EXPECT_EQ(v.enable_protected_configs, kAllowNo);
   EXPECT_EQ(v.enable_module_command, kAllowNo);
   EXPECT_EQ(Value(c, "save"), "3600 1 300 100 60 10000");
-  // Every uncommented line sets its default: the shipped file is the defaults, written out.
+  // Every uncommented line sets its default: the shipped file is the defaults, written out,
+  // except that its users come from the ACL file `redoubt-server --init` creates in `dir`.
+  EXPECT_EQ(v.aclfile, "users.acl");
   const Config defaults;
-  EXPECT_EQ(GetAll(c), GetAll(defaults));
+  EXPECT_EQ(defaults.values().aclfile, "");
+  auto shipped = GetAll(c);
+  shipped["aclfile"] = "";
+  EXPECT_EQ(shipped, GetAll(defaults));
 }
 
 }  // namespace
