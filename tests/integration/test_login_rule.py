@@ -14,9 +14,12 @@ of the rule.
 """
 
 import ssl
+import subprocess
 
 import pytest
+import redis
 
+from conftest import REDIS_CLI
 from test_tls import TlsConn, certs, start_tls  # noqa: F401  (certs is a fixture)
 
 APP = "appuser"  # the name in client.crt's CN
@@ -325,3 +328,50 @@ def test_password_session_closed_when_its_user_becomes_nopass(server_factory, ce
         c.cmd("PING")
     # Its certificate still logs it in: the certificate, not nopass, is the proof.
     assert TlsConn(srv.tls_port, certs, cert="client").cmd("ACL", "WHOAMI") == APP
+
+
+def test_redis_cli_with_certificate_cannot_reset_into_default(server_factory, certs,  # noqa: F811
+                                                              tmp_path):
+    """The reported hole through redis-cli: RESET then CONFIG GET dir as the default user."""
+    acl = tmp_path / "users.acl"
+    acl.write_text(acl_text("nopass"))
+    srv = start_tls(server_factory, certs, tls_auth_clients="optional",
+                    tls_auth_clients_user="CN", aclfile=str(acl))
+    script = "RESET\nACL WHOAMI\nCONFIG GET dir\nAUTH default anything\nACL WHOAMI\n"
+    p = subprocess.run([REDIS_CLI, "--tls", "--cacert", certs.path("ca.crt"),
+                        "--cert", certs.path("client.crt"), "--key", certs.path("client.key"),
+                        "-h", "127.0.0.1", "-p", str(srv.tls_port)],
+                       input=script, capture_output=True, text=True, timeout=20)
+    lines = [ln for ln in p.stdout.splitlines() if ln]  # redis-cli adds a blank after errors
+    assert lines[0] == "RESET", p.stdout + p.stderr
+    assert lines[1] == APP
+    assert lines[2].startswith("NOPERM")
+    assert lines[3].startswith("WRONGPASS")
+    assert lines[4] == APP
+
+
+def test_redis_py_without_certificate_cannot_log_in_as_nopass(server_factory, certs,  # noqa: F811
+                                                             tmp_path):
+    acl = tmp_path / "users.acl"
+    acl.write_text(acl_text("nopass"))
+    srv = start_tls(server_factory, certs, tls_auth_clients="optional",
+                    tls_auth_clients_user="CN", aclfile=str(acl))
+    r = redis.Redis(host="127.0.0.1", port=srv.tls_port, ssl=True,
+                    ssl_ca_certs=certs.path("ca.crt"), ssl_cert_reqs="required",
+                    ssl_check_hostname=False, username="default", password="anything",
+                    socket_timeout=10, decode_responses=True)
+    try:
+        with pytest.raises(redis.exceptions.RedisError, match="WRONGPASS"):
+            r.ping()
+    finally:
+        r.close()
+    ok = redis.Redis(host="127.0.0.1", port=srv.tls_port, ssl=True,
+                     ssl_ca_certs=certs.path("ca.crt"), ssl_cert_reqs="required",
+                     ssl_check_hostname=False, username=APP, password="apppw",
+                     socket_timeout=10, decode_responses=True)
+    try:
+        assert ok.acl_whoami() == APP
+        with pytest.raises(redis.exceptions.NoPermissionError):
+            ok.config_get("dir")
+    finally:
+        ok.close()
