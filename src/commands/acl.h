@@ -31,9 +31,6 @@ void AclLogDenial(ServerState& server, Client& client, const CommandSpec& cmd,
 // end of the loop turn; then frees deleted users.
 void DisconnectRevoked(ServerState& server, security::AclStore::Revoked& revoked);
 
-// Makes `client` a session of `user` (AUTH, HELLO AUTH, RESET, accept).
-void SetClientUser(Client& client, const security::AclUser& user, bool authenticated);
-
 // What a connection showed to become a user.
 enum class LoginProof : uint8_t { kNone, kPassword, kCertificate };
 
@@ -44,6 +41,10 @@ enum class LoginProof : uint8_t { kNone, kPassword, kCertificate };
 //   whose password was proved; never a nopass user, whatever was sent as its password;
 // - otherwise as Redis: a proved password, or nothing at all for a nopass user.
 bool LoginAllowed(const Client& client, const security::AclUser& user, LoginProof proof);
+
+// The only way to log a connection in as `user` (AUTH, HELLO AUTH): false, and no change,
+// when LoginAllowed refuses it.
+[[nodiscard]] bool LogIn(Client& client, const security::AclUser& user, LoginProof proof);
 
 // The user a connection has before any AUTH (accept, TLS handshake, RESET): its certificate's
 // user when the rule allows it, else `default`, authenticated only when the rule allows that.

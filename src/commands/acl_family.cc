@@ -375,11 +375,15 @@ const security::CommandCatalog& AclCatalog() {
   return *catalog;
 }
 
+namespace {
+
 void SetClientUser(Client& client, const security::AclUser& user, bool authenticated) {
   client.acl_user = &user;
   client.user = user.name();
   client.authenticated = authenticated;
 }
+
+}  // namespace
 
 bool LoginAllowed(const Client& client, const security::AclUser& user, LoginProof proof) {
   if (!user.enabled()) return false;
@@ -390,13 +394,17 @@ bool LoginAllowed(const Client& client, const security::AclUser& user, LoginProo
   return proof == LoginProof::kPassword || user.nopass();
 }
 
+bool LogIn(Client& client, const security::AclUser& user, LoginProof proof) {
+  if (!LoginAllowed(client, user, proof)) return false;
+  SetClientUser(client, user, true);
+  return true;
+}
+
 void SetInitialUser(ServerState& server, Client& client) {
   const security::AclUser* cert = client.no_implicit_auth && !client.cert_user.empty()
                                       ? server.acl.Find(client.cert_user)
                                       : nullptr;
-  if (cert != nullptr && LoginAllowed(client, *cert, LoginProof::kCertificate)) {
-    return SetClientUser(client, *cert, true);
-  }
+  if (cert != nullptr && LogIn(client, *cert, LoginProof::kCertificate)) return;
   const security::AclUser& d = server.acl.default_user();
   SetClientUser(client, d, LoginAllowed(client, d, LoginProof::kNone));
 }

@@ -40,11 +40,10 @@ std::string Authenticate(CommandContext& cx, std::string_view user, std::string_
     return security::AuthThrottle::RefusalMessage(d);
   }
   const security::AclUser* u = s.acl.Authenticate(user, pass);
-  // Under certificate identity a nopass user proves nothing: refused as a wrong password.
-  if (u != nullptr && !LoginAllowed(c, *u, LoginProof::kPassword)) u = nullptr;
-  if (u != nullptr) {
+  // LogIn refuses what the login rule does (under certificate identity, a nopass user proves
+  // nothing): answered and counted as a wrong password.
+  if (u != nullptr && LogIn(c, *u, LoginProof::kPassword)) {
     s.auth_throttle.RecordSuccess(source);
-    SetClientUser(c, *u, true);
     s.Audit(security::AuditEvent::kAuthSuccess, c, cx.cmd.full_name);
     return {};
   }
