@@ -40,9 +40,10 @@ std::string Authenticate(CommandContext& cx, std::string_view user, std::string_
     return security::AuthThrottle::RefusalMessage(d);
   }
   const security::AclUser* u = s.acl.Authenticate(user, pass);
-  if (u != nullptr) {
+  // LogIn refuses what the login rule does (under certificate identity, a nopass user proves
+  // nothing): answered and counted as a wrong password.
+  if (u != nullptr && LogIn(c, *u, LoginProof::kPassword)) {
     s.auth_throttle.RecordSuccess(source);
-    SetClientUser(c, *u, true);
     s.Audit(security::AuditEvent::kAuthSuccess, c, cx.cmd.full_name);
     return {};
   }
@@ -164,8 +165,7 @@ void Reset(CommandContext& cx) {
   cx.reply.set_resp(2);
   c.reply_mode = ReplyMode::kOn;
   c.name.clear();
-  const security::AclUser& d = cx.server.acl.default_user();
-  SetClientUser(c, d, d.nopass() && d.enabled() && !c.no_implicit_auth);
+  SetInitialUser(cx.server, c);  // the certificate's user under certificate identity
   DiscardTransaction(c);
   UnwatchAll(cx.server, c);
   PubSubRemoveClient(cx.server, c);

@@ -113,9 +113,11 @@ struct Client {
   uint64_t net_output_bytes = 0;
   uint64_t commands_processed = 0;
   bool tls = false;  // connected over TLS (CLIENT LIST tls=1)
-  // tls-auth-clients-user: no certificate identity, so only AUTH lets this client in (never
-  // a nopass default user implicitly, not even after RESET).
+  // Certificate identity (tls-auth-clients-user on this TLS connection): the user comes only
+  // from the certificate (cert_user, "" when it named none) or a proved password, never from
+  // nopass (commands::LoginAllowed holds the rule).
   bool no_implicit_auth = false;
+  std::string cert_user;
 
   size_t pending_reply() const { return reply_buf.size() - reply_pos; }
 };

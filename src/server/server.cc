@@ -349,8 +349,7 @@ void Server::AcceptFrom(int listen_fd, bool unix_socket, bool tls) {
     c.addr = a.addr;
     c.laddr = a.laddr;
     c.ctime_ms = c.last_interaction_ms = state_.clock.now_ms;
-    const security::AclUser& default_user = state_.acl.default_user();
-    commands::SetClientUser(c, default_user, default_user.nopass() && default_user.enabled());
+    commands::SetInitialUser(state_, c);
     if (unix_socket) c.flags |= commands::client_flag::kUnixSocket;
     if (!a.loopback) c.flags |= commands::client_flag::kProtected;
     if (!loop_.Add(a.fd, true, false, conn.get())) continue;
