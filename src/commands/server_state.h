@@ -69,7 +69,9 @@ struct Client {
   int64_t ctime_ms = 0;
   int64_t last_interaction_ms = 0;
   const CommandSpec* last_cmd = nullptr;
-  uint64_t redact_mask = 0;  // arguments of the running command hidden from MONITOR
+  // Arguments of the running command hidden from MONITOR: bit i for argument i, and bit 63
+  // for every argument from the 63rd on (so ~0ULL << n hides all from n, whatever the arity).
+  uint64_t redact_mask = 0;
 
   // Input: bytes read and not yet parsed.
   util::Buffer query_buf;
