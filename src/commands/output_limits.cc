@@ -70,7 +70,7 @@ bool EnforceUnauthenticatedHold(ServerState& server, Client& client) {
 void CloseUnauthenticatedAfter(ServerState& server, int64_t timeout_ms) {
   if (timeout_ms <= 0) return;
   for (const auto& [id, c] : server.clients) {
-    if (c->flags & client_flag::kCloseAsap) continue;
+    if ((c->flags & client_flag::kCloseAsap) || c->ever_authenticated) continue;
     if (server.clock.now_ms - c->ctime_ms <= timeout_ms || !AuthRequired(server, *c)) continue;
     LOG_VERBOSE("Closing client id=%llu addr=%s: not authenticated within auth-timeout",
                 static_cast<unsigned long long>(c->id), c->addr.c_str());

@@ -27,8 +27,10 @@ bool EnforceOutputLimits(ServerState& server, Client& client);
 // it holds more than kUnauthenticatedHoldLimit, and its input buffer is trimmed to what it
 // holds (the read path reserves 16 KB). Returns true if closed. One call when authenticated.
 bool EnforceUnauthenticatedHold(ServerState& server, Client& client);
-// auth-timeout: closes clients that must authenticate and connected more than `timeout_ms`
-// ago. Called from the server cron; the walk is skipped when the limit is 0.
+// auth-timeout: closes clients that must authenticate, never did, and connected more than
+// `timeout_ms` ago (one that RESET after a login proved a password once: a pool resetting a
+// connection before its next AUTH must not race the cron). Called from the server cron; the
+// walk is skipped when the limit is 0.
 void CloseUnauthenticatedAfter(ServerState& server, int64_t timeout_ms);
 
 // What a client's buffers take (query and reply buffers), as client eviction counts it.

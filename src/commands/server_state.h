@@ -60,7 +60,8 @@ struct Client {
   int db_index = 0;
   int resp = 2;
   bool authenticated = false;
-  std::string user = "default";  // the ACL user's name (CLIENT LIST, ACL LOG)
+  bool ever_authenticated = false;  // auth-timeout spares a client that RESET after a login
+  std::string user = "default";     // the ACL user's name (CLIENT LIST, ACL LOG)
   // The ACL user whose rules apply (SetClientUser); nullptr only for internal sessions that may
   // run anything (in-process tests, later AOF loading), never for a network client.
   const security::AclUser* acl_user = nullptr;

@@ -281,6 +281,10 @@ def test_idle_unauthenticated_connections_cannot_fill_maxclients(server_factory)
     assert c.cmd("AUTH", "right-password") == "OK"
     time.sleep(1.5)  # authenticated: auth-timeout no longer applies
     assert c.cmd("PING") == "PONG"
+    # Nor after RESET (a pool resetting a connection before it authenticates it again).
+    assert c.cmd("RESET") == "RESET"
+    time.sleep(1.5)
+    assert c.cmd("AUTH", "right-password") == "OK"
 
 
 def test_auth_timeout_zero_and_nopass_keep_connections(server_factory):
