@@ -381,6 +381,7 @@ void SetClientUser(Client& client, const security::AclUser& user, bool authentic
   client.acl_user = &user;
   client.user = user.name();
   client.authenticated = authenticated;
+  client.ever_authenticated |= authenticated;
 }
 
 }  // namespace

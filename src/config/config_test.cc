@@ -239,6 +239,7 @@ const std::set<std::string> kRedoubtOnly = {"active-expire-enabled",
                                             "auth-backoff-max-ms",
                                             "auth-throttle-exempt-loopback",
                                             "auth-throttle-max-addresses",
+                                            "auth-timeout",
                                             "allow-from",
                                             "audit-log"};
 

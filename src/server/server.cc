@@ -396,6 +396,7 @@ void Server::HandleReadable(ClientConn* cc) {
   }
   ProcessInput(cc);
   if (c.pending_reply() > 0) FlushOrDefer(cc);
+  if (commands::EnforceUnauthenticatedHold(state_, c)) return;
   if (cc->conn_->HasPendingInput()) tls_pending_.push_back(c.id);
 }
 
@@ -587,6 +588,7 @@ void Server::Cron() {
   for (int i = 0; i < state_.db_count(); ++i) state_.db(i).Cron();
   commands::RdbCron(state_);
   commands::MemoryCron(state_);
+  commands::CloseUnauthenticatedAfter(state_, static_cast<int64_t>(cfg_->auth_timeout) * 1000);
   if (cfg_->timeout > 0) {
     int64_t limit = static_cast<int64_t>(cfg_->timeout) * 1000;
     for (auto& [id, cc] : conns_) {
