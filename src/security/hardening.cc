@@ -8,6 +8,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "util/safe_file.h"
+
 namespace redoubt::security {
 
 namespace {
@@ -78,6 +80,13 @@ util::Status CheckDataDirWritable(const std::string& dir) {
     return util::Status::Error("data dir " + dir + " is owned by uid " + std::to_string(st.st_uid) +
                                ", not by the server's user" + who);
   }
+  // Another user who can create entries here could plant a symlink or a file under a name the
+  // server writes; refused, not merely warned about.
+  if (auto mode_ok = util::CheckPrivateDir("."); !mode_ok.ok()) {
+    return util::Status::Error("data dir " + dir + " is writable by group or others (mode " +
+                               ModeString(st.st_mode) + "): another user could plant files the " +
+                               "server writes; run chmod 750 " + dir);
+  }
   return util::Status::Ok();
 }
 
@@ -107,10 +116,8 @@ std::vector<std::string> PermissionWarnings(const std::string& config_file,
                   ModeString(st.st_mode) + "); run chmod 640 " + cfg.aclfile);
   }
   if (stat(cfg.dir.c_str(), &st) == 0) {
-    if (st.st_mode & (S_IWGRP | S_IWOTH)) {
-      out.push_back("data dir " + cfg.dir + " is writable by group or others (mode " +
-                    ModeString(st.st_mode) + "); run chmod 750 " + cfg.dir);
-    } else if (st.st_mode & S_IROTH) {
+    // Writable by group or others is refused at start-up (CheckDataDirWritable), not warned.
+    if ((st.st_mode & (S_IWGRP | S_IWOTH)) == 0 && (st.st_mode & S_IROTH)) {
       out.push_back("data dir " + cfg.dir + " is readable by every user (mode " +
                     ModeString(st.st_mode) + "); run chmod 750 " + cfg.dir);
     }

@@ -8,6 +8,8 @@ import tempfile
 
 import pytest
 
+from conftest import ServerStartError
+
 pytestmark = pytest.mark.redoubt_only
 
 needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="privilege drop needs root")
@@ -62,12 +64,13 @@ def test_world_writable_acl_file_is_refused(run_binary, tmp_path):
     assert "writable by every user" in res.stdout
 
 
-def test_open_data_dir_is_warned(server_factory, tmp_path):
+def test_open_data_dir_is_refused_and_left_as_it_is(server_factory, tmp_path):
     data = tempfile.mkdtemp(dir=str(tmp_path))
     os.chmod(data, 0o777)
-    srv = server_factory(dir=data)
-    assert "writable by group or others" in srv.log_text()
-    assert stat.S_IMODE(os.stat(data).st_mode) == 0o777  # warned, not changed behind our back
+    with pytest.raises(ServerStartError) as e:
+        server_factory(dir=data)
+    assert "writable by group or others" in str(e.value)
+    assert stat.S_IMODE(os.stat(data).st_mode) == 0o777  # refused, not changed behind our back
 
 
 SEED_ACL = """user default off nopass nocommands
