@@ -34,18 +34,26 @@ bool HasSecrets(const config::ServerConfig& cfg) {
 
 }  // namespace
 
-util::Status DropPrivileges(const std::string& user, const std::string& group) {
-  if (user.empty()) return util::Status::Ok();
+util::Status ResolveRunAs(const std::string& user, const std::string& group, uid_t* uid,
+                          gid_t* gid) {
   errno = 0;
   passwd* pw = getpwnam(user.c_str());
   if (pw == nullptr) return util::Status::Error("run-as-user: no such user '" + user + "'");
-  uid_t uid = pw->pw_uid;
-  gid_t gid = pw->pw_gid;
+  *uid = pw->pw_uid;
+  *gid = pw->pw_gid;
   if (!group.empty()) {
     struct group* gr = getgrnam(group.c_str());
     if (gr == nullptr) return util::Status::Error("run-as-group: no such group '" + group + "'");
-    gid = gr->gr_gid;
+    *gid = gr->gr_gid;
   }
+  return util::Status::Ok();
+}
+
+util::Status DropPrivileges(const std::string& user, const std::string& group) {
+  if (user.empty()) return util::Status::Ok();
+  uid_t uid = 0;
+  gid_t gid = 0;
+  if (auto st = ResolveRunAs(user, group, &uid, &gid); !st.ok()) return st;
   if (geteuid() != 0) {
     if (geteuid() == uid && getegid() == gid) return util::Status::Ok();
     return util::Status::Error("run-as-user '" + user +

@@ -3,12 +3,14 @@ permission checks on the data directory and the ACL file."""
 
 import os
 import pwd
+import shutil
 import stat
+import subprocess
 import tempfile
 
 import pytest
 
-from conftest import ServerStartError
+from conftest import REDIS_CLI, ServerStartError
 
 pytestmark = pytest.mark.redoubt_only
 
@@ -125,3 +127,33 @@ def test_audit_command_checks_the_running_server(server_factory):
     app = srv.raw()
     app.cmd("AUTH", "app", "pw")
     assert str(app.cmd("AUDIT")).startswith("NOPERM")
+
+
+def _cli_as(user, group, sock):
+    return subprocess.run(["setpriv", f"--reuid={user}", f"--regid={group}", "--clear-groups",
+                           REDIS_CLI, "-s", sock, "PING"],
+                          capture_output=True, text=True, timeout=10)
+
+
+@needs_root
+def test_unix_socket_belongs_to_run_as_user_with_unixsocketperm(server_factory):
+    nobody = pwd.getpwnam("nobody")
+    base = tempfile.mkdtemp(prefix="redoubt-sock-")  # under /tmp: reachable by every uid
+    try:
+        os.chmod(base, 0o755)
+        data = os.path.join(base, "data")
+        os.mkdir(data, 0o700)
+        os.chown(data, nobody.pw_uid, nobody.pw_gid)
+        sock = os.path.join(base, "redoubt.sock")
+        server_factory(run_as_user="nobody", dir=data, unixsocket=sock, unixsocketperm="700")
+        st = os.lstat(sock)
+        assert stat.S_ISSOCK(st.st_mode)
+        assert (st.st_uid, st.st_gid) == (nobody.pw_uid, nobody.pw_gid)
+        assert stat.S_IMODE(st.st_mode) == 0o700
+        ok = _cli_as("nobody", "nogroup", sock)
+        assert ok.stdout.strip() == "PONG", ok.stdout + ok.stderr
+        other = _cli_as("daemon", "daemon", sock)
+        assert "PONG" not in other.stdout
+        assert "Permission denied" in other.stdout + other.stderr
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
