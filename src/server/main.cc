@@ -23,6 +23,7 @@
 #include "util/cycle_clock.h"
 #include "util/fd_limit.h"
 #include "util/log.h"
+#include "util/safe_file.h"
 #include "util/siphash.h"
 
 #ifndef REDOUBT_VERSION
@@ -78,13 +79,11 @@ void Daemonize() {
 }
 
 void WritePidFile(const std::string& path) {
-  FILE* f = std::fopen(path.c_str(), "w");
-  if (f == nullptr) {
-    LOG_WARNING("Failed to write PID file: %s", std::strerror(errno));
-    return;
+  // Renamed into place: a symlink planted under the pid file's name is replaced, not followed.
+  const std::string pid = std::to_string(static_cast<int>(getpid())) + "\n";
+  if (auto st = redoubt::util::WriteFileAtomically(path, pid, 0644); !st.ok()) {
+    LOG_WARNING("Failed to write PID file: %s", st.message().c_str());
   }
-  std::fprintf(f, "%d\n", static_cast<int>(getpid()));
-  std::fclose(f);
 }
 
 // --init DIR [--tls ...]: the first-start files; prints the admin password once.

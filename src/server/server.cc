@@ -18,6 +18,7 @@
 #include "commands/eviction.h"
 #include "commands/output_limits.h"
 #include "commands/server_family.h"
+#include "security/hardening.h"
 #include "util/crypto.h"
 #include "util/log.h"
 #include "util/string_util.h"
@@ -238,7 +239,14 @@ bool Server::Start() {
     }
   }
   if (!cfg_->unixsocket.empty()) {
-    auto fd = net::ListenUnix(cfg_->unixsocket, cfg_->unixsocketperm, cfg_->tcp_backlog);
+    // With run-as-user the socket belongs to that user and group (its clients run as it).
+    uid_t uid = 0;
+    gid_t gid = 0;
+    const bool give =
+        !cfg_->run_as_user.empty() && geteuid() == 0 &&
+        security::ResolveRunAs(cfg_->run_as_user, cfg_->run_as_group, &uid, &gid).ok();
+    auto fd = net::ListenUnix(cfg_->unixsocket, cfg_->unixsocketperm, cfg_->tcp_backlog,
+                              give ? static_cast<int>(uid) : -1, give ? static_cast<int>(gid) : -1);
     if (!fd.ok()) {
       LOG_WARNING("Failed opening Unix socket: %s", fd.status().message().c_str());
       return false;

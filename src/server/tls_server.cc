@@ -73,6 +73,10 @@ bool Server::StartTls() {
     if (c.tls_port != 0 && c.tls_port == state_.tls.port) return util::Status::Ok();
     return OpenTls(c);
   });
+  if (auto s = net::CheckCipherLists(cfg_->tls_ciphers, cfg_->tls_ciphersuites); !s.ok()) {
+    LOG_WARNING("Failed to configure TLS: %s", s.message().c_str());
+    return false;
+  }
   if (cfg_->tls_port == 0) return true;
   if (util::Status s = OpenTls(*cfg_); !s.ok()) {
     LOG_WARNING("Failed to configure TLS: %s", s.message().c_str());
@@ -146,7 +150,14 @@ util::Status Server::OpenTls(const config::ServerConfig& c) {
 }
 
 util::Status Server::ReloadTls(const config::ServerConfig& c, const char* why) {
-  if (tls_ctx_ == nullptr) return util::Status::Ok();  // TLS off: the values are only stored
+  if (tls_ctx_ == nullptr) {
+    // TLS off: the values are only stored, but a cipher list that could never work is refused
+    // now rather than when TLS is turned on.
+    if (auto s = net::CheckCipherLists(c.tls_ciphers, c.tls_ciphersuites); !s.ok()) {
+      return util::Status::Error("Unable to update TLS configuration: " + s.message());
+    }
+    return util::Status::Ok();
+  }
   auto ctx = net::TlsContext::Create(TlsOptionsFrom(c));
   if (!ctx.ok()) {
     ++state_.tls.reload_failures;
