@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-#include "commands/acl.h"
+#include "runtime/acl.h"
 #include "security/acl_store.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

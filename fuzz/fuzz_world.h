@@ -12,8 +12,8 @@
 #include <cstdlib>
 #include <string>
 
-#include "commands/command_table.h"
-#include "commands/server_state.h"
+#include "runtime/command_table.h"
+#include "runtime/server_state.h"
 #include "config/config.h"
 
 namespace redoubt::fuzz {

@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "commands/acl.h"
-#include "commands/command_table.h"
-#include "commands/server_state.h"
+#include "runtime/acl.h"
+#include "runtime/command_table.h"
+#include "runtime/server_state.h"
 #include "protocol/errors.h"
 #include "util/crypto.h"
 #include "util/log.h"

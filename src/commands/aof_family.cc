@@ -1,7 +1,7 @@
 // BGREWRITEAOF: the command side of the AOF; the work is in persistence/ (the server installs
 // ServerState::bgrewriteaof, since this layer cannot see it).
-#include "commands/command_table.h"
-#include "commands/server_state.h"
+#include "runtime/command_table.h"
+#include "runtime/server_state.h"
 
 namespace redoubt::commands {
 

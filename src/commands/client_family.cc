@@ -7,10 +7,10 @@
 #include <string>
 #include <vector>
 
-#include "commands/acl.h"
-#include "commands/blocking.h"
-#include "commands/command_table.h"
-#include "commands/server_state.h"
+#include "runtime/acl.h"
+#include "runtime/blocking.h"
+#include "runtime/command_table.h"
+#include "runtime/server_state.h"
 #include "protocol/errors.h"
 #include "util/numbers.h"
 #include "util/string_util.h"

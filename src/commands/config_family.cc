@@ -12,7 +12,7 @@
 #include <utility>
 #include <vector>
 
-#include "commands/command_table.h"
+#include "runtime/command_table.h"
 #include "protocol/errors.h"
 #include "util/log.h"
 #include "util/memory.h"

@@ -2,7 +2,7 @@
 // is exposed so that tests can check it on synthetic rows.
 #pragma once
 
-#include "commands/command.h"
+#include "runtime/command.h"
 #include "protocol/reply_builder.h"
 
 namespace redoubt::commands {

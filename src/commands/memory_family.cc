@@ -4,9 +4,9 @@
 #include <cstdio>
 #include <string>
 
-#include "commands/command_table.h"
-#include "commands/eviction.h"
-#include "commands/server_state.h"
+#include "runtime/command_table.h"
+#include "runtime/eviction.h"
+#include "runtime/server_state.h"
 #include "protocol/errors.h"
 #include "util/memory.h"
 #include "util/numbers.h"

@@ -4,8 +4,8 @@
 #include <algorithm>
 #include <string>
 
-#include "commands/command_table.h"
-#include "commands/pubsub.h"
+#include "runtime/command_table.h"
+#include "runtime/pubsub.h"
 #include "protocol/errors.h"
 #include "util/glob.h"
 #include "util/log.h"

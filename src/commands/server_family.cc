@@ -18,8 +18,8 @@
 #include <iterator>
 #include <string>
 
-#include "commands/command_table.h"
-#include "commands/eviction.h"
+#include "runtime/command_table.h"
+#include "runtime/eviction.h"
 #include "protocol/errors.h"
 #include "store/evict.h"
 #include "util/log.h"

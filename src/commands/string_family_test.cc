@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "commands/command_table.h"
+#include "runtime/command_table.h"
 #include "commands/test_util.h"
 
 namespace redoubt::commands {

@@ -12,9 +12,9 @@
 #include <string_view>
 #include <vector>
 
-#include "commands/command_table.h"
-#include "commands/dispatch.h"
-#include "commands/server_state.h"
+#include "runtime/command_table.h"
+#include "runtime/dispatch.h"
+#include "runtime/server_state.h"
 #include "config/config.h"
 #include "util/numbers.h"
 

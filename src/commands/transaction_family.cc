@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <string>
 
-#include "commands/command_table.h"
-#include "commands/dispatch.h"
-#include "commands/transaction.h"
+#include "runtime/command_table.h"
+#include "runtime/dispatch.h"
+#include "runtime/transaction.h"
 #include "protocol/errors.h"
 
 namespace redoubt::commands {

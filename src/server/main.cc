@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
-#include "commands/acl.h"
+#include "runtime/acl.h"
 #include "commands/audit_family.h"
-#include "commands/command_table.h"
+#include "runtime/command_table.h"
 #include "config/config.h"
 #include "security/audit_check.h"
 #include "security/hardening.h"

@@ -10,13 +10,13 @@
 #include <cerrno>
 #include <cstring>
 
-#include "commands/aof_persistence.h"
-#include "commands/blocking.h"
-#include "commands/command_table.h"
+#include "runtime/aof_persistence.h"
+#include "runtime/blocking.h"
+#include "runtime/command_table.h"
 #include "commands/config_family.h"
-#include "commands/dispatch.h"
-#include "commands/eviction.h"
-#include "commands/output_limits.h"
+#include "runtime/dispatch.h"
+#include "runtime/eviction.h"
+#include "runtime/output_limits.h"
 #include "commands/server_family.h"
 #include "util/crypto.h"
 #include "util/log.h"

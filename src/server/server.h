@@ -7,7 +7,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "commands/server_state.h"
+#include "runtime/server_state.h"
 #include "config/server_config.h"
 #include "net/event_loop.h"
 #include "net/socket.h"

@@ -1,4 +1,4 @@
-#include "commands/command_table.h"
+#include "runtime/command_table.h"
 
 #include <climits>
 

@@ -7,8 +7,8 @@
 #include <cstdint>
 #include <string_view>
 
-#include "commands/output_limits.h"
-#include "commands/server_state.h"
+#include "runtime/output_limits.h"
+#include "runtime/server_state.h"
 #include "protocol/reply_builder.h"
 
 namespace redoubt::commands {

@@ -1,4 +1,4 @@
-#include "commands/aof_persistence.h"
+#include "runtime/aof_persistence.h"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -12,9 +12,9 @@
 #include <cerrno>
 #include <cstring>
 
-#include "commands/acl.h"
-#include "commands/aof_loader.h"
-#include "commands/rdb_persistence.h"
+#include "runtime/acl.h"
+#include "runtime/aof_loader.h"
+#include "runtime/rdb_persistence.h"
 #include "persistence/aof_base.h"
 #include "persistence/rdb_writer.h"
 #include "util/log.h"

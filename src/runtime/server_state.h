@@ -15,10 +15,10 @@
 #include <unordered_map>
 #include <vector>
 
-#include "commands/acl.h"
-#include "commands/command.h"
-#include "commands/rdb_persistence.h"
-#include "commands/tls_status.h"
+#include "runtime/acl.h"
+#include "runtime/command.h"
+#include "runtime/rdb_persistence.h"
+#include "runtime/tls_status.h"
 #include "config/config.h"
 #include "config/server_config.h"
 #include "protocol/reply_builder.h"
@@ -250,7 +250,7 @@ class ServerState {
   int64_t last_save_time = 0;  // unix seconds
   // Changes to the dataset since start (Redis's server.dirty); every db adds to it.
   uint64_t dirty = 0;
-  RdbState rdb;                     // snapshots and loading (commands/rdb_persistence.h)
+  RdbState rdb;                     // snapshots and loading (runtime/rdb_persistence.h)
   WriteFeed* write_feed = nullptr;  // nullptr while nothing consumes writes
   int64_t pause_end_ms = 0;         // CLIENT PAUSE
   bool pause_write_only = false;
@@ -265,7 +265,7 @@ class ServerState {
   std::function<void(bool nosave)> request_shutdown;
   std::function<uint64_t()> used_memory;
 
-  // maxmemory and lazy freeing (commands/eviction.h, store/evict.h, store/lazyfree.h).
+  // maxmemory and lazy freeing (runtime/eviction.h, store/evict.h, store/lazyfree.h).
   store::EvictPolicy evict_policy = store::EvictPolicy::kNoEviction;
   store::EvictionPool evict_pool;
   store::LazyFree lazy_free;

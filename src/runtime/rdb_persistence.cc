@@ -1,4 +1,4 @@
-#include "commands/rdb_persistence.h"
+#include "runtime/rdb_persistence.h"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -11,8 +11,8 @@
 #include <cstdio>
 #include <cstring>
 
-#include "commands/dispatch.h"
-#include "commands/server_state.h"
+#include "runtime/dispatch.h"
+#include "runtime/server_state.h"
 #include "store/evict.h"
 #include "util/log.h"
 

@@ -1,6 +1,6 @@
-#include "commands/output_limits.h"
+#include "runtime/output_limits.h"
 
-#include "commands/dispatch.h"
+#include "runtime/dispatch.h"
 #include "util/log.h"
 
 namespace redoubt::commands {

@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "commands/command.h"
+#include "runtime/command.h"
 
 namespace redoubt::commands {
 

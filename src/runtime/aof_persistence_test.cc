@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "commands/aof_loader.h"
+#include "runtime/aof_loader.h"
 #include "commands/test_util.h"
 #include "gtest/gtest.h"
 #include "persistence/aof_base.h"

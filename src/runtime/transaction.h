@@ -1,7 +1,7 @@
 // MULTI/EXEC state shared with the admission pipeline, RESET and the server layer.
 #pragma once
 
-#include "commands/server_state.h"
+#include "runtime/server_state.h"
 
 namespace redoubt::commands {
 

@@ -13,7 +13,7 @@
 #include <string>
 #include <thread>
 
-#include "commands/server_state.h"
+#include "runtime/server_state.h"
 #include "persistence/aof_format.h"
 #include "util/status.h"
 

@@ -1,10 +1,10 @@
-#include "commands/eviction.h"
+#include "runtime/eviction.h"
 
 #include <chrono>
 #include <cmath>
 #include <thread>
 
-#include "commands/notify.h"
+#include "runtime/notify.h"
 #include "protocol/errors.h"
 #include "store/evict.h"
 #include "util/log.h"
