@@ -9,11 +9,13 @@
 #include <string>
 #include <string_view>
 
+#include "commands/families.h"
 #include "runtime/acl.h"
 #include "security/acl_store.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using redoubt::security::AclStore;
+  redoubt::commands::RegisterAllFamilies();
   std::string_view text(reinterpret_cast<const char*>(data), size);
   AclStore store(redoubt::commands::AclCatalog());
   AclStore::Revoked revoked;

@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "commands/families.h"
 #include "runtime/command_table.h"
 #include "runtime/server_state.h"
 #include "config/config.h"
@@ -36,6 +37,8 @@ inline const std::string& ScratchRdbPath() {
 }
 
 struct World {
+  // Before `state`: its ACL store sizes users by the command table.
+  bool families = (commands::RegisterAllFamilies(), true);
   config::Config config;
   commands::ServerState state;
   World() {

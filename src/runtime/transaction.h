@@ -5,6 +5,9 @@
 
 namespace redoubt::commands {
 
+// The key of ServerState::watched for a key of a db.
+std::string WatchId(int db, std::string_view key);
+
 // Drops the client's WATCHes (UNWATCH, EXEC, DISCARD, RESET, disconnect).
 void UnwatchAll(ServerState& server, Client& client);
 // Marks clients watching key (or any key of db) so that their EXEC fails.

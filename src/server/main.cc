@@ -11,6 +11,7 @@
 
 #include "runtime/acl.h"
 #include "commands/audit_family.h"
+#include "commands/families.h"
 #include "runtime/command_table.h"
 #include "config/config.h"
 #include "security/audit_check.h"
@@ -139,6 +140,7 @@ int main(int argc, char** argv) {
   umask(077);
   redoubt::util::InitHashSeed();
   redoubt::util::CycleClock::Calibrate();
+  redoubt::commands::RegisterAllFamilies();
 
   redoubt::config::Config config;
   redoubt::config::CommandLine cl = redoubt::config::Config::ParseCommandLine(args);
