@@ -13,9 +13,9 @@
 #include <string>
 
 #include "commands/families.h"
+#include "config/config.h"
 #include "runtime/command_table.h"
 #include "runtime/server_state.h"
-#include "config/config.h"
 
 namespace redoubt::fuzz {
 

@@ -6,10 +6,10 @@
 #include <string>
 #include <vector>
 
+#include "protocol/errors.h"
 #include "runtime/acl.h"
 #include "runtime/command_table.h"
 #include "runtime/server_state.h"
-#include "protocol/errors.h"
 #include "util/crypto.h"
 #include "util/log.h"
 #include "util/numbers.h"

@@ -7,12 +7,12 @@
 #include <string>
 #include <vector>
 
+#include "protocol/errors.h"
 #include "runtime/acl.h"
 #include "runtime/blocking.h"
 #include "runtime/client_info.h"
 #include "runtime/command_table.h"
 #include "runtime/server_state.h"
-#include "protocol/errors.h"
 #include "util/numbers.h"
 #include "util/string_util.h"
 

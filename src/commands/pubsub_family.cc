@@ -4,9 +4,9 @@
 #include <algorithm>
 #include <string>
 
+#include "protocol/errors.h"
 #include "runtime/command_table.h"
 #include "runtime/pubsub.h"
-#include "protocol/errors.h"
 #include "util/glob.h"
 #include "util/log.h"
 #include "util/string_util.h"

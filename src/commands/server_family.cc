@@ -18,9 +18,9 @@
 #include <iterator>
 #include <string>
 
+#include "protocol/errors.h"
 #include "runtime/command_table.h"
 #include "runtime/eviction.h"
-#include "protocol/errors.h"
 #include "store/evict.h"
 #include "util/log.h"
 #include "util/memory.h"

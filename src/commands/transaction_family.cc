@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <string>
 
+#include "protocol/errors.h"
 #include "runtime/command_table.h"
 #include "runtime/dispatch.h"
 #include "runtime/transaction.h"
-#include "protocol/errors.h"
 
 namespace redoubt::commands {
 

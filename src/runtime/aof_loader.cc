@@ -9,10 +9,10 @@
 #include <cstring>
 #include <vector>
 
+#include "persistence/aof_format.h"
 #include "runtime/command_table.h"
 #include "runtime/dispatch.h"
 #include "runtime/rdb_persistence.h"
-#include "persistence/aof_format.h"
 #include "util/log.h"
 
 namespace redoubt::commands {

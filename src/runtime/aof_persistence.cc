@@ -12,11 +12,11 @@
 #include <cerrno>
 #include <cstring>
 
+#include "persistence/aof_base.h"
+#include "persistence/rdb_writer.h"
 #include "runtime/acl.h"
 #include "runtime/aof_loader.h"
 #include "runtime/rdb_persistence.h"
-#include "persistence/aof_base.h"
-#include "persistence/rdb_writer.h"
 #include "util/log.h"
 
 namespace redoubt::commands {

@@ -13,8 +13,8 @@
 #include <string>
 #include <thread>
 
-#include "runtime/server_state.h"
 #include "persistence/aof_format.h"
+#include "runtime/server_state.h"
 #include "util/status.h"
 
 namespace redoubt::commands {

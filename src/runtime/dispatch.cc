@@ -6,13 +6,13 @@
 #include <cstdio>
 #include <string>
 
+#include "protocol/errors.h"
 #include "runtime/acl.h"
 #include "runtime/blocking.h"
 #include "runtime/command_table.h"
 #include "runtime/eviction.h"
 #include "runtime/pubsub.h"
 #include "runtime/transaction.h"
-#include "protocol/errors.h"
 #include "util/cycle_clock.h"
 #include "util/string_util.h"
 

@@ -4,8 +4,8 @@
 #include <cmath>
 #include <thread>
 
-#include "runtime/notify.h"
 #include "protocol/errors.h"
+#include "runtime/notify.h"
 #include "store/evict.h"
 #include "util/log.h"
 #include "util/memory.h"

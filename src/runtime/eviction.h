@@ -7,9 +7,9 @@
 #include <cstdint>
 #include <string_view>
 
+#include "protocol/reply_builder.h"
 #include "runtime/output_limits.h"
 #include "runtime/server_state.h"
-#include "protocol/reply_builder.h"
 
 namespace redoubt::commands {
 

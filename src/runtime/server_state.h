@@ -15,14 +15,14 @@
 #include <unordered_map>
 #include <vector>
 
-#include "runtime/acl.h"
-#include "runtime/command.h"
-#include "runtime/rdb_persistence.h"
-#include "runtime/tls_status.h"
 #include "config/config.h"
 #include "config/server_config.h"
 #include "protocol/reply_builder.h"
 #include "protocol/resp_parser.h"
+#include "runtime/acl.h"
+#include "runtime/command.h"
+#include "runtime/rdb_persistence.h"
+#include "runtime/tls_status.h"
 #include "security/audit_log.h"
 #include "security/auth_throttle.h"
 #include "security/cidr.h"

@@ -9,11 +9,11 @@
 #include <string>
 #include <vector>
 
-#include "runtime/acl.h"
 #include "commands/audit_family.h"
 #include "commands/families.h"
-#include "runtime/command_table.h"
 #include "config/config.h"
+#include "runtime/acl.h"
+#include "runtime/command_table.h"
 #include "security/audit_check.h"
 #include "security/hardening.h"
 #include "server/sd_notify.h"

@@ -10,14 +10,14 @@
 #include <cerrno>
 #include <cstring>
 
+#include "commands/config_family.h"
+#include "commands/server_family.h"
 #include "runtime/aof_persistence.h"
 #include "runtime/blocking.h"
 #include "runtime/command_table.h"
-#include "commands/config_family.h"
 #include "runtime/dispatch.h"
 #include "runtime/eviction.h"
 #include "runtime/output_limits.h"
-#include "commands/server_family.h"
 #include "util/crypto.h"
 #include "util/log.h"
 #include "util/string_util.h"

@@ -7,11 +7,11 @@
 #include <unordered_map>
 #include <vector>
 
-#include "runtime/server_state.h"
 #include "config/server_config.h"
 #include "net/event_loop.h"
 #include "net/socket.h"
 #include "net/tls.h"
+#include "runtime/server_state.h"
 
 namespace redoubt::commands {
 class Aof;
@@ -31,7 +31,7 @@ class ClientConn : public net::FdHandler {
   commands::Client client;
   std::unique_ptr<net::Connection> conn_;
   bool want_write_ = false;
-  bool queued_close_ = false;  // in Server::to_close_
+  bool queued_close_ = false;        // in Server::to_close_
   bool tls_handshake_seen_ = false;  // TLS: the handshake's end was acted on (identity, stats)
 
  private:
