@@ -250,9 +250,10 @@ class ServerState {
   int64_t last_save_time = 0;  // unix seconds
   // Changes to the dataset since start (Redis's server.dirty); every db adds to it.
   uint64_t dirty = 0;
-  RdbState rdb;                     // snapshots and loading (runtime/rdb_persistence.h)
-  WriteFeed* write_feed = nullptr;  // nullptr while nothing consumes writes
-  int64_t pause_end_ms = 0;         // CLIENT PAUSE
+  RdbState rdb;                          // snapshots and loading (runtime/rdb_persistence.h)
+  WriteFeed* write_feed = nullptr;       // nullptr while nothing consumes writes
+  int64_t pause_end_ms = 0;              // CLIENT PAUSE
+  int64_t last_security_warning_ms = 0;  // the cross-protocol warning is logged once a minute
   bool pause_write_only = false;
   uint16_t port = 0;        // the plain port actually bound
   std::string config_file;  // absolute path, "" when started without one

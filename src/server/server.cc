@@ -17,6 +17,7 @@
 #include "runtime/command_table.h"
 #include "runtime/dispatch.h"
 #include "runtime/eviction.h"
+#include "runtime/input.h"
 #include "runtime/output_limits.h"
 #include "util/crypto.h"
 #include "util/log.h"
@@ -412,64 +413,16 @@ void Server::FlushOrDefer(ClientConn* cc) {
 
 void Server::ProcessInput(ClientConn* cc) {
   commands::Client& c = cc->client;
-  size_t pos = 0;
-  bool paused = state_.pause_end_ms > state_.clock.now_ms;
-  while (
-      !(c.flags & (commands::client_flag::kCloseAfterReply | commands::client_flag::kCloseAsap))) {
-    // Input that arrived while a blocking command waits stays queued until it is served.
-    if (c.blocked) break;
-    if (paused && !state_.pause_write_only) {
+  switch (commands::ProcessInput(state_, c)) {
+    case commands::InputOutcome::kPaused:
       paused_clients_.push_back(c.id);
       break;
-    }
-    protocol::ParseLimits limits{cfg_->proto_max_bulk_len, !commands::AuthRequired(state_, c)};
-    size_t consumed = 0;
-    auto r = c.parser.Parse(c.query_buf.data() + pos, c.query_buf.size() - pos, limits, &consumed);
-    if (r == protocol::RequestParser::Result::kIncomplete) break;
-    if (r == protocol::RequestParser::Result::kError) {
-      protocol::ReplyBuilder reply(&c.reply_buf, c.resp);
-      reply.error_stats = &state_.error_stats;
-      reply.Error("ERR Protocol error: " + c.parser.error());
-      ++state_.stats.total_error_replies;
-      ++state_.stats.protocol_errors;
-      LOG_VERBOSE("Protocol error (%s) from client: id=%llu addr=%s", c.parser.error().c_str(),
-                  static_cast<unsigned long long>(c.id), c.addr.c_str());
-      c.flags |= commands::client_flag::kCloseAfterReply;
-      pos = c.query_buf.size();
-      break;
-    }
-    if (r == protocol::RequestParser::Result::kEmpty) {
-      pos += consumed;
-      continue;
-    }
-    auto args = c.parser.args();
-    // Browsers can be tricked into sending HTTP to this port (cross-protocol scripting).
-    if (util::EqualsIgnoreCase(args[0], "post") || util::EqualsIgnoreCase(args[0], "host:")) {
-      if (state_.clock.now_ms - last_security_warning_ms_ > 60000) {
-        LOG_WARNING(
-            "Possible SECURITY ATTACK detected. It looks like somebody is sending POST or Host: "
-            "commands to Redoubt. This is likely due to an attacker attempting to use "
-            "Cross Protocol Scripting to compromise your Redoubt instance. Connection from %s "
-            "aborted.",
-            c.addr.c_str());
-        last_security_warning_ms_ = state_.clock.now_ms;
-      }
+    case commands::InputOutcome::kClose:
       ScheduleClose(cc);
-      pos = c.query_buf.size();
       break;
-    }
-    if (paused && IsPausedCommand(args[0])) {
-      // Left unconsumed: parsed again and run once CLIENT PAUSE ends.
-      paused_clients_.push_back(c.id);
+    case commands::InputOutcome::kDone:
       break;
-    }
-    commands::Dispatch(state_, c, args);
-    pos += consumed;
-    commands::CheckOutputLimits(state_, c);  // sets kCloseAsap, which ends this loop
-    // A blocked client's next requests wait until it is served or times out.
-    if (c.blocked) break;
   }
-  c.query_buf.Consume(pos);
   if (c.query_buf.empty()) c.query_buf.ShrinkIfIdle(kReadChunk * 2);
 }
 
@@ -620,13 +573,6 @@ void Server::ResumeUnblockedClients() {
       if (cc->client.pending_reply() > 0) FlushOrDefer(cc);
     }
   }
-}
-
-bool Server::IsPausedCommand(std::string_view name) const {
-  // CLIENT PAUSE WRITE holds back what may change the dataset, as Redis: write and
-  // may-replicate commands.
-  const commands::CommandSpec* cmd = commands::CommandTable::Get().Lookup(name);
-  return cmd != nullptr && (cmd->flags & (commands::flag::kWrite | commands::flag::kMayReplicate));
 }
 
 void Server::ResumePausedClients() {
