@@ -19,6 +19,7 @@
 #include <string>
 
 #include "protocol/errors.h"
+#include "runtime/aof_persistence.h"
 #include "runtime/command_table.h"
 #include "runtime/eviction.h"
 #include "store/evict.h"
@@ -263,9 +264,9 @@ void InfoPersistence(const ServerState& s, InfoWriter& w) {
   std::string rdb;
   AppendInfoPersistenceRdb(s, &rdb);
   w.Lines(rdb);
-  if (s.aof_info) {
+  if (s.aof != nullptr) {
     std::string aof;
-    s.aof_info(&aof);
+    s.aof->Info(&aof);
     return w.Lines(aof);
   }
   w.Int("aof_enabled", s.cfg->appendonly ? 1 : 0);

@@ -641,4 +641,18 @@ void Aof::Info(std::string* out) const {
   line("aof_delayed_fsync", std::to_string(delayed_fsync_));
 }
 
+void BgRewriteAof(ServerState& server, protocol::ReplyBuilder& reply) {
+  Aof* aof = server.aof;
+  if (aof == nullptr) return reply.Error("ERR Background AOF rewrite is not available");
+  if (aof->rewrite_in_progress()) {
+    return reply.Error("ERR Background append only file rewriting already in progress");
+  }
+  if (RdbChildActive(server)) {
+    aof->ScheduleRewrite();
+    return reply.SimpleString("Background append only file rewriting scheduled");
+  }
+  if (auto st = aof->StartRewrite(); !st.ok()) return reply.Error("ERR " + st.message());
+  reply.SimpleString("Background append only file rewriting started");
+}
+
 }  // namespace redoubt::commands

@@ -21,6 +21,10 @@ namespace redoubt::commands {
 
 using persistence::AofManifest;
 
+// BGREWRITEAOF: starts a rewrite, or schedules it while a snapshot child runs (one fork at a
+// time, as Redis), and replies as Redis does.
+void BgRewriteAof(ServerState& server, protocol::ReplyBuilder& reply);
+
 class Aof : public WriteFeed {
  public:
   explicit Aof(ServerState* state);

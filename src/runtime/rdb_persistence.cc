@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "runtime/aof_persistence.h"
 #include "runtime/dispatch.h"
 #include "runtime/server_state.h"
 #include "store/evict.h"
@@ -102,7 +103,7 @@ std::string RdbPath(const ServerState& server) { return server.cfg->dbfilename; 
 bool RdbChildActive(const ServerState& server) { return server.rdb.child_pid != -1; }
 
 bool AofChildActive(const ServerState& server) {
-  return server.aof_child_active && server.aof_child_active();
+  return server.aof != nullptr && server.aof->rewrite_in_progress();
 }
 
 util::Status RdbSaveNow(ServerState& server) {

@@ -34,6 +34,8 @@
 
 namespace redoubt::commands {
 
+class Aof;
+
 // The Redis version whose behaviour Redoubt implements, reported where clients gate features
 // on it (HELLO, INFO redis_version).
 inline constexpr std::string_view kCompatVersion = "7.0.15";
@@ -276,12 +278,10 @@ class ServerState {
   uint64_t startup_allocated = 0;  // used memory when the server started (MEMORY STATS)
   // Commands the running command asked to be fed instead of itself (PropagateAs).
   std::vector<std::vector<std::string>> propagate_as;
-  // AOF hooks the persistence layer installs: BGREWRITEAOF, the INFO aof_* fields, whether an
-  // AOF child runs (one fork at a time, as Redis), and the last AOF write error (non-empty:
-  // writes are refused with -MISCONF, as Redis).
-  std::function<void(protocol::ReplyBuilder&)> bgrewriteaof;
-  std::function<void(std::string*)> aof_info;
-  std::function<bool()> aof_child_active;
+  // The AOF engine (runtime/aof_persistence.h), owned by the server; nullptr when none runs
+  // (in-process tests). And the last AOF write error (non-empty: writes are refused with
+  // -MISCONF, as Redis).
+  Aof* aof = nullptr;
   std::string aof_write_error;
 
   static uint64_t Random();

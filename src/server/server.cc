@@ -116,19 +116,7 @@ Server::Server(config::Config* config) : cfg_(&config->mutable_values()) {
 
 bool Server::StartAof() {
   aof_ = std::make_unique<commands::Aof>(&state_);
-  state_.bgrewriteaof = [this](protocol::ReplyBuilder& reply) {
-    if (aof_->rewrite_in_progress()) {
-      return reply.Error("ERR Background append only file rewriting already in progress");
-    }
-    if (commands::RdbChildActive(state_)) {
-      aof_->ScheduleRewrite();  // as Redis: one fork at a time
-      return reply.SimpleString("Background append only file rewriting scheduled");
-    }
-    if (auto st = aof_->StartRewrite(); !st.ok()) return reply.Error("ERR " + st.message());
-    reply.SimpleString("Background append only file rewriting started");
-  };
-  state_.aof_info = [this](std::string* out) { aof_->Info(out); };
-  state_.aof_child_active = [this] { return aof_->rewrite_in_progress(); };
+  state_.aof = aof_.get();
   state_.config->OnChange("appendonly", [this](const config::ServerConfig& c) {
     if (c.appendonly) return aof_->Enable();
     aof_->Disable();
