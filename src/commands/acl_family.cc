@@ -25,11 +25,6 @@ constexpr const char* kNoAclFile =
     "users via the ACL SETUSER command and then issue a CONFIG REWRITE (assuming you have a "
     "Redis configuration file set) in order to store users in the Redis configuration.";
 
-bool HasSpaces(std::string_view s) {
-  return std::any_of(s.begin(), s.end(),
-                     [](char c) { return isspace(static_cast<unsigned char>(c)) || c == '\0'; });
-}
-
 void ReplySubcommandSyntax(CommandContext& cx) {
   std::string msg = "ERR unknown subcommand or wrong number of arguments for '";
   msg.append(cx.args[1].substr(0, 128));
@@ -146,7 +141,7 @@ void AclSetUser(CommandContext& cx) {
   // Rules carry passwords: nothing of them reaches MONITOR or the slow log.
   cx.client.redact_mask = ~0ULL << 2;
   std::string_view name = cx.args[2];
-  if (HasSpaces(name))
+  if (security::HasSpaces(name))
     return cx.reply.Error("ERR Usernames can't contain spaces or null characters");
   std::vector<std::string> ops(cx.args.begin() + 3, cx.args.end());
   PrepareAclStore(cx.server);
@@ -154,6 +149,7 @@ void AclSetUser(CommandContext& cx) {
   util::Status st = cx.server.acl.SetUser(name, ops, &revoked);
   if (!st.ok()) return cx.reply.Error(st.message());
   DisconnectRevoked(cx.server, revoked);
+  EnforceAclOnClients(cx.server);
   SyncUserLines(cx.server);
   // The user's name only: the rules may carry passwords.
   cx.server.Audit(security::AuditEvent::kAclSetUser, cx.client, cx.cmd.full_name, {}, name);
@@ -172,6 +168,7 @@ void AclDelUser(CommandContext& cx) {
     cx.server.Audit(security::AuditEvent::kAclDelUser, cx.client, cx.cmd.full_name, {}, cx.args[i]);
   }
   DisconnectRevoked(cx.server, revoked);
+  EnforceAclOnClients(cx.server);
   SyncUserLines(cx.server);
   cx.reply.Integer(deleted);
 }
@@ -289,6 +286,7 @@ void AclLoad(CommandContext& cx) {
   util::Status st = cx.server.acl.LoadFile(path, &revoked);
   if (!st.ok()) return cx.reply.Error("ERR " + st.message());
   DisconnectRevoked(cx.server, revoked);
+  EnforceAclOnClients(cx.server);
   cx.server.Audit(security::AuditEvent::kAclLoad, cx.client, cx.cmd.full_name);
   cx.reply.Ok();
 }

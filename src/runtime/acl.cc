@@ -62,10 +62,75 @@ const security::CommandCatalog& AclCatalog() {
   return *catalog;
 }
 
+namespace {
+
 void SetClientUser(Client& client, const security::AclUser& user, bool authenticated) {
   client.acl_user = &user;
   client.user = user.name();
   client.authenticated = authenticated;
+  client.ever_authenticated |= authenticated;
+}
+
+}  // namespace
+
+bool LoginAllowed(const Client& client, const security::AclUser& user, LoginProof proof) {
+  if (!user.enabled()) return false;
+  if (client.no_implicit_auth) {
+    if (proof == LoginProof::kCertificate) return user.name() == client.cert_user;
+    return proof == LoginProof::kPassword && !user.nopass();
+  }
+  return proof == LoginProof::kPassword || user.nopass();
+}
+
+bool LogIn(Client& client, const security::AclUser& user, LoginProof proof) {
+  if (!LoginAllowed(client, user, proof)) return false;
+  SetClientUser(client, user, true);
+  return true;
+}
+
+void SetInitialUser(ServerState& server, Client& client) {
+  const security::AclUser* cert = client.no_implicit_auth && !client.cert_user.empty()
+                                      ? server.acl.Find(client.cert_user)
+                                      : nullptr;
+  if (cert != nullptr && LogIn(client, *cert, LoginProof::kCertificate)) return;
+  const security::AclUser& d = server.acl.default_user();
+  SetClientUser(client, d, LoginAllowed(client, d, LoginProof::kNone));
+}
+
+namespace {
+
+// Whether `c`'s session, subscriptions and MONITOR still stand under its user's current rules.
+bool SessionStillAllowed(const Client& c, uint32_t monitor_id) {
+  const security::AclUser& u = *c.acl_user;
+  if (c.no_implicit_auth && c.authenticated) {
+    LoginProof proof = c.user == c.cert_user ? LoginProof::kCertificate : LoginProof::kPassword;
+    if (!LoginAllowed(c, u, proof)) return false;
+  }
+  for (const std::string& ch : c.channels) {
+    if (!u.CheckChannel(ch, false)) return false;
+  }
+  for (const std::string& p : c.patterns) {
+    if (!u.CheckChannel(p, true)) return false;
+  }
+  if (c.flags & client_flag::kMonitor) {
+    std::string_view argv[] = {"monitor"};
+    int idx = 0;
+    if (u.Check(monitor_id, argv, nullptr, nullptr, &idx) != security::AclDenial::kNone) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+void EnforceAclOnClients(ServerState& server) {
+  const CommandSpec* monitor = CommandTable::Get().LookupCanonical("monitor");
+  uint32_t monitor_id = monitor != nullptr ? monitor->id : security::CommandCatalog::kNone;
+  for (auto& [id, c] : server.clients) {
+    if (c->acl_user == nullptr || (c->flags & client_flag::kCloseAsap)) continue;
+    if (!SessionStillAllowed(*c, monitor_id)) server.CloseAsap(c);
+  }
 }
 
 void AclLogDenial(ServerState& server, Client& client, const CommandSpec& cmd,

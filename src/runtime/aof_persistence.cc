@@ -18,6 +18,7 @@
 #include "runtime/aof_loader.h"
 #include "runtime/rdb_persistence.h"
 #include "util/log.h"
+#include "util/safe_file.h"
 
 namespace redoubt::commands {
 
@@ -176,8 +177,10 @@ util::Status Aof::StartUp(const std::function<void(size_t, size_t)>& progress) {
   // Appends go to the last incremental file, or a new one when there is none.
   if (!manifest_.incrs.empty()) {
     std::string path = Path(manifest_.incrs.back().name);
-    fd_ = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
-    if (fd_ < 0) return Errno("Can't open the append-only file " + path);
+    util::StatusOr<int> fd = util::OpenForAppend(path);
+    if (!fd.ok())
+      return util::Status::Error("Can't open the append-only file: " + fd.status().message());
+    fd_ = *fd;
   } else if (auto st = OpenNewIncr(true); !st.ok()) {
     return st;
   }
@@ -195,16 +198,14 @@ util::Status Aof::CreateBaseNow() {
   int64_t seq = manifest_.cur_base_seq + 1;
   bool rdb = UseRdbBase();
   std::string name = BaseFileName(cfg.appendfilename, seq, rdb);
-  std::string tmp = Path("temp-" + name);
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return Errno("Can't create the AOF base file " + tmp);
-  bool ok = WriteBase(fd, NowMs(), rdb) && fsync(fd) == 0;
-  int err = errno;
-  ::close(fd);
-  if (!ok || rename(tmp.c_str(), Path(name).c_str()) != 0) {
-    errno = ok ? errno : err;
-    unlink(tmp.c_str());
-    return Errno("Can't write the AOF base file " + name);
+  util::StatusOr<util::TempFile> tmp = util::TempFile::Create(Path(name), "temp-", ".aof");
+  if (!tmp.ok())
+    return util::Status::Error("Can't create the AOF base file: " + tmp.status().message());
+  if (!WriteBase(tmp->fd(), NowMs(), rdb)) {
+    return util::Status::Error("Can't write the AOF base file " + name);
+  }
+  if (auto st = tmp->Commit(Path(name)); !st.ok()) {
+    return util::Status::Error("Can't write the AOF base file " + name + ": " + st.message());
   }
   LOG_NOTICE("Creating AOF base file %s on server start", name.c_str());
   manifest_.has_base = true;
@@ -224,11 +225,15 @@ util::Status Aof::OpenNewIncr(bool persist_manifest) {
   }
   int64_t seq = manifest_.cur_incr_seq + 1;
   std::string name = IncrFileName(cfg.appendfilename, seq);
-  int fd = ::open(Path(name).c_str(), O_WRONLY | O_APPEND | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return Errno("Can't open the append-only file " + Path(name));
+  // An empty file renamed into place replaces whatever was planted under the name; the append
+  // descriptor then refuses anything but the server's own regular file.
+  util::Status st = util::WriteFileAtomically(Path(name), "");
+  util::StatusOr<int> fd = st.ok() ? util::OpenForAppend(Path(name)) : util::StatusOr<int>(st);
+  if (!fd.ok())
+    return util::Status::Error("Can't open the append-only file: " + fd.status().message());
   {
     std::lock_guard<std::mutex> lk(mu_);
-    fd_ = fd;
+    fd_ = *fd;
   }
   manifest_.incrs.push_back({name, seq, 'i'});
   manifest_.cur_incr_seq = seq;
@@ -240,21 +245,10 @@ util::Status Aof::OpenNewIncr(bool persist_manifest) {
 
 util::Status Aof::PersistManifest(const AofManifest& m) {
   const config::ServerConfig& cfg = *state_->cfg;
-  std::string tmp = Path(TempManifestFileName(cfg.appendfilename));
-  std::string text = m.Serialize();
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return Errno("Can't open the AOF manifest " + tmp);
-  bool ok = WriteAll(fd, text.data(), text.size()) && fsync(fd) == 0;
-  int err = errno;
-  ::close(fd);
-  if (!ok) {
-    errno = err;
-    return Errno("Can't write the AOF manifest " + tmp);
+  const std::string path = Path(ManifestFileName(cfg.appendfilename));
+  if (auto st = util::WriteFileAtomically(path, m.Serialize()); !st.ok()) {
+    return util::Status::Error("Can't write the AOF manifest " + path + ": " + st.message());
   }
-  if (rename(tmp.c_str(), Path(ManifestFileName(cfg.appendfilename)).c_str()) != 0) {
-    return Errno("Can't rename the AOF manifest " + tmp);
-  }
-  FsyncDir(cfg.appenddirname);
   return util::Status::Ok();
 }
 
@@ -508,21 +502,24 @@ util::Status Aof::StartRewrite() {
   WriteBuffer();
   int64_t now = NowMs();
   rewrite_rdb_ = UseRdbBase();
+  // Made by the parent, so that it knows the unpredictable name to rename or clean up.
+  util::StatusOr<util::TempFile> tmp =
+      util::TempFile::Create(Path("base"), "temp-rewriteaof-bg-", ".aof");
+  if (!tmp.ok())
+    return util::Status::Error("Can't rewrite append only file: " + tmp.status().message());
   pid_t pid = fork();
   if (pid < 0) return Errno("Can't rewrite append only file in background: fork");
   if (pid == 0) {
     signal(SIGTERM, SIG_DFL);
     signal(SIGINT, SIG_DFL);
     signal(SIGUSR1, SIG_DFL);
-    std::string tmp = Path("temp-rewriteaof-bg-" + std::to_string(getpid()) + ".aof");
-    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    bool ok = fd >= 0 && WriteBase(fd, now, rewrite_rdb_) && fsync(fd) == 0;
-    if (fd >= 0) ::close(fd);
+    bool ok = WriteBase(tmp->fd(), now, rewrite_rdb_) && fsync(tmp->fd()) == 0;
     _exit(ok ? 0 : 1);
   }
   child_pid_ = pid;
   rewrite_start_ms_ = now;
-  rewrite_temp_ = "temp-rewriteaof-bg-" + std::to_string(pid) + ".aof";
+  const std::string tmp_path = tmp->Detach();
+  rewrite_temp_ = tmp_path.substr(tmp_path.rfind('/') + 1);
   LOG_NOTICE("Background append only file rewriting started by pid %d", static_cast<int>(pid));
   return util::Status::Ok();
 }

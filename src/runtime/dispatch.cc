@@ -33,7 +33,7 @@ void FeedMonitors(ServerState& server, const Client& client,
   for (size_t i = 0; i < args.size(); ++i) {
     std::string_view a = args[i];
     // Secrets (AUTH, HELLO AUTH, CONFIG SET requirepass ...) are never shown to monitors.
-    if (i < 64 && (client.redact_mask & (1ULL << i))) a = "(redacted)";
+    if (client.redact_mask & (1ULL << std::min<size_t>(i, 63))) a = "(redacted)";
     line += " \"";
     for (unsigned char c : a) {
       switch (c) {

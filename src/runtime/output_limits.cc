@@ -1,5 +1,7 @@
 #include "runtime/output_limits.h"
 
+#include <algorithm>
+
 #include "runtime/dispatch.h"
 #include "util/log.h"
 
@@ -47,6 +49,33 @@ bool EnforceOutputLimits(ServerState& server, Client& client) {
   if (!over_hard && !soft_expired) return false;
   CloseForLimit(server, client, "output buffer limits");
   return true;
+}
+
+bool EnforceUnauthenticatedHold(ServerState& server, Client& client) {
+  if (client.flags & client_flag::kCloseAsap) return true;
+  if (!AuthRequired(server, client)) return false;
+  if (client.query_buf.size() + client.pending_reply() > kUnauthenticatedHoldLimit) {
+    client.query_buf.Clear();
+    CloseForLimit(server, client, "the unauthenticated memory limit");
+    return true;
+  }
+  client.query_buf.ShrinkTo(std::max<size_t>(client.query_buf.size(), 1024));
+  if (client.reply_buf.capacity() > kUnauthenticatedHoldLimit && client.pending_reply() == 0) {
+    std::string().swap(client.reply_buf);
+    client.reply_pos = 0;
+  }
+  return false;
+}
+
+void CloseUnauthenticatedAfter(ServerState& server, int64_t timeout_ms) {
+  if (timeout_ms <= 0) return;
+  for (const auto& [id, c] : server.clients) {
+    if ((c->flags & client_flag::kCloseAsap) || c->ever_authenticated) continue;
+    if (server.clock.now_ms - c->ctime_ms <= timeout_ms || !AuthRequired(server, *c)) continue;
+    LOG_VERBOSE("Closing client id=%llu addr=%s: not authenticated within auth-timeout",
+                static_cast<unsigned long long>(c->id), c->addr.c_str());
+    server.CloseAsap(c);
+  }
 }
 
 size_t ClientMemory(const Client& c) { return c.query_buf.capacity() + c.reply_buf.capacity(); }

@@ -134,6 +134,9 @@ util::Status RdbStartBgsave(ServerState& server) {
   persistence::RdbSaveOptions opts = RdbSaveOptionsFor(server);
   std::string path = RdbPath(server);
   int64_t now = NowMs();
+  // The parent makes the temp file, so that it knows the unpredictable name to clean up. As in
+  // Redis, a file that cannot be created is the child's failure (rdb_last_bgsave_status).
+  util::StatusOr<util::TempFile> tmp = util::TempFile::Create(path, "temp-", ".rdb");
   int cow[2] = {-1, -1};
   if (pipe2(cow, O_CLOEXEC | O_NONBLOCK) != 0) cow[0] = cow[1] = -1;
   pid_t pid = fork();
@@ -152,7 +155,10 @@ util::Status RdbStartBgsave(ServerState& server) {
     signal(SIGTERM, SIG_DFL);
     signal(SIGINT, SIG_DFL);
     if (server.rdb.in_child_after_fork) server.rdb.in_child_after_fork();
-    util::Status st = persistence::SaveRdbFile(path, dbs, opts, now);
+    util::Status st = tmp.ok()
+                          ? persistence::SaveRdbFile(std::move(*tmp), path, dbs, opts, now)
+                          : util::Status::Error("Failed opening the temp RDB file for saving: " +
+                                                tmp.status().message());
     if (!st.ok()) LOG_WARNING("%s", st.message().c_str());
     if (cow[1] >= 0) {
       uint64_t bytes = PrivateDirtyBytes();
@@ -165,6 +171,7 @@ util::Status RdbStartBgsave(ServerState& server) {
   }
   LOG_NOTICE("Background saving started by pid %ld", static_cast<long>(pid));
   server.rdb.child_pid = pid;
+  server.rdb.child_temp = tmp.ok() ? tmp->Detach() : std::string();
   server.clock.freeze_lru = true;
   if (cow[1] >= 0) close(cow[1]);
   CloseCowPipe(server);
@@ -195,8 +202,7 @@ void ReapChild(ServerState& server) {
     LOG_WARNING("Background saving terminated by signal %d", WTERMSIG(status));
     // As Redis: a child killed by SIGUSR1 (a deliberate abort) is not an error.
     if (WTERMSIG(status) != SIGUSR1) server.rdb.last_bgsave_ok = false;
-    std::string tmp = "temp-" + std::to_string(server.rdb.child_pid) + ".rdb";
-    unlink(tmp.c_str());
+    unlink(server.rdb.child_temp.c_str());
   } else {
     LOG_WARNING("Background saving error");
     server.rdb.last_bgsave_ok = false;
@@ -211,8 +217,7 @@ void KillChild(ServerState& server) {
   kill(server.rdb.child_pid, SIGUSR1);
   int status;
   waitpid(server.rdb.child_pid, &status, 0);
-  std::string tmp = "temp-" + std::to_string(server.rdb.child_pid) + ".rdb";
-  unlink(tmp.c_str());
+  unlink(server.rdb.child_temp.c_str());
   CloseCowPipe(server);
   server.rdb.child_pid = -1;
   server.clock.freeze_lru = false;

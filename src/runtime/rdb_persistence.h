@@ -27,7 +27,8 @@ struct Client;
 
 // What ServerState keeps about snapshots and loading (ServerState::rdb).
 struct RdbState {
-  pid_t child_pid = -1;  // the BGSAVE child, -1 when none
+  pid_t child_pid = -1;    // the BGSAVE child, -1 when none
+  std::string child_temp;  // the child's temp file (random name), removed if the child fails
   int64_t child_start_ms = 0;
   uint64_t dirty_before_bgsave = 0;
   uint64_t dirty_at_last_save = 0;  // ServerState::dirty when the last save started

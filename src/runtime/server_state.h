@@ -62,7 +62,8 @@ struct Client {
   int db_index = 0;
   int resp = 2;
   bool authenticated = false;
-  std::string user = "default";  // the ACL user's name (CLIENT LIST, ACL LOG)
+  bool ever_authenticated = false;  // auth-timeout spares a client that RESET after a login
+  std::string user = "default";     // the ACL user's name (CLIENT LIST, ACL LOG)
   // The ACL user whose rules apply (SetClientUser); nullptr only for internal sessions that may
   // run anything (in-process tests, later AOF loading), never for a network client.
   const security::AclUser* acl_user = nullptr;
@@ -71,7 +72,9 @@ struct Client {
   int64_t ctime_ms = 0;
   int64_t last_interaction_ms = 0;
   const CommandSpec* last_cmd = nullptr;
-  uint64_t redact_mask = 0;  // arguments of the running command hidden from MONITOR
+  // Arguments of the running command hidden from MONITOR: bit i for argument i, and bit 63
+  // for every argument from the 63rd on (so ~0ULL << n hides all from n, whatever the arity).
+  uint64_t redact_mask = 0;
 
   // Input: bytes read and not yet parsed.
   util::Buffer query_buf;
@@ -115,9 +118,11 @@ struct Client {
   uint64_t net_output_bytes = 0;
   uint64_t commands_processed = 0;
   bool tls = false;  // connected over TLS (CLIENT LIST tls=1)
-  // tls-auth-clients-user: no certificate identity, so only AUTH lets this client in (never
-  // a nopass default user implicitly, not even after RESET).
+  // Certificate identity (tls-auth-clients-user on this TLS connection): the user comes only
+  // from the certificate (cert_user, "" when it named none) or a proved password, never from
+  // nopass (commands::LoginAllowed holds the rule).
   bool no_implicit_auth = false;
+  std::string cert_user;
 
   size_t pending_reply() const { return reply_buf.size() - reply_pos; }
 };

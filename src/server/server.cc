@@ -19,6 +19,7 @@
 #include "runtime/eviction.h"
 #include "runtime/input.h"
 #include "runtime/output_limits.h"
+#include "security/hardening.h"
 #include "util/crypto.h"
 #include "util/log.h"
 #include "util/string_util.h"
@@ -227,7 +228,14 @@ bool Server::Start() {
     }
   }
   if (!cfg_->unixsocket.empty()) {
-    auto fd = net::ListenUnix(cfg_->unixsocket, cfg_->unixsocketperm, cfg_->tcp_backlog);
+    // With run-as-user the socket belongs to that user and group (its clients run as it).
+    uid_t uid = 0;
+    gid_t gid = 0;
+    const bool give =
+        !cfg_->run_as_user.empty() && geteuid() == 0 &&
+        security::ResolveRunAs(cfg_->run_as_user, cfg_->run_as_group, &uid, &gid).ok();
+    auto fd = net::ListenUnix(cfg_->unixsocket, cfg_->unixsocketperm, cfg_->tcp_backlog,
+                              give ? static_cast<int>(uid) : -1, give ? static_cast<int>(gid) : -1);
     if (!fd.ok()) {
       LOG_WARNING("Failed opening Unix socket: %s", fd.status().message().c_str());
       return false;
@@ -338,8 +346,7 @@ void Server::AcceptFrom(int listen_fd, bool unix_socket, bool tls) {
     c.addr = a.addr;
     c.laddr = a.laddr;
     c.ctime_ms = c.last_interaction_ms = state_.clock.now_ms;
-    const security::AclUser& default_user = state_.acl.default_user();
-    commands::SetClientUser(c, default_user, default_user.nopass() && default_user.enabled());
+    commands::SetInitialUser(state_, c);
     if (unix_socket) c.flags |= commands::client_flag::kUnixSocket;
     if (!a.loopback) c.flags |= commands::client_flag::kProtected;
     if (!loop_.Add(a.fd, true, false, conn.get())) continue;
@@ -386,6 +393,7 @@ void Server::HandleReadable(ClientConn* cc) {
   }
   ProcessInput(cc);
   if (c.pending_reply() > 0) FlushOrDefer(cc);
+  if (commands::EnforceUnauthenticatedHold(state_, c)) return;
   if (cc->conn_->HasPendingInput()) tls_pending_.push_back(c.id);
 }
 
@@ -529,6 +537,7 @@ void Server::Cron() {
   for (int i = 0; i < state_.db_count(); ++i) state_.db(i).Cron();
   commands::RdbCron(state_);
   commands::MemoryCron(state_);
+  commands::CloseUnauthenticatedAfter(state_, static_cast<int64_t>(cfg_->auth_timeout) * 1000);
   if (cfg_->timeout > 0) {
     int64_t limit = static_cast<int64_t>(cfg_->timeout) * 1000;
     for (auto& [id, cc] : conns_) {
