@@ -1,8 +1,8 @@
-#include "commands/notify.h"
+#include "runtime/notify.h"
 
 #include <string>
 
-#include "commands/pubsub.h"
+#include "runtime/pubsub.h"
 
 namespace redoubt::commands {
 

@@ -1,4 +1,4 @@
-#include "commands/command_table.h"
+#include "runtime/command_table.h"
 
 #include <climits>
 
@@ -78,31 +78,7 @@ CommandTable::CommandTable() {
 }
 
 CommandTable& CommandTable::Get() {
-  static CommandTable* table = [] {
-    auto* t = new CommandTable();
-    RegisterStringFamily(*t);
-    RegisterKeysFamily(*t);
-    RegisterServerFamily(*t);
-    RegisterPersistenceFamily(*t);
-    RegisterConnectionFamily(*t);
-    RegisterConfigFamily(*t);
-    RegisterClientFamily(*t);
-    RegisterIntrospectionFamily(*t);
-    RegisterHashFamily(*t);
-    RegisterSetFamily(*t);
-    RegisterListFamily(*t);
-    RegisterZSetFamily(*t);
-    RegisterBitmapFamily(*t);
-    RegisterAclFamily(*t);
-    RegisterPubSubFamily(*t);
-    RegisterTransactionFamily(*t);
-    RegisterBlockingListFamily(*t);
-    RegisterBlockingZSetFamily(*t);
-    RegisterAuditFamily(*t);
-    RegisterMemoryFamily(*t);
-    RegisterAofFamily(*t);
-    return t;
-  }();
+  static CommandTable* table = new CommandTable();
   return *table;
 }
 

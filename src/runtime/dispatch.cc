@@ -1,4 +1,4 @@
-#include "commands/dispatch.h"
+#include "runtime/dispatch.h"
 
 #include <time.h>
 
@@ -6,13 +6,13 @@
 #include <cstdio>
 #include <string>
 
-#include "commands/acl.h"
-#include "commands/blocking.h"
-#include "commands/command_table.h"
-#include "commands/eviction.h"
-#include "commands/pubsub.h"
-#include "commands/transaction.h"
 #include "protocol/errors.h"
+#include "runtime/acl.h"
+#include "runtime/blocking.h"
+#include "runtime/command_table.h"
+#include "runtime/eviction.h"
+#include "runtime/pubsub.h"
+#include "runtime/transaction.h"
 #include "util/cycle_clock.h"
 #include "util/string_util.h"
 

@@ -1,11 +1,11 @@
-#include "commands/eviction.h"
+#include "runtime/eviction.h"
 
 #include <chrono>
 #include <cmath>
 #include <thread>
 
-#include "commands/notify.h"
 #include "protocol/errors.h"
+#include "runtime/notify.h"
 #include "store/evict.h"
 #include "util/log.h"
 #include "util/memory.h"

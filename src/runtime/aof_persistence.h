@@ -13,13 +13,17 @@
 #include <string>
 #include <thread>
 
-#include "commands/server_state.h"
 #include "persistence/aof_format.h"
+#include "runtime/server_state.h"
 #include "util/status.h"
 
 namespace redoubt::commands {
 
 using persistence::AofManifest;
+
+// BGREWRITEAOF: starts a rewrite, or schedules it while a snapshot child runs (one fork at a
+// time, as Redis), and replies as Redis does.
+void BgRewriteAof(ServerState& server, protocol::ReplyBuilder& reply);
 
 class Aof : public WriteFeed {
  public:

@@ -4,9 +4,14 @@
 
 #include <string_view>
 
-#include "commands/server_state.h"
+#include "runtime/server_state.h"
 
 namespace redoubt::commands {
+
+// Subscribers by channel or by pattern (ServerState::pubsub_channels / pubsub_patterns).
+using PubSubRegistry = std::unordered_map<std::string, std::vector<Client*>>;
+// Drops one subscription of `c`; forgets the name once nobody subscribes to it.
+void PubSubRemoveFrom(PubSubRegistry& reg, std::string_view name, Client* c);
 
 // Delivers a message to channel subscribers and matching pattern subscribers; returns how
 // many clients received it.

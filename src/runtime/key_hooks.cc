@@ -1,8 +1,8 @@
 // The one place that decides what a key change means beyond the store: dirtying WATCHes and
 // waking blocked clients.
-#include "commands/blocking.h"
-#include "commands/server_state.h"
-#include "commands/transaction.h"
+#include "runtime/blocking.h"
+#include "runtime/server_state.h"
+#include "runtime/transaction.h"
 
 namespace redoubt::commands {
 

@@ -7,9 +7,9 @@
 #include <cstdint>
 #include <string_view>
 
-#include "commands/output_limits.h"
-#include "commands/server_state.h"
 #include "protocol/reply_builder.h"
+#include "runtime/output_limits.h"
+#include "runtime/server_state.h"
 
 namespace redoubt::commands {
 

@@ -1,4 +1,4 @@
-#include "commands/aof_loader.h"
+#include "runtime/aof_loader.h"
 
 #include <fcntl.h>
 #include <sys/mman.h>
@@ -9,10 +9,10 @@
 #include <cstring>
 #include <vector>
 
-#include "commands/command_table.h"
-#include "commands/dispatch.h"
-#include "commands/rdb_persistence.h"
 #include "persistence/aof_format.h"
+#include "runtime/command_table.h"
+#include "runtime/dispatch.h"
+#include "runtime/rdb_persistence.h"
 #include "util/log.h"
 
 namespace redoubt::commands {

@@ -4,11 +4,11 @@
 #include <string>
 #include <vector>
 
-#include "commands/aof_loader.h"
 #include "commands/test_util.h"
 #include "gtest/gtest.h"
 #include "persistence/aof_base.h"
 #include "persistence/aof_format.h"
+#include "runtime/aof_loader.h"
 
 namespace redoubt::commands {
 namespace {

@@ -1,4 +1,4 @@
-#include "commands/aof_persistence.h"
+#include "runtime/aof_persistence.h"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -12,11 +12,11 @@
 #include <cerrno>
 #include <cstring>
 
-#include "commands/acl.h"
-#include "commands/aof_loader.h"
-#include "commands/rdb_persistence.h"
 #include "persistence/aof_base.h"
 #include "persistence/rdb_writer.h"
+#include "runtime/acl.h"
+#include "runtime/aof_loader.h"
+#include "runtime/rdb_persistence.h"
 #include "util/log.h"
 #include "util/safe_file.h"
 
@@ -636,6 +636,20 @@ void Aof::Info(std::string* out) const {
   line("aof_buffer_length", std::to_string(buf_.size()));
   line("aof_pending_bio_fsync", fsync_running_ || fsync_requested_ ? "1" : "0");
   line("aof_delayed_fsync", std::to_string(delayed_fsync_));
+}
+
+void BgRewriteAof(ServerState& server, protocol::ReplyBuilder& reply) {
+  Aof* aof = server.aof;
+  if (aof == nullptr) return reply.Error("ERR Background AOF rewrite is not available");
+  if (aof->rewrite_in_progress()) {
+    return reply.Error("ERR Background append only file rewriting already in progress");
+  }
+  if (RdbChildActive(server)) {
+    aof->ScheduleRewrite();
+    return reply.SimpleString("Background append only file rewriting scheduled");
+  }
+  if (auto st = aof->StartRewrite(); !st.ok()) return reply.Error("ERR " + st.message());
+  reply.SimpleString("Background append only file rewriting started");
 }
 
 }  // namespace redoubt::commands

@@ -1,9 +1,12 @@
 // MULTI/EXEC state shared with the admission pipeline, RESET and the server layer.
 #pragma once
 
-#include "commands/server_state.h"
+#include "runtime/server_state.h"
 
 namespace redoubt::commands {
+
+// The key of ServerState::watched for a key of a db.
+std::string WatchId(int db, std::string_view key);
 
 // Drops the client's WATCHes (UNWATCH, EXEC, DISCARD, RESET, disconnect).
 void UnwatchAll(ServerState& server, Client& client);

@@ -1,10 +1,10 @@
-#include "commands/blocking.h"
+#include "runtime/blocking.h"
 
 #include <algorithm>
 #include <cmath>
 #include <string>
 
-#include "commands/dispatch.h"
+#include "runtime/dispatch.h"
 #include "util/numbers.h"
 
 namespace redoubt::commands {

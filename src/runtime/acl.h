@@ -1,4 +1,4 @@
-// The commands layer's side of ACL: the command catalog the security module sees, ACL LOG
+// The runtime's side of ACL: the command catalog the security module sees, ACL LOG
 // recording, disconnecting the clients of revoked users, and start-up loading of users.
 #pragma once
 
@@ -59,8 +59,8 @@ void EnforceAclOnClients(ServerState& server);
 // Start-up: requirepass, then `user` lines from the config or the aclfile (not both), as Redis.
 util::Status LoadAclAtStartup(ServerState& server);
 
-// One CLIENT LIST line for `c` (client_family.cc).
-std::string ClientInfoString(const CommandContext& cx, const Client& c);
+// Applies acl-pubsub-default to the store before users are created (start-up, SETUSER, LOAD).
+void PrepareAclStore(ServerState& server);
 
 // The hook persistence and replication call to name a command in the AOF and the replication
 // stream: its canonical name ("config", "client|kill" -> parent "client"), never a

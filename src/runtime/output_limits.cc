@@ -1,8 +1,8 @@
-#include "commands/output_limits.h"
+#include "runtime/output_limits.h"
 
 #include <algorithm>
 
-#include "commands/dispatch.h"
+#include "runtime/dispatch.h"
 #include "util/log.h"
 
 namespace redoubt::commands {

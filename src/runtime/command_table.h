@@ -1,6 +1,6 @@
-// The command registry: every family registers its rows here; lookups are case-insensitive and
-// see rename-command aliases (a renamed command is unknown under its old name, a disabled one
-// is unknown under every name).
+// The command registry: every family registers its rows here (commands/families.cc); lookups are
+// case-insensitive and see rename-command aliases (a renamed command is unknown under its old name,
+// a disabled one is unknown under every name).
 #pragma once
 
 #include <algorithm>
@@ -10,14 +10,15 @@
 #include <string_view>
 #include <vector>
 
-#include "commands/command.h"
+#include "runtime/command.h"
 
 namespace redoubt::commands {
 
 class CommandTable {
  public:
   CommandTable();
-  // The table with every family registered.
+  // The process's table; empty until commands::RegisterAllFamilies() (commands/families.h)
+  // has run, which main and the test and fuzz harnesses call first.
   static CommandTable& Get();
 
   void Register(std::vector<CommandSpec> specs);
@@ -67,28 +68,5 @@ struct KeyRef {
 // keys found so far and leave the rejection to the command itself.
 bool GetKeys(const CommandSpec& cmd, std::span<const std::string_view> args,
              std::vector<KeyRef>* out);
-
-// Registration functions of the family files.
-void RegisterStringFamily(CommandTable& t);
-void RegisterKeysFamily(CommandTable& t);
-void RegisterServerFamily(CommandTable& t);
-void RegisterPersistenceFamily(CommandTable& t);
-void RegisterConnectionFamily(CommandTable& t);
-void RegisterConfigFamily(CommandTable& t);
-void RegisterClientFamily(CommandTable& t);
-void RegisterIntrospectionFamily(CommandTable& t);
-void RegisterHashFamily(CommandTable& t);
-void RegisterSetFamily(CommandTable& t);
-void RegisterListFamily(CommandTable& t);
-void RegisterZSetFamily(CommandTable& t);
-void RegisterBitmapFamily(CommandTable& t);
-void RegisterAclFamily(CommandTable& t);
-void RegisterPubSubFamily(CommandTable& t);
-void RegisterTransactionFamily(CommandTable& t);
-void RegisterBlockingListFamily(CommandTable& t);
-void RegisterBlockingZSetFamily(CommandTable& t);
-void RegisterAuditFamily(CommandTable& t);
-void RegisterMemoryFamily(CommandTable& t);
-void RegisterAofFamily(CommandTable& t);
 
 }  // namespace redoubt::commands

@@ -1,4 +1,4 @@
-#include "commands/rdb_persistence.h"
+#include "runtime/rdb_persistence.h"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -11,8 +11,9 @@
 #include <cstdio>
 #include <cstring>
 
-#include "commands/dispatch.h"
-#include "commands/server_state.h"
+#include "runtime/aof_persistence.h"
+#include "runtime/dispatch.h"
+#include "runtime/server_state.h"
 #include "store/evict.h"
 #include "util/log.h"
 
@@ -102,7 +103,7 @@ std::string RdbPath(const ServerState& server) { return server.cfg->dbfilename; 
 bool RdbChildActive(const ServerState& server) { return server.rdb.child_pid != -1; }
 
 bool AofChildActive(const ServerState& server) {
-  return server.aof_child_active && server.aof_child_active();
+  return server.aof != nullptr && server.aof->rewrite_in_progress();
 }
 
 util::Status RdbSaveNow(ServerState& server) {

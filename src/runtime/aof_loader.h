@@ -7,7 +7,7 @@
 #include <functional>
 #include <string>
 
-#include "commands/server_state.h"
+#include "runtime/server_state.h"
 #include "util/status.h"
 
 namespace redoubt::commands {

@@ -1,8 +1,8 @@
-#include "commands/server_state.h"
+#include "runtime/server_state.h"
 
 #include <random>
 
-#include "commands/notify.h"
+#include "runtime/notify.h"
 
 namespace redoubt::commands {
 

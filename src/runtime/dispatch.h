@@ -5,11 +5,15 @@
 #include <span>
 #include <string_view>
 
-#include "commands/server_state.h"
+#include "runtime/server_state.h"
 
 namespace redoubt::commands {
 
-// Runs one request from `client`, appending its reply to client.reply_buf.
+// Runs one request from `client`, appending its reply to client.reply_buf. The whole admission
+// pipeline applies as `client`: its authentication, its ACL user (client.acl_user) and its MULTI
+// state. This is also the re-entry point for requests that do not come from a socket: a replica
+// link or a script's redis.call runs a command as a Client of its own (or the calling client,
+// for the caller's ACL user) through here, so no check is skipped.
 void Dispatch(ServerState& server, Client& client, std::span<const std::string_view> args);
 
 // Runs one command queued by MULTI, at EXEC: admitted again, then executed; its reply is

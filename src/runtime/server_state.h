@@ -15,14 +15,14 @@
 #include <unordered_map>
 #include <vector>
 
-#include "commands/acl.h"
-#include "commands/command.h"
-#include "commands/rdb_persistence.h"
-#include "commands/tls_status.h"
 #include "config/config.h"
 #include "config/server_config.h"
 #include "protocol/reply_builder.h"
 #include "protocol/resp_parser.h"
+#include "runtime/acl.h"
+#include "runtime/command.h"
+#include "runtime/rdb_persistence.h"
+#include "runtime/tls_status.h"
 #include "security/audit_log.h"
 #include "security/auth_throttle.h"
 #include "security/cidr.h"
@@ -33,6 +33,8 @@
 #include "util/cycle_clock.h"
 
 namespace redoubt::commands {
+
+class Aof;
 
 // The Redis version whose behaviour Redoubt implements, reported where clients gate features
 // on it (HELLO, INFO redis_version).
@@ -255,9 +257,10 @@ class ServerState {
   int64_t last_save_time = 0;  // unix seconds
   // Changes to the dataset since start (Redis's server.dirty); every db adds to it.
   uint64_t dirty = 0;
-  RdbState rdb;                     // snapshots and loading (commands/rdb_persistence.h)
-  WriteFeed* write_feed = nullptr;  // nullptr while nothing consumes writes
-  int64_t pause_end_ms = 0;         // CLIENT PAUSE
+  RdbState rdb;                          // snapshots and loading (runtime/rdb_persistence.h)
+  WriteFeed* write_feed = nullptr;       // nullptr while nothing consumes writes
+  int64_t pause_end_ms = 0;              // CLIENT PAUSE
+  int64_t last_security_warning_ms = 0;  // the cross-protocol warning is logged once a minute
   bool pause_write_only = false;
   uint16_t port = 0;        // the plain port actually bound
   std::string config_file;  // absolute path, "" when started without one
@@ -270,7 +273,7 @@ class ServerState {
   std::function<void(bool nosave)> request_shutdown;
   std::function<uint64_t()> used_memory;
 
-  // maxmemory and lazy freeing (commands/eviction.h, store/evict.h, store/lazyfree.h).
+  // maxmemory and lazy freeing (runtime/eviction.h, store/evict.h, store/lazyfree.h).
   store::EvictPolicy evict_policy = store::EvictPolicy::kNoEviction;
   store::EvictionPool evict_pool;
   store::LazyFree lazy_free;
@@ -280,12 +283,10 @@ class ServerState {
   uint64_t startup_allocated = 0;  // used memory when the server started (MEMORY STATS)
   // Commands the running command asked to be fed instead of itself (PropagateAs).
   std::vector<std::vector<std::string>> propagate_as;
-  // AOF hooks the persistence layer installs: BGREWRITEAOF, the INFO aof_* fields, whether an
-  // AOF child runs (one fork at a time, as Redis), and the last AOF write error (non-empty:
-  // writes are refused with -MISCONF, as Redis).
-  std::function<void(protocol::ReplyBuilder&)> bgrewriteaof;
-  std::function<void(std::string*)> aof_info;
-  std::function<bool()> aof_child_active;
+  // The AOF engine (runtime/aof_persistence.h), owned by the server; nullptr when none runs
+  // (in-process tests). And the last AOF write error (non-empty: writes are refused with
+  // -MISCONF, as Redis).
+  Aof* aof = nullptr;
   std::string aof_write_error;
 
   static uint64_t Random();
