@@ -13,7 +13,8 @@
 #include <string_view>
 #include <vector>
 
-#include "commands/acl.h"
+#include "commands/families.h"
+#include "runtime/acl.h"
 #include "security/acl_store.h"
 #include "util/split_args.h"
 
@@ -104,6 +105,7 @@ void FuzzSetUser(std::string_view text) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  redoubt::commands::RegisterAllFamilies();
   std::string_view text(reinterpret_cast<const char*>(data), size);
   FuzzAclFile(text);
   FuzzSetUser(text);

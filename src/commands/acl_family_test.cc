@@ -2,9 +2,9 @@
 // AOF/replication feed, and the admission pipeline's ACL step through the in-process harness.
 #include <gtest/gtest.h>
 
-#include "commands/acl.h"
-#include "commands/command_table.h"
 #include "commands/test_util.h"
+#include "runtime/acl.h"
+#include "runtime/command_table.h"
 
 namespace redoubt::commands {
 namespace {

@@ -12,8 +12,8 @@
 #include <utility>
 #include <vector>
 
-#include "commands/command_table.h"
 #include "protocol/errors.h"
+#include "runtime/command_table.h"
 #include "util/log.h"
 #include "util/memory.h"
 

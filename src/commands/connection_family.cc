@@ -4,13 +4,13 @@
 #include <algorithm>
 #include <string>
 
-#include "commands/acl.h"
-#include "commands/command_table.h"
-#include "commands/dispatch.h"
-#include "commands/pubsub.h"
-#include "commands/server_state.h"
-#include "commands/transaction.h"
 #include "protocol/errors.h"
+#include "runtime/acl.h"
+#include "runtime/command_table.h"
+#include "runtime/dispatch.h"
+#include "runtime/pubsub.h"
+#include "runtime/server_state.h"
+#include "runtime/transaction.h"
 #include "util/numbers.h"
 #include "util/string_util.h"
 

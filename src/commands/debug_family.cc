@@ -12,9 +12,12 @@
 #include <iterator>
 #include <string>
 
-#include "commands/command_table.h"
-#include "commands/server_state.h"
+#include "commands/families.h"
 #include "protocol/errors.h"
+#include "runtime/aof_persistence.h"
+#include "runtime/command_table.h"
+#include "runtime/rdb_persistence.h"
+#include "runtime/server_state.h"
 #include "store/digest.h"
 #include "store/evict.h"
 #include "store/hash_object.h"
@@ -87,8 +90,8 @@ void DebugReload(CommandContext& cx) {
 // DEBUG LOADAOF: empty the dataset and replay the AOF files; nothing replayed is propagated.
 void DebugLoadAof(CommandContext& cx) {
   uint64_t dirty = cx.server.dirty;
-  util::Status st = cx.server.aof_debug_load
-                        ? cx.server.aof_debug_load()
+  util::Status st = cx.server.aof != nullptr
+                        ? cx.server.aof->LoadForDebug()
                         : util::Status::Error("the append only file engine is not running");
   cx.server.dirty = dirty;  // as Redis: the replay is neither propagated nor saved again
   if (!st.ok()) {

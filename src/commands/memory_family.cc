@@ -4,10 +4,10 @@
 #include <cstdio>
 #include <string>
 
-#include "commands/command_table.h"
-#include "commands/eviction.h"
-#include "commands/server_state.h"
 #include "protocol/errors.h"
+#include "runtime/command_table.h"
+#include "runtime/eviction.h"
+#include "runtime/server_state.h"
 #include "util/memory.h"
 #include "util/numbers.h"
 #include "util/string_util.h"

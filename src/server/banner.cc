@@ -4,7 +4,7 @@
 
 #include <cstdio>
 
-#include "commands/server_state.h"
+#include "runtime/server_state.h"
 #include "util/log.h"
 
 namespace redoubt::server {

@@ -11,10 +11,11 @@
 #include <string>
 #include <vector>
 
-#include "commands/acl.h"
 #include "commands/audit_family.h"
-#include "commands/command_table.h"
+#include "commands/families.h"
 #include "config/config.h"
+#include "runtime/acl.h"
+#include "runtime/command_table.h"
 #include "security/audit_check.h"
 #include "security/hardening.h"
 #include "security/init_setup.h"
@@ -187,6 +188,7 @@ int main(int argc, char** argv) {
   umask(077);
   redoubt::util::InitHashSeed();
   redoubt::util::CycleClock::Calibrate();
+  redoubt::commands::RegisterAllFamilies();
 
   redoubt::config::Config config;
   redoubt::config::CommandLine cl = redoubt::config::Config::ParseCommandLine(args);

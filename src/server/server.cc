@@ -10,15 +10,16 @@
 #include <cerrno>
 #include <cstring>
 
-#include "commands/aof_persistence.h"
-#include "commands/blocking.h"
-#include "commands/command_table.h"
 #include "commands/config_family.h"
-#include "commands/dispatch.h"
-#include "commands/eviction.h"
-#include "commands/output_limits.h"
-#include "commands/pause.h"
 #include "commands/server_family.h"
+#include "runtime/aof_persistence.h"
+#include "runtime/blocking.h"
+#include "runtime/command_table.h"
+#include "runtime/dispatch.h"
+#include "runtime/eviction.h"
+#include "runtime/input.h"
+#include "runtime/output_limits.h"
+#include "runtime/pause.h"
 #include "security/hardening.h"
 #include "util/crypto.h"
 #include "util/log.h"
@@ -119,20 +120,7 @@ Server::Server(config::Config* config) : cfg_(&config->mutable_values()) {
 
 bool Server::StartAof() {
   aof_ = std::make_unique<commands::Aof>(&state_);
-  state_.bgrewriteaof = [this](protocol::ReplyBuilder& reply) {
-    if (aof_->rewrite_in_progress()) {
-      return reply.Error("ERR Background append only file rewriting already in progress");
-    }
-    if (commands::RdbChildActive(state_)) {
-      aof_->ScheduleRewrite();  // as Redis: one fork at a time
-      return reply.SimpleString("Background append only file rewriting scheduled");
-    }
-    if (auto st = aof_->StartRewrite(); !st.ok()) return reply.Error("ERR " + st.message());
-    reply.SimpleString("Background append only file rewriting started");
-  };
-  state_.aof_info = [this](std::string* out) { aof_->Info(out); };
-  state_.aof_child_active = [this] { return aof_->rewrite_in_progress(); };
-  state_.aof_debug_load = [this] { return aof_->LoadForDebug(); };
+  state_.aof = aof_.get();
   state_.config->OnChange("appendonly", [this](const config::ServerConfig& c) {
     if (c.appendonly) return aof_->Enable();
     aof_->Disable();
@@ -423,65 +411,16 @@ void Server::FlushOrDefer(ClientConn* cc) {
 
 void Server::ProcessInput(ClientConn* cc) {
   commands::Client& c = cc->client;
-  size_t pos = 0;
-  while (
-      !(c.flags & (commands::client_flag::kCloseAfterReply | commands::client_flag::kCloseAsap))) {
-    // Input that arrived while a blocking command waits stays queued until it is served.
-    if (c.blocked) break;
-    // Checked before every request: a CLIENT PAUSE this client just ran holds its own
-    // pipelined requests too, as in Redis.
-    if (commands::PauseActive(state_) && !state_.pause_write_only) {
+  switch (commands::ProcessInput(state_, c)) {
+    case commands::InputOutcome::kPaused:
       HoldForPause(c);
       break;
-    }
-    protocol::ParseLimits limits{cfg_->proto_max_bulk_len, !commands::AuthRequired(state_, c)};
-    size_t consumed = 0;
-    auto r = c.parser.Parse(c.query_buf.data() + pos, c.query_buf.size() - pos, limits, &consumed);
-    if (r == protocol::RequestParser::Result::kIncomplete) break;
-    if (r == protocol::RequestParser::Result::kError) {
-      protocol::ReplyBuilder reply(&c.reply_buf, c.resp);
-      reply.error_stats = &state_.error_stats;
-      reply.Error("ERR Protocol error: " + c.parser.error());
-      ++state_.stats.total_error_replies;
-      ++state_.stats.protocol_errors;
-      LOG_VERBOSE("Protocol error (%s) from client: id=%llu addr=%s", c.parser.error().c_str(),
-                  static_cast<unsigned long long>(c.id), c.addr.c_str());
-      c.flags |= commands::client_flag::kCloseAfterReply;
-      pos = c.query_buf.size();
-      break;
-    }
-    if (r == protocol::RequestParser::Result::kEmpty) {
-      pos += consumed;
-      continue;
-    }
-    auto args = c.parser.args();
-    // Browsers can be tricked into sending HTTP to this port (cross-protocol scripting).
-    if (util::EqualsIgnoreCase(args[0], "post") || util::EqualsIgnoreCase(args[0], "host:")) {
-      if (state_.clock.now_ms - last_security_warning_ms_ > 60000) {
-        LOG_WARNING(
-            "Possible SECURITY ATTACK detected. It looks like somebody is sending POST or Host: "
-            "commands to Redoubt. This is likely due to an attacker attempting to use "
-            "Cross Protocol Scripting to compromise your Redoubt instance. Connection from %s "
-            "aborted.",
-            c.addr.c_str());
-        last_security_warning_ms_ = state_.clock.now_ms;
-      }
+    case commands::InputOutcome::kClose:
       ScheduleClose(cc);
-      pos = c.query_buf.size();
       break;
-    }
-    if (commands::HeldByPause(state_, c, args)) {
-      // Left unconsumed: parsed again and run once CLIENT PAUSE ends.
-      HoldForPause(c);
+    case commands::InputOutcome::kDone:
       break;
-    }
-    commands::Dispatch(state_, c, args);
-    pos += consumed;
-    commands::CheckOutputLimits(state_, c);  // sets kCloseAsap, which ends this loop
-    // A blocked client's next requests wait until it is served or times out.
-    if (c.blocked) break;
   }
-  c.query_buf.Consume(pos);
   if (c.query_buf.empty()) c.query_buf.ShrinkIfIdle(kReadChunk * 2);
 }
 

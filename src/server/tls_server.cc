@@ -8,7 +8,7 @@
 #include <cerrno>
 #include <cstring>
 
-#include "commands/acl.h"
+#include "runtime/acl.h"
 #include "server/server.h"
 #include "util/log.h"
 
