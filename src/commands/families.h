@@ -30,5 +30,6 @@ void RegisterBlockingZSetFamily(CommandTable& t);
 void RegisterAuditFamily(CommandTable& t);
 void RegisterMemoryFamily(CommandTable& t);
 void RegisterAofFamily(CommandTable& t);
+void RegisterDebugFamily(CommandTable& t);
 
 }  // namespace redoubt::commands
