@@ -1,5 +1,7 @@
 #include "commands/families.h"
 
+#include "replication/replication_family.h"
+
 namespace redoubt::commands {
 
 void RegisterAllFamilies() {
@@ -26,6 +28,7 @@ void RegisterAllFamilies() {
     RegisterAuditFamily(t);
     RegisterMemoryFamily(t);
     RegisterAofFamily(t);
+    replication::RegisterReplicationFamily(t);
     return true;
   }();
   (void)done;

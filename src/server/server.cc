@@ -113,6 +113,7 @@ Server::Server(config::Config* config) : cfg_(&config->mutable_values()) {
   state_.rdb.in_child_after_fork = [this] {
     for (auto& l : listeners_) ::close(l->fd());
   };
+  primary_ = std::make_unique<replication::Primary>(&state_);
 }
 
 bool Server::StartAof() {
@@ -525,6 +526,7 @@ void Server::Cron() {
   ++cron_loops_;
   TlsCron();
   if (aof_ != nullptr) aof_->Cron();
+  if (primary_ != nullptr) primary_->Cron();
   commands::SampleServerStats(state_, state_.clock.now_ms);
   commands::ExpireBlockedClients(state_, state_.clock.now_ms);
   if (cfg_->active_expire_enabled) {
