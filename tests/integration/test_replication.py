@@ -96,7 +96,7 @@ def pair(server_factory):
 
 def test_redis_replica_full_sync_stream_and_partial_resync(pair):
     primary, replica = pair
-    p = primary.client()
+    p = primary.client(password=ADMIN_PASS)
     rc = replica.client()
     write_everything(p, "before")
     wait_until(lambda: in_sync(p, rc), what="initial sync")
