@@ -16,6 +16,7 @@
 #include "persistence/aof_format.h"
 #include "persistence/rdb_writer.h"
 #include "runtime/acl.h"
+#include "runtime/blocking.h"
 #include "runtime/rdb_persistence.h"
 #include "util/log.h"
 
@@ -120,6 +121,7 @@ void Primary::Replconf(Client& c, std::span<const std::string_view> args,
       if (r.state == Replica::State::kHandshake || !ParseInt64(val, &off)) return;
       if (off > r.ack_offset) r.ack_offset = off;
       r.ack_time_ms = state_->clock.now_ms;
+      if (!waiters_.empty()) ServeWaiters(0);
       return;
     } else if (EqualsNoCase(opt, "getack")) {
       return;  // meaningful only on a replica's link to its primary
@@ -348,6 +350,7 @@ void Primary::Cron() {
     }
   }
   Prune();
+  if (!waiters_.empty()) ServeWaiters(state_->clock.now_ms);
   // A replica that arrived while the last snapshot ran gets the next one.
   if (child_pid_ < 0) {
     for (auto& [id, r] : replicas_) {
@@ -374,7 +377,58 @@ int Primary::CountAcked(int64_t offset) const {
   return n;
 }
 
+void Primary::Wait(commands::CommandContext& cx) {
+  int64_t numreplicas = 0, timeout = 0;
+  if (!ParseInt64(cx.args[1], &numreplicas)) {
+    cx.reply.Error("ERR value is not an integer or out of range");
+    return;
+  }
+  if (!ParseInt64(cx.args[2], &timeout)) {
+    cx.reply.Error("ERR timeout is not an integer or out of range");
+    return;
+  }
+  if (timeout < 0) {
+    cx.reply.Error("ERR timeout is negative");
+    return;
+  }
+  // Every write so far, the client's own included, is at or before the current offset.
+  int64_t target = offset_;
+  int acked = CountAcked(target);
+  if (acked >= numreplicas || cx.client.in_multi || cx.client.in_exec) {
+    cx.reply.Integer(acked);
+    return;
+  }
+  Client& c = cx.client;
+  c.blocked = true;
+  c.block_deadline_ms = 0;  // the timeout is ours: blocking.cc would reply a null array
+  ++state_->blocked_count;
+  waiters_.push_back({c.id, target, numreplicas, timeout == 0 ? 0 : cx.now_ms() + timeout});
+  RequestAcks();
+}
+
+void Primary::ServeWaiters(int64_t now_ms) {
+  for (auto it = waiters_.begin(); it != waiters_.end();) {
+    Client* c = ClientOf(it->client_id);
+    if (c == nullptr || !c->blocked) {  // gone, or CLIENT UNBLOCK answered it
+      it = waiters_.erase(it);
+      continue;
+    }
+    int acked = CountAcked(it->target);
+    bool timed_out = now_ms != 0 && it->deadline_ms != 0 && now_ms >= it->deadline_ms;
+    if (acked < it->numreplicas && !timed_out) {
+      ++it;
+      continue;
+    }
+    commands::Unblock(*state_, *c);
+    protocol::ReplyBuilder reply(&c->reply_buf, c->resp);
+    reply.Integer(acked);
+    state_->MarkPendingWrite(c);
+    it = waiters_.erase(it);
+  }
+}
+
 void Primary::RequestAcks() {
+  if (!backlog_active_) return;
   std::string out;
   persistence::AppendCommand(&out, {"REPLCONF", "GETACK", "*"});
   Feed(out);

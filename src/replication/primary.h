@@ -11,6 +11,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "runtime/server_state.h"
 
@@ -51,8 +52,9 @@ class Primary : public commands::WriteFeed {
   void Info(std::string* out) const;
   // Replicas whose ACKed offset reached `offset`.
   int CountAcked(int64_t offset) const;
-  // Asks every online replica for an ACK (REPLCONF GETACK *), for WAIT.
-  void RequestAcks();
+  // WAIT numreplicas timeout: replies now, or blocks the client until enough replicas ACKed
+  // the current offset or the timeout passed.
+  void Wait(commands::CommandContext& cx);
   int64_t offset() const { return offset_; }
   // INFO stats sync_full, sync_partial_ok, sync_partial_err.
   uint64_t sync_full() const { return sync_full_; }
@@ -78,6 +80,9 @@ class Primary : public commands::WriteFeed {
   void StartSnapshot();
   void SnapshotDone(bool ok);
   void Prune();
+  void RequestAcks();
+  // Answers the WAITing clients that are done (enough ACKs, or timed out when `now_ms`).
+  void ServeWaiters(int64_t now_ms);
   Client* ClientOf(uint64_t id) const;
 
   ServerState* state_;
@@ -90,6 +95,13 @@ class Primary : public commands::WriteFeed {
   bool tx_open_ = false;
   bool tx_written_ = false;
   std::map<uint64_t, Replica> replicas_;  // by client id
+  struct Waiter {
+    uint64_t client_id;
+    int64_t target;  // the offset the replicas must have ACKed
+    int64_t numreplicas;
+    int64_t deadline_ms;  // 0 = none
+  };
+  std::vector<Waiter> waiters_;
   pid_t child_pid_ = -1;
   int child_fd_ = -1;  // the unlinked file the child writes the RDB to
   int64_t last_ping_ms_ = 0;

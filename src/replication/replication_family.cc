@@ -1,4 +1,4 @@
-// The replication commands of the primary side: REPLCONF, PSYNC, SYNC and ROLE.
+// The replication commands of the primary side: REPLCONF, PSYNC, SYNC, ROLE and WAIT.
 #include "replication/replication_family.h"
 
 #include "replication/primary.h"
@@ -28,6 +28,10 @@ void PsyncCmd(CommandContext& cx) {
 
 void SyncCmd(CommandContext& cx) {
   if (Primary* p = PrimaryOr(cx)) p->Sync(cx.client, cx.args, false, cx.reply);
+}
+
+void WaitCmd(CommandContext& cx) {
+  if (Primary* p = PrimaryOr(cx)) p->Wait(cx);
 }
 
 void RoleCmd(CommandContext& cx) {
@@ -70,6 +74,15 @@ void RegisterReplicationFamily(commands::CommandTable& t) {
        .group = "server",
        .summary = "Return the role of the instance in the context of replication",
        .since = "2.8.12"},
+      {.name = "wait",
+       .arity = 3,
+       .flags = flag::kNoscript,
+       .categories = commands::cat::kConnection,
+       .handler = WaitCmd,
+       .group = "generic",
+       .summary = "Wait for the synchronous replication of all the write commands sent in the "
+                  "context of the current connection",
+       .since = "3.0.0"},
   });
 }
 

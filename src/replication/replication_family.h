@@ -1,4 +1,4 @@
-// Registers the replication commands (REPLCONF, PSYNC, SYNC, ROLE) into the command table.
+// Registers the replication commands (REPLCONF, PSYNC, SYNC, ROLE, WAIT) into the command table.
 #pragma once
 
 #include "runtime/command_table.h"

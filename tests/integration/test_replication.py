@@ -162,3 +162,35 @@ def test_replconf_and_psync_replies(server_factory):
     while len(raw.buf) < size:  # the RDB has no CRLF after it
         raw._fill(deadline)
     assert raw.buf[:5] == b"REDIS" and raw.buf[size - 9:size - 8] == b"\xff"
+
+
+def test_wait_counts_acked_replicas(pair):
+    primary, replica = pair
+    p = primary.client(password=ADMIN_PASS)
+    rc = replica.client()
+    p.set("k", "v")
+    wait_until(lambda: in_sync(p, rc), what="sync")
+    assert p.execute_command("WAIT", 0, 0) >= 0
+    p.set("k2", "v2")
+    start = time.monotonic()
+    assert p.execute_command("WAIT", 1, 5000) == 1  # the replica ACKs after GETACK
+    assert time.monotonic() - start < 4
+    assert rc.get("k2") == "v2"
+    # Two replicas wanted, one exists: the timeout ends the wait with the count.
+    p.set("k3", "v3")
+    start = time.monotonic()
+    assert p.execute_command("WAIT", 2, 300) == 1
+    assert time.monotonic() - start >= 0.25
+
+
+def test_wait_without_replicas_times_out_with_zero(server_factory):
+    primary = server_factory()
+    c = primary.client()
+    c.set("a", "1")
+    assert c.execute_command("WAIT", 0, 0) == 0
+    start = time.monotonic()
+    assert c.execute_command("WAIT", 1, 200) == 0
+    assert time.monotonic() - start >= 0.15
+    raw = primary.raw()
+    assert raw.cmd("WAIT", "x", "1") == "ERR value is not an integer or out of range"
+    assert raw.cmd("WAIT", "1", "-1") == "ERR timeout is negative"
