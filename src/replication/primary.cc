@@ -157,7 +157,7 @@ void Primary::Sync(Client& c, std::span<const std::string_view> args, bool psync
   selected_db_ = -1;
   r.state = Replica::State::kWaitBgsave;
   r.ack_time_ms = state_->clock.now_ms;
-  c.flags |= commands::client_flag::kNoEvict;
+  c.flags |= commands::client_flag::kReplica;
   if (psync) reply.SimpleString("FULLRESYNC " + replid_ + " " + std::to_string(offset_));
   LOG_NOTICE("Replica %s asks for synchronization", c.addr.c_str());
   // A replica arriving while a snapshot runs waits for the next one; one child at a time.
@@ -174,7 +174,7 @@ bool Primary::TryPartial(Client& c, Replica& r, std::span<const std::string_view
   if (want < backlog_off_ || want > backlog_off_ + histlen) return false;
   r.state = Replica::State::kOnline;
   r.ack_time_ms = state_->clock.now_ms;
-  c.flags |= commands::client_flag::kNoEvict;
+  c.flags |= commands::client_flag::kReplica;
   reply.SimpleString(r.capa_psync2 ? "CONTINUE " + replid_ : std::string("CONTINUE"));
   c.reply_buf.append(backlog_, static_cast<size_t>(want - backlog_off_));
   LOG_NOTICE("Partial resynchronization request from %s accepted, sending %lld bytes",

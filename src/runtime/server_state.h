@@ -49,6 +49,7 @@ inline constexpr uint32_t kNoEvict = 1 << 4;
 inline constexpr uint32_t kPaused = 1 << 5;        // waiting for CLIENT UNPAUSE
 inline constexpr uint32_t kProtected = 1 << 6;     // connected from a non-loopback address
 inline constexpr uint32_t kPendingWrite = 1 << 7;  // queued in ServerState::pending_writes
+inline constexpr uint32_t kReplica = 1 << 8;       // a replica's link (after SYNC/PSYNC)
 }  // namespace client_flag
 
 enum class ReplyMode : uint8_t { kOn, kOff, kSkipNext, kSkipThis };

@@ -143,6 +143,16 @@ def test_redis_replica_full_sync_stream_and_partial_resync(pair):
     assert snapshot(rc) == snapshot(p)
     assert "Successful partial resynchronization with master" in replica.log_text()
 
+    # The primary drops the link: the replica is its one "replica" client, flags=S.
+    listed = p.client_list(_type="replica")
+    assert len(listed) == 1 and listed[0]["flags"] == "S" and listed[0]["user"] == REPL_USER
+    assert p.execute_command("CLIENT", "KILL", "TYPE", "replica") == 1
+    p.zadd("after:zset", {"late": 99})
+    wait_until(lambda: p.info("stats")["sync_partial_ok"] == 2, what="second partial resync")
+    wait_until(lambda: in_sync(p, rc), what="second resync")
+    assert p.info("stats")["sync_full"] == 1
+    assert snapshot(rc) == snapshot(p)
+
 
 def test_replconf_and_psync_replies(server_factory):
     primary = server_factory()
