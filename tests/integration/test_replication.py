@@ -204,3 +204,15 @@ def test_wait_without_replicas_times_out_with_zero(server_factory):
     raw = primary.raw()
     assert raw.cmd("WAIT", "x", "1") == "ERR value is not an integer or out of range"
     assert raw.cmd("WAIT", "1", "-1") == "ERR timeout is negative"
+
+
+def test_renamed_command_reaches_replica_under_canonical_name(server_factory):
+    primary = server_factory(config={"rename-command": "SET RENAMED-SET"})
+    replica = server_factory(binary=REDIS_REFERENCE,
+                             config={"replicaof": f"127.0.0.1 {primary.port}"})
+    p = primary.client()
+    rc = replica.client()
+    wait_until(lambda: rc.info("replication").get("master_link_status") == "up", what="link")
+    p.execute_command("RENAMED-SET", "k", "v")
+    wait_until(lambda: in_sync(p, rc), what="stream")
+    assert rc.get("k") == "v"  # the replica has no rename: it must have received SET
