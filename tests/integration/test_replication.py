@@ -4,6 +4,7 @@ db changes, MULTI/EXEC, expiries as DEL), and a dropped link resumes with a part
 from the backlog."""
 
 import os
+import threading
 import time
 
 import pytest
@@ -216,3 +217,34 @@ def test_renamed_command_reaches_replica_under_canonical_name(server_factory):
     p.execute_command("RENAMED-SET", "k", "v")
     wait_until(lambda: in_sync(p, rc), what="stream")
     assert rc.get("k") == "v"  # the replica has no rename: it must have received SET
+
+
+def test_backlog_exhausted_means_full_resync(server_factory):
+    primary = server_factory(config={"repl-backlog-size": "16kb"})
+    replica = server_factory(binary=REDIS_REFERENCE,
+                             config={"replicaof": f"127.0.0.1 {primary.port}",
+                                     "enable-debug-command": "yes"})
+    p = primary.client()
+    rc = replica.client()
+    p.set("first", "1")
+    wait_until(lambda: in_sync(p, rc), what="initial sync")
+    big = "x" * 1000
+    pipe = p.pipeline(transaction=False)
+    for i in range(100):  # ~100 KB: more than the backlog keeps
+        pipe.set(f"big:{i}", big)
+    # The replica cuts its link and sleeps in the same read (no reconnection in between), so
+    # it comes back only after the writes have run past the backlog.
+    rpipe = rc.pipeline(transaction=False)
+    rpipe.execute_command("CLIENT", "KILL", "TYPE", "master")
+    rpipe.execute_command("DEBUG", "SLEEP", "1")
+    t = threading.Thread(target=rpipe.execute)
+    t.start()
+    time.sleep(0.3)
+    pipe.execute()
+    t.join()
+    wait_until(lambda: p.info("stats")["sync_full"] == 2, what="second full sync")
+    wait_until(lambda: in_sync(p, rc), what="resync")
+    assert p.info("stats")["sync_partial_err"] == 1
+    assert p.info("stats")["sync_partial_ok"] == 0
+    assert rc.dbsize() == p.dbsize() == 101
+    assert rc.get("big:99") == big
