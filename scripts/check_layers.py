@@ -2,7 +2,7 @@
 """Fails when a source file includes a module above its own layer.
 
 The layers are those of CMakeLists.txt: util <- protocol, store, config, security, net <-
-persistence <- runtime <- commands <- server. Every library adds src/ to the include path, so
+persistence <- runtime <- replication <- commands <- server. Every library adds src/ to the include path, so
 the compiler alone would accept an upward include; this check is what keeps runtime/ free of
 commands/ and server/, and everything below runtime/ free of both. Unit tests (*_test.cc)
 link the whole server and may include any layer.
@@ -21,10 +21,12 @@ ALLOWED = {
     "persistence": {"util", "store", "persistence"},
     "runtime": {"util", "protocol", "store", "config", "security", "net", "persistence",
                 "runtime"},
+    "replication": {"util", "protocol", "store", "config", "security", "net", "persistence",
+                    "runtime", "replication"},
     "commands": {"util", "protocol", "store", "config", "security", "net", "persistence",
-                 "runtime", "commands"},
+                 "runtime", "replication", "commands"},
     "server": {"util", "protocol", "store", "config", "security", "net", "persistence",
-               "runtime", "commands", "server"},
+               "runtime", "replication", "commands", "server"},
     "tools": {"util", "store", "persistence"},
 }
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([a-z_]+)/[^"]+"', re.M)

@@ -20,11 +20,13 @@ namespace redoubt::commands {
 
 namespace {
 
-// Redis's client types (CLIENT LIST TYPE, CLIENT KILL TYPE). Every session is "normal" until
-// replication and pub/sub exist; a MONITOR client is normal too, as in Redis.
+// Redis's client types (CLIENT LIST TYPE, CLIENT KILL TYPE). A replica's link is "replica";
+// every other session is "normal" (a MONITOR client too, as in Redis).
 enum class ClientType { kNormal, kReplica, kPubsub, kMaster };
 
-ClientType TypeOf(const Client&) { return ClientType::kNormal; }
+ClientType TypeOf(const Client& c) {
+  return (c.flags & client_flag::kReplica) ? ClientType::kReplica : ClientType::kNormal;
+}
 
 bool ParseClientType(std::string_view name, ClientType* out) {
   if (util::EqualsIgnoreCase(name, "normal")) {

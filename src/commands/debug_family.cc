@@ -14,6 +14,7 @@
 
 #include "commands/families.h"
 #include "protocol/errors.h"
+#include "replication/primary.h"
 #include "runtime/aof_persistence.h"
 #include "runtime/command_table.h"
 #include "runtime/rdb_persistence.h"
@@ -329,6 +330,7 @@ void DebugReplyBuffer(CommandContext& cx) {
 void DebugChangeReplId(CommandContext& cx) {
   LOG_NOTICE("Changing replication IDs after receiving DEBUG change-repl-id");
   cx.server.debug.replid = util::RandomHex(20);
+  if (replication::Primary* p = replication::Primary::For(cx.server)) p->ChangeReplId();
   cx.reply.Ok();
 }
 

@@ -1,5 +1,7 @@
 #include "commands/families.h"
 
+#include "replication/replication_family.h"
+
 namespace redoubt::commands {
 
 void RegisterAllFamilies() {
@@ -27,6 +29,7 @@ void RegisterAllFamilies() {
     RegisterMemoryFamily(t);
     RegisterAofFamily(t);
     RegisterDebugFamily(t);
+    replication::RegisterReplicationFamily(t);
     return true;
   }();
   (void)done;

@@ -19,6 +19,7 @@
 #include <string>
 
 #include "protocol/errors.h"
+#include "replication/primary.h"
 #include "runtime/aof_persistence.h"
 #include "runtime/command_table.h"
 #include "runtime/eviction.h"
@@ -317,7 +318,13 @@ void InfoStats(const ServerState& s, InfoWriter& w) {
   w.Str("instantaneous_input_repl_kbps", "0.00");
   w.Str("instantaneous_output_repl_kbps", "0.00");
   w.UInt("rejected_connections", st.rejected_connections);
-  w.Zeros({"sync_full", "sync_partial_ok", "sync_partial_err"});
+  if (const replication::Primary* p = replication::Primary::For(s)) {
+    w.UInt("sync_full", p->sync_full());
+    w.UInt("sync_partial_ok", p->sync_partial_ok());
+    w.UInt("sync_partial_err", p->sync_partial_err());
+  } else {
+    w.Zeros({"sync_full", "sync_partial_ok", "sync_partial_err"});
+  }
   w.UInt("expired_keys", st.db.expired_keys);
   w.Fixed("expired_stale_perc", static_cast<double>(st.expired_stale_perc));
   w.Zeros({"expired_time_cap_reached_count", "expire_cycle_cpu_milliseconds"});
@@ -354,10 +361,16 @@ void InfoStats(const ServerState& s, InfoWriter& w) {
 
 void InfoReplication(const ServerState& s, InfoWriter& w) {
   w.Header("Replication");
+  if (const replication::Primary* p = replication::Primary::For(s)) {
+    std::string lines;
+    p->Info(&lines);
+    w.Lines(lines);
+    return;
+  }
+  // No replication engine (in-process tests): a primary without replicas.
   w.Str("role", "master");
   w.Str("connected_slaves", "0");
   w.Str("master_failover_state", "no-failover");
-  // Until replication exists the replication id is the run id.
   w.Str("master_replid", s.debug.replid.empty() ? s.run_id_hex : s.debug.replid);
   w.Str("master_replid2", "0000000000000000000000000000000000000000");
   w.Str("master_repl_offset", "0");

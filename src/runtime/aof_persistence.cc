@@ -189,7 +189,8 @@ util::Status Aof::StartUp(const std::function<void(size_t, size_t)>& progress) {
   for (const AofFileInfo& f : manifest_.incrs) current_size_ += FileSize(f.name);
   enabled_ = true;
   selected_db_ = -1;
-  state_->write_feed = this;
+  state_->aof_feed = this;
+  state_->UpdateWriteFeed();
   return util::Status::Ok();
 }
 
@@ -285,7 +286,8 @@ util::Status Aof::Enable() {
   if (auto st = OpenNewIncr(false); !st.ok()) return st;
   enabled_ = true;
   enabling_ = true;
-  state_->write_feed = this;
+  state_->aof_feed = this;
+  state_->UpdateWriteFeed();
   if (RdbChildActive(*state_)) {
     // One child at a time, as Redis: the cron starts the base once the snapshot is done.
     LOG_NOTICE(
@@ -323,7 +325,8 @@ void Aof::Disable() {
   enabling_ = false;
   write_ok_ = true;
   state_->aof_write_error.clear();
-  if (state_->write_feed == this) state_->write_feed = nullptr;
+  if (state_->aof_feed == this) state_->aof_feed = nullptr;
+  state_->UpdateWriteFeed();
 }
 
 // --- The feed -------------------------------------------------------------------------------

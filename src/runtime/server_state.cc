@@ -47,4 +47,14 @@ uint64_t ServerState::Random() {
   return state * 2685821657736338717ULL;
 }
 
+void ServerState::UpdateWriteFeed() {
+  if (aof_feed != nullptr && replication_feed != nullptr) {
+    feed_tee_.first = aof_feed;
+    feed_tee_.second = replication_feed;
+    write_feed = &feed_tee_;
+  } else {
+    write_feed = aof_feed != nullptr ? aof_feed : replication_feed;
+  }
+}
+
 }  // namespace redoubt::commands

@@ -49,6 +49,7 @@ inline constexpr uint32_t kNoEvict = 1 << 4;
 inline constexpr uint32_t kPaused = 1 << 5;        // waiting for CLIENT UNPAUSE
 inline constexpr uint32_t kProtected = 1 << 6;     // connected from a non-loopback address
 inline constexpr uint32_t kPendingWrite = 1 << 7;  // queued in ServerState::pending_writes
+inline constexpr uint32_t kReplica = 1 << 8;       // a replica's link (after SYNC/PSYNC)
 }  // namespace client_flag
 
 enum class ReplyMode : uint8_t { kOn, kOff, kSkipNext, kSkipThis };
@@ -185,6 +186,37 @@ class WriteFeed {
   virtual uint64_t BufferedBytes() const { return 0; }
 };
 
+// Both write consumers at once: the AOF first (it is written before replies go out), then the
+// replication stream, each seeing the same calls in the same order.
+class WriteFeedTee : public WriteFeed {
+ public:
+  WriteFeed* first = nullptr;
+  WriteFeed* second = nullptr;
+  void Command(int db, const CommandSpec& cmd, std::span<const std::string_view> args) override {
+    first->Command(db, cmd, args);
+    second->Command(db, cmd, args);
+  }
+  void Deleted(int db, std::string_view key) override {
+    first->Deleted(db, key);
+    second->Deleted(db, key);
+  }
+  void Propagate(int db, std::span<const std::string_view> args) override {
+    first->Propagate(db, args);
+    second->Propagate(db, args);
+  }
+  void BeginTransaction() override {
+    first->BeginTransaction();
+    second->BeginTransaction();
+  }
+  void EndTransaction() override {
+    first->EndTransaction();
+    second->EndTransaction();
+  }
+  uint64_t BufferedBytes() const override {
+    return first->BufferedBytes() + second->BufferedBytes();
+  }
+};
+
 class ServerState {
  public:
   ServerState();
@@ -257,8 +289,14 @@ class ServerState {
   int64_t last_save_time = 0;  // unix seconds
   // Changes to the dataset since start (Redis's server.dirty); every db adds to it.
   uint64_t dirty = 0;
-  RdbState rdb;                          // snapshots and loading (runtime/rdb_persistence.h)
-  WriteFeed* write_feed = nullptr;       // nullptr while nothing consumes writes
+  RdbState rdb;  // snapshots and loading (runtime/rdb_persistence.h)
+  // What the engine feeds executed writes to: nullptr while nothing consumes them, else the
+  // AOF, the replication stream, or a tee of both. The consumers install themselves in their
+  // own slot and call UpdateWriteFeed(); nothing else writes write_feed.
+  WriteFeed* write_feed = nullptr;
+  WriteFeed* aof_feed = nullptr;
+  WriteFeed* replication_feed = nullptr;
+  void UpdateWriteFeed();
   int64_t pause_end_ms = 0;              // CLIENT PAUSE
   int64_t last_security_warning_ms = 0;  // the cross-protocol warning is logged once a minute
   bool pause_write_only = false;
@@ -300,6 +338,7 @@ class ServerState {
   static uint64_t Random();
 
  private:
+  WriteFeedTee feed_tee_;
   std::vector<std::unique_ptr<store::Db>> dbs_;
 };
 

@@ -116,6 +116,7 @@ Server::Server(config::Config* config) : cfg_(&config->mutable_values()) {
   state_.rdb.in_child_after_fork = [this] {
     for (auto& l : listeners_) ::close(l->fd());
   };
+  primary_ = std::make_unique<replication::Primary>(&state_);
 }
 
 bool Server::StartAof() {
@@ -530,6 +531,7 @@ void Server::Cron() {
   ++cron_loops_;
   TlsCron();
   if (aof_ != nullptr) aof_->Cron();
+  if (primary_ != nullptr) primary_->Cron();
   commands::SampleServerStats(state_, state_.clock.now_ms);
   commands::ExpireBlockedClients(state_, state_.clock.now_ms);
   // No active expiry while CLIENT PAUSE runs (Redis 7.0): a paused primary must not change

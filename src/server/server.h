@@ -11,6 +11,7 @@
 #include "net/event_loop.h"
 #include "net/socket.h"
 #include "net/tls.h"
+#include "replication/primary.h"
 #include "runtime/server_state.h"
 
 namespace redoubt::commands {
@@ -120,6 +121,7 @@ class Server {
   int64_t tls_last_sweep_s_ = 0;
   std::vector<uint64_t> tls_pending_;  // clients with decrypted input no poll will announce
   std::unique_ptr<commands::Aof> aof_;
+  std::unique_ptr<replication::Primary> primary_;  // the replication stream and replicas
 };
 
 // Process-wide: installs SIGTERM/SIGINT handlers that request a graceful shutdown (and SIGHUP:
