@@ -101,6 +101,8 @@ CommandTable& CommandTable::Get() {
     RegisterAuditFamily(*t);
     RegisterMemoryFamily(*t);
     RegisterAofFamily(*t);
+    RegisterStreamFamily(*t);
+    RegisterStreamGroupFamily(*t);
     return t;
   }();
   return *table;

@@ -90,5 +90,7 @@ void RegisterBlockingZSetFamily(CommandTable& t);
 void RegisterAuditFamily(CommandTable& t);
 void RegisterMemoryFamily(CommandTable& t);
 void RegisterAofFamily(CommandTable& t);
+void RegisterStreamFamily(CommandTable& t);
+void RegisterStreamGroupFamily(CommandTable& t);
 
 }  // namespace redoubt::commands
