@@ -350,3 +350,31 @@ def test_replies_match_redis_7_0(server, server_factory, script):
     theirs = run_script(reference.client(decode_responses=False), path)
     diffs = [(a[0], a[1], b[1]) for a, b in zip(ours, theirs) if a != b]
     assert diffs == []
+
+
+def test_a_reader_still_waiting_does_not_starve_the_ones_behind_it(server):
+    r = server.client()
+    r.xadd("s", {"a": 0}, id="1-0")
+    future, current = server.raw(), server.raw()
+    future.send(encode_command("XREAD", "BLOCK", "0", "STREAMS", "s", "999999-0"))
+    wait_blocked(server, 1)
+    current.send(encode_command("XREAD", "BLOCK", "0", "STREAMS", "s", "$"))
+    wait_blocked(server, 2)
+    r.xadd("s", {"a": 1}, id="2-0")
+    assert current.read_reply() == [[b"s", [[b"2-0", [b"a", b"1"]]]]]
+    assert future.read_raw(timeout=0.2) == b""
+    wait_blocked(server, 1)
+
+
+def test_blocking_fairness_with_lists_on_the_same_server(server):
+    r = server.client()
+    lister, reader = server.raw(), server.raw()
+    lister.send(encode_command("BLPOP", "l", "0"))
+    reader.send(encode_command("XREAD", "BLOCK", "0", "STREAMS", "s", "$"))
+    wait_blocked(server, 2)
+    with r.pipeline(transaction=True) as p:
+        p.rpush("l", "x")
+        p.xadd("s", {"a": 1}, id="1-0")
+        p.execute()
+    assert lister.read_reply() == [b"l", b"x"]
+    assert reader.read_reply()[0][0] == b"s"
