@@ -442,7 +442,18 @@ bool ResolveTargets(CommandContext& cx, const ReadArgs& a, std::vector<ReadTarge
     ReadTarget& t = (*out)[k];
     t.key = cx.args[a.streams_arg + k];
     std::string_view id = cx.args[a.streams_arg + a.nstreams + k];
-    if (!LookupStream(cx, t.key, true, &t.s)) return false;
+    if (IsRetry(cx)) {
+      // Woken up: a key that is gone or changed type ends an XREADGROUP wait with an error
+      // and leaves an XREAD waiting, as Redis 7.0.
+      store::Entry* e = cx.db().Lookup(t.key);
+      t.s = e != nullptr && e->type == store::ValueType::kStream ? StreamOf(e) : nullptr;
+      if (t.s == nullptr && a.has_group) {
+        cx.reply.Error("UNBLOCKED the stream key no longer exists");
+        return false;
+      }
+    } else if (!LookupStream(cx, t.key, true, &t.s)) {
+      return false;
+    }
     if (a.has_group) {
       if (t.s == nullptr || (t.g = t.s->FindGroup(a.group)) == nullptr) {
         if (IsRetry(cx)) {

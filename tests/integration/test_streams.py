@@ -378,3 +378,19 @@ def test_blocking_fairness_with_lists_on_the_same_server(server):
         p.execute()
     assert lister.read_reply() == [b"l", b"x"]
     assert reader.read_reply()[0][0] == b"s"
+
+
+def test_deleting_the_stream_ends_a_blocked_xreadgroup_but_not_an_xread(server):
+    r = server.client()
+    r.xgroup_create("s", "g", id="$", mkstream=True)
+    grouped, plain = server.raw(), server.raw()
+    grouped.send(encode_command("XREADGROUP", "GROUP", "g", "c", "BLOCK", "0", "STREAMS", "s",
+                                ">"))
+    plain.send(encode_command("XREAD", "BLOCK", "0", "STREAMS", "s", "$"))
+    wait_blocked(server, 2)
+    r.set("s", "now a string")
+    assert str(grouped.read_reply()) == "UNBLOCKED the stream key no longer exists"
+    assert plain.read_raw(timeout=0.2) == b""
+    r.delete("s")
+    r.xadd("s", {"a": 1}, id="1-0")
+    assert plain.read_reply() == [[b"s", [[b"1-0", [b"a", b"1"]]]]]
