@@ -343,7 +343,8 @@ bool ParseClaimOptions(CommandContext& cx, size_t j, ClaimOptions* o) {
                                 "Invalid IDLE option argument for XCLAIM")) {
         return false;
       }
-      o->delivery_time = now - o->delivery_time;
+      // Negative idle times would overflow; they end up as "now" like Redis's bogus values.
+      o->delivery_time = o->delivery_time < 0 ? now : now - o->delivery_time;
     } else if (EqualsIgnoreCase(opt, "time") && more) {
       if (!ParseLongLongOrReply(cx, cx.args[++j], &o->delivery_time,
                                 "Invalid TIME option argument for XCLAIM")) {

@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
@@ -454,6 +455,9 @@ bool Parser::StreamGroups(uint8_t type, store::StreamObject* s) {
     } else {
       entries_read = static_cast<uint64_t>(s->EstimateDistanceFromFirstEverEntry(last));
     }
+    if (static_cast<int64_t>(entries_read) < store::kInvalidEntriesRead) {
+      return Fail("invalid stream group entries-read");
+    }
     store::StreamGroup* g = s->CreateGroup(name, last, static_cast<int64_t>(entries_read));
     if (g == nullptr) return Fail("duplicate stream consumer group name");
     uint64_t npel;
@@ -462,6 +466,7 @@ bool Parser::StreamGroups(uint8_t type, store::StreamObject* s) {
       store::StreamId id;
       store::StreamNack nack;
       if (!RawId(&id) || !Millis(&nack.delivery_time) || !Len(&nack.delivery_count)) return false;
+      if (nack.delivery_time < 0) return Fail("negative stream delivery time");
       if (!g->pel.emplace(id, nack).second) return Fail("duplicate stream PEL entry");
     }
     uint64_t nconsumers;
@@ -470,6 +475,7 @@ bool Parser::StreamGroups(uint8_t type, store::StreamObject* s) {
       int64_t seen;
       uint64_t ncpel;
       if (!String(&name) || !Millis(&seen) || !Count(&ncpel, 16)) return false;
+      if (seen < 0) return Fail("negative stream consumer seen-time");
       bool created;
       store::StreamConsumer* c = g->GetConsumer(name, seen, &created);
       if (!created) return Fail("duplicate stream consumer name");
@@ -508,7 +514,9 @@ store::Entry* Parser::Stream(uint8_t type, std::string_view key, bool with_expir
   if (type == rdb::kTypeStreamListpacks2) {
     uint64_t added;
     if (!Id(&first_id) || !Id(&max_deleted) || !Len(&added)) return nullptr;
-    if (added < length) return Fail("stream entries-added below its length"), nullptr;
+    if (added < length || added > INT64_MAX) {
+      return Fail("invalid stream entries-added"), nullptr;
+    }
     s->set_first_id(first_id);
     s->set_max_deleted_id(max_deleted);
     s->set_entries_added(added);

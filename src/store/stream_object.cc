@@ -536,7 +536,7 @@ bool StreamObject::Lag(const StreamGroup& g, int64_t* lag) const {
 
 void StreamObject::AdvanceGroup(StreamGroup& g, StreamId id) const {
   if (g.entries_read != kInvalidEntriesRead && !RangeHasTombstones(id, StreamId::Max())) {
-    ++g.entries_read;
+    if (g.entries_read < INT64_MAX) ++g.entries_read;
   } else if (entries_added_ != 0) {
     g.entries_read = EstimateDistanceFromFirstEverEntry(id);
   }
