@@ -436,55 +436,66 @@ struct ReadTarget {
   StreamGroup* g = nullptr;
 };
 
+// The ID a reader gave for one stream: "$" (XREAD), ">" (XREADGROUP) or an explicit one.
+bool ParseReadId(CommandContext& cx, const ReadArgs& a, std::string_view id, ReadTarget* t) {
+  if (id == "$") {
+    if (a.has_group) {
+      cx.reply.Error(
+          "ERR The $ ID is meaningless in the context of XREADGROUP: you want to read the "
+          "history of this consumer by specifying a proper ID, or use the > ID to get new "
+          "messages. The $ ID would just return an empty result set.");
+      return false;
+    }
+    t->after = t->s != nullptr ? t->s->last_id() : StreamId{};
+    t->dollar = true;
+    return true;
+  }
+  if (id == ">") {
+    if (!a.has_group) {
+      cx.reply.Error(
+          "ERR The > ID can be specified only when calling XREADGROUP using the GROUP <group> "
+          "<consumer> option.");
+      return false;
+    }
+    t->new_only = true;
+    return true;
+  }
+  return ParseIdOrReply(cx, id, 0, true, &t->after);
+}
+
+// Finds the stream (and group) of one target. Replies the error and returns false.
+bool LookupTarget(CommandContext& cx, const ReadArgs& a, ReadTarget* t) {
+  if (IsRetry(cx)) {
+    // Woken up: a key that is gone or changed type ends an XREADGROUP wait with an error
+    // and leaves an XREAD waiting, as Redis 7.0.
+    store::Entry* e = cx.db().Lookup(t->key);
+    t->s = e != nullptr && e->type == store::ValueType::kStream ? StreamOf(e) : nullptr;
+    if (t->s == nullptr && a.has_group) {
+      cx.reply.Error("UNBLOCKED the stream key no longer exists");
+      return false;
+    }
+  } else if (!LookupStream(cx, t->key, true, &t->s)) {
+    return false;
+  }
+  if (!a.has_group) return true;
+  if (t->s == nullptr || (t->g = t->s->FindGroup(a.group)) == nullptr) {
+    if (IsRetry(cx)) {
+      cx.reply.Error("NOGROUP the consumer group this client was blocked on no longer exists");
+    } else {
+      ReplyNoGroup(cx, t->key, a.group, " in XREADGROUP with GROUP option");
+    }
+    return false;
+  }
+  return true;
+}
+
 bool ResolveTargets(CommandContext& cx, const ReadArgs& a, std::vector<ReadTarget>* out) {
   out->resize(a.nstreams);
   for (size_t k = 0; k < a.nstreams; ++k) {
     ReadTarget& t = (*out)[k];
     t.key = cx.args[a.streams_arg + k];
-    std::string_view id = cx.args[a.streams_arg + a.nstreams + k];
-    if (IsRetry(cx)) {
-      // Woken up: a key that is gone or changed type ends an XREADGROUP wait with an error
-      // and leaves an XREAD waiting, as Redis 7.0.
-      store::Entry* e = cx.db().Lookup(t.key);
-      t.s = e != nullptr && e->type == store::ValueType::kStream ? StreamOf(e) : nullptr;
-      if (t.s == nullptr && a.has_group) {
-        cx.reply.Error("UNBLOCKED the stream key no longer exists");
-        return false;
-      }
-    } else if (!LookupStream(cx, t.key, true, &t.s)) {
-      return false;
-    }
-    if (a.has_group) {
-      if (t.s == nullptr || (t.g = t.s->FindGroup(a.group)) == nullptr) {
-        if (IsRetry(cx)) {
-          cx.reply.Error("NOGROUP the consumer group this client was blocked on no longer exists");
-        } else {
-          ReplyNoGroup(cx, t.key, a.group, " in XREADGROUP with GROUP option");
-        }
-        return false;
-      }
-    }
-    if (id == "$") {
-      if (a.has_group) {
-        cx.reply.Error(
-            "ERR The $ ID is meaningless in the context of XREADGROUP: you want to read the "
-            "history of this consumer by specifying a proper ID, or use the > ID to get new "
-            "messages. The $ ID would just return an empty result set.");
-        return false;
-      }
-      t.after = t.s != nullptr ? t.s->last_id() : StreamId{};
-      t.dollar = true;
-    } else if (id == ">") {
-      if (!a.has_group) {
-        cx.reply.Error(
-            "ERR The > ID can be specified only when calling XREADGROUP using the GROUP <group> "
-            "<consumer> option.");
-        return false;
-      }
-      t.new_only = true;
-    } else if (!ParseIdOrReply(cx, id, 0, true, &t.after)) {
-      return false;
-    }
+    if (!LookupTarget(cx, a, &t)) return false;
+    if (!ParseReadId(cx, a, cx.args[a.streams_arg + a.nstreams + k], &t)) return false;
   }
   return true;
 }
