@@ -78,6 +78,9 @@ class NodeReader {
     return true;
   }
 
+  // Makes the next Next() read the entry whose flags start at byte offset `at`.
+  void SeekTo(size_t at) { next_ = lp_ + at; }
+
   StreamId id() const { return id_; }
   bool deleted() const { return flags_ & kFlagDeleted; }
   int64_t flags() const { return flags_; }
@@ -339,10 +342,9 @@ size_t StreamObject::Range(StreamId start, StreamId end, bool reverse, size_t co
       if (!r.deleted() && r.id() >= start && r.id() <= end) offsets.push_back(r.flags_at());
     }
     for (size_t k = offsets.size(); k-- > 0;) {
-      NodeReader e(it->first, it->second);
-      do e.Next();
-      while (e.flags_at() != offsets[k]);
-      if (!emit(e)) return seen;
+      r.SeekTo(offsets[k]);
+      r.Next();
+      if (!emit(r)) return seen;
     }
     if (it->first < start) break;
   }
@@ -416,6 +418,43 @@ StreamId NodeLastId(StreamId master, const uint8_t* lp) {
 
 }  // namespace
 
+uint64_t StreamObject::MarkFront(std::map<StreamId, uint8_t*>::iterator node, StreamId below,
+                                 uint64_t max) {
+  uint8_t* lp = node->second;
+  NodeReader r(node->first, lp);
+  uint64_t n = 0;
+  std::vector<size_t> slow;  // flags not in the one-byte form: rewritten afterwards
+  while (n < max && r.Next()) {
+    if (r.deleted()) continue;
+    if (r.id() >= below) break;
+    if ((lp[r.flags_at()] & 0x80) == 0) {
+      lp[r.flags_at()] |= kFlagDeleted;  // a 7-bit integer: same size, edited in place
+    } else {
+      slow.push_back(r.flags_at());
+    }
+    ++n;
+  }
+  for (size_t k = slow.size(); k-- > 0;) {  // from the back: earlier offsets stay valid
+    char buf[24];
+    int64_t flags = LpIntOr0(lp + slow[k]) | kFlagDeleted;
+    lp = listpack::Replace(lp, slow[k], std::string_view(buf, util::FormatInt64(flags, buf)));
+  }
+  node->second = lp;
+  if (n == 0) return 0;
+  const uint8_t* p = listpack::First(lp);
+  int64_t live = LpIntOr0(p) - static_cast<int64_t>(n);
+  int64_t deleted = LpIntOr0(listpack::Next(lp, p)) + static_cast<int64_t>(n);
+  length_ -= n;
+  if (live <= 0) {
+    std::free(lp);
+    nodes_.erase(node);
+    return n;
+  }
+  lp = ReplaceIntAt(lp, 0, live);
+  node->second = ReplaceIntAt(lp, 1, deleted);
+  return n;
+}
+
 int64_t StreamObject::TrimMaxLen(uint64_t maxlen, bool approx, int64_t limit) {
   int64_t removed = 0;
   while (!nodes_.empty() && length_ > maxlen) {
@@ -431,18 +470,7 @@ int64_t StreamObject::TrimMaxLen(uint64_t maxlen, bool approx, int64_t limit) {
     }
     if (approx) break;
     // Mark entries of this node deleted until the length is right.
-    while (length_ > maxlen) {
-      NodeReader r(it->first, it->second);
-      bool marked = false;
-      while (r.Next()) {
-        if (r.deleted()) continue;
-        MarkDeleted(it, r.flags_at());
-        marked = true;
-        break;
-      }
-      if (!marked) break;
-      ++removed;
-    }
+    removed += static_cast<int64_t>(MarkFront(it, StreamId::Max(), length_ - maxlen));
     break;
   }
   if (removed > 0) RefreshFirstId();
@@ -463,19 +491,7 @@ int64_t StreamObject::TrimMinId(StreamId minid, bool approx, int64_t limit) {
       continue;
     }
     if (approx) break;
-    for (;;) {
-      NodeReader r(it->first, it->second);
-      bool marked = false;
-      while (r.Next()) {
-        if (r.deleted()) continue;
-        if (r.id() >= minid) break;
-        MarkDeleted(it, r.flags_at());
-        marked = true;
-        break;
-      }
-      if (!marked) break;
-      ++removed;
-    }
+    removed += static_cast<int64_t>(MarkFront(it, minid, UINT64_MAX));
     break;
   }
   if (removed > 0) RefreshFirstId();

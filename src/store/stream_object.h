@@ -149,6 +149,9 @@ class StreamObject final : public Object {
   // Marks the entry at byte offset `flags_at` of the node deleted and fixes the master counts.
   // Returns the node (possibly moved) or frees and erases it when no live entry is left.
   void MarkDeleted(std::map<StreamId, uint8_t*>::iterator node, size_t flags_at);
+  // Marks live entries deleted from the node's start, at most `max`, stopping at the first ID
+  // not below `below`, in one pass. Frees the node when none is left. Returns how many.
+  uint64_t MarkFront(std::map<StreamId, uint8_t*>::iterator node, StreamId below, uint64_t max);
   void FreeNodes();
 
   std::map<StreamId, uint8_t*> nodes_;

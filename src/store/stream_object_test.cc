@@ -117,6 +117,25 @@ TEST(StreamObjectTest, TrimExactAndApproximate) {
   EXPECT_EQ(s.length(), 20u);
 }
 
+// With both node limits off a node holds everything: reverse reads and exact trims must stay
+// single passes over it (20,000 entries take seconds when each step rescans the node).
+TEST(StreamObjectTest, OneHugeNodeReverseAndTrim) {
+  StreamObject s;
+  StreamLimits unlimited{.node_max_bytes = 0, .node_max_entries = 0};
+  for (uint64_t i = 1; i <= 20000; ++i) Add(s, {i, 0}, {"f", "v"}, unlimited);
+  ASSERT_EQ(s.nodes().size(), 1u);
+  Ids rev = All(s, true);
+  ASSERT_EQ(rev.size(), 20000u);
+  EXPECT_EQ(rev.front(), (StreamId{20000, 0}));
+  EXPECT_EQ(rev.back(), (StreamId{1, 0}));
+  EXPECT_EQ(s.TrimMaxLen(5000, false, 0), 15000);
+  EXPECT_EQ(s.first_id(), (StreamId{15001, 0}));
+  EXPECT_EQ(s.TrimMinId({19000, 0}, false, 0), 3999);
+  EXPECT_EQ(All(s).size(), 1001u);
+  EXPECT_EQ(s.TrimMaxLen(0, false, 0), 1001);
+  EXPECT_TRUE(s.nodes().empty());
+}
+
 TEST(StreamObjectTest, GroupsPelAndConsumers) {
   StreamObject s;
   Add(s, {1, 0}, {"f", "v"});
