@@ -554,8 +554,6 @@ void ReplyEdgeEntry(protocol::ReplyBuilder& r, const StreamObject& s, bool last)
 void ReplyFullGroup(CommandContext& cx, const StreamObject& s, const std::string& name,
                     const StreamGroup& g, size_t count) {
   protocol::ReplyBuilder& r = cx.reply;
-  int64_t now = cx.now_ms();
-  (void)now;
   r.Map(7);
   r.Bulk("name");
   r.Bulk(name);
