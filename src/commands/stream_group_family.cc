@@ -6,11 +6,12 @@
 #include <string>
 #include <vector>
 
-#include "commands/blocking.h"
-#include "commands/command_table.h"
-#include "commands/notify.h"
+#include "commands/families.h"
 #include "commands/stream_util.h"
 #include "protocol/errors.h"
+#include "runtime/blocking.h"
+#include "runtime/command_table.h"
+#include "runtime/notify.h"
 #include "util/numbers.h"
 #include "util/string_util.h"
 

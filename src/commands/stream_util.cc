@@ -2,8 +2,8 @@
 
 #include <vector>
 
-#include "commands/notify.h"
 #include "protocol/errors.h"
+#include "runtime/notify.h"
 #include "util/numbers.h"
 
 namespace redoubt::commands::stream {

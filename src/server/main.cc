@@ -11,10 +11,11 @@
 #include <string>
 #include <vector>
 
-#include "commands/acl.h"
 #include "commands/audit_family.h"
-#include "commands/command_table.h"
+#include "commands/families.h"
 #include "config/config.h"
+#include "runtime/acl.h"
+#include "runtime/command_table.h"
 #include "security/audit_check.h"
 #include "security/hardening.h"
 #include "security/init_setup.h"
@@ -23,6 +24,7 @@
 #include "util/cycle_clock.h"
 #include "util/fd_limit.h"
 #include "util/log.h"
+#include "util/safe_file.h"
 #include "util/siphash.h"
 
 #ifndef REDOUBT_VERSION
@@ -78,13 +80,11 @@ void Daemonize() {
 }
 
 void WritePidFile(const std::string& path) {
-  FILE* f = std::fopen(path.c_str(), "w");
-  if (f == nullptr) {
-    LOG_WARNING("Failed to write PID file: %s", std::strerror(errno));
-    return;
+  // Renamed into place: a symlink planted under the pid file's name is replaced, not followed.
+  const std::string pid = std::to_string(static_cast<int>(getpid())) + "\n";
+  if (auto st = redoubt::util::WriteFileAtomically(path, pid, 0644); !st.ok()) {
+    LOG_WARNING("Failed to write PID file: %s", st.message().c_str());
   }
-  std::fprintf(f, "%d\n", static_cast<int>(getpid()));
-  std::fclose(f);
 }
 
 // --init DIR [--tls ...]: the first-start files; prints the admin password once.
@@ -187,6 +187,7 @@ int main(int argc, char** argv) {
   umask(077);
   redoubt::util::InitHashSeed();
   redoubt::util::CycleClock::Calibrate();
+  redoubt::commands::RegisterAllFamilies();
 
   redoubt::config::Config config;
   redoubt::config::CommandLine cl = redoubt::config::Config::ParseCommandLine(args);

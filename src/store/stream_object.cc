@@ -230,9 +230,18 @@ Object* StreamObject::Clone() const {
   return s;
 }
 
-size_t StreamObject::MemoryUsage() const {
+size_t StreamObject::MemoryUsage(size_t samples) const {
   size_t total = sizeof(*this);
-  for (const auto& [id, lp] : nodes_) total += kMapNodeOverhead + listpack::Bytes(lp);
+  // Nodes: every one, or `samples` of them scaled to the node count (MEMORY USAGE SAMPLES).
+  size_t seen = 0, node_bytes = 0;
+  for (const auto& [id, lp] : nodes_) {
+    if (samples > 0 && seen == samples) break;
+    node_bytes += kMapNodeOverhead + listpack::Bytes(lp);
+    ++seen;
+  }
+  if (seen > 0) {
+    total += seen == nodes_.size() ? node_bytes : node_bytes / seen * nodes_.size();
+  }
   for (const auto& [name, g] : groups_) {
     total += kMapNodeOverhead + sizeof(StreamGroup) + name.size();
     total += g->pel.size() * (kMapNodeOverhead + sizeof(StreamNack));

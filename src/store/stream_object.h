@@ -96,7 +96,7 @@ class StreamObject final : public Object {
   StreamObject& operator=(const StreamObject&) = delete;
 
   Object* Clone() const override;
-  size_t MemoryUsage() const override;
+  size_t MemoryUsage(size_t samples) const override;
   const char* EncodingName() const override { return "stream"; }
 
   uint64_t length() const { return length_; }
