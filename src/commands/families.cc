@@ -28,6 +28,7 @@ void RegisterAllFamilies() {
     RegisterAofFamily(t);
     RegisterStreamFamily(t);
     RegisterStreamGroupFamily(t);
+    RegisterDebugFamily(t);
     return true;
   }();
   (void)done;

@@ -32,5 +32,6 @@ void RegisterMemoryFamily(CommandTable& t);
 void RegisterAofFamily(CommandTable& t);
 void RegisterStreamFamily(CommandTable& t);
 void RegisterStreamGroupFamily(CommandTable& t);
+void RegisterDebugFamily(CommandTable& t);
 
 }  // namespace redoubt::commands

@@ -394,3 +394,20 @@ def test_deleting_the_stream_ends_a_blocked_xreadgroup_but_not_an_xread(server):
     r.delete("s")
     r.xadd("s", {"a": 1}, id="1-0")
     assert plain.read_reply() == [[b"s", [[b"1-0", [b"a", b"1"]]]]]
+
+
+@pytest.mark.skipif(not os.path.exists(REDIS_REFERENCE), reason="no /usr/bin/redis-server")
+def test_debug_digest_of_a_stream_matches_redis_7_0(server_factory):
+    digests = []
+    for binary in (None, REDIS_REFERENCE):
+        kw = {"enable_debug_command": "yes"}
+        srv = server_factory(**kw) if binary is None else server_factory(binary=binary, **kw)
+        c = srv.client()
+        c.xadd("s", {"a": 1, "b": "two"}, id="1-1")
+        c.xadd("s", {"a": 2, "b": "x"}, id="1-2")
+        c.xadd("s", {"other": "field"}, id="5-0")
+        c.xdel("s", "1-2")
+        c.xgroup_create("s", "g", id="0")
+        digests.append((c.execute_command("DEBUG", "DIGEST-VALUE", "s"),
+                        c.execute_command("DEBUG", "DIGEST")))
+    assert digests[0] == digests[1]
