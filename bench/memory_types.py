@@ -1,10 +1,11 @@
 #!/usr/bin/python3
 """Memory per element of each collection type, Redoubt vs redis-server in the same run:
-100,000 hashes, sets and sorted sets of 10 small elements each, and one list of 1,000,000
-small elements. Prints used_memory growth per element for both servers and the ratio.
+100,000 hashes, sets and sorted sets of 10 small elements each, one list of 1,000,000
+small elements, and one stream of 1,000,000 entries of 3 fields. Prints used_memory growth per
+element (stream: per entry) for both servers and the ratio.
 
 Usage: /usr/bin/python3 bench/memory_types.py [--keys 100000] [--list 1000000]
-         [--redoubt PATH] [--redis PATH]
+         [--stream 1000000] [--redoubt PATH] [--redis PATH]
 """
 
 import os
@@ -26,14 +27,15 @@ def encode(*args):
     return b"".join(out)
 
 
-def send_all(server, commands):
+def send_all(server, commands, lines_per_reply=1):
     sock = socket.create_connection(("127.0.0.1", server.port), timeout=300)
     try:
         for start in range(0, len(commands), BATCH):
             chunk = commands[start:start + BATCH]
             sock.sendall(b"".join(chunk))
-            # Every reply here is one line (":N\r\n" or "+OK\r\n"): count CRLFs.
-            need, got = len(chunk), 0
+            # Replies have a fixed number of lines (":N\r\n", "+OK\r\n"; XADD's bulk ID two):
+            # count CRLFs.
+            need, got = len(chunk) * lines_per_reply, 0
             while got < need:
                 data = sock.recv(1 << 20)
                 if not data:
@@ -45,7 +47,7 @@ def send_all(server, commands):
         sock.close()
 
 
-def workloads(keys, list_len):
+def workloads(keys, list_len, stream_len=0):
     members = [f"m{i}" for i in range(10)]
     yield "hash", keys * 10, [
         encode("HSET", f"h:{k}", *[x for m in members for x in (m, "v" + m)]) for k in range(keys)]
@@ -56,6 +58,10 @@ def workloads(keys, list_len):
     yield "list", list_len, [
         encode("RPUSH", "biglist", *[f"e{i}" for i in range(s, min(list_len, s + 100))])
         for s in range(0, list_len, 100)]
+    yield "stream", stream_len, [
+        encode("XADD", "bigstream", f"{1700000000000 + i // 4}-{i % 4}", "name", f"user{i}",
+               "action", "login", "count", i % 1000)
+        for i in range(stream_len)]
 
 
 def used_memory(server):
@@ -66,19 +72,20 @@ def main():
     ap = arg_parser(__doc__)
     ap.add_argument("--keys", type=int, default=100000)
     ap.add_argument("--list", type=int, default=1000000)
+    ap.add_argument("--stream", type=int, default=1000000)
     args = ap.parse_args()
     rows = {}
     for name, binary in (("redis", args.redis), ("redoubt", args.redoubt)):
         if not available(binary):
             print(f"note: no {name} server at {binary}")
             continue
-        for kind, elements, commands in workloads(args.keys, args.list):
+        for kind, elements, commands in workloads(args.keys, args.list, args.stream):
             srv = BenchServer(name, binary)
             try:
                 srv.start()
                 time.sleep(0.2)
                 base = used_memory(srv)
-                send_all(srv, commands)
+                send_all(srv, commands, 2 if kind == "stream" else 1)
                 time.sleep(0.3)
                 rows.setdefault(kind, {})[name] = (used_memory(srv) - base) / elements
             finally:
@@ -87,7 +94,7 @@ def main():
     for kind, _, _ in workloads(0, 0):
         r = rows.get(kind, {})
         a, b = r.get("redis"), r.get("redoubt")
-        n = args.list if kind == "list" else args.keys * 10
+        n = {"list": args.list, "stream": args.stream}.get(kind, args.keys * 10)
         ratio = f"{b / a:.2f}x" if a and b else "n/a"
         fa = f"{a:.1f}" if a else "n/a"
         fb = f"{b:.1f}" if b else "n/a"

@@ -28,6 +28,8 @@ void RegisterAllFamilies() {
     RegisterAuditFamily(t);
     RegisterMemoryFamily(t);
     RegisterAofFamily(t);
+    RegisterStreamFamily(t);
+    RegisterStreamGroupFamily(t);
     RegisterDebugFamily(t);
     replication::RegisterReplicationFamily(t);
     return true;

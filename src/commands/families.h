@@ -30,6 +30,8 @@ void RegisterBlockingZSetFamily(CommandTable& t);
 void RegisterAuditFamily(CommandTable& t);
 void RegisterMemoryFamily(CommandTable& t);
 void RegisterAofFamily(CommandTable& t);
+void RegisterStreamFamily(CommandTable& t);
+void RegisterStreamGroupFamily(CommandTable& t);
 void RegisterDebugFamily(CommandTable& t);
 
 }  // namespace redoubt::commands

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "persistence/aof_format.h"
+#include "persistence/rdb_stream.h"
 #include "store/hash_object.h"
 #include "store/list_object.h"
 #include "store/set_object.h"
@@ -107,6 +108,11 @@ bool WriteEntry(BaseWriter& w, store::Entry* e) {
       });
       break;
     }
+    case store::ValueType::kStream:
+      ok = StreamRewriteCommands(
+          key, *static_cast<const store::StreamObject*>(e->object()),
+          [&w](const std::vector<std::string>& args) { return w.Emit(args); });
+      break;
     case store::ValueType::kHash: {
       auto* h = static_cast<store::HashObject*>(e->object());
       ok = w.Collection("HSET", key, 2, [h](const auto& add) {

@@ -6,11 +6,13 @@
 
 #include "persistence/packed_blobs.h"
 #include "persistence/rdb_loader.h"
+#include "persistence/rdb_stream.h"
 #include "persistence/rdb_writer.h"
 #include "store/evict.h"
 #include "store/hash_object.h"
 #include "store/list_object.h"
 #include "store/set_object.h"
+#include "store/stream_object.h"
 #include "store/zset_object.h"
 
 namespace redoubt::persistence {
@@ -56,6 +58,15 @@ std::string Describe(const Entry& e) {
       });
       return out + static_cast<const store::ZSetObject*>(e.object())->EncodingName();
     }
+    case store::ValueType::kStream: {
+      StreamRewriteCommands(e.key(), *static_cast<const store::StreamObject*>(e.object()),
+                            [&](const std::vector<std::string>& args) {
+                              for (const auto& a : args) out += a + " ";
+                              out += ";";
+                              return true;
+                            });
+      return out;
+    }
   }
   return out;
 }
@@ -65,6 +76,30 @@ std::string Name(const char* prefix, int i) {
   std::string s(prefix);
   s.append(std::to_string(i));
   return s;
+}
+
+// Several nodes, same-fields and own-fields entries, a tombstone, groups with a PEL and a
+// consumer without one.
+Entry* SampleStream() {
+  auto* st = new store::StreamObject();
+  for (uint64_t i = 1; i <= 300; ++i) {
+    std::string f = i % 7 ? "field" : "other";
+    std::string val = std::to_string(i * 3);
+    std::vector<std::string_view> fv = {f, val, "x", "y"};
+    st->Append({1000 + i, i % 3}, fv, {});
+  }
+  st->Delete({1005, 2});
+  store::StreamGroup* g = st->CreateGroup("g1", {1100, 0}, 100);
+  bool created;
+  store::StreamConsumer* c = g->GetConsumer("alice", 123456, &created);
+  for (uint64_t i : {1001, 1002, 1003}) {
+    store::StreamId id{i, i % 3};
+    g->pel[id] = {777, 2, c};
+    c->pel.insert(id);
+  }
+  g->GetConsumer("bob", 99, &created);
+  st->CreateGroup("g2", {}, -1);
+  return store::NewObjectEntry("stream", store::ValueType::kStream, st, false);
 }
 
 std::vector<Entry*> Samples() {
@@ -92,6 +127,10 @@ std::vector<Entry*> Samples() {
     }
     v.push_back(store::NewObjectEntry(Name("zset", n), store::ValueType::kZSet, z, false));
   }
+  v.push_back(SampleStream());
+  auto* empty = new store::StreamObject();
+  empty->CreateGroup("g", {}, 0);
+  v.push_back(store::NewObjectEntry("emptystream", store::ValueType::kStream, empty, false));
   return v;
 }
 
@@ -277,14 +316,14 @@ TEST(Rdb, LoadsOlderOpcodesAndRefusesUnsupportedOnes) {
     }
   }
 
-  // A stream value: refused, naming the key.
+  // A module value: refused, naming the key.
   std::string bad = "REDIS0010";
-  bad += std::string("\x0f\x03str", 5);
+  bad += std::string("\x07\x03str", 5);
   store::Db e0(0, &clock, &stats);
   store::Db* edbs[] = {&e0};
   s = LoadRdb({reinterpret_cast<const uint8_t*>(bad.data()), bad.size()}, edbs, opts, &st);
   ASSERT_FALSE(s.ok());
-  EXPECT_NE(s.message().find("'str' holds a stream"), std::string::npos) << s.message();
+  EXPECT_NE(s.message().find("'str' holds a module type"), std::string::npos) << s.message();
   // A newer RDB version: refused.
   std::string v11 = "REDIS0011\xff";
   s = LoadRdb({reinterpret_cast<const uint8_t*>(v11.data()), v11.size()}, edbs, opts, &st);

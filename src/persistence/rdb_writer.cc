@@ -11,11 +11,13 @@
 #include <vector>
 
 #include "persistence/rdb_format.h"
+#include "persistence/rdb_stream.h"
 #include "store/evict.h"
 #include "store/hash_object.h"
 #include "store/list_object.h"
 #include "store/listpack.h"
 #include "store/set_object.h"
+#include "store/stream_object.h"
 #include "store/zset_object.h"
 #include "util/crc64.h"
 #include "util/numbers.h"
@@ -129,6 +131,8 @@ uint8_t RdbOutput::TypeOf(const store::Entry& e) {
       return static_cast<const store::ZSetObject*>(e.object())->is_listpack()
                  ? rdb::kTypeZSetListpack
                  : rdb::kTypeZSet2;
+    case store::ValueType::kStream:
+      return rdb::kTypeStreamListpacks2;
   }
   return rdb::kTypeString;
 }
@@ -151,6 +155,8 @@ void RdbOutput::Value(const store::Entry& e) {
       return HashValue(e);
     case store::ValueType::kZSet:
       return ZSetValue(e);
+    case store::ValueType::kStream:
+      return WriteStreamValue(*this, *static_cast<const store::StreamObject*>(e.object()));
   }
 }
 

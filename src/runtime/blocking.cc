@@ -18,6 +18,8 @@ std::string KeyId(int db, std::string_view key) {
   return id;
 }
 
+std::string_view KeyOf(std::string_view key_id) { return key_id.substr(key_id.find(':') + 1); }
+
 void ReplyTimeout(ServerState& server, Client& c) {
   protocol::ReplyBuilder r(&c.reply_buf, c.resp);
   r.NullArray();
@@ -111,7 +113,10 @@ void ServeReadyKeys(ServerState& server) {
         RunQueued(server, *c, views);
         c->db_index = saved_db;
         if (c->reply_buf.size() != before) server.MarkPendingWrite(c);
-        if (c->blocked) break;
+        // A waiter still parked while the key holds data (a stream reader waiting for IDs
+        // beyond the new ones) must not starve those behind it; once the key is gone, it ran
+        // dry and nobody else can be served.
+        if (c->blocked && server.db(c->block_db).Peek(KeyOf(id)) == nullptr) break;
       }
     }
   }
