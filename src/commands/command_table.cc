@@ -101,6 +101,7 @@ CommandTable& CommandTable::Get() {
     RegisterAuditFamily(*t);
     RegisterMemoryFamily(*t);
     RegisterAofFamily(*t);
+    RegisterSlowLogFamily(*t);
     return t;
   }();
   return *table;

@@ -68,8 +68,9 @@ void Ping(CommandContext& cx) {
 void Echo(CommandContext& cx) { cx.reply.Bulk(cx.args[1]); }
 
 void Auth(CommandContext& cx) {
-  if (cx.argc() > 3) return cx.reply.Error(errors::kSyntax);
+  // Redacted before anything can fail: a mistyped AUTH still carries a password.
   cx.client.redact_mask = ~0ULL << 1;
+  if (cx.argc() > 3) return cx.reply.Error(errors::kSyntax);
   std::string_view user = "default";
   std::string_view pass = cx.args[1];
   if (cx.argc() == 2) {

@@ -18,6 +18,7 @@
 #include "commands/acl.h"
 #include "commands/command.h"
 #include "commands/rdb_persistence.h"
+#include "commands/slowlog.h"
 #include "commands/tls_status.h"
 #include "config/config.h"
 #include "config/server_config.h"
@@ -194,6 +195,7 @@ class ServerState {
   security::AclStore acl{AclCatalog()};                      // users, rules, ACL LOG
   std::vector<CommandStats> command_stats;                   // indexed by CommandSpec::id
   std::map<std::string, uint64_t, std::less<>> error_stats;  // error prefix -> count
+  SlowLog slowlog;                                           // SLOWLOG (commands/slowlog.h)
 
   // Beyond Redis: AUTH brute-force throttling per source address, the allow-from network
   // list checked at accept, and the JSON-lines audit trail.
