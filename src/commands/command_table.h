@@ -91,5 +91,6 @@ void RegisterAuditFamily(CommandTable& t);
 void RegisterMemoryFamily(CommandTable& t);
 void RegisterAofFamily(CommandTable& t);
 void RegisterSlowLogFamily(CommandTable& t);
+void RegisterSortFamily(CommandTable& t);
 
 }  // namespace redoubt::commands
