@@ -105,6 +105,7 @@ CommandTable& CommandTable::Get() {
     RegisterAofFamily(*t);
     RegisterSlowLogFamily(*t);
     RegisterSortFamily(*t);
+    RegisterLcsFamily(*t);
     return t;
   }();
   return *table;

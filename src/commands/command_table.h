@@ -92,5 +92,6 @@ void RegisterMemoryFamily(CommandTable& t);
 void RegisterAofFamily(CommandTable& t);
 void RegisterSlowLogFamily(CommandTable& t);
 void RegisterSortFamily(CommandTable& t);
+void RegisterLcsFamily(CommandTable& t);
 
 }  // namespace redoubt::commands
