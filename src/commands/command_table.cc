@@ -106,6 +106,7 @@ CommandTable& CommandTable::Get() {
     RegisterSlowLogFamily(*t);
     RegisterSortFamily(*t);
     RegisterLcsFamily(*t);
+    RegisterHllFamily(*t);
     return t;
   }();
   return *table;

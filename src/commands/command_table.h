@@ -93,5 +93,6 @@ void RegisterAofFamily(CommandTable& t);
 void RegisterSlowLogFamily(CommandTable& t);
 void RegisterSortFamily(CommandTable& t);
 void RegisterLcsFamily(CommandTable& t);
+void RegisterHllFamily(CommandTable& t);
 
 }  // namespace redoubt::commands

@@ -88,7 +88,8 @@ def test_subcommands_listed_like_redis(server, server_factory):
 
 # Commands added with the rest of Redis 7.0's command set: they must be listed, and their key
 # specs (not only the legacy first/last/step) must equal Redis's.
-NEW_COMMANDS = ["slowlog", "sort", "sort_ro", "lcs"]
+NEW_COMMANDS = ["slowlog", "sort", "sort_ro", "lcs", "pfadd", "pfcount", "pfmerge", "pfdebug",
+                "pfselftest"]
 
 
 def _normalise(value):
