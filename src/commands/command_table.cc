@@ -107,6 +107,7 @@ CommandTable& CommandTable::Get() {
     RegisterSortFamily(*t);
     RegisterLcsFamily(*t);
     RegisterHllFamily(*t);
+    RegisterGeoFamily(*t);
     return t;
   }();
   return *table;

@@ -94,5 +94,6 @@ void RegisterSlowLogFamily(CommandTable& t);
 void RegisterSortFamily(CommandTable& t);
 void RegisterLcsFamily(CommandTable& t);
 void RegisterHllFamily(CommandTable& t);
+void RegisterGeoFamily(CommandTable& t);
 
 }  // namespace redoubt::commands

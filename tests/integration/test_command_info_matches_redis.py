@@ -89,7 +89,9 @@ def test_subcommands_listed_like_redis(server, server_factory):
 # Commands added with the rest of Redis 7.0's command set: they must be listed, and their key
 # specs (not only the legacy first/last/step) must equal Redis's.
 NEW_COMMANDS = ["slowlog", "sort", "sort_ro", "lcs", "pfadd", "pfcount", "pfmerge", "pfdebug",
-                "pfselftest"]
+                "pfselftest", "geoadd", "geodist", "geohash", "geopos", "georadius",
+                "georadius_ro", "georadiusbymember", "georadiusbymember_ro", "geosearch",
+                "geosearchstore"]
 
 
 def _normalise(value):
