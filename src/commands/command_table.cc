@@ -108,6 +108,7 @@ CommandTable& CommandTable::Get() {
     RegisterLcsFamily(*t);
     RegisterHllFamily(*t);
     RegisterGeoFamily(*t);
+    RegisterModuleFamily(*t);
     return t;
   }();
   return *table;

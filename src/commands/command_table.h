@@ -95,5 +95,6 @@ void RegisterSortFamily(CommandTable& t);
 void RegisterLcsFamily(CommandTable& t);
 void RegisterHllFamily(CommandTable& t);
 void RegisterGeoFamily(CommandTable& t);
+void RegisterModuleFamily(CommandTable& t);
 
 }  // namespace redoubt::commands
