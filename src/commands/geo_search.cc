@@ -12,10 +12,10 @@
 #include <string>
 #include <vector>
 
-#include "commands/command_table.h"
-#include "commands/notify.h"
-#include "commands/server_state.h"
 #include "protocol/errors.h"
+#include "runtime/command_table.h"
+#include "runtime/notify.h"
+#include "runtime/server_state.h"
 #include "store/geohash.h"
 #include "store/zset_object.h"
 #include "util/numbers.h"

@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "commands/command_table.h"
-#include "commands/notify.h"
-#include "commands/server_state.h"
+#include "runtime/command_table.h"
+#include "runtime/notify.h"
+#include "runtime/server_state.h"
 #include "store/hll.h"
 #include "util/string_util.h"
 

@@ -5,9 +5,9 @@
 #include <iterator>
 #include <string>
 
-#include "commands/command_table.h"
-#include "commands/server_state.h"
 #include "protocol/errors.h"
+#include "runtime/command_table.h"
+#include "runtime/server_state.h"
 #include "util/numbers.h"
 #include "util/string_util.h"
 

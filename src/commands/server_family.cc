@@ -18,9 +18,10 @@
 #include <iterator>
 #include <string>
 
-#include "commands/command_table.h"
-#include "commands/eviction.h"
 #include "protocol/errors.h"
+#include "runtime/aof_persistence.h"
+#include "runtime/command_table.h"
+#include "runtime/eviction.h"
 #include "store/evict.h"
 #include "util/log.h"
 #include "util/memory.h"
@@ -263,9 +264,9 @@ void InfoPersistence(const ServerState& s, InfoWriter& w) {
   std::string rdb;
   AppendInfoPersistenceRdb(s, &rdb);
   w.Lines(rdb);
-  if (s.aof_info) {
+  if (s.aof != nullptr) {
     std::string aof;
-    s.aof_info(&aof);
+    s.aof->Info(&aof);
     return w.Lines(aof);
   }
   w.Int("aof_enabled", s.cfg->appendonly ? 1 : 0);

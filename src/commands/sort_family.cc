@@ -12,10 +12,10 @@
 #include <utility>
 #include <vector>
 
-#include "commands/command_table.h"
-#include "commands/notify.h"
-#include "commands/server_state.h"
 #include "protocol/errors.h"
+#include "runtime/command_table.h"
+#include "runtime/notify.h"
+#include "runtime/server_state.h"
 #include "store/hash_object.h"
 #include "store/list_object.h"
 #include "store/set_object.h"
