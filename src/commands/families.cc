@@ -32,6 +32,7 @@ void RegisterAllFamilies() {
     RegisterHllFamily(t);
     RegisterGeoFamily(t);
     RegisterModuleFamily(t);
+    RegisterDebugFamily(t);
     return true;
   }();
   (void)done;

@@ -36,5 +36,6 @@ void RegisterLcsFamily(CommandTable& t);
 void RegisterHllFamily(CommandTable& t);
 void RegisterGeoFamily(CommandTable& t);
 void RegisterModuleFamily(CommandTable& t);
+void RegisterDebugFamily(CommandTable& t);
 
 }  // namespace redoubt::commands

@@ -39,6 +39,9 @@ struct RdbLoadOptions {
   std::function<void(uint64_t done, uint64_t total)> progress;
   uint64_t progress_interval_bytes = 2u << 20;
   int key_load_delay_us = 0;  // key-load-delay (tests): a pause per key loaded
+  // A key the database already holds: replaced by the file's (DEBUG RELOAD MERGE) instead of
+  // failing the load.
+  bool replace_existing = false;
   // When set, a key's idle time (RDB_OPCODE_IDLE) or access counter (RDB_OPCODE_FREQ) become
   // its `lru` as Redis applies them under the clock's policy; otherwise they are skipped.
   const store::Clock* access_clock = nullptr;
