@@ -1,15 +1,17 @@
 #!/usr/bin/python3
 """Throughput: redis-benchmark against redoubt-server and redis-server in the same run.
 
-For each test (set, get, incr, mset, xadd) and pipeline depth (1, 16) it runs
+For each test (set, get, incr, mset, xadd, and on request pfadd, geoadd) and pipeline depth
+(1, 16) it runs
   redis-benchmark -p PORT -t TEST -c 50 -n 200000 -P DEPTH -q --csv
-(xadd, which redis-benchmark has no -t test for, runs as the command
-"XADD bench:stream * name __rand_int__ action login")
+(xadd, pfadd and geoadd, which redis-benchmark has no -t test for, send XADD / PFADD / GEOADD
+command lines, the latter two with random elements)
 against Redis and then Redoubt, and prints requests/s, the ratio Redoubt/Redis, and the
 server CPU seconds (utime+stime from /proc/<pid>/stat) spent per 100k requests.
 
 Usage: /usr/bin/python3 bench/throughput.py [--requests N] [--clients C]
-         [--tests set,get,incr,mset,xadd] [--pipelines 1,16] [--redoubt PATH] [--redis PATH]
+         [--tests set,get,incr,mset,xadd,pfadd,geoadd] [--pipelines 1,16] [--redoubt PATH]
+         [--redis PATH]
 """
 
 import os
@@ -21,8 +23,14 @@ from servers import (  # noqa: E402
     require_redis_benchmark)
 
 
-# Tests redis-benchmark has no -t name for: the command line they run instead.
-CUSTOM = {"xadd": ["XADD", "bench:stream", "*", "name", "__rand_int__", "action", "login"]}
+# Tests redis-benchmark has no -t name for: the command line it sends instead (random
+# elements from a 100,000-value space, so that HLL registers and geo members keep changing).
+CUSTOM = {
+    "xadd": ["XADD", "bench:stream", "*", "name", "__rand_int__", "action", "login"],
+    "pfadd": ["-r", "100000", "PFADD", "bench:hll", "e:__rand_int__"],
+    "geoadd": ["-r", "100000", "GEOADD", "bench:geo", "13.361389", "38.115556",
+               "m:__rand_int__"],
+}
 
 
 def run_benchmark(server, test, pipeline, requests, clients):

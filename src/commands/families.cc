@@ -30,6 +30,12 @@ void RegisterAllFamilies() {
     RegisterAofFamily(t);
     RegisterStreamFamily(t);
     RegisterStreamGroupFamily(t);
+    RegisterSlowLogFamily(t);
+    RegisterSortFamily(t);
+    RegisterLcsFamily(t);
+    RegisterHllFamily(t);
+    RegisterGeoFamily(t);
+    RegisterModuleFamily(t);
     RegisterDebugFamily(t);
     replication::RegisterReplicationFamily(t);
     return true;

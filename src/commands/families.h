@@ -32,6 +32,12 @@ void RegisterMemoryFamily(CommandTable& t);
 void RegisterAofFamily(CommandTable& t);
 void RegisterStreamFamily(CommandTable& t);
 void RegisterStreamGroupFamily(CommandTable& t);
+void RegisterSlowLogFamily(CommandTable& t);
+void RegisterSortFamily(CommandTable& t);
+void RegisterLcsFamily(CommandTable& t);
+void RegisterHllFamily(CommandTable& t);
+void RegisterGeoFamily(CommandTable& t);
+void RegisterModuleFamily(CommandTable& t);
 void RegisterDebugFamily(CommandTable& t);
 
 }  // namespace redoubt::commands

@@ -76,6 +76,18 @@ void ReplyKeySpec(ReplyBuilder& r, const KeySpec& k) {
   r.Bulk("begin_search");
   r.Map(2);
   r.Bulk("type");
+  if (k.unknown) {
+    r.Bulk("unknown");
+    r.Bulk("spec");
+    r.Map(0);
+    r.Bulk("find_keys");
+    r.Map(2);
+    r.Bulk("type");
+    r.Bulk("unknown");
+    r.Bulk("spec");
+    r.Map(0);
+    return;
+  }
   if (k.keyword == nullptr) {
     r.Bulk("index");
     r.Bulk("spec");

@@ -253,6 +253,7 @@ struct ServerConfig {
   int64_t zset_max_listpack_value = 64;
   int64_t stream_node_max_bytes = 4096;
   int64_t stream_node_max_entries = 100;
+  int64_t hll_sparse_max_bytes = 3000;
 
   // --- Typed but not yet acted on (multi-argument forms) -------------------------------------
   std::array<int, 3> oom_score_adj_values = {0, 200, 800};

@@ -96,7 +96,15 @@ struct KeySpec {
   int limit = 0;
   int keynum_index = -1;  // keynum: count argument, relative to the begin index
   int first_key = 1;      // keynum: first key, relative to the begin index
+  // Redis's "unknown" begin_search and find_keys: keys that no spec can locate (SORT's BY/GET
+  // patterns and STORE). GetKeys skips such a spec; the command's getkeys function (below)
+  // finds what can be found, and the command is "movablekeys".
+  bool unknown = false;
 };
+
+struct KeyRef;
+// Finds a command's keys where key specs cannot (Redis's getkeys_proc): SORT's STORE key.
+using GetKeysFn = void (*)(std::span<const std::string_view> args, std::vector<KeyRef>* out);
 
 // Redoubt-internal command properties that COMMAND INFO does not show.
 namespace internal {
@@ -133,6 +141,7 @@ struct CommandSpec {
   const char* since = "1.0.0";
   uint32_t internal_flags = 0;  // internal:: bits
   ChannelSpec channels = {};
+  GetKeysFn getkeys = nullptr;  // when set, GetKeys calls it instead of reading the key specs
 
   // Filled in at registration.
   const CommandSpec* parent = nullptr;

@@ -36,7 +36,9 @@ uint64_t ImpliedCategories(const CommandSpec& c) {
 void DeriveLegacyRange(CommandSpec& c) {
   c.legacy_first = c.legacy_last = c.legacy_step = 0;
   if (c.keys.empty()) return;
-  auto is_range = [](const KeySpec& k) { return k.keyword == nullptr && k.keynum_index < 0; };
+  auto is_range = [](const KeySpec& k) {
+    return !k.unknown && k.keyword == nullptr && k.keynum_index < 0;
+  };
   if (c.keys.size() == 1 && is_range(c.keys[0])) {
     const KeySpec& k = c.keys[0];
     c.legacy_first = k.index;
@@ -181,9 +183,14 @@ bool CommandTable::Rename(std::string_view name, std::string_view new_name, std:
 bool GetKeys(const CommandSpec& cmd, std::span<const std::string_view> args,
              std::vector<KeyRef>* out) {
   out->clear();
+  if (cmd.getkeys != nullptr) {
+    cmd.getkeys(args, out);
+    return true;
+  }
   bool valid = true;
   int argc = static_cast<int>(args.size());
   for (const KeySpec& k : cmd.keys) {
+    if (k.unknown) continue;
     int start;
     if (k.keyword == nullptr) {
       start = k.index;

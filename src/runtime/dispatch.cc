@@ -12,6 +12,7 @@
 #include "runtime/command_table.h"
 #include "runtime/eviction.h"
 #include "runtime/pubsub.h"
+#include "runtime/slowlog_hook.h"
 #include "runtime/transaction.h"
 #include "util/cycle_clock.h"
 #include "util/string_util.h"
@@ -367,7 +368,9 @@ void Execute(ServerState& server, Client& client, const CommandSpec& cmd,
   cmd.handler(ctx);
   if (server.write_feed != nullptr) FeedWrite(server, client, cmd, args, dirty_before);
   CommandStats& st = server.command_stats[cmd.id];
-  st.cycles += util::CycleClock::Now() - start;
+  const uint64_t cycles = util::CycleClock::Now() - start;
+  st.cycles += cycles;
+  SlowLogConsider(server, client, cmd, args, util::CycleClock::ToMicros(cycles));
   ++st.calls;
   if (reply.errors != errors_before) ++st.failed_calls;
   client.last_cmd = &cmd;

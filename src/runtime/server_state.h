@@ -22,6 +22,7 @@
 #include "runtime/acl.h"
 #include "runtime/command.h"
 #include "runtime/rdb_persistence.h"
+#include "runtime/slowlog.h"
 #include "runtime/tls_status.h"
 #include "security/audit_log.h"
 #include "security/auth_throttle.h"
@@ -233,6 +234,7 @@ class ServerState {
   security::AclStore acl{AclCatalog()};                      // users, rules, ACL LOG
   std::vector<CommandStats> command_stats;                   // indexed by CommandSpec::id
   std::map<std::string, uint64_t, std::less<>> error_stats;  // error prefix -> count
+  SlowLog slowlog;                                           // SLOWLOG (runtime/slowlog.h)
 
   // Beyond Redis: AUTH brute-force throttling per source address, the allow-from network
   // list checked at accept, and the JSON-lines audit trail.

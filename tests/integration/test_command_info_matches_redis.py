@@ -84,3 +84,41 @@ def test_subcommands_listed_like_redis(server, server_factory):
             if not unknown:
                 problems.append(f"{sub} answers but is not listed in COMMAND")
     assert not problems, "\n".join(problems)
+
+
+# Commands added with the rest of Redis 7.0's command set: they must be listed, and their key
+# specs (not only the legacy first/last/step) must equal Redis's.
+NEW_COMMANDS = ["slowlog", "sort", "sort_ro", "lcs", "pfadd", "pfcount", "pfmerge", "pfdebug",
+                "pfselftest", "geoadd", "geodist", "geohash", "geopos", "georadius",
+                "georadius_ro", "georadiusbymember", "georadiusbymember_ro", "geosearch",
+                "geosearchstore", "module", "lolwut"]
+
+
+def _normalise(value):
+    """A RESP2 key spec (flat key/value arrays) as nested dicts, without the free-text notes."""
+    if isinstance(value, list) and len(value) % 2 == 0 and all(
+            isinstance(k, bytes) for k in value[0::2]) and value and value[0] in (
+            b"flags", b"notes", b"type", b"index", b"keyword", b"lastkey", b"keynumidx",
+            b"begin_search", b"find_keys", b"spec"):
+        d = {k.decode(): _normalise(v) for k, v in zip(value[0::2], value[1::2])}
+        d.pop("notes", None)
+        return d
+    if isinstance(value, list):
+        return sorted((_normalise(v) for v in value), key=repr)
+    return value.decode() if isinstance(value, bytes) else value
+
+
+@pytest.mark.skipif(not os.path.exists(REDIS_REFERENCE), reason="no /usr/bin/redis-server")
+def test_new_commands_listed_with_redis_key_specs(server, server_factory):
+    conn = server.raw(timeout=30)
+    ref = server_factory(binary=REDIS_REFERENCE).raw(timeout=30)
+    ours = conn.cmd("COMMAND", "INFO", *NEW_COMMANDS)
+    theirs = ref.cmd("COMMAND", "INFO", *NEW_COMMANDS)
+    problems = []
+    for name, a, b in zip(NEW_COMMANDS, ours, theirs):
+        if a is None:
+            problems.append(f"{name}: missing")
+            continue
+        if _normalise(a[8]) != _normalise(b[8]):
+            problems.append(f"{name}: key specs ours {_normalise(a[8])} redis {_normalise(b[8])}")
+    assert not problems, "\n".join(problems)
