@@ -101,6 +101,7 @@ CommandTable& CommandTable::Get() {
     RegisterAuditFamily(*t);
     RegisterMemoryFamily(*t);
     RegisterAofFamily(*t);
+    RegisterScriptingFamily(*t);
     return t;
   }();
   return *table;

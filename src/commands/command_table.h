@@ -90,5 +90,6 @@ void RegisterBlockingZSetFamily(CommandTable& t);
 void RegisterAuditFamily(CommandTable& t);
 void RegisterMemoryFamily(CommandTable& t);
 void RegisterAofFamily(CommandTable& t);
+void RegisterScriptingFamily(CommandTable& t);
 
 }  // namespace redoubt::commands

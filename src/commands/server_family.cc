@@ -466,6 +466,11 @@ void Shutdown(CommandContext& cx) {
     return cx.reply.Error(errors::kSyntax);
   }
   if (abort) return cx.reply.Error("ERR No shutdown in progress.");
+  // A script past busy-reply-threshold: only SHUTDOWN NOSAVE, never a save of its half-done
+  // changes (as Redis).
+  if (cx.server.script_busy && !nosave) {
+    return cx.reply.Error(cx.server.script_is_eval ? errors::kBusyScript : errors::kBusyFunction);
+  }
   if (!cx.server.request_shutdown || (!RdbShutdownSave(cx.server, save, nosave) && !force)) {
     return cx.reply.Error("ERR Errors trying to SHUTDOWN. Check logs.");
   }

@@ -1,0 +1,43 @@
+// The one adapter between the Lua engine (scripting/) and the engine that runs commands: a
+// redis.call runs here as the script's caller, through the admission steps Redis applies to
+// scripts, and its effects reach the AOF as the commands performed.
+#pragma once
+
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "commands/server_state.h"
+#include "scripting/lua_engine.h"
+
+namespace redoubt::commands {
+
+class EngineBridge final : public scripting::ScriptHost {
+ public:
+  // read_only: EVAL_RO or a no-writes script; allow_oom: the script's allow-oom flag.
+  EngineBridge(ServerState& server, Client& caller, bool read_only, bool allow_oom);
+
+  bool Call(std::span<const std::string_view> argv, int resp, int repl_flags, std::string* out,
+            std::string* err) override;
+  bool AclCheck(std::span<const std::string_view> argv, bool* allowed, std::string* err) override;
+  void Log(int level, std::string_view message) override;
+  bool WhileBusy() override;
+
+ private:
+  // The admission steps of a call from a script (Redis's scriptCall): nullptr with *err set
+  // when refused.
+  const CommandSpec* Admit(std::span<const std::string_view> argv, std::string* err);
+
+  ServerState& server_;
+  Client& caller_;
+  Client fake_;  // the script's session: the caller's user, its own db and protocol
+  bool read_only_;
+  bool allow_oom_;
+  bool oom_at_start_;
+  std::string scratch_;
+};
+
+// The scripting engine of this server, created on first use.
+scripting::LuaEngine& ScriptEngine(ServerState& server);
+
+}  // namespace redoubt::commands
