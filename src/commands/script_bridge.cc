@@ -26,6 +26,16 @@ scripting::LuaEngine& ScriptEngine(ServerState& server) {
   return *static_cast<scripting::LuaEngine*>(server.scripting.get());
 }
 
+ScriptStats GetScriptStats(const ServerState& server) {
+  ScriptStats st;
+  if (!server.scripting) return st;
+  const auto* engine = static_cast<const scripting::LuaEngine*>(server.scripting.get());
+  st.vm_bytes = engine->used_memory();
+  st.cache_bytes = engine->cached_bytes();
+  st.scripts = engine->cached_scripts();
+  return st;
+}
+
 EngineBridge::EngineBridge(ServerState& server, Client& caller, bool read_only, bool allow_oom)
     : server_(server),
       caller_(caller),

@@ -40,4 +40,12 @@ class EngineBridge final : public scripting::ScriptHost {
 // The scripting engine of this server, created on first use.
 scripting::LuaEngine& ScriptEngine(ServerState& server);
 
+// INFO memory's scripting fields (zero before the first script).
+struct ScriptStats {
+  uint64_t vm_bytes = 0;
+  uint64_t cache_bytes = 0;
+  uint64_t scripts = 0;
+};
+ScriptStats GetScriptStats(const ServerState& server);
+
 }  // namespace redoubt::commands

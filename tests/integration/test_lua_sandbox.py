@@ -7,6 +7,9 @@ import pytest
 from conftest import Err
 
 
+# Redoubt's sandbox is stricter than Redis's by design (see README, Differences from Redis).
+pytestmark = pytest.mark.redoubt_only
+
 # Lua heap cap for these tests, and the server RSS the tests accept after a bomb.
 LUA_LIMIT = "32mb"
 RSS_BOUND_KB = 256 * 1024

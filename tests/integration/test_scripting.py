@@ -367,3 +367,33 @@ def test_lua_memory_limit_turns_a_bomb_into_a_script_error(server_factory):
     assert isinstance(reply, Err)
     assert c.cmd("EVAL", "return #string.rep('x', 1000)", "0") == 1000
     assert srv.rss_kb() < 200 * 1024
+
+
+def test_info_reports_script_cache_and_lua_memory(raw):
+    raw.cmd("SCRIPT", "FLUSH")
+    raw.cmd("SCRIPT", "LOAD", "return 1")
+    raw.cmd("SCRIPT", "LOAD", "return 2")
+    info = raw.cmd("INFO", "memory").decode()
+    fields = dict(line.split(":", 1) for line in info.splitlines() if ":" in line)
+    assert fields["number_of_cached_scripts"] == "2"
+    assert int(fields["used_memory_vm_eval"]) > 0
+    assert int(fields["used_memory_scripts_eval"]) > 0
+
+
+def test_eval_inside_multi_and_blocking_commands_refused_in_scripts(raw):
+    assert raw.cmd("MULTI") == "OK"
+    assert raw.cmd("EVAL", "return redis.call('incr', 'm')", "0") == "QUEUED"
+    assert raw.cmd("EVAL", "return redis.call('incr', 'm')", "0") == "QUEUED"
+    assert raw.cmd("EXEC") == [1, 2]
+    # Blocking commands are refused inside scripts (noscript in Redis 7.0).
+    script_error(raw.cmd("EVAL", "return redis.call('blpop', 'empty', 0)", "0"),
+                 "ERR This Redis command is not allowed from script")
+
+
+def test_script_writes_wake_blocked_clients(server):
+    waiter = server.raw(timeout=10)
+    waiter.send(b"*3\r\n$5\r\nBLPOP\r\n$1\r\nq\r\n$1\r\n5\r\n")
+    c = server.raw()
+    assert wait_until(lambda: b"blocked_clients:1" in c.cmd("INFO", "clients"))
+    assert c.cmd("EVAL", "return redis.call('rpush', 'q', 'job')", "0") == 1
+    assert waiter.read_reply() == [b"q", b"job"]
