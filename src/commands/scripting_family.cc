@@ -7,6 +7,7 @@
 #include "commands/eviction.h"
 #include "commands/script_bridge.h"
 #include "protocol/errors.h"
+#include "util/glob.h"
 #include "util/numbers.h"
 #include "util/string_util.h"
 
@@ -33,9 +34,9 @@ bool CheckScriptFlags(CommandContext& cx, uint32_t flags, bool ro) {
 
 // Clears the running-script state even when the run ends early.
 struct ScriptRunScope {
-  explicit ScriptRunScope(ServerState& s, Client& c) : server(s), caller(c) {
+  ScriptRunScope(ServerState& s, Client& c, bool eval) : server(s), caller(c) {
     server.script_running = true;
-    server.script_is_eval = true;
+    server.script_is_eval = eval;
     caller.flags |= client_flag::kInScript;
   }
   ~ScriptRunScope() {
@@ -46,26 +47,33 @@ struct ScriptRunScope {
   Client& caller;
 };
 
-void RunScript(CommandContext& cx, const scripting::Script& script, size_t numkeys, bool ro) {
-  if (!CheckScriptFlags(cx, script.flags, ro)) return;
-  bool compat = script.flags & sf::kEvalCompat;
-  bool read_only = ro || (!compat && (script.flags & sf::kNoWrites));
-  bool allow_oom = !compat && (script.flags & sf::kAllowOom);
+// Runs an EVAL script (`script`) or a function (`fn`) with the keys and args after numkeys.
+void RunScript(CommandContext& cx, const scripting::Script* script, const scripting::Function* fn,
+               size_t numkeys, bool ro) {
+  uint32_t flags = script ? script->flags : fn->flags;
+  if (!CheckScriptFlags(cx, flags, ro)) return;
+  bool compat = flags & sf::kEvalCompat;
+  bool read_only = ro || (!compat && (flags & sf::kNoWrites));
+  bool allow_oom = !compat && (flags & sf::kAllowOom);
   scripting::LuaEngine& engine = ScriptEngine(cx.server);
   engine.set_memory_limit(static_cast<size_t>(cx.server.cfg->lua_memory_limit));
   EngineBridge host(cx.server, cx.client, read_only, allow_oom);
   scripting::RunState run;
   run.host = &host;
-  run.name = script.sha;
+  run.name = script ? script->sha : fn->name;
   run.busy_threshold_ms = cx.server.cfg->busy_reply_threshold;
   std::span<const std::string_view> keys = cx.args.subspan(3, numkeys);
   std::span<const std::string_view> argv = cx.args.subspan(3 + numkeys);
-  ScriptRunScope scope(cx.server, cx.client);
+  ScriptRunScope scope(cx.server, cx.client, script != nullptr);
   // The effects go to the AOF as one transaction, unless EXEC already wraps this call.
   WriteFeed* feed = cx.server.write_feed;
   bool wrap = feed != nullptr && !cx.client.in_exec;
   if (wrap) feed->BeginTransaction();
-  engine.Run(script, keys, argv, run, cx.reply);
+  if (script != nullptr) {
+    engine.Run(*script, keys, argv, run, cx.reply);
+  } else {
+    engine.RunFunction(*fn, keys, argv, run, cx.reply);
+  }
   if (wrap && cx.server.write_feed != nullptr) cx.server.write_feed->EndTransaction();
 }
 
@@ -101,8 +109,24 @@ void EvalGeneric(CommandContext& cx, bool by_sha, bool ro) {
     script = engine.Load(cx.args[1], &err);
     if (script == nullptr) return cx.reply.Error(err);
   }
-  RunScript(cx, *script, numkeys, ro);
+  RunScript(cx, script, nullptr, numkeys, ro);
 }
+
+void FcallGeneric(CommandContext& cx, bool ro) {
+  // As Redis: the function first, then its key count.
+  const scripting::Function* fn = ScriptEngine(cx.server).FindFunction(cx.args[1]);
+  if (fn == nullptr) return cx.reply.Error("ERR Function not found");
+  int64_t n = 0;
+  if (!util::ParseInt64(cx.args[2], &n)) return cx.reply.Error("ERR Bad number of keys provided");
+  if (n < 0) return cx.reply.Error("ERR Number of keys can't be negative");
+  if (static_cast<uint64_t>(n) > cx.argc() - 3) {
+    return cx.reply.Error("ERR Number of keys can't be greater than number of args");
+  }
+  RunScript(cx, nullptr, fn, static_cast<size_t>(n), ro);
+}
+
+void Fcall(CommandContext& cx) { FcallGeneric(cx, false); }
+void FcallRo(CommandContext& cx) { FcallGeneric(cx, true); }
 
 void Eval(CommandContext& cx) { EvalGeneric(cx, false, false); }
 void EvalSha(CommandContext& cx) { EvalGeneric(cx, true, false); }
@@ -139,6 +163,174 @@ void ScriptKill(CommandContext& cx) {
   if (!s.script_is_eval) return cx.reply.Error(errors::kBusyFunction);
   s.script_kill = true;
   cx.reply.Ok();
+}
+
+void FunctionKill(CommandContext& cx) {
+  ServerState& s = cx.server;
+  if (!s.script_running) return cx.reply.Error(errors::kNotBusy);
+  if (s.script_wrote) return cx.reply.Error(errors::kUnkillable);
+  if (s.script_is_eval) return cx.reply.Error(errors::kBusyScript);
+  s.script_kill = true;
+  cx.reply.Ok();
+}
+
+void FunctionLoad(CommandContext& cx) {
+  bool replace = false;
+  size_t i = 2;
+  if (cx.argc() == 4) {
+    if (!util::EqualsIgnoreCase(cx.args[2], "replace")) {
+      return cx.reply.Error("ERR Unknown option given: " + std::string(cx.args[2]));
+    }
+    replace = true;
+    i = 3;
+  } else if (cx.argc() != 3) {
+    return cx.reply.Error(errors::kSyntax);
+  }
+  std::string err;
+  const scripting::Library* lib = ScriptEngine(cx.server).LoadLibrary(cx.args[i], replace, &err);
+  if (lib == nullptr) return cx.reply.Error(err);
+  ++cx.server.dirty;  // fed to the AOF, so that the library survives a restart
+  cx.reply.Bulk(lib->name);
+}
+
+void FunctionDelete(CommandContext& cx) {
+  if (!ScriptEngine(cx.server).DeleteLibrary(cx.args[2])) {
+    return cx.reply.Error("ERR Library not found");
+  }
+  ++cx.server.dirty;
+  cx.reply.Ok();
+}
+
+void FunctionFlush(CommandContext& cx) {
+  if (cx.argc() > 3 || (cx.argc() == 3 && !util::EqualsIgnoreCase(cx.args[2], "sync") &&
+                        !util::EqualsIgnoreCase(cx.args[2], "async"))) {
+    return cx.reply.Error("ERR FUNCTION FLUSH only supports SYNC|ASYNC option");
+  }
+  ScriptEngine(cx.server).FlushLibraries();
+  ++cx.server.dirty;
+  cx.reply.Ok();
+}
+
+void ReplyLibrary(CommandContext& cx, const scripting::Library& lib, bool with_code) {
+  static const std::pair<const char*, uint32_t> kFlagNames[] = {
+      {"no-writes", sf::kNoWrites},
+      {"allow-oom", sf::kAllowOom},
+      {"allow-stale", sf::kAllowStale},
+      {"no-cluster", sf::kNoCluster},
+      {"allow-cross-slot-keys", sf::kAllowCrossSlot}};
+  cx.reply.Map(with_code ? 4 : 3);
+  cx.reply.Bulk("library_name");
+  cx.reply.Bulk(lib.name);
+  cx.reply.Bulk("engine");
+  cx.reply.Bulk("LUA");
+  cx.reply.Bulk("functions");
+  cx.reply.Array(static_cast<int64_t>(lib.functions.size()));
+  for (const auto& [name, f] : lib.functions) {
+    cx.reply.Map(3);
+    cx.reply.Bulk("name");
+    cx.reply.Bulk(name);
+    cx.reply.Bulk("description");
+    f.description.empty() ? cx.reply.Null() : cx.reply.Bulk(f.description);
+    cx.reply.Bulk("flags");
+    int64_t n = 0;
+    for (const auto& [fname, bit] : kFlagNames) n += (f.flags & bit) ? 1 : 0;
+    cx.reply.Set(n);
+    for (const auto& [fname, bit] : kFlagNames) {
+      if (f.flags & bit) cx.reply.SimpleString(fname);
+    }
+  }
+  if (with_code) {
+    cx.reply.Bulk("library_code");
+    cx.reply.Bulk(lib.code);
+  }
+}
+
+void FunctionList(CommandContext& cx) {
+  bool with_code = false;
+  std::string_view pattern;
+  bool has_pattern = false;
+  for (size_t i = 2; i < cx.argc(); ++i) {
+    if (!with_code && util::EqualsIgnoreCase(cx.args[i], "withcode")) {
+      with_code = true;
+    } else if (!has_pattern && util::EqualsIgnoreCase(cx.args[i], "libraryname")) {
+      if (i + 1 >= cx.argc()) return cx.reply.Error("ERR library name argument was not given");
+      pattern = cx.args[++i];
+      has_pattern = true;
+    } else {
+      return cx.reply.Error("ERR Unknown argument " + std::string(cx.args[i]));
+    }
+  }
+  const auto& libs = ScriptEngine(cx.server).libraries();
+  std::vector<const scripting::Library*> out;
+  for (const auto& [name, lib] : libs) {
+    if (!has_pattern || util::GlobMatch(pattern, name)) out.push_back(&lib);
+  }
+  cx.reply.Array(static_cast<int64_t>(out.size()));
+  for (const scripting::Library* lib : out) ReplyLibrary(cx, *lib, with_code);
+}
+
+void FunctionStats(CommandContext& cx) {
+  scripting::LuaEngine& engine = ScriptEngine(cx.server);
+  cx.reply.Map(2);
+  cx.reply.Bulk("running_script");
+  const scripting::RunState* run = engine.running();
+  if (run != nullptr && !cx.server.script_is_eval) {
+    cx.reply.Map(3);
+    cx.reply.Bulk("name");
+    cx.reply.Bulk(run->name);
+    cx.reply.Bulk("command");
+    cx.reply.Array(0);
+    cx.reply.Bulk("duration_ms");
+    cx.reply.Integer(0);
+  } else {
+    cx.reply.Null();
+  }
+  cx.reply.Bulk("engines");
+  cx.reply.Map(1);
+  cx.reply.Bulk("LUA");
+  cx.reply.Map(2);
+  cx.reply.Bulk("libraries_count");
+  cx.reply.Integer(static_cast<int64_t>(engine.libraries().size()));
+  cx.reply.Bulk("functions_count");
+  cx.reply.Integer(static_cast<int64_t>(engine.function_count()));
+}
+
+constexpr const char* kFunctionHelp[] = {
+    "FUNCTION <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+    "LOAD [REPLACE] <FUNCTION CODE>",
+    "    Create a new library with the given library name and code.",
+    "DELETE <LIBRARY NAME>",
+    "    Delete the given library.",
+    "LIST [LIBRARYNAME PATTERN] [WITHCODE]",
+    "    Return general information on all the libraries:",
+    "    * Library name",
+    "    * The engine used to run the Library",
+    "    * Library description",
+    "    * Functions list",
+    "    * Library code (if WITHCODE is given)",
+    "    It also possible to get only function that matches a pattern using LIBRARYNAME "
+    "argument.",
+    "STATS",
+    "    Return information about the current function running:",
+    "    * Function name",
+    "    * Command used to run the function",
+    "    * Duration in MS that the function is running",
+    "    If no function is running, return nil",
+    "    In addition, returns a list of available engines.",
+    "KILL",
+    "    Kill the current running function.",
+    "FLUSH [ASYNC|SYNC]",
+    "    Delete all the libraries.",
+    "    When called without the optional mode argument, the behavior is determined by the",
+    "    lazyfree-lazy-user-flush configuration directive. Valid modes are:",
+    "    * ASYNC: Asynchronously flush the libraries.",
+    "    * SYNC: Synchronously flush the libraries.",
+    "HELP",
+    "    Prints this help."};
+
+void FunctionHelp(CommandContext& cx) {
+  cx.reply.Array(std::size(kFunctionHelp));
+  for (const char* line : kFunctionHelp) cx.reply.SimpleString(line);
 }
 
 constexpr const char* kScriptHelp[] = {
@@ -179,7 +371,8 @@ CommandSpec EvalRow(const char* name, Handler h, bool ro, const char* summary, c
           .internal_flags = internal::kPropagatesEffects};
 }
 
-CommandSpec ScriptSub(const char* name, int arity, uint64_t flags, Handler h, const char* summary) {
+CommandSpec ScriptSub(const char* name, int arity, uint64_t flags, Handler h, const char* summary,
+                      const char* since = "2.6.0") {
   return {.name = name,
           .arity = arity,
           .flags = flags,
@@ -187,7 +380,7 @@ CommandSpec ScriptSub(const char* name, int arity, uint64_t flags, Handler h, co
           .handler = h,
           .group = "scripting",
           .summary = summary,
-          .since = "2.6.0"};
+          .since = since};
 }
 
 }  // namespace
@@ -199,6 +392,32 @@ void RegisterScriptingFamily(CommandTable& t) {
       EvalRow("evalsha", EvalSha, false, "Execute a Lua script server side", "2.6.0"),
       EvalRow("eval_ro", EvalRo, true, "Execute a read-only Lua script server side", "7.0.0"),
       EvalRow("evalsha_ro", EvalShaRo, true, "Execute a read-only Lua script server side", "7.0.0"),
+      EvalRow("fcall", Fcall, false, "Invoke a function", "7.0.0"),
+      EvalRow("fcall_ro", FcallRo, true, "Invoke a read-only function", "7.0.0"),
+      {.name = "function",
+       .arity = -2,
+       .subcommands =
+           {
+               ScriptSub("kill", 2, kNoscript | kAllowBusy, FunctionKill,
+                         "Kill the function currently in execution.", "7.0.0"),
+               ScriptSub("delete", 3, kWrite | kNoscript, FunctionDelete,
+                         "Delete a function by name", "7.0.0"),
+               ScriptSub("help", 2, kLoading | kStale, FunctionHelp, "Show helpful text", "7.0.0"),
+               ScriptSub("flush", -2, kWrite | kNoscript, FunctionFlush, "Deleting all functions",
+                         "7.0.0"),
+               ScriptSub("list", -2, kNoscript, FunctionList,
+                         "List information about all the functions", "7.0.0"),
+               ScriptSub("load", -3, kWrite | kDenyOom | kNoscript, FunctionLoad,
+                         "Create a function with the given arguments (name, code, description)",
+                         "7.0.0"),
+               ScriptSub("stats", 2, kNoscript | kAllowBusy, FunctionStats,
+                         "Return information about the function currently running (name, "
+                         "description, duration)",
+                         "7.0.0"),
+           },
+       .group = "scripting",
+       .summary = "A container for function commands",
+       .since = "7.0.0"},
       {.name = "script",
        .arity = -2,
        .subcommands =

@@ -35,6 +35,13 @@ RunState* RequireRun(lua_State* L) {
   return run;
 }
 
+// redis.call and friends need a server behind the run (not while a library loads).
+RunState* RequireHost(lua_State* L) {
+  RunState* run = RequireRun(L);
+  if (run->host == nullptr) RaiseMessage(L, "This function can not be called while loading");
+  return run;
+}
+
 // Converts the arguments to strings in place (numbers as Redis formats them) and collects
 // them; false when one is neither a string nor a number.
 bool CollectArgs(lua_State* L, RunState* run) {
@@ -58,7 +65,7 @@ bool CollectArgs(lua_State* L, RunState* run) {
 }
 
 int GenericCall(lua_State* L, bool raise) {
-  RunState* run = RequireRun(L);
+  RunState* run = RequireHost(L);
   if (lua_gettop(L) == 0) {
     PushErrorTable(L, "Please specify at least one argument for this redis lib call");
     return raise ? RaiseCallError(L) : 1;
@@ -134,7 +141,7 @@ int Log(lua_State* L) {
   lua_concat(L, 2 * (argc - 1) - 1);
   size_t len = 0;
   const char* msg = lua_tolstring(L, -1, &len);
-  run->host->Log(level, std::string_view(msg, len));
+  if (run->host != nullptr) run->host->Log(level, std::string_view(msg, len));
   return 0;
 }
 
@@ -172,7 +179,7 @@ int Breakpoint(lua_State* L) {
 int Debug(lua_State*) { return 0; }
 
 int AclCheckCmd(lua_State* L) {
-  RunState* run = RequireRun(L);
+  RunState* run = RequireHost(L);
   if (lua_gettop(L) == 0) {
     return RaiseMessage(L, "Please specify at least one argument for this redis lib call");
   }

@@ -30,10 +30,15 @@ int64_t MonotonicMs() {
 void Hook(lua_State* L, lua_Debug*) {
   RunState* run = CurrentRun(L);
   if (run == nullptr) return;
-  if (!run->killed && run->busy_threshold_ms > 0 &&
-      MonotonicMs() - run->start_ms >= run->busy_threshold_ms) {
+  int64_t elapsed = MonotonicMs() - run->start_ms;
+  if (!run->killed && run->busy_threshold_ms > 0 && elapsed >= run->busy_threshold_ms) {
     run->busy = true;
     if (run->host->WhileBusy()) run->killed = true;
+  }
+  if (run->kill_after_ms > 0 && elapsed >= run->kill_after_ms) {
+    lua_sethook(L, Hook, LUA_MASKLINE, 0);
+    internal::PushErrorTable(L, "FUNCTION LOAD timeout");
+    internal::RaiseTop(L);
   }
   if (!run->killed) return;
   // From now on every line raises again, so that a pcall in the script cannot swallow the kill.
@@ -117,13 +122,27 @@ void ReplyScriptError(lua_State* L, const RunState& run, protocol::ReplyBuilder&
   reply.Error(msg);
 }
 
-void SetArgTable(lua_State* L, const char* name, std::span<const std::string_view> values) {
+}  // namespace
+
+namespace internal {
+void PushArgTable(lua_State* L, std::span<const std::string_view> values) {
   lua_createtable(L, static_cast<int>(values.size()), 0);
   int i = 1;
   for (std::string_view v : values) {
     lua_pushlstring(L, v.data(), v.size());
     lua_rawseti(L, -2, i++);
   }
+}
+int PushErrorHandler(lua_State* L) {
+  lua_pushcfunction(L, ErrorHandler);
+  return lua_gettop(L);
+}
+}  // namespace internal
+
+namespace {
+
+void SetArgTable(lua_State* L, const char* name, std::span<const std::string_view> values) {
+  internal::PushArgTable(L, values);
   lua_setfield(L, LUA_GLOBALSINDEX, name);
 }
 
@@ -148,12 +167,6 @@ std::string Sha1Hex(std::string_view data) {
   internal::Sha1HexInto(data, hex);
   return std::string(hex, 40);
 }
-
-struct LuaEngine::Heap {
-  size_t used = 0;
-  size_t limit = 0;
-  bool enforce = false;  // only inside protected calls: a failure there is a script error
-};
 
 namespace {
 
@@ -188,6 +201,7 @@ void LuaEngine::Open() {
   heap_->enforce = false;
   L_ = lua_newstate(Allocate, heap_.get());
   OpenSandbox(L_);
+  OpenFunctions();
   lua_newtable(L_);
   lua_setfield(L_, LUA_REGISTRYINDEX, kScriptsKey);
 }
@@ -202,10 +216,11 @@ size_t LuaEngine::used_memory() const { return heap_->used; }
 void LuaEngine::set_memory_limit(size_t bytes) { heap_->limit = bytes; }
 
 void LuaEngine::Flush() {
-  Close();
+  lua_newtable(L_);
+  lua_setfield(L_, LUA_REGISTRYINDEX, kScriptsKey);
   scripts_.clear();
   cached_bytes_ = 0;
-  Open();
+  lua_gc(L_, LUA_GCCOLLECT, 0);
 }
 
 bool LuaEngine::ParseShebang(std::string_view body, uint32_t* flags, std::string* err) {
@@ -310,12 +325,21 @@ bool LuaEngine::Run(const Script& script, std::span<const std::string_view> keys
   lua_remove(L_, -2);
   SetArgTable(L_, "KEYS", keys);
   SetArgTable(L_, "ARGV", args);
+  bool ok = Call(0, run, reply);
+  lua_pushnil(L_);
+  lua_setfield(L_, LUA_GLOBALSINDEX, "KEYS");
+  lua_pushnil(L_);
+  lua_setfield(L_, LUA_GLOBALSINDEX, "ARGV");
+  return ok;
+}
+
+bool LuaEngine::Call(int nargs, RunState& run, protocol::ReplyBuilder& reply) {
   run.start_ms = MonotonicMs();
   internal::SetCurrentRun(L_, &run);
   running_ = &run;
   lua_sethook(L_, Hook, LUA_MASKCOUNT, kHookInstructions);
   heap_->enforce = true;
-  int rc = lua_pcall(L_, 0, 1, 1);
+  int rc = lua_pcall(L_, nargs, 1, 1);
   heap_->enforce = false;
   lua_sethook(L_, nullptr, 0, 0);
   running_ = nullptr;
@@ -326,10 +350,6 @@ bool LuaEngine::Run(const Script& script, std::span<const std::string_view> keys
     ReplyScriptError(L_, run, reply);
   }
   lua_settop(L_, 0);
-  lua_pushnil(L_);
-  lua_setfield(L_, LUA_GLOBALSINDEX, "KEYS");
-  lua_pushnil(L_);
-  lua_setfield(L_, LUA_GLOBALSINDEX, "ARGV");
   // A script may have stopped the collector; the next one (maybe another user's) gets it back.
   lua_gc(L_, LUA_GCRESTART, 0);
   lua_gc(L_, rc == 0 ? LUA_GCSTEP : LUA_GCCOLLECT, 0);

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <span>
 #include <string>
@@ -64,6 +65,20 @@ struct Script {
   uint32_t flags = 0;
 };
 
+// One function of a FUNCTION library.
+struct Function {
+  std::string name;
+  std::string description;  // empty = none
+  uint32_t flags = 0;       // script_flag bits
+  std::string library;
+};
+
+struct Library {
+  std::string name;
+  std::string code;
+  std::map<std::string, Function> functions;
+};
+
 // Hook-side state of the running script.
 struct RunState {
   ScriptHost* host = nullptr;
@@ -71,6 +86,7 @@ struct RunState {
   int repl_flags = repl::kAll;
   int64_t start_ms = 0;
   int64_t busy_threshold_ms = 0;  // 0: never busy
+  int64_t kill_after_ms = 0;      // 0: no deadline (FUNCTION LOAD has one)
   bool busy = false;              // ran past the threshold
   bool killed = false;
   std::string name;  // the sha (EVAL) or function name, for error messages
@@ -93,7 +109,7 @@ class LuaEngine {
   // to the reply text ("ERR Error compiling script ...").
   const Script* Load(std::string_view body, std::string* err);
   const Script* Find(std::string_view sha) const;
-  // Drops every cached script and starts a fresh Lua state.
+  // Drops every cached script.
   void Flush();
   size_t cached_scripts() const { return scripts_.size(); }
   size_t cached_bytes() const { return cached_bytes_; }
@@ -104,6 +120,19 @@ class LuaEngine {
   // `read_only`: EVAL_RO or a no-writes script. Returns false when the script failed.
   bool Run(const Script& script, std::span<const std::string_view> keys,
            std::span<const std::string_view> args, RunState& run, protocol::ReplyBuilder& reply);
+
+  // FUNCTION libraries. LoadLibrary compiles and runs the library code (which may only
+  // register functions); on error returns nullptr with *err set to the reply text.
+  const Library* LoadLibrary(std::string_view code, bool replace, std::string* err);
+  bool DeleteLibrary(std::string_view name);
+  void FlushLibraries();
+  const Function* FindFunction(std::string_view name) const;
+  const std::map<std::string, Library>& libraries() const { return libraries_; }
+  size_t function_count() const { return functions_.size(); }
+  // Runs a function with its keys and args (passed as its two arguments).
+  bool RunFunction(const Function& fn, std::span<const std::string_view> keys,
+                   std::span<const std::string_view> args, RunState& run,
+                   protocol::ReplyBuilder& reply);
 
   // Whether a script is running (re-entry guard) and its state (SCRIPT KILL).
   RunState* running() const { return running_; }
@@ -116,11 +145,18 @@ class LuaEngine {
 
  private:
   void Open();
+  void OpenFunctions();
   void Close();
 
   lua_State* L_ = nullptr;
   std::unique_ptr<Heap> heap_;
+  // Runs the function on top of the stack (after the error handler at index 1) under the
+  // hook and the heap cap; writes its reply or error.
+  bool Call(int nargs, RunState& run, protocol::ReplyBuilder& reply);
+
   std::unordered_map<std::string, Script> scripts_;
+  std::map<std::string, Library> libraries_;
+  std::map<std::string, const Function*, std::less<>> functions_;
   size_t cached_bytes_ = 0;
   RunState* running_ = nullptr;
 };

@@ -1,6 +1,7 @@
 // Pieces of the Lua embedding shared between its files (not part of the module's interface).
 #pragma once
 
+#include <span>
 #include <string_view>
 
 #include "protocol/reply_builder.h"
@@ -11,6 +12,17 @@ extern "C" {
 #include <lua.h>
 #include <lualib.h>
 }
+
+namespace redoubt::scripting {
+
+// The allocator's accounting of the Lua heap.
+struct LuaEngine::Heap {
+  size_t used = 0;
+  size_t limit = 0;
+  bool enforce = false;  // only inside protected calls: a failure there is a script error
+};
+
+}  // namespace redoubt::scripting
 
 namespace redoubt::scripting::internal {
 
@@ -43,6 +55,11 @@ bool IsCallError(lua_State* L, int idx);
 
 // SHA-1 as 40 hex characters plus a NUL, into a caller's buffer (no allocation).
 void Sha1HexInto(std::string_view data, char out[41]);
+
+// Pushes a Lua array of the strings.
+void PushArgTable(lua_State* L, std::span<const std::string_view> values);
+// Pushes the error handler scripts run under; returns its stack index.
+int PushErrorHandler(lua_State* L);
 
 // Raises the error table on top of the stack (never returns).
 int RaiseTop(lua_State* L);

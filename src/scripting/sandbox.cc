@@ -13,6 +13,8 @@ namespace redoubt::scripting {
 namespace {
 
 constexpr char kEnvKey[] = "redoubt.env";
+constexpr char kFunctionEnvKey[] = "redoubt.fenv";
+constexpr char kLoadingKey[] = "redoubt.loading";
 // Nesting cjson accepts (its own default); the setters that could raise it are removed.
 constexpr int kCjsonMaxDepth = 1000;
 // Results unpack() may push: far below Lua's C stack limit (LUAI_MAXCSTACK).
@@ -157,7 +159,72 @@ void CreateEnvironment(lua_State* L) {
   lua_pop(L, 1);
 }
 
+// __index of the function environment: the load API while a library loads, else the globals.
+int SwitchedGlobalIndex(lua_State* L) {
+  lua_getfield(L, LUA_REGISTRYINDEX, kLoadingKey);
+  bool loading = lua_toboolean(L, -1);
+  lua_pop(L, 1);
+  lua_pushvalue(L, 2);
+  lua_rawget(L, lua_upvalueindex(loading ? 2 : 1));
+  if (lua_isnil(L, -1)) {
+    const char* name = lua_isstring(L, 2) ? lua_tostring(L, 2) : luaL_typename(L, 2);
+    return luaL_error(L, "Script attempted to access nonexistent global variable '%s'", name);
+  }
+  return 1;
+}
+
+// A read-only proxy of the table on top (replaced by the proxy); missing fields are errors.
+void ReplaceWithStrictProxy(lua_State* L) {
+  lua_pushcclosure(L, GlobalIndex, 1);
+  int index = lua_gettop(L);
+  lua_newuserdata(L, 0);
+  PushReadOnlyMetatable(L, index);
+  lua_setmetatable(L, -2);
+  lua_remove(L, index);
+}
+
 }  // namespace
+
+void OpenFunctionEnvironment(lua_State* L, int (*register_function)(lua_State*)) {
+  lua_newtable(L);  // the load API
+  int api = lua_gettop(L);
+  for (const char* lib : {"string", "math", "table", "cjson", "bit"}) {
+    lua_getfield(L, LUA_GLOBALSINDEX, lib);
+    lua_setfield(L, api, lib);
+  }
+  lua_newtable(L);  // its redis table
+  lua_pushcfunction(L, register_function);
+  lua_setfield(L, -2, "register_function");
+  lua_getfield(L, LUA_GLOBALSINDEX, "redis");
+  for (const char* name : {"log", "LOG_DEBUG", "LOG_VERBOSE", "LOG_NOTICE", "LOG_WARNING",
+                           "REDIS_VERSION", "REDIS_VERSION_NUM"}) {
+    lua_getfield(L, -1, name);
+    lua_setfield(L, -3, name);
+  }
+  lua_pop(L, 1);
+  ReplaceWithStrictProxy(L);
+  lua_setfield(L, api, "redis");
+  lua_pushvalue(L, LUA_GLOBALSINDEX);
+  lua_pushvalue(L, api);
+  lua_pushcclosure(L, SwitchedGlobalIndex, 2);
+  int index = lua_gettop(L);
+  lua_newtable(L);
+  PushReadOnlyMetatable(L, index);
+  lua_setmetatable(L, -2);
+  lua_setfield(L, LUA_REGISTRYINDEX, kFunctionEnvKey);
+  lua_settop(L, api - 1);
+}
+
+void SetFunctionEnvironment(lua_State* L, int idx) {
+  int abs = idx < 0 ? lua_gettop(L) + idx + 1 : idx;
+  lua_getfield(L, LUA_REGISTRYINDEX, kFunctionEnvKey);
+  lua_setfenv(L, abs);
+}
+
+void SetLibraryLoading(lua_State* L, bool loading) {
+  lua_pushboolean(L, loading);
+  lua_setfield(L, LUA_REGISTRYINDEX, kLoadingKey);
+}
 
 void OpenSandbox(lua_State* L) {
   OpenLibrary(L, luaopen_base, "");

@@ -17,4 +17,11 @@ void OpenSandbox(lua_State* L);
 // a reference to the environment table itself (no getfenv, no _G table).
 void SetScriptEnvironment(lua_State* L, int idx);
 
+// The environment of FUNCTION library code and its functions. While a library loads
+// (SetLibraryLoading), globals resolve to the load API only: the libraries and a `redis` with
+// register_function, log and the constants, as Redis's; afterwards to the full globals.
+void OpenFunctionEnvironment(lua_State* L, int (*register_function)(lua_State*));
+void SetFunctionEnvironment(lua_State* L, int idx);
+void SetLibraryLoading(lua_State* L, bool loading);
+
 }  // namespace redoubt::scripting
