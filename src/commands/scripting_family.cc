@@ -17,6 +17,13 @@ namespace {
 
 namespace sf = scripting::script_flag;
 
+// enable-scripting no: every way to run or add Lua code is refused.
+bool ScriptingEnabled(CommandContext& cx) {
+  if (cx.server.cfg->enable_scripting) return true;
+  cx.reply.Error("ERR scripting is disabled on this server (enable-scripting no)");
+  return false;
+}
+
 // Checks the script's shebang flags against the call, as Redis does before running it.
 bool CheckScriptFlags(CommandContext& cx, uint32_t flags, bool ro) {
   if ((flags & sf::kEvalCompat) || (flags & sf::kNoWrites)) return true;
@@ -69,12 +76,19 @@ void RunScript(CommandContext& cx, const scripting::Script* script, const script
   WriteFeed* feed = cx.server.write_feed;
   bool wrap = feed != nullptr && !cx.client.in_exec;
   if (wrap) feed->BeginTransaction();
-  if (script != nullptr) {
-    engine.Run(*script, keys, argv, run, cx.reply);
-  } else {
-    engine.RunFunction(*fn, keys, argv, run, cx.reply);
-  }
+  size_t reply_start = cx.reply.buffer()->size();
+  bool ok = script != nullptr ? engine.Run(*script, keys, argv, run, cx.reply)
+                              : engine.RunFunction(*fn, keys, argv, run, cx.reply);
   if (wrap && cx.server.write_feed != nullptr) cx.server.write_feed->EndTransaction();
+  if (!ok && cx.server.audit.enabled()) {
+    // The error line, without '-' and CRLF, as the reason.
+    std::string_view text(*cx.reply.buffer());
+    text = text.substr(reply_start + 1);
+    text = text.substr(0, text.find('\r'));
+    cx.server.Audit(
+        run.killed ? security::AuditEvent::kScriptKilled : security::AuditEvent::kScriptError,
+        cx.client, cx.cmd.full_name, text.substr(0, 256), run.name);
+  }
 }
 
 // numkeys of EVAL-like commands, or an error reply.
@@ -97,6 +111,7 @@ bool ParseNumKeys(CommandContext& cx, size_t* out) {
 }
 
 void EvalGeneric(CommandContext& cx, bool by_sha, bool ro) {
+  if (!ScriptingEnabled(cx)) return;
   size_t numkeys = 0;
   if (!ParseNumKeys(cx, &numkeys)) return;
   scripting::LuaEngine& engine = ScriptEngine(cx.server);
@@ -113,6 +128,7 @@ void EvalGeneric(CommandContext& cx, bool by_sha, bool ro) {
 }
 
 void FcallGeneric(CommandContext& cx, bool ro) {
+  if (!ScriptingEnabled(cx)) return;
   // As Redis: the function first, then its key count.
   const scripting::Function* fn = ScriptEngine(cx.server).FindFunction(cx.args[1]);
   if (fn == nullptr) return cx.reply.Error("ERR Function not found");
@@ -134,6 +150,7 @@ void EvalRo(CommandContext& cx) { EvalGeneric(cx, false, true); }
 void EvalShaRo(CommandContext& cx) { EvalGeneric(cx, true, true); }
 
 void ScriptLoad(CommandContext& cx) {
+  if (!ScriptingEnabled(cx)) return;
   std::string err;
   const scripting::Script* s = ScriptEngine(cx.server).Load(cx.args[2], &err);
   if (s == nullptr) return cx.reply.Error(err);
@@ -175,6 +192,7 @@ void FunctionKill(CommandContext& cx) {
 }
 
 void FunctionLoad(CommandContext& cx) {
+  if (!ScriptingEnabled(cx)) return;
   bool replace = false;
   size_t i = 2;
   if (cx.argc() == 4) {

@@ -348,6 +348,10 @@ const ConfigDef kTable[] = {
     {.name = "busy-reply-threshold", .alias = "lua-time-limit", .type = T::kInt,
      .default_value = "5000", .min = 0, .max = kLongMax, .binding = &S::busy_reply_threshold},
     // Redoubt: the Lua heap cap (0 = none); a script that reaches it gets an error.
+    // Redoubt: scripting can be switched off entirely (EVAL, FCALL, SCRIPT LOAD and
+    // FUNCTION LOAD then fail); on by default because clients' lock helpers need it.
+    {.name = "enable-scripting", .type = T::kBool, .flags = kRedoubtOnly, .default_value = "yes",
+     .binding = &S::enable_scripting},
     {.name = "lua-memory-limit", .type = T::kMemory, .flags = kRedoubtOnly,
      .default_value = "256mb", .min = 0,
      .max = kLongMax, .binding = &S::lua_memory_limit},

@@ -397,3 +397,40 @@ def test_script_writes_wake_blocked_clients(server):
     assert wait_until(lambda: b"blocked_clients:1" in c.cmd("INFO", "clients"))
     assert c.cmd("EVAL", "return redis.call('rpush', 'q', 'job')", "0") == 1
     assert waiter.read_reply() == [b"q", b"job"]
+
+
+@pytest.mark.redoubt_only
+def test_enable_scripting_no_refuses_every_way_to_run_lua(server):
+    c = server.raw()
+    sha = c.cmd("SCRIPT", "LOAD", "return 1").decode()
+    assert c.cmd("CONFIG", "SET", "enable-scripting", "no") == "OK"
+    msg = "ERR scripting is disabled on this server (enable-scripting no)"
+    assert_error(c.cmd("EVAL", "return 1", "0"), msg)
+    assert_error(c.cmd("EVALSHA", sha, "0"), msg)
+    assert_error(c.cmd("EVAL_RO", "return 1", "0"), msg)
+    assert_error(c.cmd("SCRIPT", "LOAD", "return 2"), msg)
+    assert_error(c.cmd("FUNCTION", "LOAD", "#!lua name=l\nredis.register_function('f', "
+                       "function() return 1 end)"), msg)
+    assert_error(c.cmd("FCALL", "f", "0"), msg)
+    assert c.cmd("SCRIPT", "FLUSH") == "OK"
+    assert c.cmd("CONFIG", "SET", "enable-scripting", "yes") == "OK"
+    assert c.cmd("EVAL", "return 1", "0") == 1
+
+
+@pytest.mark.redoubt_only
+def test_script_errors_and_kills_go_to_the_audit_log(server_factory, tmp_path):
+    import json
+    log = str(tmp_path / "audit.log")
+    srv = server_factory(audit_log=log, busy_reply_threshold="100")
+    c = srv.raw(timeout=30)
+    c.cmd("EVAL", "error('boom')", "0")
+    t, result = run_in_thread(lambda: c.cmd("EVAL", "while true do end", "0"))
+    other = srv.raw(timeout=10)
+    assert wait_until(lambda: isinstance(other.cmd("PING"), Err), timeout=10)
+    assert other.cmd("SCRIPT", "KILL") == "OK"
+    t.join(10)
+    assert wait_until(lambda: "script_killed" in open(log).read())
+    events = [json.loads(line) for line in open(log).read().splitlines()]
+    err = next(e for e in events if e["event"] == "script_error")
+    assert "boom" in json.dumps(err)
+    assert any(e["event"] == "script_killed" for e in events)
