@@ -12,6 +12,7 @@
 #include <cstring>
 
 #include "commands/dispatch.h"
+#include "commands/script_bridge.h"
 #include "commands/server_state.h"
 #include "store/evict.h"
 #include "util/log.h"
@@ -79,6 +80,7 @@ persistence::RdbSaveOptions RdbSaveOptionsFor(const ServerState& server) {
   if (store::IsLfu(server.evict_policy)) o.access = Access::kFreq;
   o.lru_clock = server.clock.lru_clock;
   o.lfu_decay_time = server.cfg->lfu_decay_time;
+  o.functions = FunctionLibraryCodes(server);
   return o;
 }
 
@@ -94,6 +96,9 @@ persistence::RdbLoadOptions RdbLoadOptionsFor(ServerState& server) {
   o.key_load_delay_us = c.key_load_delay;
   o.progress_interval_bytes = static_cast<uint64_t>(c.loading_process_events_interval_bytes);
   o.access_clock = &server.clock;
+  o.load_function = [&server](std::string_view code, std::string* err) {
+    return LoadFunctionLibrary(server, code, err);
+  };
   return o;
 }
 

@@ -36,6 +36,18 @@ ScriptStats GetScriptStats(const ServerState& server) {
   return st;
 }
 
+std::vector<std::string> FunctionLibraryCodes(const ServerState& server) {
+  std::vector<std::string> out;
+  if (!server.scripting) return out;
+  const auto* engine = static_cast<const scripting::LuaEngine*>(server.scripting.get());
+  for (const auto& [name, lib] : engine->libraries()) out.push_back(lib.code);
+  return out;
+}
+
+bool LoadFunctionLibrary(ServerState& server, std::string_view code, std::string* err) {
+  return ScriptEngine(server).LoadLibrary(code, /*replace=*/true, err) != nullptr;
+}
+
 EngineBridge::EngineBridge(ServerState& server, Client& caller, bool read_only, bool allow_oom)
     : server_(server),
       caller_(caller),

@@ -6,6 +6,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "commands/server_state.h"
 #include "scripting/lua_engine.h"
@@ -47,5 +48,10 @@ struct ScriptStats {
   uint64_t scripts = 0;
 };
 ScriptStats GetScriptStats(const ServerState& server);
+
+// The FUNCTION libraries' code, for the RDB functions records.
+std::vector<std::string> FunctionLibraryCodes(const ServerState& server);
+// Loads a library read from an RDB file (replacing one of the same name).
+bool LoadFunctionLibrary(ServerState& server, std::string_view code, std::string* err);
 
 }  // namespace redoubt::commands

@@ -502,7 +502,19 @@ util::Status LoadRdb(std::span<const uint8_t> data, std::span<store::Db* const> 
       case rdb::kOpModuleAux:
         p.Fail("the file holds module data (MODULE_AUX), which Redoubt does not support");
         return util::Status::Error(ErrorAt(p));
-      case rdb::kOpFunction2:
+      case rdb::kOpFunction2: {
+        std::string code, err;
+        if (!p.String(&code)) return util::Status::Error(ErrorAt(p));
+        if (opts.load_function) {
+          if (!opts.load_function(code, &err)) {
+            p.Fail("function library: " + err);
+            return util::Status::Error(ErrorAt(p));
+          }
+          continue;
+        }
+        p.Fail("the file holds Redis functions, which this reader does not load");
+        return util::Status::Error(ErrorAt(p));
+      }
       case rdb::kOpFunctionPreGa:
         p.Fail("the file holds Redis functions, which Redoubt does not support");
         return util::Status::Error(ErrorAt(p));

@@ -38,6 +38,9 @@ struct RdbLoadOptions {
   // LOADING replies and logs progress from here.
   std::function<void(uint64_t done, uint64_t total)> progress;
   uint64_t progress_interval_bytes = 2u << 20;
+  // A FUNCTION library (RDB_OPCODE_FUNCTION2) read from the file; false (with the reason in
+  // *err) fails the load. Unset: a file holding functions is refused.
+  std::function<bool(std::string_view code, std::string* err)> load_function;
   int key_load_delay_us = 0;  // key-load-delay (tests): a pause per key loaded
   // When set, a key's idle time (RDB_OPCODE_IDLE) or access counter (RDB_OPCODE_FREQ) become
   // its `lru` as Redis applies them under the clock's policy; otherwise they are skipped.

@@ -280,6 +280,10 @@ util::Status WriteRdb(int fd, std::span<store::Db* const> dbs, const RdbSaveOpti
   AuxInt(out, "ctime", now_ms / 1000);
   AuxInt(out, "used-mem", static_cast<int64_t>(opts.used_mem));
   AuxInt(out, "aof-base", opts.aof_base ? 1 : 0);
+  for (const std::string& code : opts.functions) {
+    out.Byte(rdb::kOpFunction2);
+    out.String(code);
+  }
   uint64_t count = 0;
   for (store::Db* db : dbs) {
     if (db->size() == 0) continue;

@@ -7,6 +7,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "store/db.h"
 #include "store/entry.h"
@@ -19,7 +20,9 @@ struct RdbSaveOptions {
   bool checksum = true;   // rdbchecksum: a CRC-64 trailer (zeros when off)
   uint64_t used_mem = 0;  // the used-mem aux field
   bool aof_base = false;  // the aof-base aux field (an AOF's RDB base/preamble)
-  bool fsync = true;      // fsync the file (SaveRdbFile) before it is renamed into place
+  // FUNCTION libraries' code, one RDB_OPCODE_FUNCTION2 record each after the aux fields.
+  std::vector<std::string> functions;
+  bool fsync = true;  // fsync the file (SaveRdbFile) before it is renamed into place
   std::string_view version = "7.0.15";
   int key_save_delay_us = 0;  // rdb-key-save-delay (tests): a pause per key written
   // Per key, as Redis writes it: its idle seconds under an LRU policy (RDB_OPCODE_IDLE), its

@@ -1,10 +1,11 @@
 """FUNCTION LOAD/DELETE/FLUSH/LIST/STATS/KILL and FCALL/FCALL_RO with Redis 7.0's replies and
 errors; libraries survive a restart through the AOF."""
 
-import glob
 import os
 
-from conftest import Err, assert_error, wait_until
+import pytest
+
+from conftest import REDIS_REFERENCE, Err, assert_error, wait_until
 
 
 LIB = "#!lua name=mylib\nredis.register_function('f', function(keys, args) " \
@@ -108,3 +109,48 @@ def test_functions_survive_restart_through_the_aof(server_factory):
     c2 = srv2.raw()
     assert wait_until(lambda: not isinstance(c2.cmd("PING"), Err), timeout=10)
     assert c2.cmd("FCALL", "f", "1", "k", "a") == [b"k", b"a"]
+
+
+def data_dir(tmp_path, name="data"):
+    d = tmp_path / name
+    d.mkdir(mode=0o700)
+    return str(d)
+
+
+def test_functions_survive_restart_through_the_rdb(server_factory, tmp_path):
+    d = data_dir(tmp_path)
+    srv = server_factory(dir=d)
+    c = srv.raw()
+    assert c.cmd("FUNCTION", "LOAD", LIB) == b"mylib"
+    assert c.cmd("FUNCTION", "LOAD", LIB3) == b"lib3"
+    assert c.cmd("SAVE") == "OK"
+    srv.stop()
+    srv2 = server_factory(dir=d)
+    c2 = srv2.raw()
+    assert c2.cmd("FCALL", "f", "1", "k", "a") == [b"k", b"a"]
+    assert [lib[1] for lib in c2.cmd("FUNCTION", "LIST")] == [b"lib3", b"mylib"]
+
+
+@pytest.mark.skipif(not os.path.exists(REDIS_REFERENCE), reason="no /usr/bin/redis-server")
+@pytest.mark.redoubt_only
+def test_rdb_functions_interop_with_redis_7_0(server_factory, tmp_path):
+    # Redis writes, Redoubt reads.
+    d = data_dir(tmp_path, "from_redis")
+    ref = server_factory(binary=REDIS_REFERENCE, dir=d)
+    rc = ref.raw()
+    assert rc.cmd("FUNCTION", "LOAD", LIB) == b"mylib"
+    rc.cmd("SET", "k", "v")
+    assert rc.cmd("SAVE") == "OK"
+    ref.stop()
+    ours = server_factory(dir=d)
+    oc = ours.raw()
+    assert oc.cmd("FCALL", "f", "1", "k", "a") == [b"k", b"a"]
+    assert oc.cmd("GET", "k") == b"v"
+    # Redoubt writes, Redis reads.
+    assert oc.cmd("FUNCTION", "LOAD", LIB3) == b"lib3"
+    assert oc.cmd("SAVE") == "OK"
+    ours.stop()
+    ref2 = server_factory(binary=REDIS_REFERENCE, dir=d)
+    rc2 = ref2.raw()
+    assert sorted(lib[1] for lib in rc2.cmd("FUNCTION", "LIST")) == [b"lib3", b"mylib"]
+    assert rc2.cmd("FCALL", "f", "1", "k", "a") == [b"k", b"a"]
