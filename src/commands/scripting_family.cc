@@ -6,6 +6,8 @@
 #include "commands/command_table.h"
 #include "commands/eviction.h"
 #include "commands/script_bridge.h"
+#include "persistence/rdb_loader.h"
+#include "persistence/rdb_writer.h"
 #include "protocol/errors.h"
 #include "util/glob.h"
 #include "util/numbers.h"
@@ -229,6 +231,48 @@ void FunctionFlush(CommandContext& cx) {
   cx.reply.Ok();
 }
 
+void FunctionDump(CommandContext& cx) {
+  cx.reply.Bulk(persistence::FunctionsDumpPayload(FunctionLibraryCodes(cx.server),
+                                                  cx.server.cfg->rdbcompression));
+}
+
+// Loads the codes into the engine under the policy; on any failure the libraries are put
+// back as they were (RESTORE is all or nothing, as in Redis).
+void FunctionRestore(CommandContext& cx) {
+  enum class Policy { kAppend, kReplace, kFlush } policy = Policy::kAppend;
+  if (cx.argc() == 4) {
+    if (util::EqualsIgnoreCase(cx.args[3], "flush")) {
+      policy = Policy::kFlush;
+    } else if (util::EqualsIgnoreCase(cx.args[3], "replace")) {
+      policy = Policy::kReplace;
+    } else if (!util::EqualsIgnoreCase(cx.args[3], "append")) {
+      return cx.reply.Error(
+          "ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.");
+    }
+  } else if (cx.argc() > 4) {
+    return cx.reply.Error(errors::kSyntax);
+  }
+  auto codes = persistence::DecodeFunctionsPayload(cx.args[2]);
+  if (!codes.ok()) return cx.reply.Error(codes.status().message());
+  scripting::LuaEngine& engine = ScriptEngine(cx.server);
+  std::vector<std::string> before = FunctionLibraryCodes(cx.server);
+  if (policy == Policy::kFlush) engine.FlushLibraries();
+  std::string err;
+  for (const std::string& code : *codes) {
+    if (engine.LoadLibrary(code, policy == Policy::kReplace, &err) == nullptr) break;
+  }
+  if (!err.empty()) {
+    engine.FlushLibraries();
+    std::string ignored;
+    for (const std::string& code : before) engine.LoadLibrary(code, true, &ignored);
+    // Redis names the library without quotes here.
+    if (err.rfind("ERR Library '", 0) == 0) std::erase(err, '\'');
+    return cx.reply.Error(err);
+  }
+  ++cx.server.dirty;
+  cx.reply.Ok();
+}
+
 void ReplyLibrary(CommandContext& cx, const scripting::Library& lib, bool with_code) {
   static const std::pair<const char*, uint32_t> kFlagNames[] = {
       {"no-writes", sf::kNoWrites},
@@ -343,6 +387,21 @@ constexpr const char* kFunctionHelp[] = {
     "    lazyfree-lazy-user-flush configuration directive. Valid modes are:",
     "    * ASYNC: Asynchronously flush the libraries.",
     "    * SYNC: Synchronously flush the libraries.",
+    "DUMP",
+    "    Return a serialized payload representing the current libraries, can be restored "
+    "using FUNCTION RESTORE command",
+    "RESTORE <PAYLOAD> [FLUSH|APPEND|REPLACE]",
+    "    Restore the libraries represented by the given payload, it is possible to give a "
+    "restore policy to",
+    "    control how to handle existing libraries (default APPEND):",
+    "    * FLUSH: delete all existing libraries.",
+    "    * APPEND: appends the restored libraries to the existing libraries. On collision, "
+    "abort.",
+    "    * REPLACE: appends the restored libraries to the existing libraries, On collision, "
+    "replace the old",
+    "      libraries with the new libraries (notice that even on this option there is a "
+    "chance of failure",
+    "      in case of functions name collision with another library).",
     "HELP",
     "    Prints this help."};
 
@@ -421,6 +480,10 @@ void RegisterScriptingFamily(CommandTable& t) {
                ScriptSub("delete", 3, kWrite | kNoscript, FunctionDelete,
                          "Delete a function by name", "7.0.0"),
                ScriptSub("help", 2, kLoading | kStale, FunctionHelp, "Show helpful text", "7.0.0"),
+               ScriptSub("dump", 2, kNoscript, FunctionDump,
+                         "Dump all functions into a serialized binary payload", "7.0.0"),
+               ScriptSub("restore", -3, kWrite | kDenyOom | kNoscript, FunctionRestore,
+                         "Restore all the functions on the given payload", "7.0.0"),
                ScriptSub("flush", -2, kWrite | kNoscript, FunctionFlush, "Deleting all functions",
                          "7.0.0"),
                ScriptSub("list", -2, kNoscript, FunctionList,

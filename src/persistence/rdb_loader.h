@@ -87,4 +87,8 @@ util::Status LoadRdbFile(const std::string& path, std::span<store::Db* const> db
 util::StatusOr<store::Entry*> DecodeDumpPayload(std::string_view key, std::string_view payload,
                                                 bool with_expire, const RdbLoadOptions& opts);
 
+// FUNCTION RESTORE: checks version and CRC-64, then returns the library codes of the
+// RDB_OPCODE_FUNCTION2 records (the whole payload must be used). Errors are reply texts.
+util::StatusOr<std::vector<std::string>> DecodeFunctionsPayload(std::string_view payload);
+
 }  // namespace redoubt::persistence

@@ -366,6 +366,20 @@ util::Status SaveRdbFile(const std::string& path, std::span<store::Db* const> db
   return util::Status::Ok();
 }
 
+std::string FunctionsDumpPayload(const std::vector<std::string>& codes, bool compress) {
+  RdbOutput out(-1, compress);
+  for (const std::string& code : codes) {
+    out.Byte(rdb::kOpFunction2);
+    out.String(code);
+  }
+  out.Byte(static_cast<uint8_t>(rdb::kVersion & 0xff));
+  out.Byte(static_cast<uint8_t>((rdb::kVersion >> 8) & 0xff));
+  uint64_t crc = out.crc();
+  std::string& b = out.buffer();
+  PutLe(b, crc, 8);
+  return std::move(b);
+}
+
 std::string DumpPayload(const store::Entry& e, bool compress) {
   RdbOutput out(-1, compress);
   out.Byte(RdbOutput::TypeOf(e));

@@ -90,5 +90,8 @@ util::Status SaveRdbFile(const std::string& path, std::span<store::Db* const> db
 
 // DUMP's payload: type byte, value, RDB version (2 bytes LE), CRC-64 (8 bytes LE).
 std::string DumpPayload(const store::Entry& e, bool compress);
+// FUNCTION DUMP: one RDB_OPCODE_FUNCTION2 record per library code, then the same version
+// and CRC-64 footer as DUMP, as Redis 7.0 writes it.
+std::string FunctionsDumpPayload(const std::vector<std::string>& codes, bool compress);
 
 }  // namespace redoubt::persistence

@@ -128,7 +128,7 @@ def test_functions_survive_restart_through_the_rdb(server_factory, tmp_path):
     srv2 = server_factory(dir=d)
     c2 = srv2.raw()
     assert c2.cmd("FCALL", "f", "1", "k", "a") == [b"k", b"a"]
-    assert [lib[1] for lib in c2.cmd("FUNCTION", "LIST")] == [b"lib3", b"mylib"]
+    assert sorted(lib[1] for lib in c2.cmd("FUNCTION", "LIST")) == [b"lib3", b"mylib"]
 
 
 @pytest.mark.skipif(not os.path.exists(REDIS_REFERENCE), reason="no /usr/bin/redis-server")
@@ -154,3 +154,40 @@ def test_rdb_functions_interop_with_redis_7_0(server_factory, tmp_path):
     rc2 = ref2.raw()
     assert sorted(lib[1] for lib in rc2.cmd("FUNCTION", "LIST")) == [b"lib3", b"mylib"]
     assert rc2.cmd("FCALL", "f", "1", "k", "a") == [b"k", b"a"]
+
+
+def test_dump_and_restore_policies(raw):
+    raw.cmd("FUNCTION", "FLUSH")
+    raw.cmd("FUNCTION", "LOAD", LIB)
+    payload = raw.cmd("FUNCTION", "DUMP")
+    assert_error(raw.cmd("FUNCTION", "RESTORE", payload), "ERR Library mylib already exists")
+    assert_error(raw.cmd("FUNCTION", "RESTORE", payload, "APPEND"),
+                 "ERR Library mylib already exists")
+    assert raw.cmd("FUNCTION", "RESTORE", payload, "REPLACE") == "OK"
+    assert raw.cmd("FUNCTION", "RESTORE", payload, "FLUSH") == "OK"
+    assert_error(raw.cmd("FUNCTION", "RESTORE", payload + b"x"),
+                 "ERR DUMP payload version or checksum are wrong")
+    assert_error(raw.cmd("FUNCTION", "RESTORE", payload, "bad"),
+                 "ERR Wrong restore policy given, value should be either FLUSH, APPEND or "
+                 "REPLACE.")
+    raw.cmd("FUNCTION", "FLUSH")
+    raw.cmd("FUNCTION", "LOAD", "#!lua name=other\nredis.register_function('f', "
+            "function() return 2 end)")
+    assert_error(raw.cmd("FUNCTION", "RESTORE", payload), "ERR Function f already exists")
+    assert raw.cmd("FCALL", "f", "0") == 2  # all or nothing: the old library is intact
+    assert raw.cmd("FUNCTION", "RESTORE", payload, "FLUSH") == "OK"
+    assert raw.cmd("FCALL", "f", "1", "k", "a") == [b"k", b"a"]
+
+
+@pytest.mark.skipif(not os.path.exists(REDIS_REFERENCE), reason="no /usr/bin/redis-server")
+@pytest.mark.redoubt_only
+def test_dump_payloads_interoperate_with_redis_7_0(server_factory):
+    ref = server_factory(binary=REDIS_REFERENCE)
+    ours = server_factory()
+    rc, oc = ref.raw(), ours.raw()
+    rc.cmd("FUNCTION", "LOAD", LIB)
+    assert oc.cmd("FUNCTION", "RESTORE", rc.cmd("FUNCTION", "DUMP")) == "OK"
+    assert oc.cmd("FCALL", "f", "1", "k", "a") == [b"k", b"a"]
+    oc.cmd("FUNCTION", "LOAD", LIB3)
+    assert rc.cmd("FUNCTION", "RESTORE", oc.cmd("FUNCTION", "DUMP"), "REPLACE") == "OK"
+    assert sorted(lib[1] for lib in rc.cmd("FUNCTION", "LIST")) == [b"lib3", b"mylib"]
