@@ -36,12 +36,27 @@ build-asan: setup
 	cmake --preset asan
 	cmake --build --preset asan -j $(JOBS)
 
-# The data directory of `make run` (RDB, AOF): private to the user, outside the sources.
+# The data directory of `make run` (RDB, AOF, users.acl): private to the user, outside the
+# sources. The first run creates users.acl there (`--init`: the default user off, an admin
+# user with a generated password, printed once); TLS=1 on that first run also makes a CA,
+# certificates and tls.conf, which later runs include.
+# PORT=N overrides the config's port (and the printed connection line).
 DATA_DIR ?= data
+DATA_ABS = $(abspath $(DATA_DIR))
+PORT ?=
 
 run: build
 	install -d -m 700 $(DATA_DIR)
-	./$(RELEASE_BIN) $(CONFIG) --dir $(abspath $(DATA_DIR))
+	@if [ ! -e $(DATA_DIR)/users.acl ]; then \
+	  ./$(RELEASE_BIN) --init $(DATA_DIR) $(if $(PORT),--port $(PORT)) $(if $(TLS),--tls) \
+	    || exit 1; \
+	elif [ -e $(DATA_DIR)/admin.password ] && [ ! -e $(DATA_DIR)/tls.conf ]; then \
+	  echo 'Connect with: redis-cli -u "redis://admin:$$(cat $(DATA_DIR)/admin.password)@127.0.0.1:$(or $(PORT),6379)"'; \
+	fi
+	@args="--dir $(DATA_ABS) $(if $(PORT),--port $(PORT))"; \
+	  [ ! -e $(DATA_DIR)/tls.conf ] || args="$$args --include $(DATA_ABS)/tls.conf"; \
+	  echo ./$(RELEASE_BIN) $(CONFIG) $$args; \
+	  exec ./$(RELEASE_BIN) $(CONFIG) $$args
 
 unit-test:
 	ctest --test-dir build/release --output-on-failure -j $(JOBS)

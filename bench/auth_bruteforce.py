@@ -1,16 +1,21 @@
 #!/usr/bin/python3
-"""How many wrong passwords per second can one client address try?
+"""How many wrong passwords per second can an attacker have checked?
 
-Starts Redoubt (REDOUBT_SERVER, default build/release/redoubt-server) on a free loopback port
-with `requirepass` set, then hammers it with pipelined wrong `AUTH` commands from 127.0.0.1 for
-DURATION seconds (default 5): once with the AUTH brute-force defence on (auth-max-failures 10,
-the default) and once with it off (auth-max-failures 0). Then the same against
-/usr/bin/redis-server (no defence) for reference. Prints a small table.
+Starts Redoubt (REDOUBT_SERVER, default build/release/redoubt-server) and /usr/bin/redis-server
+(Redis 7.0, no defence) on free loopback ports, with users `admin` and `low` (both with
+passwords), and runs each attack for DURATION seconds (default 5) against each:
 
-"tried/s" counts answers that checked a password (WRONGPASS); "refused/s" counts attempts the
-throttle turned away before checking (they tell the attacker nothing). The goal for Redoubt
-with the defence on is under 10 tried/s. Loopback is not exempt by default, which is what lets
-this measure from 127.0.0.1.
+  one-address       pipelined wrong `AUTH` from 127.0.0.1 (default user with a password);
+                    for Redoubt also with the defence off (auth-max-failures 0)
+  interleaved       the attacker holds the low-privilege account `low`: 9 wrong guesses for
+                    `admin`, then `AUTH low <its password>`, repeated on one connection
+  interleaved-nopass  the same with a nopass `default` user: 9 guesses, then `AUTH default x`
+  rotating-loopback each connection from a new 127.x.y.z source address, 9 guesses each
+
+"checked/s" counts guesses whose password was checked (WRONGPASS); "refused/s" counts attempts
+the throttle turned away before checking (they tell the attacker nothing). The goal for
+Redoubt with the defence on is under 10 checked/s in every attack. Loopback is not exempt by
+default, which is what lets this measure from 127.0.0.0/8.
 
 This is a benchmark, not a test: it reports figures and asserts nothing.
 Usage: /usr/bin/python3 bench/auth_bruteforce.py [--duration S] [--pipeline N]
@@ -75,8 +80,14 @@ class Reader:
         return line
 
 
+ADMIN_PASSWORD = secrets.token_hex(16)
+LOW_PASSWORD = "low-" + secrets.token_hex(8)
+USERS = ["user admin on >%s ~* &* +@all" % ADMIN_PASSWORD,
+         "user low on >%s ~low:* +get" % LOW_PASSWORD]
+
+
 class Server:
-    def __init__(self, binary, extra_lines):
+    def __init__(self, binary, extra_lines, requirepass=True):
         self.binary = binary
         self.port = free_port()
         self.password = secrets.token_hex(16)
@@ -85,12 +96,12 @@ class Server:
         lines = [
             "bind 127.0.0.1",
             "port %d" % self.port,
-            "requirepass %s" % self.password,
             'save ""',
             "appendonly no",
             "dir %s" % self.dir,
             "logfile %s" % os.path.join(self.dir, "server.log"),
-        ] + list(extra_lines)
+        ] + (["requirepass %s" % self.password] if requirepass else []) + USERS
+        lines += list(extra_lines)
         with open(self.conf, "w") as f:
             f.write("\n".join(lines) + "\n")
         os.chmod(self.conf, 0o600)
@@ -130,10 +141,42 @@ class Server:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
-def hammer(port, duration, pipeline):
-    """Pipelined wrong AUTHs on one connection (reconnecting if closed). Returns counts."""
-    counts = {"tried": 0, "refused": 0, "other": 0}
-    batch = b"".join(resp("AUTH", "wrong-%d" % i) for i in range(pipeline))
+def one_address_batch(pipeline):
+    return [(resp("AUTH", "wrong-%d" % i), True) for i in range(pipeline)]
+
+
+def interleaved_batch(own_user, own_password):
+    """9 guesses for admin, then a login that succeeds (unless throttled)."""
+    batch = [(resp("AUTH", "admin", "guess-%d" % i), True) for i in range(9)]
+    return batch + [(resp("AUTH", own_user, own_password), False)]
+
+
+class RotatingLoopback:
+    """A new 127.x.y.z source address for every connection (the whole /8 routes to lo)."""
+
+    def __init__(self):
+        self.n = 0
+
+    def __call__(self):
+        self.n += 1
+        return "127.%d.%d.%d" % ((self.n >> 16) & 255, (self.n >> 8) & 255, self.n & 255 or 1)
+
+
+def connect(port, source):
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.settimeout(5)
+    if source is not None:
+        sock.bind((source, 0))
+    sock.connect(("127.0.0.1", port))
+    return sock
+
+
+def attack(port, duration, batch, source=None):
+    """Sends `batch` (a list of (request, is_guess)) pipelined, again and again, on one
+    connection (reconnecting if closed), or on a new connection from source() each time when
+    `source` is given. Returns per-second counts of checked and refused guesses."""
+    counts = {"checked": 0, "refused": 0, "other": 0}
+    payload = b"".join(req for req, _ in batch)
     sock = None
     reader = None
     start = time.monotonic()
@@ -141,17 +184,22 @@ def hammer(port, duration, pipeline):
     while time.monotonic() < end:
         try:
             if sock is None:
-                sock = socket.create_connection(("127.0.0.1", port), timeout=5)
+                sock = connect(port, source() if source else None)
                 reader = Reader(sock)
-            sock.sendall(batch)
-            for _ in range(pipeline):
+            sock.sendall(payload)
+            for _, is_guess in batch:
                 line = reader.reply()
+                if not is_guess:
+                    continue
                 if line.startswith(b"-WRONGPASS") or line.startswith(b"-ERR invalid password"):
-                    counts["tried"] += 1
+                    counts["checked"] += 1
                 elif line.startswith(THROTTLE_PREFIX):
                     counts["refused"] += 1
                 else:
                     counts["other"] += 1
+            if source is not None:
+                sock.close()
+                sock = None
         except (OSError, ConnectionError):
             if sock is not None:
                 sock.close()
@@ -160,35 +208,24 @@ def hammer(port, duration, pipeline):
     if sock is not None:
         sock.close()
     elapsed = time.monotonic() - start
-    return {k: v / elapsed for k, v in counts.items()}, elapsed
+    return {k: v / elapsed for k, v in counts.items()}
 
 
-def run_case(label, binary, extra_lines, duration, pipeline, fallback_lines=None):
+def run_case(label, binary, extra_lines, duration, batch, source=None, requirepass=True):
     if not (os.path.isfile(binary) and os.access(binary, os.X_OK)):
         return [label, "-", "-", "-", "binary not found: %s" % binary]
-    server = Server(binary, extra_lines)
-    note = ""
+    server = Server(binary, extra_lines, requirepass=requirepass)
     try:
         if not server.wait_ready():
             err = server.startup_error()
-            server.stop()
-            if fallback_lines is None:
-                return [label, "-", "-", "-", "did not start: %s" % " | ".join(err)]
-            # An older build without the directives: measure it anyway, and say so.
-            server = Server(binary, fallback_lines)
-            note = "directives unknown to this build"
-            if not server.wait_ready():
-                err = server.startup_error()
-                return [label, "-", "-", "-", "did not start: %s" % " | ".join(err)]
-        rates, _ = hammer(server.port, duration, pipeline)
-        # The right password from the same address, right after the attack.
+            return [label, "-", "-", "-", "did not start: %s" % " | ".join(err)]
+        rates = attack(server.port, duration, batch, source)
+        # The right admin password from 127.0.0.1, right after the attack.
         with socket.create_connection(("127.0.0.1", server.port), timeout=5) as s:
-            s.sendall(resp("AUTH", server.password))
+            s.sendall(resp("AUTH", "admin", ADMIN_PASSWORD))
             right = Reader(s).reply().decode(errors="replace")
-        if not note and label.endswith("defence on") and rates["refused"] == 0:
-            note = "no throttling seen (defence not wired in this build yet?)"
-        note = (note + "; " if note else "") + "right password afterwards: " + right[:40]
-        return [label, "%.1f" % rates["tried"], "%.1f" % rates["refused"],
+        note = "admin's password afterwards: " + right[:40]
+        return [label, "%.1f" % rates["checked"], "%.1f" % rates["refused"],
                 "%.1f" % rates["other"], note]
     finally:
         server.stop()
@@ -200,19 +237,27 @@ def main():
     ap.add_argument("--pipeline", type=int, default=64)
     args = ap.parse_args()
 
-    rows = [
-        run_case("redoubt, defence on", REDOUBT,
-                 ["auth-max-failures 10", "auth-failure-window 60", "auth-backoff-base-ms 1000",
-                  "auth-backoff-max-ms 60000", "auth-throttle-exempt-loopback no"],
-                 args.duration, args.pipeline, fallback_lines=[]),
-        run_case("redoubt, defence off", REDOUBT, ["auth-max-failures 0"],
-                 args.duration, args.pipeline, fallback_lines=[]),
-        run_case("redis-server (reference)", REDIS, [], args.duration, args.pipeline),
-    ]
-    header = ["server", "tried/s", "refused/s", "other/s", "notes"]
+    defence = ["auth-max-failures 10", "auth-failure-window 60", "auth-backoff-base-ms 1000",
+               "auth-backoff-max-ms 60000", "auth-throttle-exempt-loopback no"]
+    one = one_address_batch(args.pipeline)
+    own = interleaved_batch("low", LOW_PASSWORD)
+    nopass = interleaved_batch("default", "x")
+    rows = []
+    for name, binary, lines in (("redoubt", REDOUBT, defence), ("redis 7.0", REDIS, [])):
+        rows += [
+            run_case(name + ", one-address", binary, lines, args.duration, one),
+            run_case(name + ", interleaved", binary, lines, args.duration, own),
+            run_case(name + ", interleaved-nopass", binary, lines, args.duration, nopass,
+                     requirepass=False),
+            run_case(name + ", rotating-loopback", binary, lines, args.duration,
+                     one_address_batch(9), source=RotatingLoopback()),
+        ]
+    rows.insert(1, run_case("redoubt defence off, one-address", REDOUBT,
+                            ["auth-max-failures 0"], args.duration, one))
+    header = ["server, attack", "checked/s", "refused/s", "other/s", "notes"]
     widths = [max(len(str(r[i])) for r in rows + [header]) for i in range(4)]
-    print("Wrong AUTH passwords per second from one address (127.0.0.1), %.0f s each, "
-          "pipeline %d" % (args.duration, args.pipeline))
+    print("Wrong AUTH passwords checked per second, %.0f s per attack, pipeline %d "
+          "(one-address)" % (args.duration, args.pipeline))
     print("  ".join(h.ljust(widths[i]) if i < 4 else h for i, h in enumerate(header)))
     print("  ".join("-" * widths[i] if i < 4 else "-----" for i in range(5)))
     for r in rows:

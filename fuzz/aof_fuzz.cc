@@ -7,12 +7,12 @@
 #include <string>
 #include <string_view>
 
-#include "commands/aof_loader.h"
-#include "commands/command_table.h"
-#include "commands/server_state.h"
 #include "config/config.h"
 #include "fuzz_world.h"
 #include "persistence/aof_format.h"
+#include "runtime/aof_loader.h"
+#include "runtime/command_table.h"
+#include "runtime/server_state.h"
 
 using redoubt::fuzz::World;
 

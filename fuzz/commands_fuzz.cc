@@ -7,11 +7,11 @@
 #include <string_view>
 #include <vector>
 
-#include "commands/command_table.h"
-#include "commands/dispatch.h"
-#include "commands/server_state.h"
 #include "config/config.h"
 #include "fuzz_world.h"
+#include "runtime/command_table.h"
+#include "runtime/dispatch.h"
+#include "runtime/server_state.h"
 #include "util/split_args.h"
 
 using redoubt::fuzz::World;

@@ -12,9 +12,10 @@
 #include <cstdlib>
 #include <string>
 
-#include "commands/command_table.h"
-#include "commands/server_state.h"
+#include "commands/families.h"
 #include "config/config.h"
+#include "runtime/command_table.h"
+#include "runtime/server_state.h"
 
 namespace redoubt::fuzz {
 
@@ -36,6 +37,8 @@ inline const std::string& ScratchRdbPath() {
 }
 
 struct World {
+  // Before `state`: its ACL store sizes users by the command table.
+  bool families = (commands::RegisterAllFamilies(), true);
   config::Config config;
   commands::ServerState state;
   World() {

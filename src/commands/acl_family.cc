@@ -6,10 +6,10 @@
 #include <string>
 #include <vector>
 
-#include "commands/acl.h"
-#include "commands/command_table.h"
-#include "commands/server_state.h"
 #include "protocol/errors.h"
+#include "runtime/acl.h"
+#include "runtime/command_table.h"
+#include "runtime/server_state.h"
 #include "util/crypto.h"
 #include "util/log.h"
 #include "util/numbers.h"
@@ -18,52 +18,12 @@
 
 namespace redoubt::commands {
 
-// The ACL engine reads categories and key-spec flags by bit; both must be Redis's order.
-static_assert(cat::kKeyspace == 1ULL << 0 && cat::kString == 1ULL << 7 &&
-              cat::kAdmin == 1ULL << 13 && cat::kScripting == 1ULL << 20 &&
-              cat::kCount == security::kCategoryCount);
-static_assert(keyflag::kAccess == security::aclkey::kAccess &&
-              keyflag::kUpdate == security::aclkey::kUpdate &&
-              keyflag::kInsert == security::aclkey::kInsert &&
-              keyflag::kDelete == security::aclkey::kDelete);
-
 namespace {
-
-class TableCatalog final : public security::CommandCatalog {
- public:
-  TableCatalog() : t_(CommandTable::Get()) {}
-  uint32_t size() const override { return static_cast<uint32_t>(t_.by_id().size()); }
-  std::string_view FullName(uint32_t id) const override { return t_.by_id()[id]->full_name; }
-  uint64_t Categories(uint32_t id) const override { return t_.by_id()[id]->categories; }
-  uint32_t Parent(uint32_t id) const override {
-    const CommandSpec* p = t_.by_id()[id]->parent;
-    return p == nullptr ? kNone : p->id;
-  }
-  bool HasSubcommands(uint32_t id) const override { return !t_.by_id()[id]->subcommands.empty(); }
-  bool NoAuth(uint32_t id) const override { return t_.by_id()[id]->flags & flag::kNoAuth; }
-  uint32_t Find(std::string_view name) const override {
-    size_t bar = name.find('|');
-    const CommandSpec* c = t_.LookupCanonical(name.substr(0, bar));
-    if (c == nullptr) return kNone;
-    if (bar == std::string_view::npos) return c->id;
-    if (c->subcommands.empty()) return kNone;
-    const CommandSpec* sub = CommandTable::LookupSub(*c, name.substr(bar + 1));
-    return sub == nullptr ? kNone : sub->id;
-  }
-
- private:
-  const CommandTable& t_;
-};
 
 constexpr const char* kNoAclFile =
     "ERR This Redis instance is not configured to use an ACL file. You may want to specify "
     "users via the ACL SETUSER command and then issue a CONFIG REWRITE (assuming you have a "
     "Redis configuration file set) in order to store users in the Redis configuration.";
-
-bool HasSpaces(std::string_view s) {
-  return std::any_of(s.begin(), s.end(),
-                     [](char c) { return isspace(static_cast<unsigned char>(c)) || c == '\0'; });
-}
 
 void ReplySubcommandSyntax(CommandContext& cx) {
   std::string msg = "ERR unknown subcommand or wrong number of arguments for '";
@@ -80,11 +40,6 @@ void SyncUserLines(ServerState& server) {
   for (const auto& [name, u] : server.acl.users()) {
     server.cfg->user_lines.push_back("user " + name + " " + u->Describe());
   }
-}
-
-void PrepareStore(ServerState& server) {
-  server.acl.pubsub_default_allchannels =
-      server.cfg->acl_pubsub_default == config::kAclPubsubAllChannels;
 }
 
 // Keys from the command table's key specs, for DRYRUN (the dispatcher has its own, reusing a
@@ -186,14 +141,15 @@ void AclSetUser(CommandContext& cx) {
   // Rules carry passwords: nothing of them reaches MONITOR or the slow log.
   cx.client.redact_mask = ~0ULL << 2;
   std::string_view name = cx.args[2];
-  if (HasSpaces(name))
+  if (security::HasSpaces(name))
     return cx.reply.Error("ERR Usernames can't contain spaces or null characters");
   std::vector<std::string> ops(cx.args.begin() + 3, cx.args.end());
-  PrepareStore(cx.server);
+  PrepareAclStore(cx.server);
   security::AclStore::Revoked revoked;
   util::Status st = cx.server.acl.SetUser(name, ops, &revoked);
   if (!st.ok()) return cx.reply.Error(st.message());
   DisconnectRevoked(cx.server, revoked);
+  EnforceAclOnClients(cx.server);
   SyncUserLines(cx.server);
   // The user's name only: the rules may carry passwords.
   cx.server.Audit(security::AuditEvent::kAclSetUser, cx.client, cx.cmd.full_name, {}, name);
@@ -212,6 +168,7 @@ void AclDelUser(CommandContext& cx) {
     cx.server.Audit(security::AuditEvent::kAclDelUser, cx.client, cx.cmd.full_name, {}, cx.args[i]);
   }
   DisconnectRevoked(cx.server, revoked);
+  EnforceAclOnClients(cx.server);
   SyncUserLines(cx.server);
   cx.reply.Integer(deleted);
 }
@@ -324,11 +281,12 @@ void AclSave(CommandContext& cx) {
 void AclLoad(CommandContext& cx) {
   const std::string& path = cx.server.cfg->aclfile;
   if (path.empty()) return cx.reply.Error(kNoAclFile);
-  PrepareStore(cx.server);
+  PrepareAclStore(cx.server);
   security::AclStore::Revoked revoked;
   util::Status st = cx.server.acl.LoadFile(path, &revoked);
   if (!st.ok()) return cx.reply.Error("ERR " + st.message());
   DisconnectRevoked(cx.server, revoked);
+  EnforceAclOnClients(cx.server);
   cx.server.Audit(security::AuditEvent::kAclLoad, cx.client, cx.cmd.full_name);
   cx.reply.Ok();
 }
@@ -371,95 +329,6 @@ void AclHelp(CommandContext& cx) {
 }
 
 }  // namespace
-
-const security::CommandCatalog& AclCatalog() {
-  static const TableCatalog* catalog = new TableCatalog();
-  return *catalog;
-}
-
-void SetClientUser(Client& client, const security::AclUser& user, bool authenticated) {
-  client.acl_user = &user;
-  client.user = user.name();
-  client.authenticated = authenticated;
-}
-
-void AclLogDenial(ServerState& server, Client& client, const CommandSpec& cmd,
-                  std::span<const std::string_view> args, security::AclDenial reason, int arg_index,
-                  std::string_view username, std::string_view object) {
-  security::AclLogEntry e;
-  e.reason = reason;
-  e.context = (client.in_multi || client.in_exec) ? security::AclLogContext::kMulti
-                                                  : security::AclLogContext::kToplevel;
-  e.username = std::string(username.empty() ? std::string_view(client.user) : username);
-  if (!object.empty()) {
-    e.object = std::string(object);
-  } else if (reason == security::AclDenial::kCommand) {
-    e.object = std::string(cmd.full_name);
-  } else if (reason == security::AclDenial::kAuth) {
-    e.object = std::string(args[0]);
-  } else if (arg_index >= 0 && static_cast<size_t>(arg_index) < args.size()) {
-    e.object = std::string(args[arg_index]);
-  }
-  std::string scratch;
-  protocol::ReplyBuilder rb(&scratch, client.resp);
-  CommandContext cx{server, client, cmd, args, rb};
-  e.client_info = ClientInfoString(cx, client);
-  e.created_ms = server.clock.now_ms;
-  server.acl.log.Add(std::move(e), server.cfg->acllog_max_len);
-}
-
-void DisconnectRevoked(ServerState& server, security::AclStore::Revoked& revoked) {
-  if (revoked.users.empty()) return;
-  for (auto& [id, c] : server.clients) {
-    if (c->acl_user == nullptr) continue;
-    if (std::find(revoked.users.begin(), revoked.users.end(), c->acl_user) == revoked.users.end()) {
-      continue;
-    }
-    // Copied out: clang 14 cannot capture a structured binding in a lambda.
-    const security::AclUser* user = c->acl_user;
-    bool deleted = std::any_of(revoked.deleted.begin(), revoked.deleted.end(),
-                               [user](const auto& u) { return u.get() == user; });
-    if (deleted) c->acl_user = &server.acl.nobody();
-    server.CloseAsap(c);
-  }
-  revoked.deleted.clear();
-  revoked.users.clear();
-}
-
-util::Status LoadAclAtStartup(ServerState& server) {
-  const config::ServerConfig& cfg = *server.cfg;
-  if (!cfg.aclfile.empty() && !cfg.user_lines.empty()) {
-    return util::Status::Error(
-        "Configuring Redis with users defined in redis.conf and at the same setting an ACL "
-        "file path is invalid. This setup is very likely to lead to configuration errors and "
-        "security holes, please define either an ACL file or declare users directly in your "
-        "redis.conf, but not both.");
-  }
-  PrepareStore(server);
-  server.acl.SetDefaultPassword(cfg.requirepass);
-  if (!cfg.user_lines.empty()) {
-    std::vector<std::vector<std::string>> lines;
-    for (const std::string& line : cfg.user_lines) {
-      auto argv = util::SplitArgs(line);
-      if (!argv) return util::Status::Error("Unbalanced quotes in configuration line: user");
-      lines.push_back(std::move(*argv));
-    }
-    util::Status st = server.acl.LoadUserLines(lines);
-    if (!st.ok()) return st;
-  }
-  if (!cfg.aclfile.empty()) {
-    security::AclStore::Revoked revoked;
-    util::Status st = server.acl.LoadFile(cfg.aclfile, &revoked);
-    if (!st.ok()) {
-      return util::Status::Error("Aborting Redis startup because of ACL errors: " + st.message());
-    }
-  }
-  return util::Status::Ok();
-}
-
-std::string_view CanonicalCommandName(const CommandSpec& cmd) {
-  return cmd.parent != nullptr ? std::string_view(cmd.parent->name) : std::string_view(cmd.name);
-}
 
 void RegisterAclFamily(CommandTable& t) {
   const char* g = "server";

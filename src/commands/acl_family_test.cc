@@ -2,9 +2,9 @@
 // AOF/replication feed, and the admission pipeline's ACL step through the in-process harness.
 #include <gtest/gtest.h>
 
-#include "commands/acl.h"
-#include "commands/command_table.h"
 #include "commands/test_util.h"
+#include "runtime/acl.h"
+#include "runtime/command_table.h"
 
 namespace redoubt::commands {
 namespace {
@@ -47,6 +47,61 @@ TEST(CheckAcl, DeniesByCommandAndKeyAndLogs) {
   EXPECT_EQ(t.state().acl.log.entries()[0].object, "w1");  // newest first
   EXPECT_EQ(t.state().acl.log.entries()[1].object, "r1");
   EXPECT_EQ(t.state().acl.log.entries()[1].reason, security::AclDenial::kKey);
+}
+
+TEST(LoginAllowed, CertificateIdentityNeverAdmitsNopass) {
+  testing::CommandTester t;
+  ASSERT_EQ(t.Run({"ACL", "SETUSER", "lim", "on", ">pw", "+@read"}), "+OK\r\n");
+  ASSERT_EQ(t.Run({"ACL", "SETUSER", "free", "on", "nopass", "+@all"}), "+OK\r\n");
+  const security::AclUser& lim = *t.state().acl.Find("lim");
+  const security::AclUser& free = *t.state().acl.Find("free");
+  Client& c = t.client();
+  // Off: Redis's rules.
+  EXPECT_TRUE(LoginAllowed(c, free, LoginProof::kNone));
+  EXPECT_TRUE(LoginAllowed(c, free, LoginProof::kPassword));
+  EXPECT_FALSE(LoginAllowed(c, lim, LoginProof::kNone));
+  // On: a certificate or a real password only.
+  c.no_implicit_auth = true;
+  c.cert_user = "lim";
+  EXPECT_TRUE(LoginAllowed(c, lim, LoginProof::kCertificate));
+  EXPECT_TRUE(LoginAllowed(c, lim, LoginProof::kPassword));
+  EXPECT_FALSE(LoginAllowed(c, free, LoginProof::kNone));
+  EXPECT_FALSE(LoginAllowed(c, free, LoginProof::kPassword));
+  EXPECT_FALSE(LoginAllowed(c, free, LoginProof::kCertificate));  // not its certificate's user
+  EXPECT_EQ(t.Run({"AUTH", "free", "x"}).substr(0, 10), "-WRONGPASS");
+  EXPECT_EQ(t.Run({"RESET"}), "+RESET\r\n");
+  EXPECT_EQ(c.user, "lim");
+  EXPECT_TRUE(c.authenticated);
+  c.cert_user.clear();
+  EXPECT_EQ(t.Run({"RESET"}), "+RESET\r\n");
+  EXPECT_FALSE(c.authenticated);
+  EXPECT_EQ(t.Run({"AUTH", "default", "x"}).substr(0, 10), "-WRONGPASS");
+}
+
+TEST(EnforceAclOnClients, ClosesRevokedSubscriptionsAndMonitor) {
+  testing::CommandTester t;
+  ASSERT_EQ(t.Run({"ACL", "SETUSER", "ps", "on", "nopass", "&*", "+@all"}), "+OK\r\n");
+  ASSERT_EQ(t.Run({"AUTH", "ps", "x"}), "+OK\r\n");
+  Client& c = t.client();
+  // The client is subscribed or monitoring: the rules change through the store directly.
+  auto set = [&t](std::vector<std::string> ops) {
+    security::AclStore::Revoked r;
+    ASSERT_TRUE(t.state().acl.SetUser("ps", ops, &r).ok());
+    EnforceAclOnClients(t.state());
+  };
+  c.patterns.insert("*");
+  set({"&*"});
+  EXPECT_FALSE(c.flags & client_flag::kCloseAsap);
+  set({"resetchannels", "&public"});
+  EXPECT_TRUE(c.flags & client_flag::kCloseAsap);  // "*" is not the literal "public"
+  c.flags &= ~client_flag::kCloseAsap;
+  c.patterns.clear();
+  c.flags |= client_flag::kMonitor;
+  set({"-get"});
+  EXPECT_FALSE(c.flags & client_flag::kCloseAsap);
+  set({"-monitor"});
+  EXPECT_TRUE(c.flags & client_flag::kCloseAsap);
+  c.flags &= ~(client_flag::kCloseAsap | client_flag::kMonitor);
 }
 
 }  // namespace

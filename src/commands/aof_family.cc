@@ -1,16 +1,13 @@
-// BGREWRITEAOF: the command side of the AOF; the work is in persistence/ (the server installs
-// ServerState::bgrewriteaof, since this layer cannot see it).
-#include "commands/command_table.h"
-#include "commands/server_state.h"
+// BGREWRITEAOF: the command side of the AOF; the engine is runtime/aof_persistence.cc.
+#include "runtime/aof_persistence.h"
+#include "runtime/command_table.h"
+#include "runtime/server_state.h"
 
 namespace redoubt::commands {
 
 namespace {
 
-void BgRewriteAof(CommandContext& cx) {
-  if (!cx.server.bgrewriteaof) return cx.reply.Error("ERR Background AOF rewrite is not available");
-  cx.server.bgrewriteaof(cx.reply);
-}
+void BgRewriteAofCmd(CommandContext& cx) { BgRewriteAof(cx.server, cx.reply); }
 
 }  // namespace
 
@@ -19,7 +16,7 @@ void RegisterAofFamily(CommandTable& t) {
       {.name = "bgrewriteaof",
        .arity = 1,
        .flags = flag::kAdmin | flag::kNoscript | flag::kNoAsyncLoading,
-       .handler = BgRewriteAof,
+       .handler = BgRewriteAofCmd,
        .group = "server",
        .summary = "Asynchronously rewrite the append-only file",
        .since = "1.0.0"},

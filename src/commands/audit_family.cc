@@ -4,7 +4,7 @@
 
 #include <unistd.h>
 
-#include "commands/command_table.h"
+#include "runtime/command_table.h"
 #include "util/string_util.h"
 
 namespace redoubt::commands {

@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "commands/server_state.h"
+#include "runtime/server_state.h"
 #include "security/audit_check.h"
 
 namespace redoubt::commands {

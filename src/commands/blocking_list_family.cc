@@ -3,10 +3,10 @@
 // client is parked (blocking.h) and the handler runs again when a key is pushed to.
 #include <string>
 
-#include "commands/blocking.h"
-#include "commands/command_table.h"
 #include "commands/list_family.h"
 #include "protocol/errors.h"
+#include "runtime/blocking.h"
+#include "runtime/command_table.h"
 
 namespace redoubt::commands {
 

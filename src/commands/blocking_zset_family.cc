@@ -1,9 +1,9 @@
 // Blocking sorted-set pops: BZPOPMIN, BZPOPMAX, BZMPOP. They pop through ZPopGeneric (the
 // same replies as ZPOPMIN/ZMPOP) and park on the blocking machinery while every key is empty.
-#include "commands/blocking.h"
-#include "commands/command_table.h"
 #include "commands/zset_family.h"
 #include "protocol/errors.h"
+#include "runtime/blocking.h"
+#include "runtime/command_table.h"
 
 namespace redoubt::commands {
 

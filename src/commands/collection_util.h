@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "commands/server_state.h"
+#include "runtime/server_state.h"
 
 namespace redoubt::commands {
 

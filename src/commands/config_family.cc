@@ -12,8 +12,8 @@
 #include <utility>
 #include <vector>
 
-#include "commands/command_table.h"
 #include "protocol/errors.h"
+#include "runtime/command_table.h"
 #include "util/log.h"
 #include "util/memory.h"
 
@@ -46,8 +46,8 @@ void ConfigSet(CommandContext& cx) {
     pairs.emplace_back(cx.args[i], cx.args[i + 1]);
     // Secrets never reach MONITOR or the slow log, whatever happens to the command.
     const config::ConfigDef* def = config::Config::Find(cx.args[i]);
-    if (def != nullptr && def->Has(config::flag::kSensitive) && i + 1 < 64) {
-      cx.client.redact_mask |= 1ULL << (i + 1);
+    if (def != nullptr && def->Has(config::flag::kSensitive)) {
+      cx.client.redact_mask |= 1ULL << std::min<size_t>(i + 1, 63);
     }
   }
   config::SetOptions options;

@@ -3,7 +3,7 @@
 // which registers its own config::Config::OnChange hooks.
 #pragma once
 
-#include "commands/server_state.h"
+#include "runtime/server_state.h"
 
 namespace redoubt::commands {
 

@@ -4,13 +4,13 @@
 #include <algorithm>
 #include <string>
 
-#include "commands/acl.h"
-#include "commands/command_table.h"
-#include "commands/dispatch.h"
-#include "commands/pubsub.h"
-#include "commands/server_state.h"
-#include "commands/transaction.h"
 #include "protocol/errors.h"
+#include "runtime/acl.h"
+#include "runtime/command_table.h"
+#include "runtime/dispatch.h"
+#include "runtime/pubsub.h"
+#include "runtime/server_state.h"
+#include "runtime/transaction.h"
 #include "util/numbers.h"
 #include "util/string_util.h"
 
@@ -24,13 +24,24 @@ int64_t MonotonicMs() {
   return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 }
 
+// The throttle's source for this client: its address, or for a Unix-socket client the peer
+// uid the kernel reports (read per attempt: AUTH is rare and already costs a SHA-256).
+security::AuthThrottle::Source ThrottleSource(const Client& c) {
+  const bool unix_socket = c.flags & client_flag::kUnixSocket;
+  std::optional<uint32_t> uid;
+  if (unix_socket) uid = security::AuthThrottle::PeerUid(c.fd);
+  return security::AuthThrottle::SourceOf(c.addr, unix_socket, uid);
+}
+
 // AUTH and HELLO AUTH: the ACL user's password (SHA-256, compared in constant time), behind
-// the per-address throttle. Returns "" on success, else the error to reply (WRONGPASS, or
-// the throttle's refusal). Failures count in INFO, go to ACL LOG and to the audit log.
+// the per-source throttle. Returns "" on success, else the error to reply (WRONGPASS, or
+// the throttle's refusal). Failures count in INFO, go to ACL LOG and to the audit log. Only a
+// proved password clears throttle failures, and only those against that user: a nopass user
+// accepts any password, so logging in to one proves nothing.
 std::string Authenticate(CommandContext& cx, std::string_view user, std::string_view pass) {
   ServerState& s = cx.server;
   Client& c = cx.client;
-  auto source = security::AuthThrottle::SourceOf(c.addr, c.flags & client_flag::kUnixSocket);
+  const security::AuthThrottle::Source source = ThrottleSource(c);
   // A monotonic clock: a wall-clock jump must not stretch or cut a back-off.
   int64_t now = MonotonicMs();
   security::AuthThrottle::Decision d = s.auth_throttle.Check(source, now);
@@ -40,13 +51,14 @@ std::string Authenticate(CommandContext& cx, std::string_view user, std::string_
     return security::AuthThrottle::RefusalMessage(d);
   }
   const security::AclUser* u = s.acl.Authenticate(user, pass);
-  if (u != nullptr) {
-    s.auth_throttle.RecordSuccess(source);
-    SetClientUser(c, *u, true);
+  // LogIn refuses what the login rule does (under certificate identity, a nopass user proves
+  // nothing): answered and counted as a wrong password.
+  if (u != nullptr && LogIn(c, *u, LoginProof::kPassword)) {
+    if (!u->nopass()) s.auth_throttle.RecordSuccess(source, u->name());
     s.Audit(security::AuditEvent::kAuthSuccess, c, cx.cmd.full_name);
     return {};
   }
-  s.auth_throttle.RecordFailure(source, now);
+  s.auth_throttle.RecordFailure(source, user, now);
   ++s.stats.auth_failures;
   AclLogDenial(s, c, cx.cmd, cx.args, security::AclDenial::kAuth, 0, user);
   s.Audit(security::AuditEvent::kAuthFailure, c, cx.cmd.full_name, "wrong password", user);
@@ -68,8 +80,9 @@ void Ping(CommandContext& cx) {
 void Echo(CommandContext& cx) { cx.reply.Bulk(cx.args[1]); }
 
 void Auth(CommandContext& cx) {
-  if (cx.argc() > 3) return cx.reply.Error(errors::kSyntax);
+  // Every argument is a secret, or may be one (`AUTH user pw extra` is a mistyped login).
   cx.client.redact_mask = ~0ULL << 1;
+  if (cx.argc() > 3) return cx.reply.Error(errors::kSyntax);
   std::string_view user = "default";
   std::string_view pass = cx.args[1];
   if (cx.argc() == 2) {
@@ -87,7 +100,19 @@ bool ValidClientName(std::string_view name) {
   return std::all_of(name.begin(), name.end(), [](char c) { return c >= '!' && c <= '~'; });
 }
 
+// HELLO hides from MONITOR everything after its first AUTH token, before any parsing: a
+// malformed HELLO (`HELLO 3 AUTH pw`, `HELLO AUTH u pw`) still carries a password.
+void RedactHelloAuth(CommandContext& cx) {
+  for (size_t i = 1; i < cx.argc(); ++i) {
+    if (util::EqualsIgnoreCase(cx.args[i], "AUTH")) {
+      cx.client.redact_mask |= ~0ULL << std::min<size_t>(i + 1, 63);
+      return;
+    }
+  }
+}
+
 void Hello(CommandContext& cx) {
+  RedactHelloAuth(cx);
   int64_t ver = 0;
   size_t i = 1;
   if (cx.argc() >= 2) {
@@ -102,7 +127,6 @@ void Hello(CommandContext& cx) {
   for (; i < cx.argc(); ++i) {
     size_t more = cx.argc() - i - 1;
     if (util::EqualsIgnoreCase(cx.args[i], "AUTH") && more >= 2) {
-      cx.client.redact_mask |= (1ULL << (i + 1)) | (1ULL << (i + 2));
       user = cx.args[i + 1];
       pass = cx.args[i + 2];
       has_auth = true;
@@ -164,8 +188,7 @@ void Reset(CommandContext& cx) {
   cx.reply.set_resp(2);
   c.reply_mode = ReplyMode::kOn;
   c.name.clear();
-  const security::AclUser& d = cx.server.acl.default_user();
-  SetClientUser(c, d, d.nopass() && d.enabled() && !c.no_implicit_auth);
+  SetInitialUser(cx.server, c);  // the certificate's user under certificate identity
   DiscardTransaction(c);
   UnwatchAll(cx.server, c);
   PubSubRemoveClient(cx.server, c);

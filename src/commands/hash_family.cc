@@ -9,10 +9,10 @@
 #include <vector>
 
 #include "commands/collection_util.h"
-#include "commands/command_table.h"
-#include "commands/notify.h"
-#include "commands/server_state.h"
 #include "protocol/errors.h"
+#include "runtime/command_table.h"
+#include "runtime/notify.h"
+#include "runtime/server_state.h"
 #include "store/hash_object.h"
 #include "util/glob.h"
 #include "util/numbers.h"

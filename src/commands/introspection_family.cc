@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "commands/command_table.h"
-#include "commands/server_state.h"
 #include "protocol/errors.h"
+#include "runtime/command_table.h"
+#include "runtime/server_state.h"
 #include "util/glob.h"
 #include "util/string_util.h"
 

@@ -2,8 +2,8 @@
 // is exposed so that tests can check it on synthetic rows.
 #pragma once
 
-#include "commands/command.h"
 #include "protocol/reply_builder.h"
+#include "runtime/command.h"
 
 namespace redoubt::commands {
 

@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "commands/command_table.h"
 #include "commands/test_util.h"
+#include "runtime/command_table.h"
 
 namespace redoubt::commands {
 namespace {

@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "commands/command_table.h"
-#include "commands/notify.h"
 #include "protocol/errors.h"
+#include "runtime/command_table.h"
+#include "runtime/notify.h"
 #include "util/numbers.h"
 #include "util/string_util.h"
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "commands/server_state.h"
+#include "runtime/server_state.h"
 #include "store/db.h"
 #include "store/list_object.h"
 

@@ -4,10 +4,10 @@
 #include <cstdio>
 #include <string>
 
-#include "commands/command_table.h"
-#include "commands/eviction.h"
-#include "commands/server_state.h"
 #include "protocol/errors.h"
+#include "runtime/command_table.h"
+#include "runtime/eviction.h"
+#include "runtime/server_state.h"
 #include "util/memory.h"
 #include "util/numbers.h"
 #include "util/string_util.h"
@@ -16,19 +16,23 @@ namespace redoubt::commands {
 
 namespace {
 
-// MEMORY USAGE <key> [SAMPLES <count>]. Redoubt measures every element (the allocator's size
-// classes), so SAMPLES is parsed and checked but does not change the figure.
+// MEMORY USAGE <key> [SAMPLES <count>]: as Redis 7.0, an aggregate's element bytes are
+// estimated from `count` elements (default 5, 0 = every one), so the cost of the command does
+// not grow with the value.
 void MemoryUsage(CommandContext& cx) {
-  if (cx.argc() == 5 && util::EqualsIgnoreCase(cx.args[3], "SAMPLES")) {
-    int64_t samples = 0;
-    if (!util::ParseInt64(cx.args[4], &samples)) return cx.reply.Error(errors::kNotInteger);
+  constexpr int64_t kDefaultSamples = 5;
+  int64_t samples = kDefaultSamples;
+  for (size_t j = 3; j < cx.argc(); ++j) {
+    if (!util::EqualsIgnoreCase(cx.args[j], "SAMPLES") || j + 1 >= cx.argc()) {
+      return cx.reply.Error(errors::kSyntax);
+    }
+    if (!util::ParseInt64(cx.args[j + 1], &samples)) return cx.reply.Error(errors::kNotInteger);
     if (samples < 0) return cx.reply.Error(errors::kSyntax);
-  } else if (cx.argc() != 3) {
-    return cx.reply.Error(errors::kSyntax);
+    ++j;
   }
   store::Entry* e = cx.db().Peek(cx.args[2]);
   if (e == nullptr) return cx.reply.Null();
-  cx.reply.Integer(static_cast<int64_t>(store::EntryMemory(e)));
+  cx.reply.Integer(static_cast<int64_t>(store::EntryMemory(e, static_cast<size_t>(samples))));
 }
 
 struct MemoryFigures {

@@ -2,13 +2,13 @@
 // the snapshot machinery in rdb_persistence.cc.
 #include <string>
 
-#include "commands/command_table.h"
-#include "commands/notify.h"
-#include "commands/rdb_persistence.h"
-#include "commands/server_state.h"
 #include "persistence/rdb_loader.h"
 #include "persistence/rdb_writer.h"
 #include "protocol/errors.h"
+#include "runtime/command_table.h"
+#include "runtime/notify.h"
+#include "runtime/rdb_persistence.h"
+#include "runtime/server_state.h"
 #include "store/evict.h"
 #include "util/numbers.h"
 #include "util/string_util.h"

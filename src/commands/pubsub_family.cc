@@ -4,9 +4,9 @@
 #include <algorithm>
 #include <string>
 
-#include "commands/command_table.h"
-#include "commands/pubsub.h"
 #include "protocol/errors.h"
+#include "runtime/command_table.h"
+#include "runtime/pubsub.h"
 #include "util/glob.h"
 #include "util/log.h"
 #include "util/string_util.h"
@@ -14,16 +14,6 @@
 namespace redoubt::commands {
 
 namespace {
-
-using Registry = std::unordered_map<std::string, std::vector<Client*>>;
-
-void RemoveFrom(Registry& reg, std::string_view name, Client* c) {
-  auto it = reg.find(std::string(name));
-  if (it == reg.end()) return;
-  auto& v = it->second;
-  v.erase(std::remove(v.begin(), v.end(), c), v.end());
-  if (v.empty()) reg.erase(it);
-}
 
 // ["subscribe"|..., name-or-nil, count]
 void ReplySubscription(protocol::ReplyBuilder& r, std::string_view kind,
@@ -37,7 +27,7 @@ void ReplySubscription(protocol::ReplyBuilder& r, std::string_view kind,
 void SubscribeGeneric(CommandContext& cx, bool pattern) {
   Client& c = cx.client;
   auto& mine = pattern ? c.patterns : c.channels;
-  Registry& reg = pattern ? cx.server.pubsub_patterns : cx.server.pubsub_channels;
+  PubSubRegistry& reg = pattern ? cx.server.pubsub_patterns : cx.server.pubsub_channels;
   for (size_t i = 1; i < cx.argc(); ++i) {
     std::string_view name = cx.args[i];
     if (mine.find(name) == mine.end()) {
@@ -51,14 +41,14 @@ void SubscribeGeneric(CommandContext& cx, bool pattern) {
 void UnsubscribeGeneric(CommandContext& cx, bool pattern) {
   Client& c = cx.client;
   auto& mine = pattern ? c.patterns : c.channels;
-  Registry& reg = pattern ? cx.server.pubsub_patterns : cx.server.pubsub_channels;
+  PubSubRegistry& reg = pattern ? cx.server.pubsub_patterns : cx.server.pubsub_channels;
   std::string_view kind = pattern ? "punsubscribe" : "unsubscribe";
   if (cx.argc() == 1) {
     if (mine.empty()) return ReplySubscription(cx.reply, kind, nullptr, c.subscriptions());
     std::vector<std::string> all(mine.begin(), mine.end());
     for (const std::string& name : all) {
       mine.erase(name);
-      RemoveFrom(reg, name, &c);
+      PubSubRemoveFrom(reg, name, &c);
       std::string_view v = name;
       ReplySubscription(cx.reply, kind, &v, c.subscriptions());
     }
@@ -69,7 +59,7 @@ void UnsubscribeGeneric(CommandContext& cx, bool pattern) {
     auto it = mine.find(name);
     if (it != mine.end()) {
       mine.erase(it);
-      RemoveFrom(reg, name, &c);
+      PubSubRemoveFrom(reg, name, &c);
     }
     ReplySubscription(cx.reply, kind, &name, c.subscriptions());
   }
@@ -124,76 +114,10 @@ void PubSubHelp(CommandContext& cx) {
   for (const char* l : kLines) cx.reply.SimpleString(l);
 }
 
-void WriteMessage(Client& c, std::string_view pattern, std::string_view channel,
-                  std::string_view message) {
-  protocol::ReplyBuilder r(&c.reply_buf, c.resp);
-  if (pattern.empty()) {
-    r.Push(3);
-    r.Bulk("message");
-  } else {
-    r.Push(4);
-    r.Bulk("pmessage");
-    r.Bulk(pattern);
-  }
-  r.Bulk(channel);
-  r.Bulk(message);
-}
-
 constexpr uint64_t kSubFlags = flag::kPubsub | flag::kNoscript | flag::kLoading | flag::kStale;
 constexpr uint64_t kInfoFlags = flag::kPubsub | flag::kLoading | flag::kStale;
 
 }  // namespace
-
-int64_t Publish(ServerState& server, std::string_view channel, std::string_view message) {
-  int64_t receivers = 0;
-  auto deliver = [&](Client* c, std::string_view pattern) {
-    WriteMessage(*c, pattern, channel, message);
-    server.MarkPendingWrite(c);
-    CheckPubSubOutputLimit(server, *c);
-    ++receivers;
-  };
-  auto it = server.pubsub_channels.find(std::string(channel));
-  if (it != server.pubsub_channels.end()) {
-    for (Client* c : it->second) deliver(c, {});
-  }
-  for (const auto& [pattern, subs] : server.pubsub_patterns) {
-    if (!util::GlobMatch(pattern, channel)) continue;
-    for (Client* c : subs) deliver(c, pattern);
-  }
-  return receivers;
-}
-
-void PubSubRemoveClient(ServerState& server, Client& client) {
-  for (const std::string& name : client.channels) RemoveFrom(server.pubsub_channels, name, &client);
-  for (const std::string& name : client.patterns) RemoveFrom(server.pubsub_patterns, name, &client);
-  client.channels.clear();
-  client.patterns.clear();
-}
-
-void CheckPubSubOutputLimit(ServerState& server, Client& client) {
-  const config::OutputBufferLimit& lim =
-      server.cfg->client_output_buffer_limits[config::kClientClassPubsub];
-  auto pending = static_cast<int64_t>(client.pending_reply());
-  bool over_hard = lim.hard_limit_bytes > 0 && pending >= lim.hard_limit_bytes;
-  bool over_soft = lim.soft_limit_bytes > 0 && pending >= lim.soft_limit_bytes;
-  if (!over_soft) {
-    client.obuf_soft_limit_since_ms = 0;
-  } else if (client.obuf_soft_limit_since_ms == 0) {
-    client.obuf_soft_limit_since_ms = server.clock.now_ms;
-  }
-  bool soft_expired = over_soft && server.clock.now_ms - client.obuf_soft_limit_since_ms >=
-                                       lim.soft_limit_seconds * 1000;
-  if ((over_hard || soft_expired) && !(client.flags & client_flag::kCloseAsap)) {
-    LOG_WARNING(
-        "Client id=%llu addr=%s scheduled to be closed ASAP for overcoming of output buffer "
-        "limits.",
-        static_cast<unsigned long long>(client.id), client.addr.c_str());
-    // The queued output is dropped: it is what made the client too slow to keep.
-    client.reply_buf.clear();
-    client.reply_pos = 0;
-    server.CloseAsap(&client);
-  }
-}
 
 void RegisterPubSubFamily(CommandTable& t) {
   const char* g = "pubsub";

@@ -1,14 +1,14 @@
 // Scripting commands: EVAL, EVALSHA, EVAL_RO, EVALSHA_RO and SCRIPT. The Lua side lives in
-// scripting/; calls from scripts reach the server through commands/script_bridge.
+// scripting/; calls from scripts reach the server through scripting/engine_bridge.
 #include <string>
 #include <vector>
 
-#include "commands/command_table.h"
-#include "commands/eviction.h"
-#include "commands/script_bridge.h"
 #include "persistence/rdb_loader.h"
 #include "persistence/rdb_writer.h"
 #include "protocol/errors.h"
+#include "runtime/command_table.h"
+#include "runtime/eviction.h"
+#include "scripting/engine_bridge.h"
 #include "util/glob.h"
 #include "util/numbers.h"
 #include "util/string_util.h"

@@ -18,10 +18,11 @@
 #include <iterator>
 #include <string>
 
-#include "commands/command_table.h"
-#include "commands/script_bridge.h"
-#include "commands/eviction.h"
 #include "protocol/errors.h"
+#include "runtime/aof_persistence.h"
+#include "runtime/command_table.h"
+#include "runtime/eviction.h"
+#include "scripting/engine_bridge.h"
 #include "store/evict.h"
 #include "util/log.h"
 #include "util/memory.h"
@@ -269,9 +270,9 @@ void InfoPersistence(const ServerState& s, InfoWriter& w) {
   std::string rdb;
   AppendInfoPersistenceRdb(s, &rdb);
   w.Lines(rdb);
-  if (s.aof_info) {
+  if (s.aof != nullptr) {
     std::string aof;
-    s.aof_info(&aof);
+    s.aof->Info(&aof);
     return w.Lines(aof);
   }
   w.Int("aof_enabled", s.cfg->appendonly ? 1 : 0);

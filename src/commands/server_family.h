@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "commands/server_state.h"
+#include "runtime/server_state.h"
 
 namespace redoubt::commands {
 

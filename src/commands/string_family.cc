@@ -4,10 +4,10 @@
 #include <cmath>
 #include <string>
 
-#include "commands/command_table.h"
-#include "commands/notify.h"
-#include "commands/server_state.h"
 #include "protocol/errors.h"
+#include "runtime/command_table.h"
+#include "runtime/notify.h"
+#include "runtime/server_state.h"
 #include "util/numbers.h"
 #include "util/string_util.h"
 

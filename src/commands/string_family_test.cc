@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "commands/command_table.h"
 #include "commands/test_util.h"
+#include "runtime/command_table.h"
 
 namespace redoubt::commands {
 namespace {
@@ -25,7 +25,7 @@ class StringFamilyTest : public ::testing::Test {
   void MakeNonString(std::string_view key) {
     struct Dummy : store::Object {
       Object* Clone() const override { return new Dummy; }
-      size_t MemoryUsage() const override { return sizeof(Dummy); }
+      size_t MemoryUsage(size_t) const override { return sizeof(Dummy); }
       const char* EncodingName() const override { return "quicklist"; }
     };
     t_.db().Add(store::NewObjectEntry(key, store::ValueType::kList, new Dummy, false));

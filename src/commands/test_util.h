@@ -12,10 +12,10 @@
 #include <string_view>
 #include <vector>
 
-#include "commands/command_table.h"
-#include "commands/dispatch.h"
-#include "commands/server_state.h"
 #include "config/config.h"
+#include "runtime/command_table.h"
+#include "runtime/dispatch.h"
+#include "runtime/server_state.h"
 #include "util/numbers.h"
 
 namespace redoubt::commands::testing {

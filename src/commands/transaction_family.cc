@@ -3,21 +3,14 @@
 #include <algorithm>
 #include <string>
 
-#include "commands/command_table.h"
-#include "commands/dispatch.h"
-#include "commands/transaction.h"
 #include "protocol/errors.h"
+#include "runtime/command_table.h"
+#include "runtime/dispatch.h"
+#include "runtime/transaction.h"
 
 namespace redoubt::commands {
 
 namespace {
-
-std::string WatchId(int db, std::string_view key) {
-  std::string id = std::to_string(db);
-  id += ':';
-  id.append(key);
-  return id;
-}
 
 void Multi(CommandContext& cx) {
   if (cx.client.in_multi) return cx.reply.Error("ERR MULTI calls can not be nested");
@@ -103,40 +96,6 @@ constexpr uint64_t kTxFlags =
     flag::kNoscript | flag::kLoading | flag::kStale | flag::kFast | flag::kAllowBusy;
 
 }  // namespace
-
-void MarkWatchersDirty(ServerState& server, int db, std::string_view key) {
-  auto it = server.watched.find(WatchId(db, key));
-  if (it == server.watched.end()) return;
-  for (Client* c : it->second) c->watch_dirty = true;
-}
-
-void MarkDbWatchersDirty(ServerState& server, int db) {
-  std::string prefix = std::to_string(db) + ":";
-  for (auto& [id, watchers] : server.watched) {
-    if (id.compare(0, prefix.size(), prefix) != 0) continue;
-    for (Client* c : watchers) c->watch_dirty = true;
-  }
-}
-
-void UnwatchAll(ServerState& server, Client& client) {
-  for (const Client::WatchedKey& wk : client.watched_keys) {
-    auto it = server.watched.find(WatchId(wk.db, wk.key));
-    if (it == server.watched.end()) continue;
-    auto& v = it->second;
-    v.erase(std::remove(v.begin(), v.end(), &client), v.end());
-    if (v.empty()) server.watched.erase(it);
-  }
-  bool had = !client.watched_keys.empty();
-  client.watched_keys.clear();
-  client.watch_dirty = false;
-  if (had && server.watched.empty()) server.UpdateKeyHooks();
-}
-
-void DiscardTransaction(Client& client) {
-  client.in_multi = false;
-  client.multi_error = false;
-  client.multi_queue.clear();
-}
 
 void RegisterTransactionFamily(CommandTable& t) {
   const char* g = "transactions";

@@ -6,7 +6,7 @@
 #include <span>
 #include <string_view>
 
-#include "commands/server_state.h"
+#include "runtime/server_state.h"
 
 namespace redoubt::commands {
 

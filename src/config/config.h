@@ -37,11 +37,11 @@ inline constexpr uint32_t kProtected = 1u << 2;    // CONFIG SET needs enable-pr
 inline constexpr uint32_t kMultiArg = 1u << 3;     // several arguments after the name
 inline constexpr uint32_t kDenyLoading = 1u << 4;  // CONFIG SET refused while loading data
 inline constexpr uint32_t kHidden = 1u << 5;       // CONFIG GET patterns skip it (exact name only)
-inline constexpr uint32_t kNotYetActedOn = 1u << 6;  // accepted, validated, stored; no effect yet
-inline constexpr uint32_t kEmptyIsUnset = 1u << 7;   // string: "" = unset, REWRITE drops the line
-inline constexpr uint32_t kOctal = 1u << 8;          // int read and written in octal
-inline constexpr uint32_t kPercent = 1u << 9;        // memory that also takes "N%" (kept as -N)
-inline constexpr uint32_t kRedoubtOnly = 1u << 10;   // not a Redis 7.0 directive
+inline constexpr uint32_t kNotYetActedOn = 1u << 6;    // accepted, validated, stored; no effect yet
+inline constexpr uint32_t kEmptyIsUnset = 1u << 7;     // string: "" = unset, REWRITE drops the line
+inline constexpr uint32_t kOctal = 1u << 8;            // int read and written in octal
+inline constexpr uint32_t kPercent = 1u << 9;          // memory that also takes "N%" (kept as -N)
+inline constexpr uint32_t kRedoubtOnly = 1u << 10;     // not a Redis 7.0 directive
 inline constexpr uint32_t kApplyUnchanged = 1u << 11;  // CONFIG SET runs hooks even if unchanged
 }  // namespace flag
 

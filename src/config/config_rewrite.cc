@@ -29,6 +29,7 @@
 #include "config/config.h"
 #include "config/config_internal.h"
 #include "util/crypto.h"
+#include "util/safe_file.h"
 #include "util/split_args.h"
 #include "util/string_util.h"
 
@@ -104,19 +105,6 @@ class RewriteState {
     return (*argv)[1];
   }
 
-  // Appends a comment unless the file already has it (rewriting twice changes nothing).
-  void AddNoteOnce(const std::string& comment) {
-    for (const std::string& line : lines_) {
-      if (line == comment) return;
-    }
-    if (needs_signature_) {
-      if (!lines_.empty() && !lines_.back().empty()) lines_.emplace_back();
-      lines_.emplace_back(kSignature);
-      needs_signature_ = false;
-    }
-    lines_.push_back(comment);
-  }
-
   // Blanks the old lines of processed options that were not reused, then joins the lines,
   // collapsing runs of blank lines into one.
   std::string Finish() {
@@ -172,38 +160,11 @@ Status Failure(int err) {
   return Status::Error(std::string("ERR Rewriting config file: ") + std::strerror(err));
 }
 
-// Writes `content` next to `path`, fsyncs it, gives it `mode` and renames it over `path`.
+// Writes `content` next to `path` under an unpredictable name, gives it `mode` and renames it
+// over `path` (util::WriteFileAtomically).
 Status WriteAtomically(const std::string& path, const std::string& content, mode_t mode) {
-  std::string tmp = path + ".XXXXXX";
-  const int fd = mkostemp(tmp.data(), O_CLOEXEC);
-  if (fd < 0) return Failure(errno);
-  size_t offset = 0;
-  int err = 0;
-  while (offset < content.size()) {
-    const ssize_t n = write(fd, content.data() + offset, content.size() - offset);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      err = n < 0 ? errno : EIO;
-      break;
-    }
-    offset += static_cast<size_t>(n);
-  }
-  if (err == 0 && fchmod(fd, mode) != 0) err = errno;
-  if (err == 0 && fsync(fd) != 0) err = errno;
-  if (close(fd) != 0 && err == 0) err = errno;
-  if (err == 0 && rename(tmp.c_str(), path.c_str()) != 0) err = errno;
-  if (err != 0) {
-    unlink(tmp.c_str());
-    return Failure(err);
-  }
-  // Make the rename itself durable.
-  const size_t slash = path.rfind('/');
-  const std::string dir = slash == std::string::npos ? "." : path.substr(0, slash + 1);
-  const int dfd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd >= 0) {
-    fsync(dfd);
-    close(dfd);
-  }
+  Status st = util::WriteFileAtomically(path, content, mode);
+  if (!st.ok()) return Status::Error("ERR Rewriting config file: " + st.message());
   return Status::Ok();
 }
 
@@ -264,14 +225,19 @@ StatusOr<std::string> Config::RewriteText(const std::string& path) const {
   for (const ConfigDef& def : Defs()) {
     const std::string value = internal::FormatValue(def, values_);
     if (def.Has(flag::kSensitive) && !value.empty()) {
-      // Never written: the file's own lines stay as they are (not marked processed).
+      // Never written: the file's own lines stay as they are (not marked processed). When they
+      // would bring back another value than the running one (an old, maybe leaked password, or
+      // none at all), the rewrite is refused rather than answered OK.
       const std::string option(def.name);
+      // (An unset secret is rewritten below like any value: dropping its line writes none.)
       if (state.OldValue(option) != value && !HasSecretSource(def, values_)) {
         const bool has_file_form = def.name == "requirepass" || def.name == "masterauth";
-        state.AddNoteOnce("# " + option +
-                          " was changed at runtime and not saved: CONFIG REWRITE never writes "
-                          "secrets (edit this file" +
-                          (has_file_form ? " or use " + option + "-file)" : ")"));
+        return Status::Error("ERR CONFIG REWRITE refused: " + option +
+                             " was changed at runtime and CONFIG REWRITE never writes secrets, "
+                             "so the config file would restore its old value on restart; set " +
+                             option + " in the file by hand" +
+                             (has_file_form ? " (or use " + option + "-file)" : "") +
+                             " and run CONFIG REWRITE again");
       }
       continue;
     }

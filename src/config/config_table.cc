@@ -260,6 +260,8 @@ const ConfigDef kTable[] = {
     {.name = "auth-throttle-max-addresses", .type = T::kInt, .flags = kRedoubtOnly,
      .default_value = "65536", .min = 1, .max = 16777216,
      .binding = &S::auth_throttle_max_addresses},
+    {.name = "auth-timeout", .type = T::kInt, .flags = kRedoubtOnly, .default_value = "10",
+     .min = 0, .max = 86400, .binding = &S::auth_timeout},
     // Source-address allow-list (security/cidr.h) and audit trail (security/audit_log.h).
     {.name = "allow-from", .type = T::kSpecial, .flags = kMultiArg | kRedoubtOnly,
      .binding = &kAllowFromOps},

@@ -157,6 +157,8 @@ struct ServerConfig {
   int64_t auth_backoff_max_ms = 60000;
   bool auth_throttle_exempt_loopback = false;
   int64_t auth_throttle_max_addresses = 65536;
+  // Seconds a client that must authenticate may stay connected without doing so; 0 = forever.
+  int auth_timeout = 10;
   std::string audit_log;  // JSON-lines audit trail; empty = off
   // Where requirepass / masterauth were read from at start-up (the secret itself is stored in
   // requirepass / masterauth). Kept so CONFIG GET and CONFIG REWRITE show the source, never the

@@ -94,7 +94,8 @@ util::StatusOr<int> ListenTcp(const std::string& addr_in, int port, int backlog)
   return fd;
 }
 
-util::StatusOr<int> ListenUnix(const std::string& path, int perm, int backlog) {
+util::StatusOr<int> ListenUnix(const std::string& path, int perm, int backlog, int owner_uid,
+                               int owner_gid) {
   sockaddr_un sa{};
   if (path.size() >= sizeof(sa.sun_path)) return util::Status::Error("Unix socket path too long");
   sa.sun_family = AF_UNIX;
@@ -109,6 +110,15 @@ util::StatusOr<int> ListenUnix(const std::string& path, int perm, int backlog) {
   int rc = bind(fd, reinterpret_cast<sockaddr*>(&sa), sizeof(sa));
   int err = errno;
   umask(old);
+  // Not through a symlink: if the path was swapped since bind(), this fails instead of giving
+  // away another file.
+  if (rc == 0 && owner_uid >= 0 &&
+      fchownat(AT_FDCWD, path.c_str(), static_cast<uid_t>(owner_uid), static_cast<gid_t>(owner_gid),
+               AT_SYMLINK_NOFOLLOW) != 0) {
+    rc = -1;
+    err = errno;
+    unlink(path.c_str());
+  }
   if (rc != 0 || listen(fd, backlog) != 0) {
     if (rc == 0) err = errno;
     close(fd);

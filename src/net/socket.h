@@ -44,7 +44,11 @@ class PlainConnection : public Connection {
 // Opens a listening TCP socket on addr:port (IPv4 or IPv6 literal, or "*" / "::*").
 util::StatusOr<int> ListenTcp(const std::string& addr, int port, int backlog);
 // Opens a listening Unix socket created with `perm` from the start (no chmod window).
-util::StatusOr<int> ListenUnix(const std::string& path, int perm, int backlog);
+// The socket file is born with mode `perm` (0 = 0700) and, when owner_uid >= 0, is given to
+// owner_uid:owner_gid before listen(): until then a connect() is refused, so there is no moment
+// in which it is open to anyone else (run-as-user clients need it to be theirs).
+util::StatusOr<int> ListenUnix(const std::string& path, int perm, int backlog, int owner_uid = -1,
+                               int owner_gid = -1);
 // The port a listening socket is bound to.
 int BoundPort(int fd);
 

@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <cstring>
 #include <ctime>
+#include <utility>
 
 namespace redoubt::net {
 
@@ -172,6 +173,7 @@ Status Configure(SSL_CTX* ctx, const TlsOptions& o, std::vector<std::string>* wa
   } else {
     SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
   }
+  if (Status s = CheckCipherLists(o.ciphers, o.ciphersuites); !s.ok()) return s;
   if (!o.ciphers.empty() && SSL_CTX_set_cipher_list(ctx, o.ciphers.c_str()) != 1) {
     return Status::Error("tls-ciphers '" + o.ciphers + "': no usable cipher: " + OpenSslErrors());
   }
@@ -238,7 +240,64 @@ Status CheckClientPair(const TlsOptions& o, std::vector<std::string>* warnings) 
   return s;
 }
 
+// The ciphers `ctx` would offer up to `max_version`: (usable, unsafe) counts, where unsafe ones
+// lack authentication or encryption.
+std::pair<int, int> CountCiphers(SSL_CTX* ctx, int max_version) {
+  SSL_CTX_set_max_proto_version(ctx, max_version);
+  if (max_version == TLS1_3_VERSION) SSL_CTX_set_min_proto_version(ctx, TLS1_3_VERSION);
+  SSL* ssl = SSL_new(ctx);
+  if (ssl == nullptr) return {0, 0};
+  STACK_OF(SSL_CIPHER)* list = SSL_get1_supported_ciphers(ssl);
+  int usable = 0;
+  int unsafe = 0;
+  for (int i = 0; list != nullptr && i < sk_SSL_CIPHER_num(list); ++i) {
+    const SSL_CIPHER* c = sk_SSL_CIPHER_value(list, i);
+    if (max_version != TLS1_3_VERSION && SSL_CIPHER_get_kx_nid(c) == NID_kx_any) continue;
+    if (SSL_CIPHER_get_auth_nid(c) == NID_auth_null || SSL_CIPHER_get_cipher_nid(c) == NID_undef) {
+      ++unsafe;
+    } else {
+      ++usable;
+    }
+  }
+  sk_SSL_CIPHER_free(list);
+  SSL_free(ssl);
+  return {usable, unsafe};
+}
+
+Status CheckOneList(const char* directive, const std::string& list, bool suites) {
+  if (list.empty()) return Status::Ok();
+  SSL_CTX* ctx = SSL_CTX_new(TLS_server_method());
+  if (ctx == nullptr) return Status::Error("cannot create a TLS context: " + OpenSslErrors());
+  const int set = suites ? SSL_CTX_set_ciphersuites(ctx, list.c_str())
+                         : SSL_CTX_set_cipher_list(ctx, list.c_str());
+  std::pair<int, int> counts{0, 0};
+  if (set == 1) counts = CountCiphers(ctx, suites ? TLS1_3_VERSION : TLS1_2_VERSION);
+  SSL_CTX_free(ctx);
+  const std::string what = std::string(directive) + " '" + list + "': ";
+  if (set != 1) {
+    return Status::Error(what + "no usable cipher" + (suites ? " suite" : "") + ": " +
+                         OpenSslErrors());
+  }
+  if (counts.second > 0) {
+    return Status::Error(what + std::to_string(counts.second) +
+                         " cipher(s) without authentication or encryption (aNULL/eNULL); "
+                         "remove them (e.g. append :!aNULL:!eNULL)");
+  }
+  if (counts.first == 0) {
+    return Status::Error(what +
+                         "leaves no cipher OpenSSL would negotiate (at its security "
+                         "level), so every " +
+                         (suites ? "TLSv1.3" : "TLSv1.2") + " handshake would fail");
+  }
+  return Status::Ok();
+}
+
 }  // namespace
+
+Status CheckCipherLists(const std::string& ciphers, const std::string& ciphersuites) {
+  if (Status s = CheckOneList("tls-ciphers", ciphers, false); !s.ok()) return s;
+  return CheckOneList("tls-ciphersuites", ciphersuites, true);
+}
 
 Status ParseTlsProtocols(const std::string& spec, int* min_version, int* max_version) {
   std::string s = spec.empty() ? "TLSv1.2 TLSv1.3" : spec;

@@ -66,6 +66,12 @@ class TlsContext {
 // refused (broken protocols), as are unknown names.
 util::Status ParseTlsProtocols(const std::string& spec, int* min_version, int* max_version);
 
+// tls-ciphers (TLSv1.2 and below) and tls-ciphersuites (TLSv1.3), "" meaning OpenSSL's default:
+// an error naming the reason when a list is not understood, leaves no cipher OpenSSL would
+// negotiate, or admits one without authentication (aNULL) or without encryption (eNULL), since
+// every handshake would then fail or be open to anyone on the path.
+util::Status CheckCipherLists(const std::string& ciphers, const std::string& ciphersuites);
+
 // A file's identity for change detection (tls-auto-reload-interval): inode, size, mtime.
 std::string FileSignature(const std::string& path);
 

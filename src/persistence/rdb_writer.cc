@@ -19,6 +19,7 @@
 #include "store/zset_object.h"
 #include "util/crc64.h"
 #include "util/numbers.h"
+#include "util/safe_file.h"
 
 extern "C" {
 #include <lzf.h>
@@ -330,38 +331,24 @@ util::Status WriteRdb(int fd, std::span<store::Db* const> dbs, const RdbSaveOpti
 
 util::Status SaveRdbFile(const std::string& path, std::span<store::Db* const> dbs,
                          const RdbSaveOptions& opts, int64_t now_ms, uint64_t* keys) {
-  size_t slash = path.rfind('/');
-  std::string dir = slash == std::string::npos ? "." : path.substr(0, slash + 1);
-  std::string tmp =
-      dir + (slash == std::string::npos ? "/" : "") + "temp-" + std::to_string(getpid()) + ".rdb";
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) {
-    return util::Status::Error("Failed opening the temp RDB file " + tmp + " (in server root dir " +
-                               dir + ") for saving: " + std::strerror(errno));
+  util::StatusOr<util::TempFile> tmp = util::TempFile::Create(path, "temp-", ".rdb");
+  if (!tmp.ok()) {
+    return util::Status::Error("Failed opening the temp RDB file for saving: " +
+                               tmp.status().message());
   }
-  util::Status st = WriteRdb(fd, dbs, opts, now_ms, keys);
-  if (st.ok() && opts.fsync && ::fsync(fd) != 0) {
-    st = util::Status::Error(std::string("fsync of the temp RDB file failed: ") +
-                             std::strerror(errno));
-  }
-  if (::close(fd) != 0 && st.ok()) {
-    st = util::Status::Error(std::string("close of the temp RDB file failed: ") +
-                             std::strerror(errno));
-  }
-  if (st.ok() && ::rename(tmp.c_str(), path.c_str()) != 0) {
-    st = util::Status::Error("Error moving temp DB file " + tmp + " on the final destination " +
-                             path + ": " + std::strerror(errno));
-  }
+  return SaveRdbFile(std::move(*tmp), path, dbs, opts, now_ms, keys);
+}
+
+util::Status SaveRdbFile(util::TempFile tmp, const std::string& path,
+                         std::span<store::Db* const> dbs, const RdbSaveOptions& opts,
+                         int64_t now_ms, uint64_t* keys) {
+  util::Status st = WriteRdb(tmp.fd(), dbs, opts, now_ms, keys);
+  if (!st.ok()) return st;  // the TempFile removes itself
+  const std::string tmp_path = tmp.path();
+  st = tmp.Commit(path, opts.fsync);
   if (!st.ok()) {
-    ::unlink(tmp.c_str());
-    return st;
-  }
-  if (opts.fsync) {
-    int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd >= 0) {
-      ::fsync(dfd);
-      ::close(dfd);
-    }
+    return util::Status::Error("Error moving temp DB file " + tmp_path +
+                               " on the final destination " + path + ": " + st.message());
   }
   return util::Status::Ok();
 }

@@ -11,6 +11,7 @@
 
 #include "store/db.h"
 #include "store/entry.h"
+#include "util/safe_file.h"
 #include "util/status.h"
 
 namespace redoubt::persistence {
@@ -87,6 +88,11 @@ util::Status WriteRdb(int fd, std::span<store::Db* const> dbs, const RdbSaveOpti
 // path, and the directory fsynced, so that a crash leaves the old file or the new one.
 util::Status SaveRdbFile(const std::string& path, std::span<store::Db* const> dbs,
                          const RdbSaveOptions& opts, int64_t now_ms, uint64_t* keys = nullptr);
+
+// The same into an already created temp file (a BGSAVE child writes the one its parent made).
+util::Status SaveRdbFile(util::TempFile tmp, const std::string& path,
+                         std::span<store::Db* const> dbs, const RdbSaveOptions& opts,
+                         int64_t now_ms, uint64_t* keys = nullptr);
 
 // DUMP's payload: type byte, value, RDB version (2 bytes LE), CRC-64 (8 bytes LE).
 std::string DumpPayload(const store::Entry& e, bool compress);

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "util/crypto.h"
+#include "util/safe_file.h"
 #include "util/split_args.h"
 
 namespace redoubt::security {
@@ -330,34 +331,8 @@ std::string AclStore::SaveText() const {
 }
 
 util::Status AclStore::SaveFile(const std::string& path) const {
-  std::string text = SaveText();
-  std::string tmp = path + ".tmp-" + std::to_string(getpid());
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return util::Status::Error(std::string("Opening temp ACL file: ") + strerror(errno));
-  size_t off = 0;
-  while (off < text.size()) {
-    ssize_t n = ::write(fd, text.data() + off, text.size() - off);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      std::string err = std::strerror(errno);
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      return util::Status::Error("Writing ACL file: " + err);
-    }
-    off += static_cast<size_t>(n);
-  }
-  if (::fchmod(fd, 0600) != 0 || ::fsync(fd) != 0) {
-    std::string err = std::strerror(errno);
-    ::close(fd);
-    ::unlink(tmp.c_str());
-    return util::Status::Error("Syncing ACL file: " + err);
-  }
-  ::close(fd);
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::string err = std::strerror(errno);
-    ::unlink(tmp.c_str());
-    return util::Status::Error("Renaming ACL file: " + err);
-  }
+  util::Status st = util::WriteFileAtomically(path, SaveText());
+  if (!st.ok()) return util::Status::Error("Writing ACL file: " + st.message());
   return util::Status::Ok();
 }
 

@@ -313,6 +313,42 @@ TEST_F(AclTest, SavedSelectorsWithQuotesAndParensLoadBack) {
   EXPECT_EQ(other.Find("quoted")->Describe(), store.Find("quoted")->Describe());
 }
 
+TEST_F(AclTest, RulesWithSpacesOrControlBytesAreRefused) {
+  for (std::string_view op :
+       {std::string_view("+select|x\nuser evil on nopass"), std::string_view("+select|x y"),
+        std::string_view("~a\tb"), std::string_view("&c\x01"), std::string_view("%R~a\x7f"),
+        std::string_view("+get\r"), std::string_view("(~x +get\nuser evil)"),
+        std::string_view("(~x \"a b\")"), std::string_view("~a\0b", 4)}) {
+    EXPECT_EQ(Err({op}), AclError::kSyntax) << op;
+  }
+  // Passwords are saved only as digests: any byte is fine.
+  AclUser u = Make({">a b\nc", "<a b\nc", ">x\ty"});
+  EXPECT_EQ(u.password_hashes().size(), 1u);
+}
+
+TEST_F(AclTest, AcceptedSetUserSurvivesSaveAndLoad) {
+  AclStore store(catalog);
+  AclStore::Revoked r;
+  std::vector<std::string> ops = {"on",        ">p w",       "+select|0",          "-@all",
+                                  "+select|1", "(~a* +get)", "(&c %R~r +select|2)"};
+  ASSERT_TRUE(store.SetUser("fa", ops, &r).ok());
+  std::vector<std::string> bad = {"on", "+select|x\nuser evil on nopass ~* &* +@all"};
+  auto st = store.SetUser("injA", bad, &r);
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.message(),
+            "ERR Error in ACL SETUSER modifier '+select|x\nuser evil on nopass ~* &* +@all': "
+            "Syntax error");
+  AclStore other(catalog);
+  ASSERT_TRUE(other.LoadText(store.SaveText(), "saved.acl", &r).ok());
+  ASSERT_EQ(other.users().size(), store.users().size());
+  for (const auto& [name, user] : store.users()) {
+    const AclUser* back = other.Find(name);
+    ASSERT_NE(back, nullptr) << name;
+    EXPECT_EQ(back->Describe(), user->Describe());
+    EXPECT_EQ(back->password_hashes(), user->password_hashes());
+  }
+}
+
 TEST_F(AclTest, LogGroupsRepeatedEvents) {
   AclLog log;
   AclLogEntry e;

@@ -119,10 +119,23 @@ void AclSelector::UpdateRules(std::string rule, bool allow) {
 
 bool HasSpaces(std::string_view s) {
   for (char c : s) {
-    if (isspace(static_cast<unsigned char>(c)) || c == '\0') return true;
+    auto b = static_cast<unsigned char>(c);
+    if (b <= ' ' || b == 0x7f) return true;
   }
   return false;
 }
+
+namespace {
+
+// A selector "(...)" holds spaces between its rules, and nothing else below ' '.
+bool HasControlBytes(std::string_view s) {
+  return std::any_of(s.begin(), s.end(), [](char c) {
+    auto b = static_cast<unsigned char>(c);
+    return (b < ' ' || b == 0x7f);
+  });
+}
+
+}  // namespace
 
 AclError AclSelector::ApplyKeyPattern(std::string_view op) {
   if (allkeys_) return AclError::kKeyAfterAll;
@@ -200,6 +213,9 @@ AclError AclSelector::ApplyAllow(const AclContext& ctx, std::string_view name) {
 AclError AclSelector::Apply(const AclContext& ctx, std::string_view op) {
   using util::EqualsIgnoreCase;
   const CommandCatalog& cat = *ctx.catalog;
+  // Every rule is one word of an ACL file line: a rule with a space or a control byte would
+  // save as other words or lines than it was (a newline in "+select|x" adds a user).
+  if (op.empty() || HasSpaces(op)) return AclError::kSyntax;
   if (EqualsIgnoreCase(op, "allkeys") || op == "~*") {
     allkeys_ = true;
     keys_.clear();
@@ -475,8 +491,10 @@ AclError AclUser::Apply(const AclContext& ctx, std::string_view op) {
     if (it == passwords_.end()) return AclError::kNoSuchPassword;
     passwords_.erase(it);
   } else if (op[0] == '(' && op.back() == ')') {
+    if (HasControlBytes(op)) return AclError::kSyntax;
     AclSelector s(ctx, false);
     std::string inner(op.substr(1, op.size() - 2));
+    // Unbalanced quotes make an empty selector, as in Redis.
     std::vector<std::string> parts = util::SplitArgs(inner).value_or(std::vector<std::string>{});
     for (const std::string& p : parts) {
       if (p.empty()) continue;

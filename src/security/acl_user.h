@@ -31,8 +31,9 @@ enum class AclError : uint8_t {
 };
 std::string_view AclErrorText(AclError e);
 
-// Whether s holds whitespace or NUL: user names, key and channel patterns may not (an ACL file
-// line splits at spaces, so such a rule could be saved but never loaded back).
+// Whether s holds a space or a control byte (anything up to ' ', and DEL): user names and
+// rules may not, as an ACL file line splits at them (such a rule could be saved as other words,
+// or other lines, than it was).
 bool HasSpaces(std::string_view s);
 
 // What Apply needs besides the rule: the command catalog and acl-pubsub-default.

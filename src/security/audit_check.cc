@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "security/hardening.h"
+#include "util/safe_file.h"
 
 namespace redoubt::security {
 
@@ -211,7 +212,15 @@ class Auditor {
       Add(Level::kFail, "file-permissions", "ACL file " + cfg_.aclfile + " is world-writable",
           "chmod 640 " + cfg_.aclfile);
     }
-    if (warnings.empty()) {
+    struct stat st;
+    const bool dir_open =
+        stat(cfg_.dir.c_str(), &st) == 0 && (st.st_mode & (S_IWGRP | S_IWOTH)) != 0;
+    if (dir_open) {
+      Add(Level::kFail, "file-permissions",
+          "data dir " + cfg_.dir + " is writable by group or others: the server refuses to start",
+          "chmod 750 " + cfg_.dir);
+    }
+    if (warnings.empty() && !dir_open) {
       return Add(Level::kPass, "file-permissions", "config, ACL file and data dir are private");
     }
     for (const std::string& w : warnings)

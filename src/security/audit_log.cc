@@ -10,6 +10,8 @@
 #include <cstring>
 #include <ctime>
 
+#include "util/safe_file.h"
+
 namespace redoubt::security {
 namespace {
 
@@ -200,12 +202,10 @@ util::Status AuditLog::Open(const std::string& path) {
     path_.clear();
     return util::Status::Ok();
   }
-  const int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY, 0600);
-  if (fd < 0) {
-    return util::Status::Error("can't open audit log '" + path + "': " + std::strerror(errno));
-  }
+  util::StatusOr<int> fd = util::OpenForAppend(path);
+  if (!fd.ok()) return util::Status::Error("can't open audit log: " + fd.status().message());
   Close();
-  fd_ = fd;
+  fd_ = *fd;
   path_ = path;
   return util::Status::Ok();
 }

@@ -2,11 +2,13 @@
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -173,15 +175,26 @@ TEST(AuditLogTest, OpenErrorsKeepTheOldFileAndWriteErrorsAreCounted) {
   ASSERT_FALSE(s.ok());
   EXPECT_NE(s.message().find("can't open audit log"), std::string::npos);
   EXPECT_NE(s.message().find("No such file or directory"), std::string::npos);
-  if (access("/dev/full", W_OK) == 0) {
-    ASSERT_TRUE(log.Open("/dev/full").ok());
-    log.Write({.event = AuditEvent::kFlushAll}, 0);
-    log.Write({.event = AuditEvent::kFlushAll}, 0);
-    EXPECT_EQ(log.write_errors(), 2u);
-    EXPECT_EQ(log.lines_written(), 0u);
-    EXPECT_FALSE(log.Open(dir.File("missing/x")).ok());
-    EXPECT_EQ(log.path(), "/dev/full");  // a failed Open keeps the previous file
-  }
+  // Only a regular file the server's user owns: not a device, not through a symlink.
+  EXPECT_FALSE(log.Open("/dev/full").ok());
+  ASSERT_EQ(symlink("/dev/null", dir.File("link").c_str()), 0);
+  EXPECT_FALSE(log.Open(dir.File("link")).ok());
+  // Write errors: a file size limit of 1 byte makes every write fail (EFBIG).
+  ASSERT_TRUE(log.Open(dir.File("audit.log")).ok());
+  rlimit old_limit;
+  ASSERT_EQ(getrlimit(RLIMIT_FSIZE, &old_limit), 0);
+  auto old_handler = signal(SIGXFSZ, SIG_IGN);
+  rlimit tiny = old_limit;
+  tiny.rlim_cur = 1;
+  ASSERT_EQ(setrlimit(RLIMIT_FSIZE, &tiny), 0);
+  log.Write({.event = AuditEvent::kFlushAll}, 0);
+  log.Write({.event = AuditEvent::kFlushAll}, 0);
+  setrlimit(RLIMIT_FSIZE, &old_limit);
+  signal(SIGXFSZ, old_handler);
+  EXPECT_EQ(log.write_errors(), 2u);
+  EXPECT_EQ(log.lines_written(), 0u);
+  EXPECT_FALSE(log.Open(dir.File("missing/x")).ok());
+  EXPECT_EQ(log.path(), dir.File("audit.log"));  // a failed Open keeps the previous file
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 // entry and drops at most a few expired or excess ones, so each attempt costs O(1).
 #include "security/auth_throttle.h"
 
+#include <sys/socket.h>
+
 #include <algorithm>
 #include <cstring>
 
@@ -10,10 +12,13 @@
 namespace redoubt::security {
 namespace {
 
-// Source::lo = kind << 32 | IPv4 address. Kinds keep IPv4, IPv6 /64 and the local source apart.
+// Source::lo = kind << 32 | IPv4 address or uid. Kinds keep IPv4, IPv6 /64, TCP loopback,
+// Unix-socket uids and the unknown local peer apart.
 constexpr uint64_t kKindV4 = 1;
 constexpr uint64_t kKindV6 = 2;
-constexpr uint64_t kKindLocal = 3;
+constexpr uint64_t kKindLoopback = 3;
+constexpr uint64_t kKindUnixUid = 4;
+constexpr uint64_t kKindUnknownLocal = 5;
 
 // How many expired entries one call may drop from the LRU tail (amortised clean-up).
 constexpr int kExpireSteps = 2;
@@ -23,7 +28,9 @@ constexpr int kExpireSteps = 2;
 AuthThrottle::Source AuthThrottle::SourceOf(const IpAddress& addr) {
   Source s;
   s.loopback = addr.IsLoopback();
-  if (addr.v4) {
+  if (s.loopback) {
+    s.lo = kKindLoopback << 32;  // 127.0.0.0/8, ::1 and mapped 127/8 (parsed as IPv4) alike
+  } else if (addr.v4) {
     uint32_t ip = 0;
     for (int i = 0; i < 4; ++i) ip = (ip << 8) | addr.bytes[i];
     s.lo = (kKindV4 << 32) | ip;
@@ -34,14 +41,46 @@ AuthThrottle::Source AuthThrottle::SourceOf(const IpAddress& addr) {
   return s;
 }
 
-AuthThrottle::Source AuthThrottle::SourceOf(std::string_view client_addr, bool unix_socket) {
+AuthThrottle::Source AuthThrottle::SourceOf(std::string_view client_addr, bool unix_socket,
+                                            std::optional<uint32_t> peer_uid) {
   if (!unix_socket) {
     if (std::optional<IpAddress> ip = ParseClientAddr(client_addr)) return SourceOf(*ip);
   }
   Source s;
-  s.lo = kKindLocal << 32;
   s.loopback = true;
+  if (unix_socket && peer_uid.has_value()) {
+    s.lo = (kKindUnixUid << 32) | *peer_uid;
+  } else {
+    s.lo = kKindUnknownLocal << 32;
+  }
   return s;
+}
+
+std::optional<uint32_t> AuthThrottle::PeerUid(int fd) {
+  ucred cred{};
+  socklen_t len = sizeof(cred);
+  if (fd < 0 || getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0 || len != sizeof(cred)) {
+    return std::nullopt;
+  }
+  return static_cast<uint32_t>(cred.uid);
+}
+
+uint64_t AuthThrottle::UserHash(std::string_view user) { return util::HashBytes(user); }
+
+void AuthThrottle::CountUser(Entry& e, uint64_t user_hash) {
+  UserFailures* free_slot = nullptr;
+  for (UserFailures& u : e.users) {
+    if (u.count > 0 && u.user_hash == user_hash) {
+      ++u.count;
+      return;
+    }
+    if (u.count == 0 && free_slot == nullptr) free_slot = &u;
+  }
+  if (free_slot == nullptr) {
+    ++e.other_failures;
+    return;
+  }
+  *free_slot = UserFailures{.user_hash = user_hash, .count = 1};
 }
 
 size_t AuthThrottle::SourceHash::operator()(const Source& s) const {
@@ -113,7 +152,7 @@ AuthThrottle::Decision AuthThrottle::Check(const Source& source, int64_t now_ms)
   return {};
 }
 
-void AuthThrottle::RecordFailure(const Source& source, int64_t now_ms) {
+void AuthThrottle::RecordFailure(const Source& source, std::string_view user, int64_t now_ms) {
   if (Exempt(source)) return;
   DropExpiredTail(now_ms);
   auto found = entries_.find(source);
@@ -130,6 +169,7 @@ void AuthThrottle::RecordFailure(const Source& source, int64_t now_ms) {
   }
   Entry& e = *it;
   if (now_ms < e.blocked_until_ms) return;  // already blocked (a caller that skipped Check)
+  CountUser(e, UserHash(user));
   if (e.backoff_ms > 0) {
     // On probation after a block: one more failure blocks again, for twice as long.
     e.backoff_ms = std::min(
@@ -139,6 +179,9 @@ void AuthThrottle::RecordFailure(const Source& source, int64_t now_ms) {
     if (now_ms - e.window_start_ms >= options_.window_ms) {
       e.window_start_ms = now_ms;
       e.failures = 0;
+      e.users = {};
+      e.other_failures = 0;
+      CountUser(e, UserHash(user));
     }
     if (++e.failures < options_.max_failures) return;
     e.backoff_ms = options_.backoff_base_ms;
@@ -148,9 +191,21 @@ void AuthThrottle::RecordFailure(const Source& source, int64_t now_ms) {
   ++blocks_;
 }
 
-void AuthThrottle::RecordSuccess(const Source& source) {
+void AuthThrottle::RecordSuccess(const Source& source, std::string_view user) {
   auto found = entries_.find(source);
-  if (found != entries_.end()) Erase(found->second);
+  if (found == entries_.end()) return;
+  Entry& e = *found->second;
+  const uint64_t h = UserHash(user);
+  int64_t left = e.other_failures;
+  for (UserFailures& u : e.users) {
+    if (u.count > 0 && u.user_hash == h) {
+      e.failures = std::max<int64_t>(e.failures - u.count, 0);
+      u = UserFailures{};
+    }
+    left += u.count;
+  }
+  // Nothing recorded against anyone else: the source is clean again (block and probation too).
+  if (left == 0) Erase(found->second);
 }
 
 AuthThrottle::Stats AuthThrottle::GetStats(int64_t now_ms) const {
@@ -165,9 +220,8 @@ AuthThrottle::Stats AuthThrottle::GetStats(int64_t now_ms) const {
   return s;
 }
 
-std::string AuthThrottle::RefusalMessage(const Decision& decision) {
-  return "ERR too many failed authentication attempts from this address, retry in " +
-         std::to_string(std::max<int64_t>(decision.retry_after_ms, 1)) + " ms";
+std::string AuthThrottle::RefusalMessage(const Decision& /*decision*/) {
+  return "ERR too many failed authentication attempts from this source, try again later";
 }
 
 }  // namespace redoubt::security

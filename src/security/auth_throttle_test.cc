@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 namespace redoubt::security {
 namespace {
@@ -12,14 +13,15 @@ using Source = AuthThrottle::Source;
 Source V4(const std::string& ip) { return AuthThrottle::SourceOf(ip + ":5000", false); }
 
 // Fails `n` times at `now`, checking first as the server does; returns how many were refused.
-int FailMany(AuthThrottle& t, const Source& s, int n, int64_t now) {
+int FailMany(AuthThrottle& t, const Source& s, int n, int64_t now,
+             std::string_view user = "admin") {
   int refused = 0;
   for (int i = 0; i < n; ++i) {
     if (!t.Check(s, now).allowed) {
       ++refused;
       continue;
     }
-    t.RecordFailure(s, now);
+    t.RecordFailure(s, user, now);
   }
   return refused;
 }
@@ -29,15 +31,15 @@ TEST(AuthThrottleTest, BlocksAfterMaxFailuresWithinTheWindow) {
   const Source a = V4("10.0.0.1");
   for (int i = 0; i < 9; ++i) {
     ASSERT_TRUE(t.Check(a, 1000 + i).allowed) << i;
-    t.RecordFailure(a, 1000 + i);
+    t.RecordFailure(a, "admin", 1000 + i);
   }
   EXPECT_TRUE(t.Check(a, 1009).allowed);
-  t.RecordFailure(a, 1009);  // the 10th failure starts the back-off
+  t.RecordFailure(a, "admin", 1009);  // the 10th failure starts the back-off
   AuthThrottle::Decision d = t.Check(a, 1010);
   EXPECT_FALSE(d.allowed);
   EXPECT_EQ(d.retry_after_ms, 999);
   EXPECT_EQ(AuthThrottle::RefusalMessage(d),
-            "ERR too many failed authentication attempts from this address, retry in 999 ms");
+            "ERR too many failed authentication attempts from this source, try again later");
   EXPECT_TRUE(t.Check(a, 2009).allowed);  // the back-off has ended
   EXPECT_EQ(t.GetStats(1500).throttled_addresses, 1u);
   EXPECT_EQ(t.GetStats(1500).throttled_attempts, 1u);
@@ -50,7 +52,7 @@ TEST(AuthThrottleTest, FailuresOutsideTheWindowDoNotAddUp) {
   // 60 s later the window restarts: 9 more failures still do not block.
   EXPECT_EQ(FailMany(t, a, 9, 60'000), 0);
   EXPECT_TRUE(t.Check(a, 60'001).allowed);
-  t.RecordFailure(a, 60'001);  // 10th in the new window
+  t.RecordFailure(a, "admin", 60'001);  // 10th in the new window
   EXPECT_FALSE(t.Check(a, 60'002).allowed);
 }
 
@@ -67,7 +69,7 @@ TEST(AuthThrottleTest, BackoffDoublesUpToTheCap) {
     backoffs.push_back(d.retry_after_ms);
     now += d.retry_after_ms;
     ASSERT_TRUE(t.Check(a, now).allowed);
-    t.RecordFailure(a, now);  // on probation: one failure blocks again
+    t.RecordFailure(a, "admin", now);  // on probation: one failure blocks again
   }
   EXPECT_EQ(backoffs, (std::vector<int64_t>{1000, 2000, 4000, 5000, 5000}));
   EXPECT_EQ(t.GetStats(now).blocks, 6u);
@@ -80,7 +82,7 @@ TEST(AuthThrottleTest, ProbationEndsAfterAQuietWindow) {
   EXPECT_FALSE(t.Check(a, 999).allowed);
   // A quiet window after the block ends: forgotten, a single failure no longer blocks.
   EXPECT_TRUE(t.Check(a, 2000).allowed);
-  t.RecordFailure(a, 2000);
+  t.RecordFailure(a, "admin", 2000);
   EXPECT_TRUE(t.Check(a, 2001).allowed);
 }
 
@@ -90,7 +92,7 @@ TEST(AuthThrottleTest, BackoffArithmeticDoesNotOverflow) {
   const Source a = V4("192.0.2.8");
   int64_t now = 0;
   for (int i = 0; i < 80; ++i) {
-    t.RecordFailure(a, now);
+    t.RecordFailure(a, "admin", now);
     const AuthThrottle::Decision d = t.Check(a, now);
     ASSERT_FALSE(d.allowed);
     ASSERT_GT(d.retry_after_ms, 0);
@@ -108,7 +110,7 @@ TEST(AuthThrottleTest, RightPasswordIsRefusedWhileBlockedAndSuccessResets) {
   EXPECT_FALSE(t.Check(a, 10).allowed);
   // After the back-off the right password works and resets the address completely.
   ASSERT_TRUE(t.Check(a, 1000).allowed);
-  t.RecordSuccess(a);
+  t.RecordSuccess(a, "admin");
   EXPECT_EQ(t.size(), 0u);
   EXPECT_EQ(FailMany(t, a, 9, 1001), 0);
   EXPECT_TRUE(t.Check(a, 1002).allowed);
@@ -128,7 +130,7 @@ TEST(AuthThrottleTest, Ipv6IsGroupedBySlash64) {
   for (int i = 0; i < 10; ++i) {
     const Source s =
         AuthThrottle::SourceOf("2001:db8:1:2::" + std::to_string(i + 1) + ":7000", false);
-    t.RecordFailure(s, 0);
+    t.RecordFailure(s, "admin", 0);
   }
   EXPECT_FALSE(t.Check(AuthThrottle::SourceOf("2001:db8:1:2:ffff::9:1", false), 1).allowed);
   EXPECT_FALSE(t.Check(AuthThrottle::SourceOf("[2001:db8:1:2::abcd]:1", false), 1).allowed);
@@ -181,7 +183,7 @@ TEST(AuthThrottleTest, MemoryIsBoundedUnderAMillionAddresses) {
     const std::string ip = std::to_string(10 + (i >> 16)) + "." + std::to_string((i >> 8) & 255) +
                            "." + std::to_string(i & 255) + ".1";
     const Source s = V4(ip);
-    if (t.Check(s, i).allowed) t.RecordFailure(s, i);
+    if (t.Check(s, i).allowed) t.RecordFailure(s, "admin", i);
     max_seen = std::max(max_seen, t.size());
   }
   EXPECT_LE(max_seen, 4096u);
@@ -192,7 +194,7 @@ TEST(AuthThrottleTest, MemoryIsBoundedUnderAMillionAddresses) {
 
 TEST(AuthThrottleTest, ExpiredEntriesAreDroppedAsTimePasses) {
   AuthThrottle t(AuthThrottleOptions{.window_ms = 1000});
-  for (int i = 0; i < 100; ++i) t.RecordFailure(V4("10.0.1." + std::to_string(i)), 0);
+  for (int i = 0; i < 100; ++i) t.RecordFailure(V4("10.0.1." + std::to_string(i)), "admin", 0);
   EXPECT_EQ(t.size(), 100u);
   // Each later call drops up to two expired entries from the old end.
   for (int i = 0; i < 60; ++i) {
@@ -208,17 +210,101 @@ TEST(AuthThrottleTest, AnActiveAttackerIsNotTheFirstEvicted) {
   FailMany(t, attacker, 10, 0);
   for (int i = 0; i < 100; ++i) {
     EXPECT_FALSE(t.Check(attacker, i).allowed) << i;  // touching keeps it recent
-    t.RecordFailure(V4("10.1.0." + std::to_string(i)), i);
+    t.RecordFailure(V4("10.1.0." + std::to_string(i)), "admin", i);
   }
 }
 
 TEST(AuthThrottleTest, ShrinkingTheCapEvicts) {
   AuthThrottle t;
-  for (int i = 0; i < 50; ++i) t.RecordFailure(V4("10.2.0." + std::to_string(i)), 0);
+  for (int i = 0; i < 50; ++i) t.RecordFailure(V4("10.2.0." + std::to_string(i)), "admin", 0);
   AuthThrottleOptions o = t.options();
   o.max_addresses = 10;
   t.SetOptions(o);
   EXPECT_EQ(t.size(), 10u);
+}
+
+TEST(AuthThrottleTest, RefusalNeverTellsTheTimeLeft) {
+  for (int64_t ms : {1, 999, 60'000}) {
+    const std::string m = AuthThrottle::RefusalMessage({false, ms});
+    EXPECT_EQ(m.find_first_of("0123456789"), std::string::npos) << m;
+    EXPECT_EQ(m.rfind("ERR too many failed authentication attempts", 0), 0u) << m;
+  }
+}
+
+// The interleaved attack: 9 guesses for admin, then a login to the attacker's own account.
+TEST(AuthThrottleTest, SuccessForAnotherUserDoesNotClearFailuresAgainstAdmin) {
+  AuthThrottle t;  // 10 failures
+  const Source a = V4("10.0.0.1");
+  EXPECT_EQ(FailMany(t, a, 9, 0, "admin"), 0);
+  ASSERT_TRUE(t.Check(a, 1).allowed);
+  t.RecordSuccess(a, "low");  // the attacker's own account
+  t.RecordSuccess(a, "default");
+  EXPECT_EQ(FailMany(t, a, 1, 2, "admin"), 0);
+  EXPECT_FALSE(t.Check(a, 3).allowed);
+}
+
+TEST(AuthThrottleTest, SuccessClearsOnlyThatUsersFailures) {
+  AuthThrottle t;
+  const Source a = V4("10.0.0.1");
+  FailMany(t, a, 5, 0, "admin");
+  FailMany(t, a, 4, 0, "low");
+  t.RecordSuccess(a, "low");  // the 4 against low are gone, the 5 against admin stay
+  EXPECT_EQ(t.size(), 1u);
+  EXPECT_EQ(FailMany(t, a, 4, 1, "admin"), 0);
+  EXPECT_TRUE(t.Check(a, 2).allowed);
+  t.RecordFailure(a, "admin", 2);  // the 10th in the window
+  EXPECT_FALSE(t.Check(a, 3).allowed);
+}
+
+TEST(AuthThrottleTest, SuccessForTheOnlyUserGuessedForgetsTheSource) {
+  AuthThrottle t;
+  const Source a = V4("10.0.0.1");
+  FailMany(t, a, 9, 0, "admin");
+  t.RecordSuccess(a, "admin");  // an operator who mistyped, then got it right
+  EXPECT_EQ(t.size(), 0u);
+  EXPECT_EQ(FailMany(t, a, 9, 1, "admin"), 0);
+}
+
+TEST(AuthThrottleTest, UsersBeyondTheTrackedOnesAreNeverCleared) {
+  AuthThrottle t;
+  const Source a = V4("10.0.0.1");
+  // One failure each for many names: the ones past kTrackedUsers share a count.
+  const std::vector<std::string> names = {"u0", "u1", "u2", "u3", "u4", "u5", "u6", "u7", "u8"};
+  for (const std::string& n : names) FailMany(t, a, 1, 0, n);
+  for (const std::string& n : names) t.RecordSuccess(a, n);
+  EXPECT_EQ(t.size(), 1u);  // 9 - kTrackedUsers failures remain
+  EXPECT_EQ(FailMany(t, a, 10 - 9 + static_cast<int>(AuthThrottle::kTrackedUsers) - 1, 1), 0);
+  EXPECT_TRUE(t.Check(a, 2).allowed);
+  t.RecordFailure(a, "admin", 2);
+  EXPECT_FALSE(t.Check(a, 3).allowed);
+}
+
+TEST(AuthThrottleTest, TheWholeLoopbackRangeIsOneSource) {
+  const Source lo = V4("127.0.0.1");
+  EXPECT_EQ(V4("127.1.2.3"), lo);
+  EXPECT_EQ(V4("127.255.255.254"), lo);
+  EXPECT_EQ(AuthThrottle::SourceOf("::1:6379", false), lo);
+  EXPECT_EQ(AuthThrottle::SourceOf("::ffff:127.9.9.9:6379", false), lo);
+  EXPECT_FALSE(V4("128.0.0.1") == lo);
+  AuthThrottle t;
+  for (int i = 0; i < 10; ++i) {
+    t.RecordFailure(V4("127.0.0." + std::to_string(i + 1)), "admin", 0);
+  }
+  EXPECT_FALSE(t.Check(V4("127.200.0.1"), 1).allowed);
+}
+
+TEST(AuthThrottleTest, UnixSocketClientsAreKeyedByPeerUid) {
+  const Source root = AuthThrottle::SourceOf("/tmp/r.sock:0", true, 0u);
+  const Source nobody = AuthThrottle::SourceOf("/tmp/r.sock:0", true, 65534u);
+  const Source unknown = AuthThrottle::SourceOf("/tmp/r.sock:0", true);
+  EXPECT_FALSE(root == nobody);
+  EXPECT_FALSE(root == unknown);
+  EXPECT_FALSE(root == V4("127.0.0.1"));  // nor the TCP loopback source
+  EXPECT_TRUE(root.loopback && nobody.loopback && unknown.loopback);
+  AuthThrottle t;
+  FailMany(t, nobody, 10, 0);
+  EXPECT_FALSE(t.Check(nobody, 1).allowed);
+  EXPECT_TRUE(t.Check(root, 1).allowed);
 }
 
 }  // namespace

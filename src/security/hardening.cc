@@ -8,6 +8,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "util/safe_file.h"
+
 namespace redoubt::security {
 
 namespace {
@@ -32,18 +34,26 @@ bool HasSecrets(const config::ServerConfig& cfg) {
 
 }  // namespace
 
-util::Status DropPrivileges(const std::string& user, const std::string& group) {
-  if (user.empty()) return util::Status::Ok();
+util::Status ResolveRunAs(const std::string& user, const std::string& group, uid_t* uid,
+                          gid_t* gid) {
   errno = 0;
   passwd* pw = getpwnam(user.c_str());
   if (pw == nullptr) return util::Status::Error("run-as-user: no such user '" + user + "'");
-  uid_t uid = pw->pw_uid;
-  gid_t gid = pw->pw_gid;
+  *uid = pw->pw_uid;
+  *gid = pw->pw_gid;
   if (!group.empty()) {
     struct group* gr = getgrnam(group.c_str());
     if (gr == nullptr) return util::Status::Error("run-as-group: no such group '" + group + "'");
-    gid = gr->gr_gid;
+    *gid = gr->gr_gid;
   }
+  return util::Status::Ok();
+}
+
+util::Status DropPrivileges(const std::string& user, const std::string& group) {
+  if (user.empty()) return util::Status::Ok();
+  uid_t uid = 0;
+  gid_t gid = 0;
+  if (auto st = ResolveRunAs(user, group, &uid, &gid); !st.ok()) return st;
   if (geteuid() != 0) {
     if (geteuid() == uid && getegid() == gid) return util::Status::Ok();
     return util::Status::Error("run-as-user '" + user +
@@ -78,6 +88,13 @@ util::Status CheckDataDirWritable(const std::string& dir) {
     return util::Status::Error("data dir " + dir + " is owned by uid " + std::to_string(st.st_uid) +
                                ", not by the server's user" + who);
   }
+  // Another user who can create entries here could plant a symlink or a file under a name the
+  // server writes; refused, not merely warned about.
+  if (auto mode_ok = util::CheckPrivateDir("."); !mode_ok.ok()) {
+    return util::Status::Error("data dir " + dir + " is writable by group or others (mode " +
+                               ModeString(st.st_mode) + "): another user could plant files the " +
+                               "server writes; run chmod 750 " + dir);
+  }
   return util::Status::Ok();
 }
 
@@ -107,10 +124,8 @@ std::vector<std::string> PermissionWarnings(const std::string& config_file,
                   ModeString(st.st_mode) + "); run chmod 640 " + cfg.aclfile);
   }
   if (stat(cfg.dir.c_str(), &st) == 0) {
-    if (st.st_mode & (S_IWGRP | S_IWOTH)) {
-      out.push_back("data dir " + cfg.dir + " is writable by group or others (mode " +
-                    ModeString(st.st_mode) + "); run chmod 750 " + cfg.dir);
-    } else if (st.st_mode & S_IROTH) {
+    // Writable by group or others is refused at start-up (CheckDataDirWritable), not warned.
+    if ((st.st_mode & (S_IWGRP | S_IWOTH)) == 0 && (st.st_mode & S_IROTH)) {
       out.push_back("data dir " + cfg.dir + " is readable by every user (mode " +
                     ModeString(st.st_mode) + "); run chmod 750 " + cfg.dir);
     }

@@ -15,6 +15,10 @@ namespace redoubt::security {
 // `user` is empty. Must run after binding privileged ports and before serving clients.
 util::Status DropPrivileges(const std::string& user, const std::string& group);
 
+// The ids run-as-user / run-as-group name (the user's primary group unless a group is given).
+util::Status ResolveRunAs(const std::string& user, const std::string& group, uid_t* uid,
+                          gid_t* gid);
+
 // Fails when the data directory (the current directory, named `dir` in the message) is not
 // writable by the current user or is owned by another user.
 util::Status CheckDataDirWritable(const std::string& dir);

@@ -41,9 +41,9 @@ TEST(Hardening, WarnsAboutReadableSecretsAndOpenDataDir) {
   cfg.dir = dir;
   chmod(dir.c_str(), 0777);
   auto warnings = PermissionWarnings(conf, cfg);
-  ASSERT_EQ(warnings.size(), 2u);
+  // An open data dir is no longer a warning: CheckDataDirWritable refuses it.
+  ASSERT_EQ(warnings.size(), 1u);
   EXPECT_NE(warnings[0].find("holds passwords"), std::string::npos);
-  EXPECT_NE(warnings[1].find("writable by group or others"), std::string::npos);
   chmod(conf.c_str(), 0600);
   chmod(dir.c_str(), 0750);
   EXPECT_TRUE(PermissionWarnings(conf, cfg).empty());
@@ -58,6 +58,13 @@ TEST(Hardening, DataDirIsTheCurrentDirectoryAndMustBeWritable) {
   std::string dir = MakeTempDir();
   ASSERT_EQ(chdir(dir.c_str()), 0);
   EXPECT_TRUE(CheckDataDirWritable(dir).ok());
+  for (mode_t open_mode : {0777, 0770, 0702}) {
+    chmod(dir.c_str(), open_mode);
+    util::Status st = CheckDataDirWritable(dir);
+    EXPECT_FALSE(st.ok()) << open_mode;
+    EXPECT_NE(st.message().find("writable by group or others"), std::string::npos);
+  }
+  chmod(dir.c_str(), 0700);
   ASSERT_EQ(chdir(cwd), 0);
 }
 

@@ -4,22 +4,27 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <string>
 #include <vector>
 
-#include "commands/acl.h"
 #include "commands/audit_family.h"
-#include "commands/command_table.h"
+#include "commands/families.h"
 #include "config/config.h"
+#include "runtime/acl.h"
+#include "runtime/command_table.h"
 #include "security/audit_check.h"
 #include "security/hardening.h"
+#include "security/init_setup.h"
 #include "server/sd_notify.h"
 #include "server/server.h"
 #include "util/cycle_clock.h"
 #include "util/fd_limit.h"
 #include "util/log.h"
+#include "util/safe_file.h"
 #include "util/siphash.h"
 
 #ifndef REDOUBT_VERSION
@@ -47,7 +52,12 @@ void PrintHelp() {
                "       ./redoubt-server - (read config from stdin)\n"
                "       ./redoubt-server -v or --version\n"
                "       ./redoubt-server -h or --help\n"
-               "       ./redoubt-server --test-config [/path/to/redoubt.conf] [options]\n\n"
+               "       ./redoubt-server --test-config [/path/to/redoubt.conf] [options]\n"
+               "       ./redoubt-server --audit [/path/to/redoubt.conf] [options] [--json]\n"
+               "       ./redoubt-server --init DIR [--port N] [--tls [--tls-san NAME]... "
+               "[--tls-port N]]\n"
+               "                         (DIR/users.acl with an admin user and a generated\n"
+               "                          password; --tls: a CA, certificates, DIR/tls.conf)\n\n"
                "Examples:\n"
                "       ./redoubt-server (run the server with secure defaults: loopback only,\n"
                "                         protected mode on)\n"
@@ -70,13 +80,45 @@ void Daemonize() {
 }
 
 void WritePidFile(const std::string& path) {
-  FILE* f = std::fopen(path.c_str(), "w");
-  if (f == nullptr) {
-    LOG_WARNING("Failed to write PID file: %s", std::strerror(errno));
-    return;
+  // Renamed into place: a symlink planted under the pid file's name is replaced, not followed.
+  const std::string pid = std::to_string(static_cast<int>(getpid())) + "\n";
+  if (auto st = redoubt::util::WriteFileAtomically(path, pid, 0644); !st.ok()) {
+    LOG_WARNING("Failed to write PID file: %s", st.message().c_str());
   }
-  std::fprintf(f, "%d\n", static_cast<int>(getpid()));
-  std::fclose(f);
+}
+
+// --init DIR [--tls ...]: the first-start files; prints the admin password once.
+int RunInitCommand(const std::vector<std::string>& args) {
+  auto options = redoubt::security::ParseInitArgs(args);
+  if (!options.ok()) {
+    std::fprintf(stderr, "init: %s\n", options.status().message().c_str());
+    PrintHelp();
+    return 1;
+  }
+  auto result = redoubt::security::RunInit(*options);
+  if (!result.ok()) {
+    std::fprintf(stderr, "init: %s\n", result.status().message().c_str());
+    return 1;
+  }
+  std::fputs(redoubt::security::InitReport(*options, *result).c_str(), stdout);
+  return 0;
+}
+
+// A relative aclfile is read from the data dir: the server chdirs there before loading it,
+// as Redis does (its `dir` directive changes directory as soon as it is read).
+std::string AclFileFromHere(const redoubt::config::ServerConfig& cfg) {
+  if (cfg.aclfile.empty() || cfg.aclfile[0] == '/') return cfg.aclfile;
+  return cfg.dir + (cfg.dir.ends_with('/') ? "" : "/") + cfg.aclfile;
+}
+
+// After a failed ACL load (the working directory is the data dir): when the file is simply
+// missing, say how to create it.
+void PrintMissingAclFileHint(const redoubt::config::ServerConfig& cfg) {
+  struct stat st {};
+  if (cfg.aclfile.empty() || stat(cfg.aclfile.c_str(), &st) == 0 || errno != ENOENT) return;
+  char cwd[4096];
+  if (getcwd(cwd, sizeof(cwd)) == nullptr) return;
+  std::fprintf(stderr, "%s\n", redoubt::security::MissingAclFileHint(cfg.aclfile, cwd).c_str());
 }
 
 // --audit: the hardening checks on the configuration and the users it defines; exit 1 on FAIL.
@@ -91,6 +133,7 @@ int RunAudit(redoubt::config::Config& config, const std::string& config_file, bo
   redoubt::util::Status st = redoubt::commands::LoadAclAtStartup(server.state());
   if (!st.ok()) {
     std::fprintf(stderr, "audit: %s\n", st.message().c_str());
+    PrintMissingAclFileHint(cfg);
     return 1;
   }
   redoubt::security::AuditInput in =
@@ -106,7 +149,12 @@ int RunAudit(redoubt::config::Config& config, const std::string& config_file, bo
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::vector<std::string> args;
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (std::find(args.begin(), args.end(), "--init") != args.end()) {
+    umask(077);
+    return RunInitCommand(args);
+  }
+  args.clear();
   bool test_config = false;
   bool audit = false;
   bool audit_json = false;
@@ -139,6 +187,7 @@ int main(int argc, char** argv) {
   umask(077);
   redoubt::util::InitHashSeed();
   redoubt::util::CycleClock::Calibrate();
+  redoubt::commands::RegisterAllFamilies();
 
   redoubt::config::Config config;
   redoubt::config::CommandLine cl = redoubt::config::Config::ParseCommandLine(args);
@@ -150,7 +199,7 @@ int main(int argc, char** argv) {
   }
   redoubt::config::ServerConfig& cfg = config.mutable_values();
   if (!cfg.aclfile.empty()) {
-    if (auto st = redoubt::security::CheckAclFileSafe(cfg.aclfile); !st.ok()) {
+    if (auto st = redoubt::security::CheckAclFileSafe(AclFileFromHere(cfg)); !st.ok()) {
       std::fprintf(stderr, "\n*** FATAL CONFIG FILE ERROR (Redoubt %s) ***\n%s\n", REDOUBT_VERSION,
                    st.message().c_str());
       return 1;
@@ -227,6 +276,7 @@ int main(int argc, char** argv) {
     LOG_WARNING("%s", st.message().c_str());
     std::fprintf(stderr, "\n*** FATAL CONFIG FILE ERROR (Redoubt %s) ***\n%s\n", REDOUBT_VERSION,
                  st.message().c_str());
+    PrintMissingAclFileHint(cfg);
     return 1;
   }
   server.state().config_file = cl.config_file;

@@ -10,14 +10,17 @@
 #include <cerrno>
 #include <cstring>
 
-#include "commands/aof_persistence.h"
-#include "commands/blocking.h"
-#include "commands/command_table.h"
 #include "commands/config_family.h"
-#include "commands/dispatch.h"
-#include "commands/eviction.h"
-#include "commands/output_limits.h"
 #include "commands/server_family.h"
+#include "runtime/aof_persistence.h"
+#include "runtime/blocking.h"
+#include "runtime/command_table.h"
+#include "runtime/dispatch.h"
+#include "runtime/eviction.h"
+#include "runtime/input.h"
+#include "runtime/output_limits.h"
+#include "scripting/engine_bridge.h"
+#include "security/hardening.h"
 #include "util/crypto.h"
 #include "util/log.h"
 #include "util/string_util.h"
@@ -110,6 +113,7 @@ Server::Server(config::Config* config) : cfg_(&config->mutable_values()) {
     return util::Status::Ok();
   });
   state_.request_shutdown = [this](bool) { RequestShutdown(); };
+  commands::InstallScriptingHooks(state_);
   // A script past busy-reply-threshold: serve clients (they get -BUSY but for allow-busy
   // commands); SHUTDOWN NOSAVE stops the script.
   state_.process_events_while_busy = [this] {
@@ -125,19 +129,7 @@ Server::Server(config::Config* config) : cfg_(&config->mutable_values()) {
 
 bool Server::StartAof() {
   aof_ = std::make_unique<commands::Aof>(&state_);
-  state_.bgrewriteaof = [this](protocol::ReplyBuilder& reply) {
-    if (aof_->rewrite_in_progress()) {
-      return reply.Error("ERR Background append only file rewriting already in progress");
-    }
-    if (commands::RdbChildActive(state_)) {
-      aof_->ScheduleRewrite();  // as Redis: one fork at a time
-      return reply.SimpleString("Background append only file rewriting scheduled");
-    }
-    if (auto st = aof_->StartRewrite(); !st.ok()) return reply.Error("ERR " + st.message());
-    reply.SimpleString("Background append only file rewriting started");
-  };
-  state_.aof_info = [this](std::string* out) { aof_->Info(out); };
-  state_.aof_child_active = [this] { return aof_->rewrite_in_progress(); };
+  state_.aof = aof_.get();
   state_.config->OnChange("appendonly", [this](const config::ServerConfig& c) {
     if (c.appendonly) return aof_->Enable();
     aof_->Disable();
@@ -248,7 +240,14 @@ bool Server::Start() {
     }
   }
   if (!cfg_->unixsocket.empty()) {
-    auto fd = net::ListenUnix(cfg_->unixsocket, cfg_->unixsocketperm, cfg_->tcp_backlog);
+    // With run-as-user the socket belongs to that user and group (its clients run as it).
+    uid_t uid = 0;
+    gid_t gid = 0;
+    const bool give =
+        !cfg_->run_as_user.empty() && geteuid() == 0 &&
+        security::ResolveRunAs(cfg_->run_as_user, cfg_->run_as_group, &uid, &gid).ok();
+    auto fd = net::ListenUnix(cfg_->unixsocket, cfg_->unixsocketperm, cfg_->tcp_backlog,
+                              give ? static_cast<int>(uid) : -1, give ? static_cast<int>(gid) : -1);
     if (!fd.ok()) {
       LOG_WARNING("Failed opening Unix socket: %s", fd.status().message().c_str());
       return false;
@@ -359,8 +358,7 @@ void Server::AcceptFrom(int listen_fd, bool unix_socket, bool tls) {
     c.addr = a.addr;
     c.laddr = a.laddr;
     c.ctime_ms = c.last_interaction_ms = state_.clock.now_ms;
-    const security::AclUser& default_user = state_.acl.default_user();
-    commands::SetClientUser(c, default_user, default_user.nopass() && default_user.enabled());
+    commands::SetInitialUser(state_, c);
     if (unix_socket) c.flags |= commands::client_flag::kUnixSocket;
     if (!a.loopback) c.flags |= commands::client_flag::kProtected;
     if (!loop_.Add(a.fd, true, false, conn.get())) continue;
@@ -407,6 +405,7 @@ void Server::HandleReadable(ClientConn* cc) {
   }
   ProcessInput(cc);
   if (c.pending_reply() > 0) FlushOrDefer(cc);
+  if (commands::EnforceUnauthenticatedHold(state_, c)) return;
   if (cc->conn_->HasPendingInput()) tls_pending_.push_back(c.id);
 }
 
@@ -422,64 +421,16 @@ void Server::FlushOrDefer(ClientConn* cc) {
 
 void Server::ProcessInput(ClientConn* cc) {
   commands::Client& c = cc->client;
-  size_t pos = 0;
-  bool paused = state_.pause_end_ms > state_.clock.now_ms;
-  while (
-      !(c.flags & (commands::client_flag::kCloseAfterReply | commands::client_flag::kCloseAsap))) {
-    // Input that arrived while a blocking command waits stays queued until it is served.
-    if (c.blocked) break;
-    if (paused && !state_.pause_write_only) {
+  switch (commands::ProcessInput(state_, c)) {
+    case commands::InputOutcome::kPaused:
       paused_clients_.push_back(c.id);
       break;
-    }
-    protocol::ParseLimits limits{cfg_->proto_max_bulk_len, !commands::AuthRequired(state_, c)};
-    size_t consumed = 0;
-    auto r = c.parser.Parse(c.query_buf.data() + pos, c.query_buf.size() - pos, limits, &consumed);
-    if (r == protocol::RequestParser::Result::kIncomplete) break;
-    if (r == protocol::RequestParser::Result::kError) {
-      protocol::ReplyBuilder reply(&c.reply_buf, c.resp);
-      reply.error_stats = &state_.error_stats;
-      reply.Error("ERR Protocol error: " + c.parser.error());
-      ++state_.stats.total_error_replies;
-      ++state_.stats.protocol_errors;
-      LOG_VERBOSE("Protocol error (%s) from client: id=%llu addr=%s", c.parser.error().c_str(),
-                  static_cast<unsigned long long>(c.id), c.addr.c_str());
-      c.flags |= commands::client_flag::kCloseAfterReply;
-      pos = c.query_buf.size();
-      break;
-    }
-    if (r == protocol::RequestParser::Result::kEmpty) {
-      pos += consumed;
-      continue;
-    }
-    auto args = c.parser.args();
-    // Browsers can be tricked into sending HTTP to this port (cross-protocol scripting).
-    if (util::EqualsIgnoreCase(args[0], "post") || util::EqualsIgnoreCase(args[0], "host:")) {
-      if (state_.clock.now_ms - last_security_warning_ms_ > 60000) {
-        LOG_WARNING(
-            "Possible SECURITY ATTACK detected. It looks like somebody is sending POST or Host: "
-            "commands to Redoubt. This is likely due to an attacker attempting to use "
-            "Cross Protocol Scripting to compromise your Redoubt instance. Connection from %s "
-            "aborted.",
-            c.addr.c_str());
-        last_security_warning_ms_ = state_.clock.now_ms;
-      }
+    case commands::InputOutcome::kClose:
       ScheduleClose(cc);
-      pos = c.query_buf.size();
       break;
-    }
-    if (paused && IsPausedCommand(args[0])) {
-      // Left unconsumed: parsed again and run once CLIENT PAUSE ends.
-      paused_clients_.push_back(c.id);
+    case commands::InputOutcome::kDone:
       break;
-    }
-    commands::Dispatch(state_, c, args);
-    pos += consumed;
-    commands::CheckOutputLimits(state_, c);  // sets kCloseAsap, which ends this loop
-    // A blocked client's next requests wait until it is served or times out.
-    if (c.blocked) break;
   }
-  c.query_buf.Consume(pos);
   if (c.query_buf.empty()) c.query_buf.ShrinkIfIdle(kReadChunk * 2);
 }
 
@@ -608,6 +559,7 @@ void Server::Cron() {
   for (int i = 0; i < state_.db_count(); ++i) state_.db(i).Cron();
   commands::RdbCron(state_);
   commands::MemoryCron(state_);
+  commands::CloseUnauthenticatedAfter(state_, static_cast<int64_t>(cfg_->auth_timeout) * 1000);
   if (cfg_->timeout > 0) {
     int64_t limit = static_cast<int64_t>(cfg_->timeout) * 1000;
     for (auto& [id, cc] : conns_) {
@@ -646,13 +598,6 @@ void Server::ResumeUnblockedClients() {
     }
   }
   state_.unblocked_clients.insert(state_.unblocked_clients.end(), deferred.begin(), deferred.end());
-}
-
-bool Server::IsPausedCommand(std::string_view name) const {
-  // CLIENT PAUSE WRITE holds back what may change the dataset, as Redis: write and
-  // may-replicate commands.
-  const commands::CommandSpec* cmd = commands::CommandTable::Get().Lookup(name);
-  return cmd != nullptr && (cmd->flags & (commands::flag::kWrite | commands::flag::kMayReplicate));
 }
 
 void Server::ResumePausedClients() {

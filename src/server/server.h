@@ -7,11 +7,11 @@
 #include <unordered_map>
 #include <vector>
 
-#include "commands/server_state.h"
 #include "config/server_config.h"
 #include "net/event_loop.h"
 #include "net/socket.h"
 #include "net/tls.h"
+#include "runtime/server_state.h"
 
 namespace redoubt::commands {
 class Aof;
@@ -31,7 +31,7 @@ class ClientConn : public net::FdHandler {
   commands::Client client;
   std::unique_ptr<net::Connection> conn_;
   bool want_write_ = false;
-  bool queued_close_ = false;  // in Server::to_close_
+  bool queued_close_ = false;        // in Server::to_close_
   bool tls_handshake_seen_ = false;  // TLS: the handshake's end was acted on (identity, stats)
 
  private:
@@ -82,8 +82,8 @@ class Server {
   void QueueClose(ClientConn* c);
 
  private:
+  // Hands c's input to the runtime (commands::ProcessInput) and acts on the outcome.
   void ProcessInput(ClientConn* c);
-  bool IsPausedCommand(std::string_view name) const;
   void ResumePausedClients();
   void ResumeUnblockedClients();
   void BeforeSleep();
@@ -111,7 +111,6 @@ class Server {
   std::vector<uint64_t> paused_clients_;  // clients holding requests back for CLIENT PAUSE
   bool shutdown_requested_ = false;
   int64_t cron_loops_ = 0;
-  int64_t last_security_warning_ms_ = 0;
   std::shared_ptr<net::TlsContext> tls_ctx_;  // new TLS connections use this one
   std::string tls_files_signature_;           // of the loaded material (auto reload)
   std::string tls_failed_signature_;          // of material that failed to load (log once)

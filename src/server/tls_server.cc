@@ -8,7 +8,7 @@
 #include <cerrno>
 #include <cstring>
 
-#include "commands/acl.h"
+#include "runtime/acl.h"
 #include "server/server.h"
 #include "util/log.h"
 
@@ -73,6 +73,10 @@ bool Server::StartTls() {
     if (c.tls_port != 0 && c.tls_port == state_.tls.port) return util::Status::Ok();
     return OpenTls(c);
   });
+  if (auto s = net::CheckCipherLists(cfg_->tls_ciphers, cfg_->tls_ciphersuites); !s.ok()) {
+    LOG_WARNING("Failed to configure TLS: %s", s.message().c_str());
+    return false;
+  }
   if (cfg_->tls_port == 0) return true;
   if (util::Status s = OpenTls(*cfg_); !s.ok()) {
     LOG_WARNING("Failed to configure TLS: %s", s.message().c_str());
@@ -146,7 +150,14 @@ util::Status Server::OpenTls(const config::ServerConfig& c) {
 }
 
 util::Status Server::ReloadTls(const config::ServerConfig& c, const char* why) {
-  if (tls_ctx_ == nullptr) return util::Status::Ok();  // TLS off: the values are only stored
+  if (tls_ctx_ == nullptr) {
+    // TLS off: the values are only stored, but a cipher list that could never work is refused
+    // now rather than when TLS is turned on.
+    if (auto s = net::CheckCipherLists(c.tls_ciphers, c.tls_ciphersuites); !s.ok()) {
+      return util::Status::Error("Unable to update TLS configuration: " + s.message());
+    }
+    return util::Status::Ok();
+  }
   auto ctx = net::TlsContext::Create(TlsOptionsFrom(c));
   if (!ctx.ok()) {
     ++state_.tls.reload_failures;
@@ -244,23 +255,19 @@ void Server::OnTlsProgress(ClientConn* cc) {
   cc->tls_handshake_seen_ = true;
   if (cfg_->tls_auth_clients_user == config::kTlsUserOff) return;
   // Certificate identity: the ACL user named by the verified certificate, with no AUTH. A
-  // connection without one (tls-auth-clients optional) or naming no user must AUTH, whatever
-  // the default user allows: identity is what this mode is for.
-  const security::AclUser& default_user = state_.acl.default_user();
-  std::string name = t->PeerIdentity(cfg_->tls_auth_clients_user);
-  const security::AclUser* user = name.empty() ? nullptr : state_.acl.Find(name);
-  if (user != nullptr && user->enabled()) {
-    commands::SetClientUser(c, *user, true);
+  // connection without one (tls-auth-clients optional) or naming no enabled user must AUTH
+  // with a real password, whatever the default user allows (commands::LoginAllowed).
+  c.no_implicit_auth = true;
+  c.cert_user = t->PeerIdentity(cfg_->tls_auth_clients_user);
+  commands::SetInitialUser(state_, c);
+  if (c.authenticated) {
     ++state_.tls.cert_identity_logins;
     state_.Audit(security::AuditEvent::kAuthSuccess, c, "TLS", "client certificate");
-    LOG_VERBOSE("TLS client %s logged in as '%s' by its certificate", c.addr.c_str(), name.c_str());
-    return;
-  }
-  commands::SetClientUser(c, default_user, false);
-  c.no_implicit_auth = true;
-  if (!name.empty()) {
+    LOG_VERBOSE("TLS client %s logged in as '%s' by its certificate", c.addr.c_str(),
+                c.cert_user.c_str());
+  } else if (!c.cert_user.empty()) {
     LOG_VERBOSE("TLS client %s: certificate names '%s', no such enabled user; AUTH required",
-                c.addr.c_str(), name.c_str());
+                c.addr.c_str(), c.cert_user.c_str());
   }
 }
 

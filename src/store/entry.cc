@@ -131,11 +131,11 @@ Entry* CloneEntry(const Entry* e, std::string_view new_key) {
   return c;
 }
 
-size_t EntryMemory(const Entry* e) {
+size_t EntryMemory(const Entry* e, size_t samples) {
   // The allocator's real size class, which is what the key costs (same for jemalloc and glibc).
   size_t n = malloc_usable_size(const_cast<Entry*>(e));
   if (e->encoding == Encoding::kRaw) n += malloc_usable_size(e->raw());
-  if (e->encoding == Encoding::kObject) n += e->object()->MemoryUsage();
+  if (e->encoding == Encoding::kObject) n += e->object()->MemoryUsage(samples);
   return n;
 }
 

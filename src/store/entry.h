@@ -38,7 +38,9 @@ class Object {
  public:
   virtual ~Object() = default;
   virtual Object* Clone() const = 0;
-  virtual size_t MemoryUsage() const = 0;
+  // Bytes the value uses; with samples > 0 (MEMORY USAGE SAMPLES) estimated from that many
+  // elements, as Redis does, so the cost does not grow with the value; 0 measures every one.
+  virtual size_t MemoryUsage(size_t samples) const = 0;
   virtual const char* EncodingName() const = 0;
 };
 
@@ -120,6 +122,6 @@ void FreeEntryValue(Entry* e);
 // A copy of e under the same key with its own copy of the value (COPY, RESTORE-like uses).
 Entry* CloneEntry(const Entry* e, std::string_view new_key);
 // Heap bytes the entry and its value use (MEMORY USAGE, eviction accounting).
-size_t EntryMemory(const Entry* e);
+size_t EntryMemory(const Entry* e, size_t samples = 0);
 
 }  // namespace redoubt::store

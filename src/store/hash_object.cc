@@ -24,12 +24,11 @@ Object* HashObject::Clone() const {
   return c;
 }
 
-size_t HashObject::MemoryUsage() const {
+size_t HashObject::MemoryUsage(size_t samples) const {
   size_t n = malloc_usable_size(const_cast<HashObject*>(this));
   if (compact()) return n + packed_.AllocatedBytes();
   n += sizeof(Table) + table_->OverheadBytes();
-  table_->ForEach([&n](Entry* e) { n += EntryMemory(e); });
-  return n;
+  return n + table_->EntriesMemory(samples);
 }
 
 const char* HashObject::EncodingName() const { return compact() ? "listpack" : "hashtable"; }

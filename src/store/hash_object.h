@@ -31,7 +31,7 @@ class HashObject final : public Object {
   HashObject& operator=(const HashObject&) = delete;
 
   Object* Clone() const override;
-  size_t MemoryUsage() const override;
+  size_t MemoryUsage(size_t samples) const override;
   const char* EncodingName() const override;
 
   bool compact() const { return table_ == nullptr; }

@@ -128,7 +128,7 @@ TEST(HashObject, CloneIsDeepInBothEncodings) {
     std::string_view v;
     ASSERT_TRUE(h->Get("f0", &v));
     EXPECT_EQ(v, "v");
-    EXPECT_GT(h->MemoryUsage(), 0u);
+    EXPECT_GT(h->MemoryUsage(0), 0u);
   }
 }
 

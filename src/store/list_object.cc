@@ -42,11 +42,14 @@ Object* ListObject::Clone() const {
   return c;
 }
 
-size_t ListObject::MemoryUsage() const {
+size_t ListObject::MemoryUsage(size_t samples) const {
   size_t n = malloc_usable_size(const_cast<ListObject*>(this));
   if (cap_ > 0) n += malloc_usable_size(ring_);
-  for (uint32_t i = 0; i < nodes_; ++i) n += malloc_usable_size(Node(i));
-  return n;
+  const uint32_t seen = samples == 0 || samples >= nodes_ ? nodes_ : static_cast<uint32_t>(samples);
+  size_t bytes = 0;
+  for (uint32_t i = 0; i < seen; ++i) bytes += malloc_usable_size(Node(i));
+  if (seen > 0 && seen < nodes_) bytes = bytes / seen * nodes_;
+  return n + bytes;
 }
 
 bool ListObject::Fits(size_t bytes, uint32_t count) const {

@@ -23,7 +23,7 @@ class ListObject final : public Object {
   ListObject& operator=(const ListObject&) = delete;
 
   Object* Clone() const override;
-  size_t MemoryUsage() const override;
+  size_t MemoryUsage(size_t samples) const override;
   // Redis 7.0 has one list encoding (its listpack encoding for lists came with 7.2).
   const char* EncodingName() const override { return "quicklist"; }
 

@@ -76,12 +76,11 @@ Object* SetObject::Clone() const {
   return c;
 }
 
-size_t SetObject::MemoryUsage() const {
+size_t SetObject::MemoryUsage(size_t samples) const {
   size_t n = malloc_usable_size(const_cast<SetObject*>(this));
   if (is_intset()) return n + (ints() ? malloc_usable_size(ints()) : 0);
   n += sizeof(Table) + table()->OverheadBytes();
-  table()->ForEach([&n](Entry* e) { n += EntryMemory(e); });
-  return n;
+  return n + table()->EntriesMemory(samples);
 }
 
 const char* SetObject::EncodingName() const { return is_intset() ? "intset" : "hashtable"; }

@@ -26,7 +26,7 @@ class SetObject final : public Object {
   SetObject& operator=(const SetObject&) = delete;
 
   Object* Clone() const override;
-  size_t MemoryUsage() const override;
+  size_t MemoryUsage(size_t samples) const override;
   const char* EncodingName() const override;
 
   bool is_intset() const { return !(rep_ & kTableTag); }

@@ -104,7 +104,7 @@ TEST(SetObject, PopRandomEmptiesAndCloneIsDeep) {
       cursor = c->Scan(cursor, [&scanned](std::string_view m) { scanned.emplace(m); });
     } while (cursor != 0);
     EXPECT_EQ(scanned, all);
-    EXPECT_GT(c->MemoryUsage(), 0u);
+    EXPECT_GT(c->MemoryUsage(0), 0u);
   }
 }
 

@@ -264,6 +264,27 @@ void Table::ForEach(const std::function<void(Entry*)>& fn) const {
   }
 }
 
+size_t Table::ForFirst(size_t n, const std::function<void(Entry*)>& fn) const {
+  size_t seen = 0;
+  for (int t = 0; t < 2; ++t) {
+    for (size_t i = 0; i < size_[t]; ++i) {
+      for (Entry* e = table_[t][i]; e != nullptr; e = e->next) {
+        fn(e);
+        if (++seen == n) return seen;
+      }
+    }
+  }
+  return seen;
+}
+
+size_t Table::EntriesMemory(size_t samples) const {
+  size_t bytes = 0;
+  const size_t seen = ForFirst(samples, [&bytes](Entry* e) { bytes += EntryMemory(e); });
+  if (seen == 0 || seen >= size()) return bytes;
+  return static_cast<size_t>(static_cast<double>(bytes) / static_cast<double>(seen) *
+                             static_cast<double>(size()));
+}
+
 Entry* Table::ReleaseAll() {
   Entry* chain = nullptr;
   for (int t = 0; t < 2; ++t) {

@@ -44,6 +44,11 @@ class Table {
   size_t SampleSome(size_t n, uint64_t (*rng)(), Entry** out);
   // Calls fn on every entry; fn must not modify the table.
   void ForEach(const std::function<void(Entry*)>& fn) const;
+  // Calls fn on the first entries in bucket order until it has seen n of them (n == 0: all);
+  // returns how many it saw. MEMORY USAGE SAMPLES estimates from these.
+  size_t ForFirst(size_t n, const std::function<void(Entry*)>& fn) const;
+  // Bytes of the entries, exactly (samples == 0) or estimated from the first `samples`.
+  size_t EntriesMemory(size_t samples) const;
 
   // Moves up to n buckets to the new table; returns true while more remain.
   bool RehashStep(int n);

@@ -341,15 +341,21 @@ Object* ZSetObject::Clone() const {
   return c;
 }
 
-size_t ZSetObject::MemoryUsage() const {
+size_t ZSetObject::MemoryUsage(size_t samples) const {
   size_t n = Allocated(this);
   if (is_listpack()) return n + Allocated(lp());
   const Skiplist* s = sl();
   n += Allocated(s) + Allocated(s->header) + Allocated(s->buckets);
-  for (Node* x = s->header->lv()[0].forward; x != nullptr; x = x->lv()[0].forward) {
-    n += Allocated(x);
+  size_t nodes = 0, seen = 0;
+  for (Node* x = s->header->lv()[0].forward; x != nullptr && (samples == 0 || seen < samples);
+       x = x->lv()[0].forward, ++seen) {
+    nodes += Allocated(x);
   }
-  return n;
+  if (seen > 0 && seen < s->length) {
+    nodes = static_cast<size_t>(static_cast<double>(nodes) / static_cast<double>(seen) *
+                                static_cast<double>(s->length));
+  }
+  return n + nodes;
 }
 
 const char* ZSetObject::EncodingName() const { return is_listpack() ? "listpack" : "skiplist"; }

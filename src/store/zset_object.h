@@ -54,7 +54,7 @@ class ZSetObject final : public Object {
   ZSetObject& operator=(const ZSetObject&) = delete;
 
   Object* Clone() const override;
-  size_t MemoryUsage() const override;
+  size_t MemoryUsage(size_t samples) const override;
   const char* EncodingName() const override;
 
   bool is_listpack() const { return !(rep_ & kSkiplistTag); }

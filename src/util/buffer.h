@@ -43,6 +43,15 @@ class Buffer {
     }
   }
   void Clear() { size_ = 0; }
+  // Gives back the allocation beyond `keep` bytes (never below what is held).
+  void ShrinkTo(size_t keep) {
+    if (cap_ <= keep || size_ > keep) return;
+    char* p = static_cast<char*>(std::realloc(data_, keep == 0 ? 1 : keep));
+    if (p != nullptr) {
+      data_ = p;
+      cap_ = keep == 0 ? 1 : keep;
+    }
+  }
   // Releases the allocation when it is much bigger than what is held (after a big request).
   void ShrinkIfIdle(size_t keep) {
     if (cap_ > keep && size_ <= keep / 2) {

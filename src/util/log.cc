@@ -3,9 +3,12 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <ctime>
 #include <mutex>
+
+#include "util/safe_file.h"
 
 namespace redoubt::util {
 
@@ -17,11 +20,20 @@ std::mutex g_mu;  // background threads log too
 
 void Write(const char* line, size_t len) {
   std::lock_guard<std::mutex> lock(g_mu);
-  FILE* f = g_file.empty() ? stdout : std::fopen(g_file.c_str(), "a");
-  if (f == nullptr) return;
-  std::fwrite(line, 1, len, f);
-  std::fflush(f);
-  if (f != stdout) std::fclose(f);
+  if (g_file.empty()) {
+    std::fwrite(line, 1, len, stdout);
+    std::fflush(stdout);
+    return;
+  }
+  // Reopened per line (as Redis, so log rotation needs no signal), never through a symlink and
+  // never into a file another user owns.
+  StatusOr<int> fd = OpenForAppend(g_file);
+  if (!fd.ok()) return;
+  ssize_t n;
+  do {
+    n = ::write(*fd, line, len);
+  } while (n < 0 && errno == EINTR);
+  ::close(*fd);
 }
 
 }  // namespace

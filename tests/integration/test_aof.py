@@ -446,16 +446,33 @@ def test_bgrewriteaof_with_the_aof_off_writes_a_loadable_base(server_factory, da
     assert c.get("k") == "v" and c.hget("h", "f") == "1"
 
 
-def test_aof_write_errors_refuse_writes_with_misconf(server_factory, data_dir):
-    srv = start(server_factory, data_dir)
-    srv.client().set("k", "v")
-    srv.stop()
-    # The incr file becomes /dev/full: it loads as empty, and every write to it fails (ENOSPC).
-    incr = last_incr(data_dir)
-    os.unlink(incr)
-    os.symlink("/dev/full", incr)
-    srv = start(server_factory, data_dir)
+def test_aof_write_errors_refuse_writes_with_misconf(server_factory, tmp_path):
+    # A full file system (a small tmpfs filled up): every AOF write fails with ENOSPC. (The
+    # server refuses to append through a symlink, so the incr file cannot be /dev/full.)
+    mnt = tmp_path / "small"
+    mnt.mkdir(mode=0o700)
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m,mode=0700", "tmpfs", str(mnt)],
+                      capture_output=True).returncode != 0:
+        pytest.skip("cannot mount a tmpfs here (needs root and CAP_SYS_ADMIN)")
+    srv = None
+    try:
+        srv = start(server_factory, str(mnt))
+        _aof_write_errors_on_a_full_disk(srv, str(mnt))
+    finally:
+        if srv is not None:
+            srv.stop()
+        subprocess.run(["umount", "-l", str(mnt)], check=False)
+
+
+def _aof_write_errors_on_a_full_disk(srv, data_dir):
     c = srv.client()
+    fd = os.open(os.path.join(data_dir, "filler"), os.O_WRONLY | os.O_CREAT, 0o600)
+    try:
+        while os.write(fd, b"x" * 4096) > 0:
+            pass
+    except OSError:
+        pass
+    os.close(fd)
     c.set("a", "1")  # executed; its AOF write fails before the reply leaves
 
     def refused():

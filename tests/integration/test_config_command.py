@@ -2,6 +2,9 @@
 
 import fnmatch
 
+import pytest
+import redis
+
 from conftest import assert_error, wrong_args
 
 
@@ -170,3 +173,23 @@ def test_config_get_in_resp3_is_a_map(raw):
     raw.cmd("HELLO", "3")
     raw.send(b"*3\r\n$6\r\nCONFIG\r\n$3\r\nGET\r\n$9\r\nmaxmemory\r\n")
     assert raw.read_raw(27) == b"%1\r\n$9\r\nmaxmemory\r\n$1\r\n0\r\n"
+
+
+@pytest.mark.redoubt_only  # Redis writes the new password in clear text
+def test_config_rewrite_never_answers_ok_while_the_file_keeps_an_old_password(server_factory):
+    srv = server_factory(requirepass="old-leaked-password")
+    c = srv.client(password="old-leaked-password")
+    assert c.config_set("requirepass", "new-rotated-password")
+    c = srv.client(password="new-rotated-password")
+    before = open(srv.config_path).read()
+    with pytest.raises(redis.ResponseError) as e:
+        c.execute_command("CONFIG", "REWRITE")
+    assert str(e.value).startswith("CONFIG REWRITE refused: requirepass was changed at runtime")
+    assert "requirepass-file" in str(e.value)
+    text = open(srv.config_path).read()
+    assert text == before
+    assert "new-rotated-password" not in text
+    # With the file brought up to date by hand, the rewrite goes through.
+    with open(srv.config_path, "w") as f:
+        f.write(before.replace("old-leaked-password", "new-rotated-password"))
+    assert c.execute_command("CONFIG", "REWRITE") == "OK"

@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from conftest import Err, encode_command
+from conftest import IS_REDIS, Err, encode_command
 
 PE = b"-ERR Protocol error: "
 MB = 1024
@@ -347,7 +347,9 @@ def test_idle_slow_loris_is_closed_by_timeout(server_factory):
 
 def test_unauthenticated_clients_hold_bounded_memory(server_factory):
     """Before AUTH, requests are limited in size (10 args, 16 KB bulks), so 200 clients each
-    sitting on the largest partial request they may send hold little memory."""
+    sitting on the largest partial request they may send hold little memory. (Redoubt goes
+    further and closes an unauthenticated client holding more than 8 KB: see
+    test_auth_defences.py; Redis keeps them open.)"""
     srv = server_factory(requirepass="pw")
     with Bounded(srv, 32 * MB):
         held = []
@@ -357,4 +359,4 @@ def test_unauthenticated_clients_hold_bounded_memory(server_factory):
             held.append(c)
         time.sleep(0.3)
         for c in held[:10]:
-            assert not c.is_closed(timeout=0.05)
+            assert c.is_closed(timeout=0.05) != IS_REDIS

@@ -3,10 +3,14 @@ permission checks on the data directory and the ACL file."""
 
 import os
 import pwd
+import shutil
 import stat
+import subprocess
 import tempfile
 
 import pytest
+
+from conftest import REDIS_CLI, ServerStartError
 
 pytestmark = pytest.mark.redoubt_only
 
@@ -62,12 +66,13 @@ def test_world_writable_acl_file_is_refused(run_binary, tmp_path):
     assert "writable by every user" in res.stdout
 
 
-def test_open_data_dir_is_warned(server_factory, tmp_path):
+def test_open_data_dir_is_refused_and_left_as_it_is(server_factory, tmp_path):
     data = tempfile.mkdtemp(dir=str(tmp_path))
     os.chmod(data, 0o777)
-    srv = server_factory(dir=data)
-    assert "writable by group or others" in srv.log_text()
-    assert stat.S_IMODE(os.stat(data).st_mode) == 0o777  # warned, not changed behind our back
+    with pytest.raises(ServerStartError) as e:
+        server_factory(dir=data)
+    assert "writable by group or others" in str(e.value)
+    assert stat.S_IMODE(os.stat(data).st_mode) == 0o777  # refused, not changed behind our back
 
 
 SEED_ACL = """user default off nopass nocommands
@@ -122,3 +127,33 @@ def test_audit_command_checks_the_running_server(server_factory):
     app = srv.raw()
     app.cmd("AUTH", "app", "pw")
     assert str(app.cmd("AUDIT")).startswith("NOPERM")
+
+
+def _cli_as(user, group, sock):
+    return subprocess.run(["setpriv", f"--reuid={user}", f"--regid={group}", "--clear-groups",
+                           REDIS_CLI, "-s", sock, "PING"],
+                          capture_output=True, text=True, timeout=10)
+
+
+@needs_root
+def test_unix_socket_belongs_to_run_as_user_with_unixsocketperm(server_factory):
+    nobody = pwd.getpwnam("nobody")
+    base = tempfile.mkdtemp(prefix="redoubt-sock-")  # under /tmp: reachable by every uid
+    try:
+        os.chmod(base, 0o755)
+        data = os.path.join(base, "data")
+        os.mkdir(data, 0o700)
+        os.chown(data, nobody.pw_uid, nobody.pw_gid)
+        sock = os.path.join(base, "redoubt.sock")
+        server_factory(run_as_user="nobody", dir=data, unixsocket=sock, unixsocketperm="700")
+        st = os.lstat(sock)
+        assert stat.S_ISSOCK(st.st_mode)
+        assert (st.st_uid, st.st_gid) == (nobody.pw_uid, nobody.pw_gid)
+        assert stat.S_IMODE(st.st_mode) == 0o700
+        ok = _cli_as("nobody", "nogroup", sock)
+        assert ok.stdout.strip() == "PONG", ok.stdout + ok.stderr
+        other = _cli_as("daemon", "daemon", sock)
+        assert "PONG" not in other.stdout
+        assert "Permission denied" in other.stdout + other.stderr
+    finally:
+        shutil.rmtree(base, ignore_errors=True)

@@ -66,3 +66,12 @@ def test_installed_config_is_the_secure_default(installed):
     text = (installed / "etc/redoubt/redoubt.conf").read_text()
     assert "\nbind 127.0.0.1 -::1" in text
     assert "\nprotected-mode yes" in text
+    # The ACL file is read from the data dir, named in full so that the relative aclfile is
+    # found whatever the working directory of whoever runs the server or --audit.
+    assert "\naclfile users.acl\n" in text
+    assert "\ndir /var/lib/redoubt\n" in text and "\ndir ./\n" not in text
+
+
+def test_staged_install_carries_no_credentials(installed):
+    # The password is made on the machine that runs the server (install as root, or --init).
+    assert os.listdir(installed / "var/lib/redoubt") == []

@@ -240,3 +240,30 @@ def test_info_memory_reports_the_limit_and_policy(server_factory):
     assert info["used_memory_startup"] > 0
     assert info["used_memory_overhead"] >= info["used_memory_startup"]
     assert info["used_memory_dataset"] >= 0
+
+
+def _memory_usage_usec_per_call(c, *args, calls=5):
+    c.config_resetstat()
+    for _ in range(calls):
+        c.execute_command("MEMORY", "USAGE", *args)
+    return c.info("commandstats")["cmdstat_memory|usage"]["usec_per_call"]
+
+
+def test_memory_usage_samples_bounds_the_cost_on_a_huge_set(server):
+    # As Redis 7.0: SAMPLES (default 5) estimates an aggregate from that many elements, so a
+    # read-only user cannot stall the server with MEMORY USAGE on a 1,000,000-member set.
+    c = server.client()
+    for start in range(0, 1_000_000, 10_000):
+        c.sadd("huge", *[f"member:{i}" for i in range(start, start + 10_000)])
+    assert c.scard("huge") == 1_000_000
+    exact = c.execute_command("MEMORY", "USAGE", "huge", "SAMPLES", "0")
+    default = c.execute_command("MEMORY", "USAGE", "huge")
+    assert abs(default - exact) < exact * 0.5, (default, exact)
+    sampled_us = _memory_usage_usec_per_call(c, "huge")
+    full_us = _memory_usage_usec_per_call(c, "huge", "SAMPLES", "0", calls=1)
+    # Redis takes ~0.6 ms; the full walk takes tens of ms. Generous margins either way.
+    assert sampled_us < 5000, sampled_us
+    assert sampled_us * 10 < full_us, (sampled_us, full_us)
+    # Several SAMPLES options: the last one counts (Redis parses them all).
+    assert c.execute_command("MEMORY", "USAGE", "huge", "SAMPLES", "1", "SAMPLES", "0") == exact
+    assert_error(server.raw().cmd("MEMORY", "USAGE", "huge", "SAMPLES"), "ERR syntax error")

@@ -556,3 +556,54 @@ def test_silent_connection_dropped_after_handshake_timeout(server_factory, certs
     assert 8 <= time.monotonic() - t0 <= 15
     c = TlsConn(srv.tls_port, certs)
     assert int(info_field(c, "tls_handshake_failures")) >= 1
+
+
+UNUSABLE_CIPHER_LISTS = ["NULL", "eNULL", "aNULL", "@SECLEVEL=0:NULL",
+                         "ECDHE-RSA-AES128-GCM-SHA256:@SECLEVEL=0:aNULL", "RC4-MD5"]
+
+
+@pytest.mark.redoubt_only
+@pytest.mark.parametrize("ciphers", UNUSABLE_CIPHER_LISTS)
+def test_config_set_tls_ciphers_without_a_safe_cipher_is_refused(server_factory, certs,
+                                                                 ciphers):
+    srv = start_tls(server_factory, certs)
+    c = TlsConn(srv.tls_port, certs)
+    before = c.cmd("CONFIG", "GET", "tls-ciphers")
+    reply = c.cmd("CONFIG", "SET", "tls-ciphers", ciphers)
+    assert reply.startswith("-ERR") and "tls-ciphers" in reply, reply
+    assert ("aNULL/eNULL" in reply or "no cipher OpenSSL would negotiate" in reply
+            or "no usable cipher" in reply), reply
+    assert c.cmd("CONFIG", "GET", "tls-ciphers") == before
+    # TLS 1.2 handshakes still work: nothing was applied.
+    raw = socket.create_connection(("127.0.0.1", srv.tls_port), timeout=5)
+    s = ssl_context(certs, max_version=ssl.TLSVersion.TLSv1_2).wrap_socket(raw)
+    assert s.version() == "TLSv1.2"
+    s.close()
+
+
+@pytest.mark.redoubt_only
+def test_config_set_tls_ciphers_null_is_refused_with_tls_off(server):
+    c = server.raw()
+    reply = c.cmd("CONFIG", "SET", "tls-ciphers", "NULL")
+    assert isinstance(reply, str) and reply.startswith("ERR"), reply
+    assert "tls-ciphers 'NULL'" in reply
+    assert c.cmd("CONFIG", "SET", "tls-ciphers", "ECDHE-RSA-AES128-GCM-SHA256") == "OK"
+
+
+@pytest.mark.redoubt_only
+def test_config_set_tls_ciphersuites_unknown_is_refused(server_factory, certs):
+    srv = start_tls(server_factory, certs)
+    c = TlsConn(srv.tls_port, certs)
+    reply = c.cmd("CONFIG", "SET", "tls-ciphersuites", "TLS_NO_SUCH_SUITE")
+    assert reply.startswith("-ERR") and "tls-ciphersuites" in reply, reply
+    assert c.cmd("CONFIG", "SET", "tls-ciphersuites", "TLS_AES_256_GCM_SHA384") == "+OK"
+
+
+@pytest.mark.redoubt_only
+def test_startup_refuses_null_ciphers(run_binary, certs):
+    p = _bad_start(run_binary, certs, **{"tls-ciphers": "NULL"})
+    assert p.returncode != 0
+    assert "tls-ciphers 'NULL'" in p.stdout
+    p = _bad_start(run_binary, certs, **{"tls-ciphers": '"@SECLEVEL=0:eNULL"'})
+    assert p.returncode != 0
+    assert "aNULL/eNULL" in p.stdout

@@ -1,0 +1,35 @@
+#include "commands/families.h"
+
+namespace redoubt::commands {
+
+void RegisterAllFamilies() {
+  static const bool done = [] {
+    CommandTable& t = CommandTable::Get();
+    RegisterStringFamily(t);
+    RegisterKeysFamily(t);
+    RegisterServerFamily(t);
+    RegisterPersistenceFamily(t);
+    RegisterConnectionFamily(t);
+    RegisterConfigFamily(t);
+    RegisterClientFamily(t);
+    RegisterIntrospectionFamily(t);
+    RegisterHashFamily(t);
+    RegisterSetFamily(t);
+    RegisterListFamily(t);
+    RegisterZSetFamily(t);
+    RegisterBitmapFamily(t);
+    RegisterAclFamily(t);
+    RegisterPubSubFamily(t);
+    RegisterTransactionFamily(t);
+    RegisterBlockingListFamily(t);
+    RegisterBlockingZSetFamily(t);
+    RegisterAuditFamily(t);
+    RegisterMemoryFamily(t);
+    RegisterAofFamily(t);
+    RegisterScriptingFamily(t);
+    return true;
+  }();
+  (void)done;
+}
+
+}  // namespace redoubt::commands

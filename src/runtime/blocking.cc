@@ -1,0 +1,147 @@
+#include "runtime/blocking.h"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "runtime/dispatch.h"
+#include "util/numbers.h"
+
+namespace redoubt::commands {
+
+namespace {
+
+std::string KeyId(int db, std::string_view key) {
+  std::string id = std::to_string(db);
+  id += ':';
+  id.append(key);
+  return id;
+}
+
+void ReplyTimeout(ServerState& server, Client& c) {
+  protocol::ReplyBuilder r(&c.reply_buf, c.resp);
+  r.NullArray();
+  server.MarkPendingWrite(&c);
+}
+
+}  // namespace
+
+bool ParseBlockTimeout(CommandContext& cx, std::string_view arg, int64_t* deadline_ms) {
+  long double secs;
+  if (!util::ParseLongDouble(arg, &secs) || std::isnan(secs)) {
+    cx.reply.Error("ERR timeout is not a float or out of range");
+    return false;
+  }
+  if (secs < 0) {
+    cx.reply.Error("ERR timeout is negative");
+    return false;
+  }
+  long double ms = secs * 1000.0L;
+  if (ms > static_cast<long double>(INT64_MAX / 2)) {
+    cx.reply.Error("ERR timeout is out of range");
+    return false;
+  }
+  int64_t rel = static_cast<int64_t>(std::ceil(ms));
+  *deadline_ms = rel == 0 ? 0 : cx.now_ms() + rel;
+  return true;
+}
+
+void BlockOnKeys(CommandContext& cx, std::span<const std::string_view> keys, int64_t deadline_ms) {
+  Client& c = cx.client;
+  ServerState& s = cx.server;
+  c.blocked = true;
+  c.block_deadline_ms = deadline_ms;
+  c.block_db = c.db_index;
+  c.block_args.assign(cx.args.begin(), cx.args.end());
+  c.block_keys.assign(keys.begin(), keys.end());
+  bool first = s.blocking_keys.empty();
+  for (std::string_view k : keys) {
+    auto& waiters = s.blocking_keys[KeyId(c.db_index, k)];
+    if (std::find(waiters.begin(), waiters.end(), &c) == waiters.end()) waiters.push_back(&c);
+  }
+  ++s.blocked_count;
+  if (first) s.UpdateKeyHooks();
+}
+
+void Unblock(ServerState& server, Client& c) {
+  if (!c.blocked) return;
+  for (const std::string& k : c.block_keys) {
+    auto it = server.blocking_keys.find(KeyId(c.block_db, k));
+    if (it == server.blocking_keys.end()) continue;
+    auto& v = it->second;
+    v.erase(std::remove(v.begin(), v.end(), &c), v.end());
+    if (v.empty()) server.blocking_keys.erase(it);
+  }
+  c.blocked = false;
+  c.block_keys.clear();
+  c.block_args.clear();
+  --server.blocked_count;
+  server.unblocked_clients.push_back(c.id);
+  if (server.blocking_keys.empty()) server.UpdateKeyHooks();
+}
+
+void SignalKeyChanged(ServerState& server, int db, std::string_view key) {
+  if (server.blocking_keys.empty()) return;
+  std::string id = KeyId(db, key);
+  if (server.blocking_keys.count(id) == 0) return;
+  if (std::find(server.ready_keys.begin(), server.ready_keys.end(), id) ==
+      server.ready_keys.end()) {
+    server.ready_keys.push_back(std::move(id));
+  }
+}
+
+void ServeReadyKeys(ServerState& server) {
+  // Serving one client can make other keys ready (BLMOVE pushes), so loop until quiet.
+  for (int rounds = 0; !server.ready_keys.empty() && rounds < 1000; ++rounds) {
+    std::vector<std::string> ready;
+    ready.swap(server.ready_keys);
+    for (const std::string& id : ready) {
+      auto it = server.blocking_keys.find(id);
+      if (it == server.blocking_keys.end()) continue;
+      // First come, first served: each waiter retries in arrival order; one that is still
+      // blocked afterwards means the key ran dry.
+      std::vector<Client*> waiters = it->second;
+      for (Client* c : waiters) {
+        if (!c->blocked) continue;
+        std::vector<std::string> args = c->block_args;
+        std::vector<std::string_view> views(args.begin(), args.end());
+        int saved_db = c->db_index;
+        c->db_index = c->block_db;
+        size_t before = c->reply_buf.size();
+        RunQueued(server, *c, views);
+        c->db_index = saved_db;
+        if (c->reply_buf.size() != before) server.MarkPendingWrite(c);
+        if (c->blocked) break;
+      }
+    }
+  }
+}
+
+void ExpireBlockedClients(ServerState& server, int64_t now_ms) {
+  if (server.blocked_count == 0) return;
+  std::vector<Client*> expired;
+  for (auto& [id, c] : server.clients) {
+    if (c->blocked && c->block_deadline_ms != 0 && c->block_deadline_ms <= now_ms) {
+      expired.push_back(c);
+    }
+  }
+  for (Client* c : expired) {
+    Unblock(server, *c);
+    ReplyTimeout(server, *c);
+  }
+}
+
+bool UnblockByRequest(ServerState& server, Client& c, bool with_error) {
+  if (!c.blocked) return false;
+  Unblock(server, c);
+  if (with_error) {
+    protocol::ReplyBuilder r(&c.reply_buf, c.resp);
+    r.Error("UNBLOCKED client unblocked via CLIENT UNBLOCK");
+    server.MarkPendingWrite(&c);
+  } else {
+    ReplyTimeout(server, c);
+  }
+  return true;
+}
+
+}  // namespace redoubt::commands

@@ -1,0 +1,480 @@
+#include "runtime/dispatch.h"
+
+#include <time.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <string>
+
+#include "protocol/errors.h"
+#include "runtime/acl.h"
+#include "runtime/blocking.h"
+#include "runtime/command_table.h"
+#include "runtime/eviction.h"
+#include "runtime/pubsub.h"
+#include "runtime/transaction.h"
+#include "util/cycle_clock.h"
+#include "util/string_util.h"
+
+namespace redoubt::commands {
+
+namespace {
+
+void FeedMonitors(ServerState& server, const Client& client,
+                  std::span<const std::string_view> args) {
+  char head[128];
+  timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  int64_t us = ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
+  std::snprintf(head, sizeof(head), "+%lld.%06lld [%d %s]", static_cast<long long>(us / 1000000),
+                static_cast<long long>(us % 1000000), client.db_index,
+                (client.flags & client_flag::kUnixSocket) ? "unix:" : client.addr.c_str());
+  std::string line(head);
+  for (size_t i = 0; i < args.size(); ++i) {
+    std::string_view a = args[i];
+    // Secrets (AUTH, HELLO AUTH, CONFIG SET requirepass ...) are never shown to monitors.
+    if (client.redact_mask & (1ULL << std::min<size_t>(i, 63))) a = "(redacted)";
+    line += " \"";
+    for (unsigned char c : a) {
+      switch (c) {
+        case '\\':
+          line += "\\\\";
+          break;
+        case '"':
+          line += "\\\"";
+          break;
+        case '\n':
+          line += "\\n";
+          break;
+        case '\r':
+          line += "\\r";
+          break;
+        case '\t':
+          line += "\\t";
+          break;
+        case '\a':
+          line += "\\a";
+          break;
+        case '\b':
+          line += "\\b";
+          break;
+        default:
+          if (isprint(c)) {
+            line += static_cast<char>(c);
+          } else {
+            char hex[8];
+            std::snprintf(hex, sizeof(hex), "\\x%02x", c);
+            line += hex;
+          }
+      }
+    }
+    line += "\"";
+  }
+  line += "\r\n";
+  for (Client* m : server.monitors) {
+    m->reply_buf += line;
+    server.MarkPendingWrite(m);
+  }
+}
+
+bool AllowProtectedAction(int setting, const Client& client) {
+  // 0 = no, 1 = yes, 2 = local (loopback TCP or Unix socket only)
+  if (setting == 1) return true;
+  if (setting == 2) return !(client.flags & client_flag::kProtected);
+  return false;
+}
+
+}  // namespace
+
+bool AuthRequired(const ServerState& server, const Client& client) {
+  if (client.authenticated) return false;
+  if (client.no_implicit_auth) return true;
+  // As Redis: only a default user that is on and has nopass lets clients in unauthenticated.
+  const security::AclUser& d = server.acl.default_user();
+  return !d.nopass() || !d.enabled();
+}
+
+namespace {
+
+// The keys of the running command for ACL checks, extracted only if a selector without
+// allkeys asks; the vectors are per thread and reused, so a check allocates nothing once warm.
+class DispatchKeySource final : public security::AclKeySource {
+ public:
+  DispatchKeySource(const CommandSpec& cmd, std::span<const std::string_view> args)
+      : cmd_(cmd), args_(args) {}
+  std::span<const security::AclKeyArg> Keys() override {
+    thread_local std::vector<KeyRef> refs;
+    thread_local std::vector<security::AclKeyArg> keys;
+    if (!done_) {
+      done_ = true;
+      keys.clear();
+      if (!cmd_.keys.empty()) {
+        GetKeys(cmd_, args_, &refs);
+        for (const KeyRef& r : refs) keys.push_back({r.index, Refine(r.flags)});
+      }
+    }
+    return keys;
+  }
+
+ private:
+  // Key specs with VARIABLE_FLAGS are refined from the arguments, as Redis's getkeys procs do:
+  // SET reads the old value only with GET (else OW+UPDATE: a write-only user may SET).
+  // BITFIELD keeps RW+ACCESS+UPDATE (Redis drops UPDATE for all-GET calls; stricter here).
+  uint32_t Refine(uint32_t flags) const {
+    if (!(flags & keyflag::kVariableFlags) || !(cmd_.categories & cat::kString)) return flags;
+    for (size_t i = 3; i < args_.size(); ++i) {
+      if (util::EqualsIgnoreCase(args_[i], "GET")) return flags;
+    }
+    return (flags & ~(keyflag::kRW | keyflag::kAccess)) | keyflag::kOW;
+  }
+
+  const CommandSpec& cmd_;
+  std::span<const std::string_view> args_;
+  bool done_ = false;
+};
+
+}  // namespace
+
+// The channel arguments of the running command (SUBSCRIBE, PSUBSCRIBE, PUBLISH), from its
+// table row; built only when a selector without allchannels asks.
+class DispatchChannelSource final : public security::AclChannelSource {
+ public:
+  DispatchChannelSource(const CommandSpec& cmd, std::span<const std::string_view> args)
+      : cmd_(cmd), args_(args) {}
+  std::span<const security::AclChannelArg> Channels() override {
+    thread_local std::vector<security::AclChannelArg> out;
+    out.clear();
+    const ChannelSpec& c = cmd_.channels;
+    if (c.first > 0) {
+      int argc = static_cast<int>(args_.size());
+      int last = c.last < 0 ? argc + c.last : c.last;
+      for (int i = c.first; i <= last && i < argc; ++i) out.push_back({i, c.pattern});
+    }
+    return out;
+  }
+
+ private:
+  const CommandSpec& cmd_;
+  std::span<const std::string_view> args_;
+};
+
+bool CheckAcl(ServerState& server, Client& client, const CommandSpec& cmd,
+              std::span<const std::string_view> args, protocol::ReplyBuilder& reply) {
+  const security::AclUser* user = client.acl_user;
+  if (user == nullptr) return true;  // internal session
+  DispatchKeySource keys(cmd, args);
+  int idx = 0;
+  DispatchChannelSource channels(cmd, args);
+  security::AclDenial d =
+      user->Check(cmd.id, args, &keys, cmd.channels.first > 0 ? &channels : nullptr, &idx);
+  if (d == security::AclDenial::kNone) return true;
+  AclLogDenial(server, client, cmd, args, d, idx);
+  if (server.audit.enabled()) {
+    std::string_view reason = d == security::AclDenial::kKey       ? "key"
+                              : d == security::AclDenial::kChannel ? "channel"
+                                                                   : "command";
+    std::string_view object =
+        d == security::AclDenial::kCommand || idx <= 0 || static_cast<size_t>(idx) >= args.size()
+            ? std::string_view(cmd.full_name)
+            : args[idx];
+    server.Audit(security::AuditEvent::kAclDenied, client, cmd.full_name, reason, object);
+  }
+  if (d == security::AclDenial::kKey) {
+    reply.Error("NOPERM this user has no permissions to access one of the keys used as arguments");
+  } else if (d == security::AclDenial::kChannel) {
+    reply.Error(
+        "NOPERM this user has no permissions to access one of the channels used as arguments");
+  } else {
+    std::string msg = "NOPERM this user has no permissions to run the '";
+    msg.append(cmd.full_name);
+    msg += "' command";
+    reply.Error(msg);
+  }
+  return false;
+}
+
+const CommandSpec* ResolveCommand(std::span<const std::string_view> args,
+                                  protocol::ReplyBuilder& reply) {
+  const CommandSpec* cmd = CommandTable::Get().Lookup(args[0]);
+  if (cmd == nullptr) {
+    std::string rest;
+    for (size_t i = 1; i < args.size() && rest.size() < 128; ++i) {
+      size_t room = 128 - rest.size();
+      rest += '\'';
+      rest.append(args[i].substr(0, room));
+      rest += "' ";
+    }
+    std::string msg = "ERR unknown command '";
+    msg.append(args[0].substr(0, 128));
+    msg += "', with args beginning with: ";
+    msg += rest;
+    reply.Error(msg);
+    return nullptr;
+  }
+  if (cmd->subcommands.empty() || args.size() < 2) return cmd;
+  const CommandSpec* sub = CommandTable::LookupSub(*cmd, args[1]);
+  if (sub == nullptr) {
+    std::string upper(cmd->name);
+    std::transform(upper.begin(), upper.end(), upper.begin(), ::toupper);
+    std::string msg = "ERR unknown subcommand '";
+    msg.append(args[1].substr(0, 128));
+    msg += "'. Try " + upper + " HELP.";
+    reply.Error(msg);
+    return nullptr;
+  }
+  return sub;
+}
+
+bool CheckArity(const CommandSpec& cmd, size_t argc, protocol::ReplyBuilder& reply) {
+  int n = static_cast<int>(argc);
+  if ((cmd.arity > 0 && cmd.arity != n) || n < -cmd.arity) {
+    ReplyWrongArity(reply, cmd);
+    return false;
+  }
+  return true;
+}
+
+bool CheckAuth(const ServerState& server, const Client& client, const CommandSpec& cmd,
+               protocol::ReplyBuilder& reply) {
+  if ((cmd.flags & flag::kNoAuth) || !AuthRequired(server, client)) return true;
+  reply.Error(errors::kNoAuth);
+  return false;
+}
+
+bool CheckProtected(const ServerState& server, const Client& client, const CommandSpec& cmd,
+                    protocol::ReplyBuilder& reply) {
+  if (!(cmd.flags & flag::kProtected)) return true;
+  if (AllowProtectedAction(server.cfg->enable_debug_command, client)) return true;
+  std::string upper(cmd.name);
+  std::transform(upper.begin(), upper.end(), upper.begin(), ::toupper);
+  reply.Error("ERR " + upper +
+              " command not allowed. If the enable-debug-command option is set to \"local\", "
+              "you can run it from a local connection, otherwise you need to set this option "
+              "in the configuration file, and then restart the server.");
+  return false;
+}
+
+bool CheckMonitorKeyspace(const Client& client, const CommandSpec& cmd,
+                          protocol::ReplyBuilder& reply) {
+  // A MONITOR client is a replica-like observer in Redis: it may not touch the keyspace.
+  if (!(client.flags & client_flag::kMonitor)) return true;
+  if (!(cmd.flags & (flag::kWrite | flag::kReadonly | flag::kMayReplicate))) return true;
+  reply.Error("ERR Replica can't interact with the keyspace");
+  return false;
+}
+
+bool CheckSubscribedContext(const Client& client, const CommandSpec& cmd,
+                            protocol::ReplyBuilder& reply) {
+  // RESP2 has no way to tell a pushed message from a reply, so a subscribed RESP2 client may
+  // only manage its subscriptions (and PING, QUIT, RESET), as in Redis.
+  if (client.resp != 2 || client.subscriptions() == 0) return true;
+  if (cmd.internal_flags & internal::kSubscribedContext) return true;
+  std::string msg = "ERR Can't execute '";
+  msg.append(cmd.full_name);
+  msg +=
+      "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this "
+      "context";
+  reply.Error(msg);
+  return false;
+}
+
+bool DiskErrorDenies(const Client& client, const CommandSpec& cmd) {
+  if ((cmd.flags & flag::kWrite) || (cmd.internal_flags & internal::kDeniedOnDiskError)) {
+    return true;
+  }
+  if (!(cmd.internal_flags & internal::kRunsQueue) || !client.in_multi) return false;
+  for (const Client::QueuedCommand& q : client.multi_queue) {
+    if (q.cmd->flags & flag::kWrite) return true;
+  }
+  return false;
+}
+
+bool CheckAofWriteError(const ServerState& server, const Client& client, const CommandSpec& cmd,
+                        protocol::ReplyBuilder& reply) {
+  // As Redis: while the AOF cannot be written, writes are refused rather than acknowledged.
+  if (server.aof_write_error.empty() || !DiskErrorDenies(client, cmd)) return true;
+  reply.Error("MISCONF Errors writing to the AOF file: " + server.aof_write_error);
+  return false;
+}
+
+void DetachClient(ServerState& server, Client& client) {
+  auto& mons = server.monitors;
+  mons.erase(std::remove(mons.begin(), mons.end(), &client), mons.end());
+  if (client.subscriptions() > 0) PubSubRemoveClient(server, client);
+  if (client.blocked) Unblock(server, client);
+  if (!client.watched_keys.empty()) UnwatchAll(server, client);
+  server.clients.erase(client.id);
+}
+
+bool CheckBusyScript(const ServerState& server, const CommandSpec& cmd,
+                     protocol::ReplyBuilder& reply) {
+  if (!server.script_busy || (cmd.flags & flag::kAllowBusy)) return true;
+  reply.Error(server.script_is_eval ? errors::kBusyScript : errors::kBusyFunction);
+  return false;
+}
+
+bool CheckNoMulti(const Client& client, const CommandSpec& cmd, protocol::ReplyBuilder& reply) {
+  if (!client.in_multi || !(cmd.flags & flag::kNoMulti)) return true;
+  reply.Error("ERR Command not allowed inside a transaction");
+  return false;
+}
+
+namespace {
+
+// The admission pipeline in its fixed order; nullptr (after replying) when refused.
+// At EXEC (`queued`), the disk-error and loading gates are not applied again: EXEC itself
+// passed them with its queue in view, as in Redis.
+const CommandSpec* Admit(ServerState& server, Client& client,
+                         std::span<const std::string_view> args, protocol::ReplyBuilder& reply,
+                         bool queued = false) {
+  const CommandSpec* cmd = ResolveCommand(args, reply);
+  if (cmd == nullptr) return nullptr;
+  bool admitted = CheckArity(*cmd, args.size(), reply) && CheckAuth(server, client, *cmd, reply) &&
+                  CheckAcl(server, client, *cmd, args, reply) &&
+                  CheckProtected(server, client, *cmd, reply) &&
+                  (queued || CheckAofWriteError(server, client, *cmd, reply)) &&
+                  CheckMonitorKeyspace(client, *cmd, reply) &&
+                  CheckSubscribedContext(client, *cmd, reply) && CheckNoMulti(client, *cmd, reply);
+  // Loading (-LOADING) and failed snapshots (-MISCONF): one branch while neither applies.
+  admitted = admitted && (queued || server.rdb.gates_open() ||
+                          CheckPersistenceGates(server, client, *cmd, reply));
+  admitted = admitted && (!server.script_busy || CheckBusyScript(server, *cmd, reply));
+  if (!admitted) {
+    ++server.command_stats[cmd->id].rejected_calls;
+    return nullptr;
+  }
+  return cmd;
+}
+
+// What the write feed (AOF) gets: the forms the command asked for, or the command itself when
+// it changed something. MULTI/EXEC and friends never go themselves: EXEC's queue does.
+void FeedWrite(ServerState& server, const Client& client, const CommandSpec& cmd,
+               std::span<const std::string_view> args, uint64_t dirty_before) {
+  if (!server.propagate_as.empty()) {
+    std::vector<std::vector<std::string>> forms;
+    forms.swap(server.propagate_as);
+    std::vector<std::string_view> views;
+    for (const std::vector<std::string>& f : forms) {
+      views.assign(f.begin(), f.end());
+      server.write_feed->Propagate(client.db_index, views);
+    }
+    return;
+  }
+  if (server.dirty != dirty_before &&
+      !(cmd.internal_flags & (internal::kNotQueued | internal::kPropagatesEffects))) {
+    server.write_feed->Command(client.db_index, cmd, args);
+  }
+}
+
+void Execute(ServerState& server, Client& client, const CommandSpec& cmd,
+             std::span<const std::string_view> args, protocol::ReplyBuilder& reply) {
+  CommandContext ctx{server, client, cmd, args, reply};
+  client.redact_mask = 0;
+  uint64_t errors_before = reply.errors;
+  uint64_t start = util::CycleClock::Now();
+  uint64_t dirty_before = server.dirty;
+  cmd.handler(ctx);
+  if (server.write_feed != nullptr) FeedWrite(server, client, cmd, args, dirty_before);
+  CommandStats& st = server.command_stats[cmd.id];
+  st.cycles += util::CycleClock::Now() - start;
+  ++st.calls;
+  if (reply.errors != errors_before) ++st.failed_calls;
+  client.last_cmd = &cmd;
+  if (!server.monitors.empty() && !(cmd.flags & (flag::kSkipMonitor | flag::kAdmin))) {
+    FeedMonitors(server, client, args);
+  }
+  ++server.stats.total_commands_processed;
+  ++client.commands_processed;
+}
+
+// Whether the request names the command that runs the MULTI queue (EXEC, or its rename).
+bool RunsQueue(std::span<const std::string_view> args) {
+  const CommandSpec* cmd = CommandTable::Get().Lookup(args[0]);
+  return cmd != nullptr && (cmd->internal_flags & internal::kRunsQueue);
+}
+
+// EXEC refused: "-EXECABORT Transaction discarded because of: <refusal>", and the
+// transaction and its WATCHes are dropped.
+void AbortTransaction(ServerState& server, Client& client, std::string_view refusal,
+                      protocol::ReplyBuilder& reply) {
+  std::string_view text = refusal;
+  if (!text.empty() && text[0] == '-') text.remove_prefix(1);
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.remove_suffix(1);
+  std::string msg = "EXECABORT Transaction discarded because of: ";
+  msg.append(text);
+  reply.Error(msg);
+  DiscardTransaction(client);
+  UnwatchAll(server, client);
+}
+
+void Queue(Client& client, const CommandSpec& cmd, std::span<const std::string_view> args,
+           protocol::ReplyBuilder& reply) {
+  Client::QueuedCommand q{&cmd, {}};
+  q.args.assign(args.begin(), args.end());
+  client.multi_queue.push_back(std::move(q));
+  reply.SimpleString("QUEUED");
+}
+
+}  // namespace
+
+void Dispatch(ServerState& server, Client& client, std::span<const std::string_view> args) {
+  protocol::ReplyBuilder reply(&client.reply_buf, client.resp);
+  reply.error_stats = &server.error_stats;
+  size_t reply_start = client.reply_buf.size();
+  if (client.reply_mode == ReplyMode::kSkipNext) client.reply_mode = ReplyMode::kSkipThis;
+
+  // An EXEC refused at admission aborts the transaction, as Redis's execCommandAbort: its
+  // refusal is caught aside and sent inside EXECABORT.
+  std::string refusal;
+  protocol::ReplyBuilder exec_refusal(&refusal, client.resp);
+  bool exec_in_multi = client.in_multi && RunsQueue(args);
+  protocol::ReplyBuilder& admission = exec_in_multi ? exec_refusal : reply;
+  const CommandSpec* cmd = Admit(server, client, args, admission);
+  // OOM: not in RunQueued (EXEC's queue), which was admitted against memory when queued.
+  if (cmd != nullptr && !CheckOom(server, client, *cmd, admission)) {
+    ++server.command_stats[cmd->id].rejected_calls;
+    cmd = nullptr;
+  }
+  if (cmd == nullptr) {
+    if (exec_in_multi) {
+      AbortTransaction(server, client, refusal, reply);
+    } else if (client.in_multi) {
+      client.multi_error = true;  // EXEC will answer EXECABORT
+    }
+  } else if (client.in_multi && !(cmd->internal_flags & internal::kNotQueued)) {
+    Queue(client, *cmd, args, reply);
+  } else {
+    Execute(server, client, *cmd, args, reply);
+    // Keys this command (or EXEC's queue) pushed to may wake blocked clients.
+    if (!server.ready_keys.empty()) ServeReadyKeys(server);
+  }
+  server.stats.total_error_replies += reply.errors;
+
+  if (client.reply_mode == ReplyMode::kOff || client.reply_mode == ReplyMode::kSkipThis) {
+    client.reply_buf.resize(reply_start);
+    if (client.reply_mode == ReplyMode::kSkipThis) client.reply_mode = ReplyMode::kOn;
+  }
+}
+
+void ExecuteResolved(ServerState& server, Client& client, const CommandSpec& cmd,
+                     std::span<const std::string_view> args, protocol::ReplyBuilder& reply) {
+  Execute(server, client, cmd, args, reply);
+}
+
+void RunQueued(ServerState& server, Client& client, std::span<const std::string_view> args) {
+  protocol::ReplyBuilder reply(&client.reply_buf, client.resp);
+  reply.error_stats = &server.error_stats;
+  // Admitted again: ACL rules or authentication may have changed since the command queued.
+  const CommandSpec* cmd = Admit(server, client, args, reply, /*queued=*/true);
+  if (cmd != nullptr) Execute(server, client, *cmd, args, reply);
+  server.stats.total_error_replies += reply.errors;
+}
+
+void ReplyWrongArity(protocol::ReplyBuilder& reply, const CommandSpec& cmd) {
+  std::string msg = "ERR wrong number of arguments for '";
+  msg.append(cmd.full_name);
+  msg += "' command";
+  reply.Error(msg);
+}
+
+}  // namespace redoubt::commands
