@@ -26,6 +26,7 @@ void RegisterAllFamilies() {
     RegisterAuditFamily(t);
     RegisterMemoryFamily(t);
     RegisterAofFamily(t);
+    RegisterDebugFamily(t);
     RegisterScriptingFamily(t);
     return true;
   }();

@@ -30,6 +30,7 @@ void RegisterBlockingZSetFamily(CommandTable& t);
 void RegisterAuditFamily(CommandTable& t);
 void RegisterMemoryFamily(CommandTable& t);
 void RegisterAofFamily(CommandTable& t);
+void RegisterDebugFamily(CommandTable& t);
 void RegisterScriptingFamily(CommandTable& t);
 
 }  // namespace redoubt::commands

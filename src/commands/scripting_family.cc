@@ -8,6 +8,7 @@
 #include "protocol/errors.h"
 #include "runtime/command_table.h"
 #include "runtime/eviction.h"
+#include "runtime/pause.h"
 #include "scripting/engine_bridge.h"
 #include "util/glob.h"
 #include "util/numbers.h"
@@ -432,6 +433,34 @@ void ScriptHelp(CommandContext& cx) {
   for (const char* line : kScriptHelp) cx.reply.SimpleString(line);
 }
 
+// CLIENT PAUSE's view of EVAL/EVALSHA/FCALL: the flags the script declares replace the
+// command's own (Redis's evalGetCommandFlags / scriptFlagsToCmdFlags); a script without a
+// shebang keeps the table flags.
+uint64_t ScriptCommandFlags(const ServerState& server, const CommandSpec& cmd,
+                            std::span<const std::string_view> args, uint64_t flags) {
+  if (!(cmd.internal_flags & internal::kPropagatesEffects) || args.size() < 2) return flags;
+  const auto* engine = static_cast<const scripting::LuaEngine*>(server.scripting.get());
+  uint32_t sflags = 0;
+  if (cmd.handler == Fcall || cmd.handler == FcallRo) {
+    const scripting::Function* fn = engine ? engine->FindFunction(args[1]) : nullptr;
+    if (fn == nullptr) return flags;
+    sflags = fn->flags;
+  } else if (cmd.handler == EvalSha || cmd.handler == EvalShaRo) {
+    const scripting::Script* sc = engine ? engine->Find(args[1]) : nullptr;
+    if (sc == nullptr) return flags;
+    sflags = sc->flags;
+  } else {
+    std::string err;
+    if (!scripting::LuaEngine::ParseShebang(args[1], &sflags, &err)) return flags;
+  }
+  if (sflags & sf::kEvalCompat) return flags;
+  flags &= ~(flag::kStale | flag::kDenyOom | flag::kWrite | flag::kMayReplicate);
+  if (!(sflags & (sf::kAllowOom | sf::kNoWrites))) flags |= flag::kDenyOom;
+  if (!(sflags & sf::kNoWrites)) flags |= flag::kWrite;
+  if (sflags & sf::kAllowStale) flags |= flag::kStale;
+  return flags;
+}
+
 CommandSpec EvalRow(const char* name, Handler h, bool ro, const char* summary, const char* since) {
   uint32_t key_flags =
       ro ? keyflag::kRO | keyflag::kAccess : keyflag::kRW | keyflag::kAccess | keyflag::kUpdate;
@@ -463,6 +492,7 @@ CommandSpec ScriptSub(const char* name, int arity, uint64_t flags, Handler h, co
 }  // namespace
 
 void RegisterScriptingFamily(CommandTable& t) {
+  SetScriptFlagsHook(ScriptCommandFlags);
   using namespace flag;  // NOLINT(build/namespaces): the rows read better with short names
   t.Register({
       EvalRow("eval", Eval, false, "Execute a Lua script server side", "2.6.0"),

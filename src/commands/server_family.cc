@@ -1,4 +1,4 @@
-// Server commands: INFO, TIME, LASTSAVE, SHUTDOWN, DEBUG, MONITOR.
+// Server commands: INFO, TIME, LASTSAVE, SHUTDOWN, MONITOR (DEBUG: debug_family.cc).
 // INFO keeps Redis 7.0's section names, field names and field order, because monitoring tools
 // parse them; figures Redoubt does not have yet (replication, persistence, pub/sub) read as
 // Redis reports them when those features are idle.
@@ -186,10 +186,11 @@ void InfoServer(const ServerState& s, InfoWriter& w) {
 }
 
 void InfoClients(const ServerState& s, InfoWriter& w) {
-  size_t max_in = 0, max_out = 0;
+  size_t max_in = 0, max_out = 0, paused = 0;
   for (const auto& [id, c] : s.clients) {
     max_in = std::max({max_in, c->query_peak, c->query_buf.size()});
     max_out = std::max(max_out, c->pending_reply());
+    if (c->flags & client_flag::kPaused) ++paused;
   }
   w.Header("Clients");
   w.UInt("connected_clients", s.clients.size());
@@ -197,7 +198,8 @@ void InfoClients(const ServerState& s, InfoWriter& w) {
   w.Int("maxclients", s.cfg->maxclients);
   w.UInt("client_recent_max_input_buffer", max_in);
   w.UInt("client_recent_max_output_buffer", max_out);
-  w.UInt("blocked_clients", s.blocked_count);
+  // Clients held by CLIENT PAUSE count as blocked, as in Redis 7.0 (BLOCKED_POSTPONE).
+  w.UInt("blocked_clients", s.blocked_count + paused);
   w.Zeros({"tracking_clients"});
   w.UInt("clients_in_timeout_table", s.blocked_count);
 }
@@ -362,7 +364,7 @@ void InfoReplication(const ServerState& s, InfoWriter& w) {
   w.Str("connected_slaves", "0");
   w.Str("master_failover_state", "no-failover");
   // Until replication exists the replication id is the run id.
-  w.Str("master_replid", s.run_id_hex);
+  w.Str("master_replid", s.debug.replid.empty() ? s.run_id_hex : s.debug.replid);
   w.Str("master_replid2", "0000000000000000000000000000000000000000");
   w.Str("master_repl_offset", "0");
   w.Str("second_repl_offset", "-1");
@@ -486,176 +488,6 @@ void Shutdown(CommandContext& cx) {
   cx.server.request_shutdown(nosave);
 }
 
-// --- DEBUG -----------------------------------------------------------------------------------
-
-void ReplyDebugSyntaxError(CommandContext& cx) {
-  std::string cmd(cx.args[0]);
-  for (char& ch : cmd) ch = static_cast<char>(toupper(static_cast<unsigned char>(ch)));
-  cx.reply.Error("ERR unknown subcommand or wrong number of arguments for '" +
-                 std::string(cx.args[1].substr(0, 128)) + "'. Try " + cmd + " HELP.");
-}
-
-// DEBUG SLEEP <seconds>: blocks the server, decimals allowed (strtod, like Redis).
-void DebugSleep(CommandContext& cx) {
-  std::string arg(cx.args[2]);
-  double seconds = std::strtod(arg.c_str(), nullptr);
-  if (seconds > 0) {
-    seconds = std::min(seconds, 1e9);  // keeps the conversion below defined
-    int64_t us = static_cast<int64_t>(seconds * 1000000);
-    timespec ts{static_cast<time_t>(us / 1000000), static_cast<long>((us % 1000000) * 1000)};
-    nanosleep(&ts, nullptr);
-  }
-  cx.reply.Ok();
-}
-
-void DebugSetActiveExpire(CommandContext& cx) {
-  std::string arg(cx.args[2]);
-  bool on = std::atoi(arg.c_str()) != 0;  // atoi, as Redis
-  util::Status st = cx.server.config->Set({{"active-expire-enabled", on ? "yes" : "no"}});
-  if (!st.ok()) return cx.reply.Error(st.message());
-  cx.reply.Ok();
-}
-
-// Length of a string as an RDB file stores it (without LZF compression): small integers use
-// the integer encodings, other strings a length prefix.
-size_t RdbStringLength(std::string_view s) {
-  int64_t v;
-  if (s.size() <= 11 && util::ParseInt64(s, &v)) {
-    if (v >= -128 && v <= 127) return 2;
-    if (v >= -32768 && v <= 32767) return 3;
-    if (v >= INT32_MIN && v <= INT32_MAX) return 5;
-  }
-  size_t n = s.size();
-  size_t prefix = n < (1 << 6) ? 1 : n < (1 << 14) ? 2 : n <= UINT32_MAX ? 5 : 9;
-  return prefix + n;
-}
-
-const char* EncodingName(const store::Entry& e) {
-  switch (e.encoding) {
-    case store::Encoding::kInt:
-      return "int";
-    case store::Encoding::kEmbStr:
-      return "embstr";
-    case store::Encoding::kRaw:
-      return "raw";
-    case store::Encoding::kObject:
-      return e.object()->EncodingName();
-  }
-  return "unknown";
-}
-
-// DEBUG OBJECT <key>, in Redis's format. serializedlength ignores compression.
-void DebugObject(CommandContext& cx) {
-  store::Entry* e = cx.db().Peek(cx.args[2]);
-  if (e == nullptr) return cx.reply.Error(errors::kNoSuchKey);
-  size_t serialized = 0;
-  if (e->type == store::ValueType::kString) {
-    char scratch[24];
-    serialized = RdbStringLength(e->string_value(scratch));
-  }
-  uint32_t idle = store::LruIdle(e->lru, cx.server.clock.lru_clock);
-  char buf[256];
-  std::snprintf(buf, sizeof(buf),
-                "Value at:%p refcount:1 encoding:%s serializedlength:%zu lru:%u "
-                "lru_seconds_idle:%u",
-                static_cast<void*>(e), EncodingName(*e), serialized, e->lru, idle);
-  cx.reply.SimpleString(buf);
-}
-
-// DEBUG POPULATE <count> [prefix] [size]: creates prefix:N = value:N keys that do not exist.
-void DebugPopulate(CommandContext& cx) {
-  int64_t count = 0, size = 0;
-  const char* kRange = "ERR value is out of range, must be positive";
-  if (!util::ParseInt64(cx.args[2], &count) || count < 0) return cx.reply.Error(kRange);
-  if (cx.argc() == 5 && (!util::ParseInt64(cx.args[4], &size) || size < 0)) {
-    return cx.reply.Error(kRange);
-  }
-  if (size > cx.server.cfg->proto_max_bulk_len) return cx.reply.Error(errors::kStringTooLong);
-  std::string prefix = cx.argc() >= 4 ? std::string(cx.args[3]) : "key";
-  for (int64_t j = 0; j < count; ++j) {
-    std::string key = prefix + ":" + std::to_string(j);
-    if (key.size() > 127) key.resize(127);  // Redis formats into a 128-byte buffer
-    if (cx.db().Lookup(key) != nullptr) continue;
-    std::string value = "value:" + std::to_string(j);
-    if (size > 0) value.resize(static_cast<size_t>(size), '\0');
-    cx.db().SetString(key, value);
-  }
-  cx.reply.Ok();
-}
-
-// DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]: save, empty the dataset, load the RDB again.
-void DebugReload(CommandContext& cx) {
-  bool save = true, flush = true;
-  for (size_t j = 2; j < cx.argc(); ++j) {
-    if (util::EqualsIgnoreCase(cx.args[j], "NOSAVE")) {
-      save = false;
-    } else if (util::EqualsIgnoreCase(cx.args[j], "NOFLUSH")) {
-      flush = false;
-    } else if (!util::EqualsIgnoreCase(cx.args[j], "MERGE")) {
-      return cx.reply.Error(
-          "ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.");
-    }
-  }
-  util::Status st = RdbDebugReload(cx.server, save, flush);
-  if (!st.ok()) return cx.reply.Error(st.message());
-  cx.reply.Ok();
-}
-
-constexpr const char* kDebugHelp[] = {
-    "DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
-    "ERROR <string>",
-    "    Return a Redis protocol error with <string> as message. Useful for clients",
-    "    unit tests to simulate Redis errors.",
-    "LOG <message>",
-    "    Write <message> to the server log.",
-    "OBJECT <key>",
-    "    Show low level info about `key` and associated value.",
-    "RELOAD [option ...]",
-    "    Save the RDB on disk and reload it back to memory. Options: NOSAVE (do not save",
-    "    first), NOFLUSH (do not empty the dataset first; a key loaded twice is an error).",
-    "POPULATE <count> [<prefix>] [<size>]",
-    "    Create <count> string keys named key:<num>. If <prefix> is specified then",
-    "    it is used instead of the 'key' prefix. These are not propagated to",
-    "    replicas. Cluster slots are not respected so keys not belonging to the",
-    "    current node can be created in cluster mode.",
-    "SET-ACTIVE-EXPIRE <0|1>",
-    "    Setting it to 0 disables expiring keys in background when they are not",
-    "    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the",
-    "    default.",
-    "SLEEP <seconds>",
-    "    Stop the server for <seconds>. Decimals allowed.",
-    "HELP",
-    "    Prints this help.",
-};
-
-// DEBUG is one command in Redis 7.0 (no subcommand rows); it parses its own subcommands.
-void Debug(CommandContext& cx) {
-  std::string_view sub = cx.args[1];
-  size_t n = cx.argc();
-  auto is = [&](std::string_view name) { return util::EqualsIgnoreCase(sub, name); };
-  if (is("HELP") && n == 2) {
-    cx.reply.Array(std::size(kDebugHelp));
-    for (const char* line : kDebugHelp) cx.reply.SimpleString(line);
-  } else if (is("SLEEP") && n == 3) {
-    DebugSleep(cx);
-  } else if (is("SET-ACTIVE-EXPIRE") && n == 3) {
-    DebugSetActiveExpire(cx);
-  } else if (is("OBJECT") && n == 3) {
-    DebugObject(cx);
-  } else if (is("POPULATE") && n >= 3 && n <= 5) {
-    DebugPopulate(cx);
-  } else if (is("RELOAD")) {
-    DebugReload(cx);
-  } else if (is("LOG") && n == 3) {
-    LOG_WARNING("DEBUG LOG: %s", std::string(cx.args[2]).c_str());
-    cx.reply.Ok();
-  } else if (is("ERROR") && n == 3) {
-    cx.reply.Error(cx.args[2]);
-  } else {
-    ReplyDebugSyntaxError(cx);
-  }
-}
-
 void TrackInstant(InstantMetric& m, uint64_t reading, int64_t now_ms) {
   int64_t elapsed = now_ms - m.last_sample_ms;
   uint64_t delta = reading >= m.last_reading ? reading - m.last_reading : 0;
@@ -736,12 +568,6 @@ void RegisterServerFamily(CommandTable& t) {
        .handler = Shutdown,
        .group = g,
        .summary = "Synchronously save the dataset to disk and then shut down the server"},
-      {.name = "debug",
-       .arity = -2,
-       .flags = kAdmin | flag::kProtected,
-       .handler = Debug,
-       .group = g,
-       .summary = "A container for debugging commands"},
   });
 }
 

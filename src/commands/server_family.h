@@ -1,4 +1,4 @@
-// Server commands (INFO, TIME, LASTSAVE, SHUTDOWN, DEBUG, MONITOR) and the periodic sampling
+// Server commands (INFO, TIME, LASTSAVE, SHUTDOWN, MONITOR) and the periodic sampling
 // INFO's rates and peaks depend on.
 #pragma once
 

@@ -123,6 +123,7 @@ struct ServerConfig {
   std::string pidfile;
   std::string logfile;
   int loglevel = kLogNotice;
+  bool always_show_logo = false;  // the start-up banner (server/banner.h)
   int databases = 16;
   std::string dir = "./";                 // after a `dir` directive: the absolute path
   std::string run_as_user, run_as_group;  // Redoubt: drop privileges after binding

@@ -17,6 +17,7 @@
 #include "store/list_object.h"
 #include "store/set_object.h"
 #include "util/crc64.h"
+#include "util/log.h"
 #include "util/numbers.h"
 
 extern "C" {
@@ -239,7 +240,7 @@ store::Entry* Parser::List(uint8_t type, std::string_view key, bool with_expire)
     }
   } else if (type == rdb::kTypeListZiplist) {
     if (!Blob(&s, "ziplist")) return nullptr;
-    if (!ZiplistForEach(s, push)) return Fail("invalid ziplist"), nullptr;
+    if (!ZiplistForEach(s, push)) return Fail("List ziplist integrity check failed"), nullptr;
   } else {
     if (!Count(&n, 2)) return nullptr;
     for (uint64_t i = 0; i < n; ++i) {
@@ -247,7 +248,7 @@ store::Entry* Parser::List(uint8_t type, std::string_view key, bool with_expire)
       if (type == rdb::kTypeListQuicklist2) {
         if (!Len(&container)) return nullptr;
         if (container != rdb::kContainerPacked && container != rdb::kContainerPlain) {
-          return Fail("invalid quicklist node container"), nullptr;
+          return Fail("Quicklist integrity check failed"), nullptr;
         }
       }
       if (!String(&s)) return nullptr;
@@ -257,7 +258,7 @@ store::Entry* Parser::List(uint8_t type, std::string_view key, bool with_expire)
       }
       bool ok =
           type == rdb::kTypeListQuicklist2 ? ListpackForEach(s, push) : ZiplistForEach(s, push);
-      if (!ok) return Fail("invalid quicklist node"), nullptr;
+      if (!ok) return Fail("Quicklist integrity check failed"), nullptr;
     }
   }
   size_t size = list->size();
@@ -278,12 +279,12 @@ store::Entry* Parser::Set(uint8_t type, std::string_view key, bool with_expire) 
     if (!Count(&n, 1)) return nullptr;
     for (uint64_t i = 0; i < n; ++i) {
       if (!String(&s)) return nullptr;
-      if (!add(s)) return Fail("duplicate set member"), nullptr;
+      if (!add(s)) return Fail("Duplicate set members detected"), nullptr;
     }
   } else {
     if (!Blob(&s, "intset")) return nullptr;
     bool ok = type == rdb::kTypeSetIntset ? IntsetForEach(s, add) : ListpackForEach(s, add);
-    if (!ok) return Fail(dup ? "duplicate set member" : "invalid intset"), nullptr;
+    if (!ok) return Fail("Intset integrity check failed"), nullptr;
   }
   size_t size = set->size();
   return Finish(key, store::ValueType::kSet, std::move(own), size, with_expire);
@@ -298,7 +299,8 @@ store::Entry* Parser::Hash(uint8_t type, std::string_view key, bool with_expire)
     if (!Count(&n, 2)) return nullptr;
     for (uint64_t i = 0; i < n; ++i) {
       if (!String(&field) || !String(&value)) return nullptr;
-      if (!hash->Set(field, value, opts_.hash)) return Fail("duplicate hash field"), nullptr;
+      if (!hash->Set(field, value, opts_.hash))
+        return Fail("Duplicate hash fields detected"), nullptr;
     }
   } else {
     std::string blob;
@@ -318,7 +320,10 @@ store::Entry* Parser::Hash(uint8_t type, std::string_view key, bool with_expire)
               : type == rdb::kTypeHashZiplist ? ZiplistForEach(blob, pair)
                                               : ListpackForEach(blob, pair);
     if (!ok || have_field) {
-      return Fail(dup ? "duplicate hash field" : "invalid hash encoding"), nullptr;
+      return Fail(type == rdb::kTypeHashZipmap    ? "Zipmap integrity check failed"
+                  : type == rdb::kTypeHashZiplist ? "Hash ziplist integrity check failed"
+                                                  : "Hash listpack integrity check failed"),
+             nullptr;
     }
   }
   size_t size = hash->size();
@@ -347,7 +352,7 @@ store::Entry* Parser::ZSet(uint8_t type, std::string_view key, bool with_expire)
     double ns;
     zset->Add(m, score, 0, opts_.zset, &out, &ns);
     if (!(out & store::zadd::kOutAdded)) {
-      bad = "duplicate sorted set member";
+      bad = "Duplicate zset fields detected";
       return false;
     }
     return true;
@@ -379,7 +384,11 @@ store::Entry* Parser::ZSet(uint8_t type, std::string_view key, bool with_expire)
     };
     bool ok =
         type == rdb::kTypeZSetZiplist ? ZiplistForEach(blob, pair) : ListpackForEach(blob, pair);
-    if (!ok || have_member) return Fail(bad ? bad : "invalid sorted set encoding"), nullptr;
+    if (!ok || have_member) {
+      return Fail(type == rdb::kTypeZSetZiplist ? "Zset ziplist integrity check failed"
+                                                : "Zset listpack integrity check failed"),
+             nullptr;
+    }
   }
   size_t size = zset->size();
   return Finish(key, store::ValueType::kZSet, std::move(own), size, with_expire);
@@ -539,6 +548,9 @@ util::Status LoadRdb(std::span<const uint8_t> data, std::span<store::Db* const> 
           ++stats->keys_expired;
           continue;
         }
+        if (opts.replace_existing && db->table().Find(e->key()) != nullptr) {
+          db->Delete(e->key());
+        }
         if (db->table().Find(e->key()) != nullptr) {
           std::string k(e->key().substr(0, 128));
           store::FreeEntry(e);
@@ -644,6 +656,11 @@ util::StatusOr<store::Entry*> DecodeDumpPayload(std::string_view key, std::strin
   if (parser.Byte(&type)) e = parser.Value(type, key, with_expire);
   if (e == nullptr || parser.remaining() != 0) {
     if (e != nullptr) store::FreeEntry(e);
+    // Redis logs the reason at verbose level in a RESTORE context ("... integrity check
+    // failed"); the client only sees "Bad data format".
+    LOG_VERBOSE("RESTORE payload refused: %s", e == nullptr && !parser.error().empty()
+                                                   ? ErrorAt(parser).c_str()
+                                                   : "an empty or incomplete value");
     return util::Status::Error("ERR Bad data format");
   }
   return e;

@@ -42,6 +42,9 @@ struct RdbLoadOptions {
   // *err) fails the load. Unset: a file holding functions is refused.
   std::function<bool(std::string_view code, std::string* err)> load_function;
   int key_load_delay_us = 0;  // key-load-delay (tests): a pause per key loaded
+  // A key the database already holds: replaced by the file's (DEBUG RELOAD MERGE) instead of
+  // failing the load.
+  bool replace_existing = false;
   // When set, a key's idle time (RDB_OPCODE_IDLE) or access counter (RDB_OPCODE_FREQ) become
   // its `lru` as Redis applies them under the clock's policy; otherwise they are skipped.
   const store::Clock* access_clock = nullptr;

@@ -100,4 +100,15 @@ void ReplyBuilder::Verbatim(std::string_view s) {
   out_->append("\r\n", 2);
 }
 
+void ReplyBuilder::BigNum(std::string_view digits) {
+  if (resp_ < 3) return Bulk(digits);
+  out_->push_back('(');
+  out_->append(digits);
+  out_->append("\r\n", 2);
+}
+
+void ReplyBuilder::Attribute(int64_t n) {
+  if (resp_ >= 3) Header('|', n);
+}
+
 }  // namespace redoubt::protocol

@@ -38,6 +38,10 @@ class ReplyBuilder {
   void Bool(bool v);  // RESP2: integer 1/0
   // A bulk string in RESP2, a verbatim string ("txt") in RESP3.
   void Verbatim(std::string_view s);
+  // RESP3 big number ("(digits"); a bulk string in RESP2.
+  void BigNum(std::string_view digits);
+  // RESP3 attribute header of n pairs (a reply follows it); nothing in RESP2, as Redis.
+  void Attribute(int64_t n);
   void EmptyArray() { out_->append("*0\r\n", 4); }
   void BulkOrNull(const std::string_view* s) { s ? Bulk(*s) : Null(); }
 

@@ -482,6 +482,32 @@ void Aof::Shutdown() {
   }
 }
 
+util::Status Aof::LoadForDebug() {
+  // A DEBUG LOADAOF inside the file being replayed must not recurse.
+  if (debug_loading_) return util::Status::Error("DEBUG LOADAOF while replaying the AOF");
+  if (enabled_) WriteBuffer();
+  for (int i = 0; i < state_->db_count(); ++i) state_->db(i).Flush();
+  AofManifest on_disk = manifest_;
+  if (!enabled_) ReadManifestFromDisk();
+  std::vector<std::string> files;
+  if (manifest_.has_base) files.push_back(manifest_.base.name);
+  for (const AofFileInfo& f : manifest_.incrs) files.push_back(f.name);
+  if (!enabled_) manifest_ = std::move(on_disk);
+  if (files.empty()) return util::Status::Error("no append only file to load");
+  WriteFeed* feed = state_->write_feed;
+  state_->write_feed = nullptr;
+  debug_loading_ = true;
+  util::Status result = util::Status::Ok();
+  for (size_t i = 0; i < files.size() && result.ok(); ++i) {
+    bool last = i + 1 == files.size();
+    auto r = ReplayAofFile(*state_, Path(files[i]), last && state_->cfg->aof_load_truncated, {});
+    if (!r.ok()) result = r.status();
+  }
+  debug_loading_ = false;
+  state_->write_feed = feed;
+  return result;
+}
+
 // --- Rewrite --------------------------------------------------------------------------------
 
 util::Status Aof::StartRewrite() {

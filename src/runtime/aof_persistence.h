@@ -58,6 +58,9 @@ class Aof : public WriteFeed {
   void Cron();
   // Shutdown: everything written and fsynced.
   void Shutdown();
+  // DEBUG LOADAOF: writes what is buffered, empties the databases and replays the files the
+  // manifest on disk names (base, then incrementals). Nothing replayed is fed back.
+  util::Status LoadForDebug();
 
   // BGREWRITEAOF: forks a child writing a new base; the reply text or error.
   util::Status StartRewrite();
@@ -118,6 +121,7 @@ class Aof : public WriteFeed {
   std::string rewrite_temp_;
   bool rewrite_rdb_ = false;  // the running rewrite writes an RDB base
   bool rewrite_scheduled_ = false;
+  bool debug_loading_ = false;  // LoadForDebug is replaying
 };
 
 }  // namespace redoubt::commands

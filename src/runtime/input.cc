@@ -3,6 +3,7 @@
 #include "runtime/command_table.h"
 #include "runtime/dispatch.h"
 #include "runtime/output_limits.h"
+#include "runtime/pause.h"
 #include "util/log.h"
 #include "util/string_util.h"
 
@@ -40,19 +41,15 @@ bool IsHttp(ServerState& server, const Client& c, std::string_view name) {
 
 }  // namespace
 
-bool IsPausedCommand(std::string_view name) {
-  const CommandSpec* cmd = CommandTable::Get().Lookup(name);
-  return cmd != nullptr && (cmd->flags & (flag::kWrite | flag::kMayReplicate));
-}
-
 InputOutcome ProcessInput(ServerState& server, Client& c) {
   size_t pos = 0;
   InputOutcome outcome = InputOutcome::kDone;
-  bool paused = server.pause_end_ms > server.clock.now_ms;
   while (!(c.flags & (client_flag::kCloseAfterReply | client_flag::kCloseAsap))) {
     // Input that arrived while a blocking command waits stays queued until it is served.
     if (c.blocked) break;
-    if (paused && !server.pause_write_only) {
+    // Checked before every request: a CLIENT PAUSE this client just ran holds its own
+    // pipelined requests too, as in Redis.
+    if (PauseActive(server) && !server.pause_write_only) {
       outcome = InputOutcome::kPaused;
       break;
     }
@@ -75,7 +72,7 @@ InputOutcome ProcessInput(ServerState& server, Client& c) {
       pos = c.query_buf.size();
       break;
     }
-    if (paused && IsPausedCommand(args[0])) {
+    if (HeldByPause(server, c, args)) {
       // Left unconsumed: parsed again and run once CLIENT PAUSE ends.
       outcome = InputOutcome::kPaused;
       break;

@@ -18,8 +18,4 @@ enum class InputOutcome : uint8_t {
 // client.reply_buf; consumes what it ran and leaves the rest (incomplete, paused, blocked).
 InputOutcome ProcessInput(ServerState& server, Client& client);
 
-// Whether CLIENT PAUSE WRITE holds the command back: what may change the dataset, as Redis
-// (write and may-replicate commands).
-bool IsPausedCommand(std::string_view name);
-
 }  // namespace redoubt::commands

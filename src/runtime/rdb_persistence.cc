@@ -344,21 +344,25 @@ void RdbAfterFlushAll(ServerState& server) {
   if (!server.cfg->save_params.empty()) (void)RdbSaveNow(server);
 }
 
-util::Status RdbDebugReload(ServerState& server, bool save, bool flush) {
+util::Status RdbDebugReload(ServerState& server, bool save, bool flush, bool merge) {
   if (save && !RdbSaveNow(server).ok()) return util::Status::Error("ERR");
   if (flush) {
     for (int i = 0; i < server.db_count(); ++i) server.db(i).Flush();
   }
   std::vector<store::Db*> dbs = AllDbs(server);
   persistence::RdbLoadOptions opts = RdbLoadOptionsFor(server);
+  opts.replace_existing = merge;
   persistence::RdbLoadStats stats;
   uint64_t dirty = server.dirty;
   util::Status st = persistence::LoadRdbFile(RdbPath(server), dbs, opts, &stats);
   if (!st.ok()) {
-    LOG_WARNING("DEBUG RELOAD: %s", st.message().c_str());
-    return util::Status::Error("ERR Error trying to load the RDB dump, check server logs.");
+    LOG_WARNING("Error trying to load the RDB dump: %s", st.message().c_str());
+    return util::Status::Error("ERR Error trying to load the RDB dump");
   }
   server.dirty = dirty;
+  LOG_NOTICE("Done loading RDB, keys loaded: %llu, keys expired: %llu.",
+             static_cast<unsigned long long>(stats.keys_loaded),
+             static_cast<unsigned long long>(stats.keys_expired));
   LOG_NOTICE("DB reloaded by DEBUG RELOAD");
   return util::Status::Ok();
 }

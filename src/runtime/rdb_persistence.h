@@ -88,7 +88,8 @@ bool RdbShutdownSave(ServerState& server, bool force, bool nosave);
 void RdbAfterFlushAll(ServerState& server);
 // DEBUG RELOAD: save (unless !save), empty the dbs (unless !flush), load the file again.
 // Errors are reply texts.
-util::Status RdbDebugReload(ServerState& server, bool save, bool flush);
+// merge: keys in both the dataset and the file take the file's value (NOFLUSH MERGE).
+util::Status RdbDebugReload(ServerState& server, bool save, bool flush, bool merge);
 // Whether a BGSAVE (or another child) is running.
 bool RdbChildActive(const ServerState& server);
 // Whether an AOF rewrite child runs (the hook the AOF installs; false without AOF).

@@ -271,6 +271,14 @@ class ServerState {
   std::string redoubt_version = "0.0.0";  // INFO redoubt_version; main sets REDOUBT_VERSION
   uint8_t run_id[20] = {};
   std::string run_id_hex;
+  // Switches DEBUG sets (commands/debug_family.cc) and the server loop reads.
+  struct DebugSwitches {
+    bool pause_cron = false;            // DEBUG PAUSE-CRON 1: the cron does nothing
+    bool reply_buffer_resizing = true;  // DEBUG REPLYBUFFER RESIZING 0: buffers keep their size
+    int64_t reply_buffer_peak_reset_ms = 5000;  // DEBUG REPLYBUFFER PEAK-RESET-TIME
+    uint64_t quicklist_packed_threshold = 1ULL << 30;
+    std::string replid;  // master_replid after DEBUG CHANGE-REPL-ID ("" = the run id)
+  } debug;
 
   // Hooks the server layer installs.
   std::function<void(bool nosave)> request_shutdown;

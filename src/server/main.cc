@@ -19,6 +19,7 @@
 #include "security/audit_check.h"
 #include "security/hardening.h"
 #include "security/init_setup.h"
+#include "server/banner.h"
 #include "server/sd_notify.h"
 #include "server/server.h"
 #include "util/cycle_clock.h"
@@ -298,6 +299,10 @@ int main(int argc, char** argv) {
     LOG_WARNING("%s", st.message().c_str());
     return 1;
   }
+  // Listeners bound, nothing loaded yet: where Redis shows its logo and "Server initialized".
+  int shown_port = server.state().port != 0 ? server.state().port : server.state().tls.port;
+  redoubt::server::ShowStartupBanner(cfg, REDOUBT_VERSION, shown_port);
+  LOG_WARNING("Server initialized");
   for (const std::string& w : redoubt::security::PermissionWarnings(cl.config_file, cfg)) {
     LOG_WARNING("WARNING: %s", w.c_str());
   }

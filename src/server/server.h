@@ -84,6 +84,8 @@ class Server {
  private:
   // Hands c's input to the runtime (commands::ProcessInput) and acts on the outcome.
   void ProcessInput(ClientConn* c);
+  // Queues c to be run again when CLIENT PAUSE ends (once, however often it is held).
+  void HoldForPause(commands::Client& c);
   void ResumePausedClients();
   void ResumeUnblockedClients();
   void BeforeSleep();

@@ -76,7 +76,7 @@ Entry* Db::Lookup(std::string_view key) {
   if (link == nullptr) return nullptr;
   Entry* e = *link;
   if (IsExpired(e)) {
-    DeleteExpired(link);
+    if (!clock_->expiry_paused) DeleteExpired(link);
     return nullptr;
   }
   Touch(e);
@@ -97,7 +97,7 @@ Entry* Db::Peek(std::string_view key) {
   Entry** link = table_.FindLink(key);
   if (link == nullptr) return nullptr;
   if (IsExpired(*link)) {
-    DeleteExpired(link);
+    if (!clock_->expiry_paused) DeleteExpired(link);
     return nullptr;
   }
   return *link;
@@ -219,6 +219,12 @@ Entry* Db::SetInteger(Entry* e, int64_t v) {
 }
 
 void Db::Add(Entry* e) {
+  // During a pause an expired key stays in the table; a write that still runs (an EXEC that
+  // issued the pause) replaces it instead of adding a second entry under the same key.
+  if (clock_->expiry_paused) {
+    Entry** link = table_.FindLink(e->key());
+    if (link != nullptr && IsExpired(*link)) DeleteExpired(link);
+  }
   Changed(e->key());
   if (e->lru == 0) e->lru = InitialLru();  // a new entry (RENAME and MOVE keep theirs)
   table_.Insert(e);
@@ -316,6 +322,7 @@ Entry* Db::Persist(Entry* e) {
 }
 
 size_t Db::ActiveExpire(int64_t budget_us, uint64_t (*rng)()) {
+  if (clock_->expiry_paused) return 0;
   size_t deleted = 0;
   int64_t start = NowMicros();
   for (int round = 0;; ++round) {
@@ -344,6 +351,7 @@ Entry* Db::RandomKey(uint64_t (*rng)()) {
     if (e == nullptr) return nullptr;
     if (!IsExpired(e)) return e;
     if (volatile_.size() == table_.size() && tries > 50) return e;  // as Redis: give up, return it
+    if (clock_->expiry_paused) continue;
     Entry** link = table_.FindLink(e->key());
     DeleteExpired(link);
   }

@@ -24,6 +24,9 @@ struct Clock {
   // While a snapshot child shares the memory, reads leave the LRU field alone, as Redis does:
   // writing it would copy every page a read touches.
   bool freeze_lru = false;
+  // While CLIENT PAUSE runs, expired keys read as missing but are not deleted (Redis 7.0):
+  // a paused server changes nothing, so a failover can compare datasets.
+  bool expiry_paused = false;
 };
 
 class LazyFree;

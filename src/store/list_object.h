@@ -30,6 +30,7 @@ class ListObject final : public Object {
   uint64_t size() const { return len_; }
   bool empty() const { return len_ == 0; }
   uint32_t node_count() const { return nodes_; }
+  int fill() const { return fill_; }
   // The listpack of node i (< node_count()): what an RDB quicklist-2 node holds, byte for byte.
   const uint8_t* node_listpack(uint32_t i) const { return Node(i); }
 

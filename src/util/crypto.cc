@@ -54,6 +54,21 @@ std::array<uint8_t, kSha256Size> Sha256(std::string_view data) {
   return digest;
 }
 
+std::array<uint8_t, kSha1Size> Sha1(std::string_view data) {
+  static const EVP_MD* const md = [] {
+    EVP_MD* fetched = EVP_MD_fetch(nullptr, "SHA1", nullptr);
+    if (fetched == nullptr) Fatal("EVP_MD_fetch(SHA1)");
+    return fetched;
+  }();
+  std::array<uint8_t, kSha1Size> digest{};
+  unsigned int digest_len = 0;
+  if (EVP_Digest(data.data(), data.size(), digest.data(), &digest_len, md, nullptr) != 1 ||
+      digest_len != digest.size()) {
+    Fatal("SHA-1");
+  }
+  return digest;
+}
+
 std::string Sha256Hex(std::string_view data) {
   const auto digest = Sha256(data);
   return ToHex(digest.data(), digest.size());

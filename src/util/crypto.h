@@ -11,8 +11,12 @@
 namespace redoubt::util {
 
 inline constexpr size_t kSha256Size = 32;
+inline constexpr size_t kSha1Size = 20;
 
 std::array<uint8_t, kSha256Size> Sha256(std::string_view data);
+
+// SHA-1: only where a Redis format fixes the algorithm (DEBUG DIGEST), never for secrets.
+std::array<uint8_t, kSha1Size> Sha1(std::string_view data);
 
 // Lowercase hex, the form ACL GETUSER shows and ACL SETUSER '#<hash>' accepts.
 std::string Sha256Hex(std::string_view data);

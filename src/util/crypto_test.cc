@@ -29,6 +29,17 @@ TEST(Sha256, RawDigestMatchesHexAndIsBinarySafe) {
             "c3ab8ff13720e8ad9047dd39466b3c8974e592c2fa383d4a3960714caef0c4f2");
 }
 
+TEST(Sha1, KnownVectors) {
+  // FIPS 180-1 test vectors.
+  auto abc = Sha1("abc");
+  EXPECT_EQ(abc[0], 0xa9);
+  EXPECT_EQ(abc[1], 0x99);
+  EXPECT_EQ(abc[19], 0x9d);
+  auto empty = Sha1("");
+  EXPECT_EQ(empty[0], 0xda);
+  EXPECT_EQ(empty[19], 0x09);
+}
+
 TEST(ConstantTimeEquals, ComparesContentAndLength) {
   using namespace std::string_literals;
   EXPECT_TRUE(ConstantTimeEquals("", ""));
