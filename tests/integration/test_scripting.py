@@ -434,3 +434,15 @@ def test_script_errors_and_kills_go_to_the_audit_log(server_factory, tmp_path):
     err = next(e for e in events if e["event"] == "script_error")
     assert "boom" in json.dumps(err)
     assert any(e["event"] == "script_killed" for e in events)
+
+
+def test_client_pause_write_holds_scripts_that_may_write(server):
+    admin = server.raw()
+    c = server.raw(timeout=10)
+    assert admin.cmd("CLIENT", "PAUSE", "1500", "WRITE") == "OK"
+    start = time.time()
+    assert c.cmd("EVAL", "#!lua flags=no-writes\nreturn redis.call('get', 'k')", "0") is None
+    assert time.time() - start < 1.0  # a no-writes script passes a WRITE pause
+    start = time.time()
+    assert c.cmd("EVAL", "#!lua\nreturn redis.call('set', 'k', 'v')", "0") == "OK"
+    assert time.time() - start >= 1.0  # one that may write waits for the pause to end
