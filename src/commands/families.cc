@@ -38,6 +38,7 @@ void RegisterAllFamilies() {
     RegisterModuleFamily(t);
     RegisterDebugFamily(t);
     replication::RegisterReplicationFamily(t);
+    RegisterScriptingFamily(t);
     return true;
   }();
   (void)done;

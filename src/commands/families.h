@@ -39,5 +39,6 @@ void RegisterHllFamily(CommandTable& t);
 void RegisterGeoFamily(CommandTable& t);
 void RegisterModuleFamily(CommandTable& t);
 void RegisterDebugFamily(CommandTable& t);
+void RegisterScriptingFamily(CommandTable& t);
 
 }  // namespace redoubt::commands

@@ -23,6 +23,7 @@
 #include "runtime/aof_persistence.h"
 #include "runtime/command_table.h"
 #include "runtime/eviction.h"
+#include "scripting/engine_bridge.h"
 #include "store/evict.h"
 #include "util/log.h"
 #include "util/memory.h"
@@ -235,14 +236,19 @@ void InfoMemory(const ServerState& s, InfoWriter& w) {
     w.UInt("allocator_resident", a.resident);
   }
   w.Bytes("total_system_memory", util::TotalSystemMemory());
-  // No scripting engine yet: its memory is zero.
-  w.Zeros({"used_memory_lua", "used_memory_vm_eval"});
-  w.Str("used_memory_lua_human", "0B");
-  w.Zeros({"used_memory_scripts_eval", "number_of_cached_scripts", "number_of_functions",
-           "number_of_libraries", "used_memory_vm_functions", "used_memory_vm_total"});
-  w.Str("used_memory_vm_total_human", "0B");
-  w.Zeros({"used_memory_functions", "used_memory_scripts"});
-  w.Str("used_memory_scripts_human", "0B");
+  // The Lua heap (EVAL) and the script cache; no FUNCTION libraries yet.
+  ScriptStats lua = GetScriptStats(s);
+  w.UInt("used_memory_lua", lua.vm_bytes);
+  w.UInt("used_memory_vm_eval", lua.vm_bytes);
+  w.Str("used_memory_lua_human", util::FormatBytesHuman(lua.vm_bytes));
+  w.UInt("used_memory_scripts_eval", lua.cache_bytes);
+  w.UInt("number_of_cached_scripts", lua.scripts);
+  w.Zeros({"number_of_functions", "number_of_libraries", "used_memory_vm_functions"});
+  w.UInt("used_memory_vm_total", lua.vm_bytes);
+  w.Str("used_memory_vm_total_human", util::FormatBytesHuman(lua.vm_bytes));
+  w.UInt("used_memory_functions", 0);
+  w.UInt("used_memory_scripts", lua.cache_bytes);
+  w.Str("used_memory_scripts_human", util::FormatBytesHuman(lua.cache_bytes));
   w.Bytes("maxmemory", static_cast<uint64_t>(std::max<int64_t>(0, s.cfg->maxmemory)));
   w.Str("maxmemory_policy", s.cfg->maxmemory_policy);
   w.Fixed("mem_fragmentation_ratio",
@@ -482,6 +488,11 @@ void Shutdown(CommandContext& cx) {
     return cx.reply.Error(errors::kSyntax);
   }
   if (abort) return cx.reply.Error("ERR No shutdown in progress.");
+  // A script past busy-reply-threshold: only SHUTDOWN NOSAVE, never a save of its half-done
+  // changes (as Redis).
+  if (cx.server.script_busy && !nosave) {
+    return cx.reply.Error(cx.server.script_is_eval ? errors::kBusyScript : errors::kBusyFunction);
+  }
   if (!cx.server.request_shutdown || (!RdbShutdownSave(cx.server, save, nosave) && !force)) {
     return cx.reply.Error("ERR Errors trying to SHUTDOWN. Check logs.");
   }

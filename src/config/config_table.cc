@@ -347,8 +347,16 @@ const ConfigDef kTable[] = {
      .binding = &S::shutdown_on_sigterm, .check_number = CheckShutdownFlags},
 
     // --- Long blocking commands ---
-    {.name = "busy-reply-threshold", .alias = "lua-time-limit", .type = T::kInt, .flags = kGen,
-     .default_value = "5000", .min = 0, .max = kLongMax},
+    {.name = "busy-reply-threshold", .alias = "lua-time-limit", .type = T::kInt,
+     .default_value = "5000", .min = 0, .max = kLongMax, .binding = &S::busy_reply_threshold},
+    // Redoubt: the Lua heap cap (0 = none); a script that reaches it gets an error.
+    // Redoubt: scripting can be switched off entirely (EVAL, FCALL, SCRIPT LOAD and
+    // FUNCTION LOAD then fail); on by default because clients' lock helpers need it.
+    {.name = "enable-scripting", .type = T::kBool, .flags = kRedoubtOnly, .default_value = "yes",
+     .binding = &S::enable_scripting},
+    {.name = "lua-memory-limit", .type = T::kMemory, .flags = kRedoubtOnly,
+     .default_value = "256mb", .min = 0,
+     .max = kLongMax, .binding = &S::lua_memory_limit},
 
     // --- Cluster (Redoubt runs standalone: all stored, none acted on) ---
     {.name = "cluster-enabled", .type = T::kBool, .flags = kImmutable | kGen,

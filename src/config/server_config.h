@@ -176,6 +176,12 @@ struct ServerConfig {
       {32LL * 1024 * 1024, 8LL * 1024 * 1024, 60},
   }};
   int64_t maxmemory = 0;
+  // Scripting: a script running longer than busy-reply-threshold ms lets other clients in
+  // (with -BUSY); lua-memory-limit caps the Lua heap (256mb leaves room for scripts that read
+  // big values while a runaway script cannot take the server's memory; 0 = no cap).
+  int64_t busy_reply_threshold = 5000;
+  int64_t lua_memory_limit = 256LL * 1024 * 1024;
+  bool enable_scripting = true;
   int64_t maxmemory_clients = 0;  // bytes, or -N for N% of maxmemory; 0 = no client eviction
   std::string maxmemory_policy = "noeviction";
   int maxmemory_samples = 5;

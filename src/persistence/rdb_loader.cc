@@ -652,7 +652,19 @@ util::Status LoadRdb(std::span<const uint8_t> data, std::span<store::Db* const> 
       case rdb::kOpModuleAux:
         p.Fail("the file holds module data (MODULE_AUX), which Redoubt does not support");
         return util::Status::Error(ErrorAt(p));
-      case rdb::kOpFunction2:
+      case rdb::kOpFunction2: {
+        std::string code, err;
+        if (!p.String(&code)) return util::Status::Error(ErrorAt(p));
+        if (opts.load_function) {
+          if (!opts.load_function(code, &err)) {
+            p.Fail("function library: " + err);
+            return util::Status::Error(ErrorAt(p));
+          }
+          continue;
+        }
+        p.Fail("the file holds Redis functions, which this reader does not load");
+        return util::Status::Error(ErrorAt(p));
+      }
       case rdb::kOpFunctionPreGa:
         p.Fail("the file holds Redis functions, which Redoubt does not support");
         return util::Status::Error(ErrorAt(p));
@@ -744,6 +756,29 @@ util::Status LoadRdbFile(const std::string& path, std::span<store::Db* const> db
   ::munmap(map, size);
   if (!s.ok()) return util::Status::Error(path + ": " + s.message());
   return s;
+}
+
+util::StatusOr<std::vector<std::string>> DecodeFunctionsPayload(std::string_view payload) {
+  const util::Status kBadVersion =
+      util::Status::Error("ERR DUMP payload version or checksum are wrong");
+  if (payload.size() < 10) return kBadVersion;
+  const auto* p = reinterpret_cast<const uint8_t*>(payload.data());
+  size_t body = payload.size() - 10;
+  uint64_t version = Le(p + body, 2);
+  if (version > static_cast<uint64_t>(rdb::kVersion)) return kBadVersion;
+  if (util::Crc64(0, p, body + 2) != Le(p + body + 2, 8)) return kBadVersion;
+  RdbLoadOptions opts;
+  Parser parser({p, body}, opts);
+  std::vector<std::string> codes;
+  while (parser.remaining() != 0) {
+    uint8_t type = 0;
+    std::string code;
+    if (!parser.Byte(&type) || type != rdb::kOpFunction2 || !parser.String(&code)) {
+      return util::Status::Error("ERR given type is not a function");
+    }
+    codes.push_back(std::move(code));
+  }
+  return codes;
 }
 
 util::StatusOr<store::Entry*> DecodeDumpPayload(std::string_view key, std::string_view payload,

@@ -38,6 +38,9 @@ struct RdbLoadOptions {
   // LOADING replies and logs progress from here.
   std::function<void(uint64_t done, uint64_t total)> progress;
   uint64_t progress_interval_bytes = 2u << 20;
+  // A FUNCTION library (RDB_OPCODE_FUNCTION2) read from the file; false (with the reason in
+  // *err) fails the load. Unset: a file holding functions is refused.
+  std::function<bool(std::string_view code, std::string* err)> load_function;
   int key_load_delay_us = 0;  // key-load-delay (tests): a pause per key loaded
   // A key the database already holds: replaced by the file's (DEBUG RELOAD MERGE) instead of
   // failing the load.
@@ -86,5 +89,9 @@ util::Status LoadRdbFile(const std::string& path, std::span<store::Db* const> db
 // Errors are Redis's reply texts.
 util::StatusOr<store::Entry*> DecodeDumpPayload(std::string_view key, std::string_view payload,
                                                 bool with_expire, const RdbLoadOptions& opts);
+
+// FUNCTION RESTORE: checks version and CRC-64, then returns the library codes of the
+// RDB_OPCODE_FUNCTION2 records (the whole payload must be used). Errors are reply texts.
+util::StatusOr<std::vector<std::string>> DecodeFunctionsPayload(std::string_view payload);
 
 }  // namespace redoubt::persistence

@@ -287,6 +287,10 @@ util::Status WriteRdb(int fd, std::span<store::Db* const> dbs, const RdbSaveOpti
   AuxInt(out, "ctime", now_ms / 1000);
   AuxInt(out, "used-mem", static_cast<int64_t>(opts.used_mem));
   AuxInt(out, "aof-base", opts.aof_base ? 1 : 0);
+  for (const std::string& code : opts.functions) {
+    out.Byte(rdb::kOpFunction2);
+    out.String(code);
+  }
   uint64_t count = 0;
   for (store::Db* db : dbs) {
     if (db->size() == 0) continue;
@@ -353,6 +357,20 @@ util::Status SaveRdbFile(util::TempFile tmp, const std::string& path,
                                " on the final destination " + path + ": " + st.message());
   }
   return util::Status::Ok();
+}
+
+std::string FunctionsDumpPayload(const std::vector<std::string>& codes, bool compress) {
+  RdbOutput out(-1, compress);
+  for (const std::string& code : codes) {
+    out.Byte(rdb::kOpFunction2);
+    out.String(code);
+  }
+  out.Byte(static_cast<uint8_t>(rdb::kVersion & 0xff));
+  out.Byte(static_cast<uint8_t>((rdb::kVersion >> 8) & 0xff));
+  uint64_t crc = out.crc();
+  std::string& b = out.buffer();
+  PutLe(b, crc, 8);
+  return std::move(b);
 }
 
 std::string DumpPayload(const store::Entry& e, bool compress) {

@@ -7,6 +7,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "store/db.h"
 #include "store/entry.h"
@@ -20,7 +21,9 @@ struct RdbSaveOptions {
   bool checksum = true;   // rdbchecksum: a CRC-64 trailer (zeros when off)
   uint64_t used_mem = 0;  // the used-mem aux field
   bool aof_base = false;  // the aof-base aux field (an AOF's RDB base/preamble)
-  bool fsync = true;      // fsync the file (SaveRdbFile) before it is renamed into place
+  // FUNCTION libraries' code, one RDB_OPCODE_FUNCTION2 record each after the aux fields.
+  std::vector<std::string> functions;
+  bool fsync = true;  // fsync the file (SaveRdbFile) before it is renamed into place
   std::string_view version = "7.0.15";
   int key_save_delay_us = 0;  // rdb-key-save-delay (tests): a pause per key written
   // Per key, as Redis writes it: its idle seconds under an LRU policy (RDB_OPCODE_IDLE), its
@@ -93,5 +96,8 @@ util::Status SaveRdbFile(util::TempFile tmp, const std::string& path,
 
 // DUMP's payload: type byte, value, RDB version (2 bytes LE), CRC-64 (8 bytes LE).
 std::string DumpPayload(const store::Entry& e, bool compress);
+// FUNCTION DUMP: one RDB_OPCODE_FUNCTION2 record per library code, then the same version
+// and CRC-64 footer as DUMP, as Redis 7.0 writes it.
+std::string FunctionsDumpPayload(const std::vector<std::string>& codes, bool compress);
 
 }  // namespace redoubt::persistence

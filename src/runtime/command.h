@@ -118,6 +118,9 @@ inline constexpr uint32_t kNotQueued = 1u << 1;
 inline constexpr uint32_t kDeniedOnDiskError = 1u << 2;
 // Runs the MULTI queue (EXEC): the OOM and -MISCONF checks look at the queued commands.
 inline constexpr uint32_t kRunsQueue = 1u << 3;
+// Runs other commands that feed the AOF themselves (EVAL, FCALL): the command itself is never
+// fed, only its effects, under their canonical names.
+inline constexpr uint32_t kPropagatesEffects = 1u << 4;
 }  // namespace internal
 
 // Which arguments are Pub/Sub channels, for ACL channel rules (&pattern). first == 0: none.

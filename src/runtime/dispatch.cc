@@ -307,6 +307,13 @@ void DetachClient(ServerState& server, Client& client) {
   server.clients.erase(client.id);
 }
 
+bool CheckBusyScript(const ServerState& server, const CommandSpec& cmd,
+                     protocol::ReplyBuilder& reply) {
+  if (!server.script_busy || (cmd.flags & flag::kAllowBusy)) return true;
+  reply.Error(server.script_is_eval ? errors::kBusyScript : errors::kBusyFunction);
+  return false;
+}
+
 bool CheckNoMulti(const Client& client, const CommandSpec& cmd, protocol::ReplyBuilder& reply) {
   if (!client.in_multi || !(cmd.flags & flag::kNoMulti)) return true;
   reply.Error("ERR Command not allowed inside a transaction");
@@ -332,6 +339,7 @@ const CommandSpec* Admit(ServerState& server, Client& client,
   // Loading (-LOADING) and failed snapshots (-MISCONF): one branch while neither applies.
   admitted = admitted && (queued || server.rdb.gates_open() ||
                           CheckPersistenceGates(server, client, *cmd, reply));
+  admitted = admitted && (!server.script_busy || CheckBusyScript(server, *cmd, reply));
   if (!admitted) {
     ++server.command_stats[cmd->id].rejected_calls;
     return nullptr;
@@ -353,7 +361,8 @@ void FeedWrite(ServerState& server, const Client& client, const CommandSpec& cmd
     }
     return;
   }
-  if (server.dirty != dirty_before && !(cmd.internal_flags & internal::kNotQueued)) {
+  if (server.dirty != dirty_before &&
+      !(cmd.internal_flags & (internal::kNotQueued | internal::kPropagatesEffects))) {
     server.write_feed->Command(client.db_index, cmd, args);
   }
 }

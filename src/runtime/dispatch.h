@@ -48,6 +48,9 @@ bool DiskErrorDenies(const Client& client, const CommandSpec& cmd);
 // -MISCONF while the AOF cannot be written.
 bool CheckAofWriteError(const ServerState& server, const Client& client, const CommandSpec& cmd,
                         protocol::ReplyBuilder& reply);
+// -BUSY while a script runs past busy-reply-threshold, except for allow-busy commands.
+bool CheckBusyScript(const ServerState& server, const CommandSpec& cmd,
+                     protocol::ReplyBuilder& reply);
 bool CheckNoMulti(const Client& client, const CommandSpec& cmd, protocol::ReplyBuilder& reply);
 // ACL: the command, each key by its key spec's read/write flags (channels: pub/sub later).
 // Denials reply NOPERM with Redis 7.0's text and go to ACL LOG.

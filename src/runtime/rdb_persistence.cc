@@ -80,6 +80,7 @@ persistence::RdbSaveOptions RdbSaveOptionsFor(const ServerState& server) {
   if (store::IsLfu(server.evict_policy)) o.access = Access::kFreq;
   o.lru_clock = server.clock.lru_clock;
   o.lfu_decay_time = server.cfg->lfu_decay_time;
+  if (server.function_library_codes) o.functions = server.function_library_codes();
   return o;
 }
 
@@ -95,6 +96,7 @@ persistence::RdbLoadOptions RdbLoadOptionsFor(ServerState& server) {
   o.key_load_delay_us = c.key_load_delay;
   o.progress_interval_bytes = static_cast<uint64_t>(c.loading_process_events_interval_bytes);
   o.access_clock = &server.clock;
+  if (server.load_function_library) o.load_function = server.load_function_library;
   return o;
 }
 

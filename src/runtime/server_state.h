@@ -51,6 +51,9 @@ inline constexpr uint32_t kPaused = 1 << 5;        // waiting for CLIENT UNPAUSE
 inline constexpr uint32_t kProtected = 1 << 6;     // connected from a non-loopback address
 inline constexpr uint32_t kPendingWrite = 1 << 7;  // queued in ServerState::pending_writes
 inline constexpr uint32_t kReplica = 1 << 8;       // a replica's link (after SYNC/PSYNC)
+// Its script is running: the server neither reads from nor closes it until the script ends
+// (clients are served from inside a long script).
+inline constexpr uint32_t kInScript = 1 << 9;
 }  // namespace client_flag
 
 enum class ReplyMode : uint8_t { kOn, kOff, kSkipNext, kSkipThis };
@@ -336,6 +339,22 @@ class ServerState {
   // -MISCONF, as Redis).
   Aof* aof = nullptr;
   std::string aof_write_error;
+
+  // Scripting (EVAL): the engine, owned by the scripting family and opaque here, and the
+  // state of the script running now. Past busy-reply-threshold (`script_busy`), other
+  // clients get -BUSY except for allow-busy commands, served through
+  // process_events_while_busy (installed by the server).
+  std::shared_ptr<void> scripting;
+  bool script_running = false;
+  bool script_busy = false;
+  bool script_wrote = false;  // a write ran: SCRIPT KILL refuses (-UNKILLABLE)
+  bool script_kill = false;   // SCRIPT KILL or SHUTDOWN NOSAVE asked the script to stop
+  bool script_is_eval = true;
+  std::function<void()> process_events_while_busy;
+  // FUNCTION libraries for the RDB functions records (scripting/ installs both; unset, a file
+  // holding functions is refused).
+  std::function<std::vector<std::string>()> function_library_codes;
+  std::function<bool(std::string_view code, std::string* err)> load_function_library;
 
   static uint64_t Random();
 

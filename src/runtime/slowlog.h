@@ -46,8 +46,8 @@ class SlowLog {
         e.args.push_back(redacted(i) ? std::string("(redacted)") : Truncate(args[i]));
       }
     }
-    e.peer.assign(peer);
-    e.name.assign(name);
+    e.peer = std::string(peer);
+    e.name = std::string(name);  // not assign(): g++ 12 warns falsely (-Wrestrict) once inlined
     entries_.push_front(std::move(e));
     Trim(max_len);
   }

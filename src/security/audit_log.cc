@@ -94,6 +94,10 @@ std::string_view AuditEventName(AuditEvent event) {
       return "flushdb";
     case AuditEvent::kShutdown:
       return "shutdown";
+    case AuditEvent::kScriptError:
+      return "script_error";
+    case AuditEvent::kScriptKilled:
+      return "script_killed";
   }
   return "unknown";
 }

@@ -45,11 +45,13 @@ enum class AuditEvent : uint8_t {
   kFlushAll,
   kFlushDb,
   kShutdown,
+  kScriptError,   // a script (EVAL, FCALL) ended in an error
+  kScriptKilled,  // SCRIPT KILL / FUNCTION KILL stopped a script
 };
 
 // "auth_success", "auth_failure", "auth_throttled", "acl_denied", "connection_refused",
 // "config_set", "config_rewrite", "acl_setuser", "acl_deluser", "acl_load", "acl_save",
-// "flushall", "flushdb", "shutdown".
+// "flushall", "flushdb", "shutdown", "script_error", "script_killed".
 std::string_view AuditEventName(AuditEvent event);
 
 struct AuditRecord {

@@ -20,6 +20,7 @@
 #include "runtime/input.h"
 #include "runtime/output_limits.h"
 #include "runtime/pause.h"
+#include "scripting/engine_bridge.h"
 #include "security/hardening.h"
 #include "util/crypto.h"
 #include "util/log.h"
@@ -75,6 +76,8 @@ bool IsLoopbackBind(std::string_view a) {
 }  // namespace
 
 void ClientConn::OnEvent(uint32_t events) {
+  // Its script is running (events are served from inside it): its input and output wait.
+  if (client.flags & commands::client_flag::kInScript) return;
   // A TLS read (or handshake) may be waiting for the socket to become writable.
   if ((events & (EPOLLIN | EPOLLERR | EPOLLHUP)) || ((events & EPOLLOUT) && conn_->WantsWrite())) {
     server_->HandleReadable(this);
@@ -113,6 +116,15 @@ Server::Server(config::Config* config) : cfg_(&config->mutable_values()) {
     return util::Status::Ok();
   });
   state_.request_shutdown = [this](bool) { RequestShutdown(); };
+  commands::InstallScriptingHooks(state_);
+  // A script past busy-reply-threshold: serve clients (they get -BUSY but for allow-busy
+  // commands); SHUTDOWN NOSAVE stops the script.
+  state_.process_events_while_busy = [this] {
+    UpdateClock(state_);
+    loop_.PollOnce();
+    BeforeSleep();
+    if (shutdown_requested_) state_.script_kill = true;
+  };
   state_.rdb.in_child_after_fork = [this] {
     for (auto& l : listeners_) ::close(l->fd());
   };
@@ -360,7 +372,7 @@ void Server::AcceptFrom(int listen_fd, bool unix_socket, bool tls) {
 
 void Server::HandleReadable(ClientConn* cc) {
   commands::Client& c = cc->client;
-  if (c.flags & commands::client_flag::kCloseAsap) return;
+  if (c.flags & (commands::client_flag::kCloseAsap | commands::client_flag::kInScript)) return;
   size_t want = std::min(std::max(kReadChunk, c.parser.bytes_wanted()), kMaxReadChunk);
   char* p = c.query_buf.Reserve(want);
   ssize_t n = cc->conn_->Read(p, want);
@@ -508,6 +520,10 @@ void Server::BeforeSleep() {
     if (it == conns_.end()) continue;
     ClientConn* cc = it->second.get();
     if (c->flags & commands::client_flag::kCloseAsap) continue;
+    if (c->flags & commands::client_flag::kInScript) {
+      state_.MarkPendingWrite(c);  // after its script
+      continue;
+    }
     if (c->pending_reply() > 0 || (c->flags & commands::client_flag::kCloseAfterReply)) {
       FlushOutput(cc);
     }
@@ -521,7 +537,13 @@ void Server::BeforeSleep() {
   }
   std::vector<ClientConn*> closing;
   closing.swap(to_close_);
-  for (ClientConn* cc : closing) CloseClient(cc);
+  for (ClientConn* cc : closing) {
+    if (cc->client.flags & commands::client_flag::kInScript) {
+      to_close_.push_back(cc);  // closed once its script ends
+    } else {
+      CloseClient(cc);
+    }
+  }
   if (shutdown_requested_) loop_.Stop();
 }
 
@@ -567,6 +589,7 @@ void Server::Cron() {
 }
 
 void Server::ResumeUnblockedClients() {
+  std::vector<uint64_t> deferred;
   while (!state_.unblocked_clients.empty()) {
     std::vector<uint64_t> ids;
     ids.swap(state_.unblocked_clients);
@@ -575,10 +598,15 @@ void Server::ResumeUnblockedClients() {
       if (it == conns_.end()) continue;
       ClientConn* cc = it->second.get();
       if ((cc->client.flags & commands::client_flag::kCloseAsap) || cc->client.blocked) continue;
+      if (cc->client.flags & commands::client_flag::kInScript) {
+        deferred.push_back(id);  // resumed after its script
+        continue;
+      }
       if (!cc->client.query_buf.empty()) ProcessInput(cc);
       if (cc->client.pending_reply() > 0) FlushOrDefer(cc);
     }
   }
+  state_.unblocked_clients.insert(state_.unblocked_clients.end(), deferred.begin(), deferred.end());
 }
 
 void Server::HoldForPause(commands::Client& c) {
@@ -601,6 +629,10 @@ void Server::ResumePausedClients() {
     ClientConn* cc = it->second.get();
     cc->client.flags &= ~commands::client_flag::kPaused;
     if (cc->client.flags & commands::client_flag::kCloseAsap) continue;
+    if (cc->client.flags & commands::client_flag::kInScript) {
+      paused_clients_.push_back(id);  // resumed after its script
+      continue;
+    }
     ProcessInput(cc);
     if (cc->client.pending_reply() > 0) FlushOrDefer(cc);
   }

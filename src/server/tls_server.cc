@@ -281,7 +281,7 @@ void Server::ProcessTlsPending() {
       if (it == conns_.end()) continue;
       ClientConn* cc = it->second.get();
       if (cc->client.flags & commands::client_flag::kCloseAsap) continue;
-      if (cc->client.blocked) {
+      if (cc->client.blocked || (cc->client.flags & commands::client_flag::kInScript)) {
         keep.push_back(id);  // its input waits anyway; looked at again next turn
         continue;
       }
