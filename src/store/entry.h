@@ -10,7 +10,14 @@
 
 namespace redoubt::store {
 
-enum class ValueType : uint8_t { kString = 0, kList = 1, kSet = 2, kZSet = 3, kHash = 4, kStream = 6 };
+enum class ValueType : uint8_t {
+  kString = 0,
+  kList = 1,
+  kSet = 2,
+  kZSet = 3,
+  kHash = 4,
+  kStream = 6
+};
 
 enum class Encoding : uint8_t {
   kInt = 0,     // string holding a canonical int64, stored as 8 inline bytes
