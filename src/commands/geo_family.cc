@@ -72,8 +72,11 @@ uint64_t ScoreBits(double score) {
   return static_cast<uint64_t>(score);
 }
 
-// Redis's addReplyHumanLongDouble: "%.17Lf" without trailing zeros; a RESP3 double.
-void ReplyCoordinate(CommandContext& cx, double v) {
+}  // namespace
+
+// Redis's addReplyHumanLongDouble: "%.17Lf" without trailing zeros; a RESP3 double (GEOPOS and the
+// searches' WITHCOORD).
+void ReplyGeoCoordinate(CommandContext& cx, double v) {
   char buf[128];
   int n = std::snprintf(buf, sizeof(buf), "%.17Lf", static_cast<long double>(v));
   std::string_view s(buf, n);
@@ -88,6 +91,8 @@ void ReplyCoordinate(CommandContext& cx, double v) {
   out->append(s);
   out->append("\r\n");
 }
+
+namespace {
 
 void ReplyDistance(CommandContext& cx, double d) {
   char buf[128];
@@ -144,8 +149,8 @@ void GeoPos(CommandContext& cx) {
     double lon, lat;
     geo::Decode(ScoreBits(score), &lon, &lat);
     cx.reply.Array(2);
-    ReplyCoordinate(cx, lon);
-    ReplyCoordinate(cx, lat);
+    ReplyGeoCoordinate(cx, lon);
+    ReplyGeoCoordinate(cx, lat);
   }
 }
 

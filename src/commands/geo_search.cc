@@ -23,6 +23,9 @@
 
 namespace redoubt::commands {
 
+// geo_family.cc: a coordinate as Redis replies it.
+void ReplyGeoCoordinate(CommandContext& cx, double v);
+
 namespace {
 
 namespace geo = store::geo;
@@ -239,22 +242,6 @@ std::vector<Point> Collect(const ZSetObject* z, const Shape& s, int64_t limit) {
   return out;
 }
 
-void ReplyCoordinate(CommandContext& cx, double v) {
-  char buf[128];
-  int n = std::snprintf(buf, sizeof(buf), "%.17Lf", static_cast<long double>(v));
-  std::string_view t(buf, n);
-  if (t.find('.') != std::string_view::npos) {
-    while (t.back() == '0') t.remove_suffix(1);
-    if (t.back() == '.') t.remove_suffix(1);
-  }
-  if (t == "-0") t = "0";
-  if (cx.client.resp == 2) return cx.reply.Bulk(t);
-  std::string* out = cx.reply.buffer();
-  out->push_back(',');
-  out->append(t);
-  out->append("\r\n");
-}
-
 void ReplyPoints(CommandContext& cx, const Options& o, std::vector<Point>& pts, size_t n,
                  double conversion) {
   const int extra = o.withdist + o.withhash + o.withcoord;
@@ -271,8 +258,8 @@ void ReplyPoints(CommandContext& cx, const Options& o, std::vector<Point>& pts, 
     if (o.withhash) cx.reply.Integer(static_cast<int64_t>(p.bits));
     if (o.withcoord) {
       cx.reply.Array(2);
-      ReplyCoordinate(cx, p.lon);
-      ReplyCoordinate(cx, p.lat);
+      ReplyGeoCoordinate(cx, p.lon);
+      ReplyGeoCoordinate(cx, p.lat);
     }
   }
 }
