@@ -7,6 +7,7 @@ set -euo pipefail
 PACKAGES=(
   build-essential g++ cmake ninja-build pkg-config
   libssl-dev libjemalloc-dev liblzf-dev libgtest-dev libgmock-dev
+  liburing-dev                              # the io_uring event loop
   liblua5.1-0-dev lua-cjson-dev lua-bitop   # scripting: Lua 5.1, cjson, bit
   python3-redis python3-pytest
   redis-tools redis-server   # reference server for compatibility tests and benchmarks

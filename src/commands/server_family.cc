@@ -166,7 +166,8 @@ void InfoServer(const ServerState& s, InfoWriter& w) {
   }
   w.Int("arch_bits", sizeof(void*) * 8);
   w.Str("monotonic_clock", "POSIX clock_gettime");
-  w.Str("multiplexing_api", "epoll");
+  w.Str("multiplexing_api", s.event_loop);
+  w.Str("event_loop", s.event_loop);
   w.Str("atomicvar_api", "c11-builtin");
   w.Str("gcc_version", std::to_string(__GNUC__) + "." + std::to_string(__GNUC_MINOR__) + "." +
                            std::to_string(__GNUC_PATCHLEVEL__));

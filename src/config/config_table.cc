@@ -41,6 +41,8 @@ constexpr EnumValue kTlsAuthClients[] = {
     {"no", kTlsAuthNo}, {"yes", kTlsAuthYes}, {"optional", kTlsAuthOptional}};
 constexpr EnumValue kTlsAuthClientsUser[] = {
     {"off", kTlsUserOff}, {"CN", kTlsUserCn}, {"SAN", kTlsUserSan}};
+constexpr EnumValue kEventLoop[] = {
+    {"auto", kEventLoopAuto}, {"io_uring", kEventLoopIoUring}, {"epoll", kEventLoopEpoll}};
 constexpr EnumValue kOomScoreAdj[] = {{"no", 0}, {"yes", 1}, {"relative", 1}, {"absolute", 2}};
 constexpr EnumValue kAclPubsubDefault[] = {{"allchannels", kAclPubsubAllChannels},
                                            {"resetchannels", kAclPubsubResetChannels}};
@@ -301,6 +303,8 @@ const ConfigDef kTable[] = {
      .binding = &S::lazyfree_lazy_user_flush},
 
     // --- Threaded I/O, kernel ---
+    {.name = "event-loop", .type = T::kEnum, .flags = kImmutable | kRedoubtOnly,
+     .default_value = "auto", .enum_values = kEventLoop, .binding = &S::event_loop},
     {.name = "io-threads", .type = T::kInt, .flags = kImmutable | kGen, .default_value = "1",
      .min = 1, .max = 128},
     {.name = "io-threads-do-reads", .type = T::kBool, .flags = kImmutable | kGen,

@@ -311,6 +311,7 @@ class ServerState {
   std::string redoubt_version = "0.0.0";  // INFO redoubt_version; main sets REDOUBT_VERSION
   uint8_t run_id[20] = {};
   std::string run_id_hex;
+  const char* event_loop = "epoll";  // the loop in use (INFO multiplexing_api, event_loop)
   // Switches DEBUG sets (commands/debug_family.cc) and the server loop reads.
   struct DebugSwitches {
     bool pause_cron = false;            // DEBUG PAUSE-CRON 1: the cron does nothing
