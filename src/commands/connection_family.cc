@@ -44,24 +44,24 @@ std::string Authenticate(CommandContext& cx, std::string_view user, std::string_
   const security::AuthThrottle::Source source = ThrottleSource(c);
   // A monotonic clock: a wall-clock jump must not stretch or cut a back-off.
   int64_t now = MonotonicMs();
-  security::AuthThrottle::Decision d = s.auth_throttle.Check(source, now);
+  security::AuthThrottle::Decision d = s.security.auth_throttle.Check(source, now);
   if (!d.allowed) {
     AclLogDenial(s, c, cx.cmd, cx.args, security::AclDenial::kAuth, 0, user);
-    s.Audit(security::AuditEvent::kAuthThrottled, c, cx.cmd.full_name, "throttled", user);
+    s.security.Audit(security::AuditEvent::kAuthThrottled, c, cx.cmd.full_name, "throttled", user);
     return security::AuthThrottle::RefusalMessage(d);
   }
-  const security::AclUser* u = s.acl.Authenticate(user, pass);
+  const security::AclUser* u = s.security.acl.Authenticate(user, pass);
   // LogIn refuses what the login rule does (under certificate identity, a nopass user proves
   // nothing): answered and counted as a wrong password.
   if (u != nullptr && LogIn(c, *u, LoginProof::kPassword)) {
-    if (!u->nopass()) s.auth_throttle.RecordSuccess(source, u->name());
-    s.Audit(security::AuditEvent::kAuthSuccess, c, cx.cmd.full_name);
+    if (!u->nopass()) s.security.auth_throttle.RecordSuccess(source, u->name());
+    s.security.Audit(security::AuditEvent::kAuthSuccess, c, cx.cmd.full_name);
     return {};
   }
-  s.auth_throttle.RecordFailure(source, user, now);
+  s.security.auth_throttle.RecordFailure(source, user, now);
   ++s.stats.auth_failures;
   AclLogDenial(s, c, cx.cmd, cx.args, security::AclDenial::kAuth, 0, user);
-  s.Audit(security::AuditEvent::kAuthFailure, c, cx.cmd.full_name, "wrong password", user);
+  s.security.Audit(security::AuditEvent::kAuthFailure, c, cx.cmd.full_name, "wrong password", user);
   return std::string(errors::kWrongPass);
 }
 
@@ -86,7 +86,8 @@ void Auth(CommandContext& cx) {
   std::string_view user = "default";
   std::string_view pass = cx.args[1];
   if (cx.argc() == 2) {
-    if (cx.server.acl.default_user().nopass()) return cx.reply.Error(errors::kAuthNoPassword);
+    if (cx.server.security.acl.default_user().nopass())
+      return cx.reply.Error(errors::kAuthNoPassword);
   } else {
     user = cx.args[1];
     pass = cx.args[2];
@@ -194,7 +195,7 @@ void Reset(CommandContext& cx) {
   PubSubRemoveClient(cx.server, c);
   if (c.flags & client_flag::kMonitor) {
     c.flags &= ~client_flag::kMonitor;
-    auto& m = cx.server.monitors;
+    auto& m = cx.server.sessions.monitors;
     m.erase(std::remove(m.begin(), m.end(), &c), m.end());
   }
   cx.reply.SimpleString("RESET");

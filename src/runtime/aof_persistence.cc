@@ -189,8 +189,8 @@ util::Status Aof::StartUp(const std::function<void(size_t, size_t)>& progress) {
   for (const AofFileInfo& f : manifest_.incrs) current_size_ += FileSize(f.name);
   enabled_ = true;
   selected_db_ = -1;
-  state_->aof_feed = this;
-  state_->UpdateWriteFeed();
+  state_->persistence.aof_feed = this;
+  state_->persistence.UpdateWriteFeed();
   return util::Status::Ok();
 }
 
@@ -286,8 +286,8 @@ util::Status Aof::Enable() {
   if (auto st = OpenNewIncr(false); !st.ok()) return st;
   enabled_ = true;
   enabling_ = true;
-  state_->aof_feed = this;
-  state_->UpdateWriteFeed();
+  state_->persistence.aof_feed = this;
+  state_->persistence.UpdateWriteFeed();
   if (RdbChildActive(*state_)) {
     // One child at a time, as Redis: the cron starts the base once the snapshot is done.
     LOG_NOTICE(
@@ -324,9 +324,9 @@ void Aof::Disable() {
   enabled_ = false;
   enabling_ = false;
   write_ok_ = true;
-  state_->aof_write_error.clear();
-  if (state_->aof_feed == this) state_->aof_feed = nullptr;
-  state_->UpdateWriteFeed();
+  state_->persistence.aof_write_error.clear();
+  if (state_->persistence.aof_feed == this) state_->persistence.aof_feed = nullptr;
+  state_->persistence.UpdateWriteFeed();
 }
 
 // --- The feed -------------------------------------------------------------------------------
@@ -399,7 +399,7 @@ bool Aof::WriteBuffer() {
       LOG_WARNING("Error writing to the AOF file: %s", std::strerror(last_write_errno_));
     }
     write_ok_ = false;
-    state_->aof_write_error = std::strerror(last_write_errno_);
+    state_->persistence.aof_write_error = std::strerror(last_write_errno_);
     // A partial write is not undone here: a retry appends the whole buffer again only after
     // the file was truncated back (Redis does the same with ftruncate).
     return false;
@@ -410,7 +410,7 @@ bool Aof::WriteBuffer() {
   if (!write_ok_) {
     LOG_WARNING("AOF write error looks solved, Redoubt can write again.");
     write_ok_ = true;
-    state_->aof_write_error.clear();
+    state_->persistence.aof_write_error.clear();
   }
   return true;
 }
@@ -497,8 +497,8 @@ util::Status Aof::LoadForDebug() {
   for (const AofFileInfo& f : manifest_.incrs) files.push_back(f.name);
   if (!enabled_) manifest_ = std::move(on_disk);
   if (files.empty()) return util::Status::Error("no append only file to load");
-  WriteFeed* feed = state_->write_feed;
-  state_->write_feed = nullptr;
+  WriteFeed* feed = state_->persistence.write_feed;
+  state_->persistence.write_feed = nullptr;
   debug_loading_ = true;
   util::Status result = util::Status::Ok();
   for (size_t i = 0; i < files.size() && result.ok(); ++i) {
@@ -507,7 +507,7 @@ util::Status Aof::LoadForDebug() {
     if (!r.ok()) result = r.status();
   }
   debug_loading_ = false;
-  state_->write_feed = feed;
+  state_->persistence.write_feed = feed;
   return result;
 }
 
@@ -668,7 +668,7 @@ void Aof::Info(std::string* out) const {
 }
 
 void BgRewriteAof(ServerState& server, protocol::ReplyBuilder& reply) {
-  Aof* aof = server.aof;
+  Aof* aof = server.persistence.aof;
   if (aof == nullptr) return reply.Error("ERR Background AOF rewrite is not available");
   if (aof->rewrite_in_progress()) {
     return reply.Error("ERR Background append only file rewriting already in progress");

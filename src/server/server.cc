@@ -64,7 +64,7 @@ constexpr std::string_view kDeniedMessage =
 
 // Protected mode guards a server whose default user lets anyone in: on and nopass.
 bool DefaultUserIsOpen(const commands::ServerState& state) {
-  const security::AclUser& d = state.acl.default_user();
+  const security::AclUser& d = state.security.acl.default_user();
   return d.nopass() && d.enabled();
 }
 
@@ -105,11 +105,11 @@ Server::Server(config::Config* config) : cfg_(&config->mutable_values()) {
   config->OnChange("allow-from", [this](const config::ServerConfig& c) {
     auto list = security::CidrList::Parse(std::span<const std::string>(c.allow_from));
     if (!list.ok()) return list.status();
-    state_.allow_from = std::move(*list);
+    state_.security.allow_from = std::move(*list);
     return util::Status::Ok();
   });
   config->OnChange("audit-log", [this](const config::ServerConfig& c) {
-    return state_.audit.Open(c.audit_log);
+    return state_.security.audit.Open(c.audit_log);
   });
   config->OnChange("hz", [this](const config::ServerConfig& c) {
     loop_.SetTickPeriod(1000 / std::max(1, c.hz));
@@ -125,7 +125,7 @@ Server::Server(config::Config* config) : cfg_(&config->mutable_values()) {
     BeforeSleep();
     if (shutdown_requested_) state_.script_kill = true;
   };
-  state_.rdb.in_child_after_fork = [this] {
+  state_.persistence.rdb.in_child_after_fork = [this] {
     for (auto& l : listeners_) ::close(l->fd());
   };
   primary_ = std::make_unique<replication::Primary>(&state_);
@@ -133,7 +133,7 @@ Server::Server(config::Config* config) : cfg_(&config->mutable_values()) {
 
 bool Server::StartAof() {
   aof_ = std::make_unique<commands::Aof>(&state_);
-  state_.aof = aof_.get();
+  state_.persistence.aof = aof_.get();
   state_.config->OnChange("appendonly", [this](const config::ServerConfig& c) {
     if (c.appendonly) return aof_->Enable();
     aof_->Disable();
@@ -143,7 +143,7 @@ bool Server::StartAof() {
   UpdateClock(state_);
   // While loading, clients are served between chunks (-LOADING for most commands), as for
   // the RDB.
-  commands::RdbState& r = state_.rdb;
+  commands::RdbState& r = state_.persistence.rdb;
   r.process_events_while_loading = [this] {
     loop_.PollOnce();
     BeforeSleep();
@@ -153,7 +153,7 @@ bool Server::StartAof() {
   r.loading_loaded_bytes = 0;
   int64_t last_log = 0;
   auto st = aof_->StartUp([this, &last_log](size_t done, size_t total) {
-    commands::RdbState& rs = state_.rdb;
+    commands::RdbState& rs = state_.persistence.rdb;
     rs.loading_loaded_bytes = done;
     rs.loading_total_bytes = total;
     UpdateClock(state_);
@@ -165,7 +165,7 @@ bool Server::StartAof() {
   });
   r.loading = false;
   r.process_events_while_loading = nullptr;
-  r.dirty_at_last_save = state_.dirty;  // loading is not a change to save again
+  r.dirty_at_last_save = state_.persistence.dirty;  // loading is not a change to save again
   if (!st.ok()) {
     LOG_WARNING("%s", st.message().c_str());
     return false;
@@ -178,7 +178,7 @@ Server::~Server() {
 }
 
 void Server::ApplySecurityConfig() {
-  state_.auth_throttle.SetOptions(
+  state_.security.auth_throttle.SetOptions(
       {.max_failures = cfg_->auth_max_failures,
        .window_ms = static_cast<int64_t>(cfg_->auth_failure_window) * 1000,
        .backoff_base_ms = cfg_->auth_backoff_base_ms,
@@ -216,12 +216,12 @@ bool Server::Start() {
     LOG_WARNING("allow-from: %s", allow.status().message().c_str());
     return false;
   }
-  state_.allow_from = std::move(*allow);
-  if (auto st = state_.audit.Open(cfg_->audit_log); !st.ok()) {
+  state_.security.allow_from = std::move(*allow);
+  if (auto st = state_.security.audit.Open(cfg_->audit_log); !st.ok()) {
     LOG_WARNING("audit-log: %s", st.message().c_str());
     return false;
   }
-  state_.last_save_time = state_.clock.now_ms / 1000;
+  state_.persistence.last_save_time = state_.clock.now_ms / 1000;
   state_.InitDatabases(cfg_->databases);
   state_.command_stats.resize(commands::CommandTable::Get().by_id().size());
 
@@ -273,12 +273,12 @@ bool Server::LoadDataset() {
   if (cfg_->appendonly) return true;  // the AOF is the source of truth then
   // While loading, clients are served between chunks: commands flagged `loading` run, the
   // others get -LOADING.
-  state_.rdb.process_events_while_loading = [this] {
+  state_.persistence.rdb.process_events_while_loading = [this] {
     loop_.PollOnce();
     BeforeSleep();
   };
   util::Status st = commands::RdbLoadAtStartup(state_);
-  state_.rdb.process_events_while_loading = nullptr;
+  state_.persistence.rdb.process_events_while_loading = nullptr;
   if (!st.ok()) {
     LOG_WARNING("%s", st.message().c_str());
     return false;
@@ -325,17 +325,17 @@ void Server::AcceptFrom(int listen_fd, bool unix_socket, bool tls) {
       continue;
     }
     // allow-from: networks outside the list are refused whatever the password.
-    if (!state_.allow_from.AllowsClient(a.addr, unix_socket)) {
+    if (!state_.security.allow_from.AllowsClient(a.addr, unix_socket)) {
       std::string msg = "-" + std::string(security::kAllowFromRefused) + "\r\n";
       [[maybe_unused]] ssize_t n = ::write(a.fd, msg.data(), msg.size());
       ::close(a.fd);
       ++state_.stats.rejected_connections;
-      ++state_.allow_from_rejected;
-      if (state_.audit.enabled()) {
+      ++state_.security.allow_from_rejected;
+      if (state_.security.audit.enabled()) {
         security::AuditRecord r{.event = security::AuditEvent::kConnectionRefused,
                                 .addr = a.addr,
                                 .reason = "allow-from"};
-        state_.audit.Write(r, state_.clock.now_ms);
+        state_.security.audit.Write(r, state_.clock.now_ms);
       }
       continue;
     }
@@ -356,7 +356,7 @@ void Server::AcceptFrom(int listen_fd, bool unix_socket, bool tls) {
     auto conn = std::make_unique<ClientConn>(this, std::move(nc));
     commands::Client& c = conn->client;
     c.tls = tls;
-    c.id = state_.next_client_id++;
+    c.id = state_.sessions.next_client_id++;
     c.fd = a.fd;
     c.addr = a.addr;
     c.laddr = a.laddr;
@@ -365,7 +365,7 @@ void Server::AcceptFrom(int listen_fd, bool unix_socket, bool tls) {
     if (unix_socket) c.flags |= commands::client_flag::kUnixSocket;
     if (!a.loopback) c.flags |= commands::client_flag::kProtected;
     if (!loop_.Add(a.fd, true, false, conn.get())) continue;
-    state_.clients[c.id] = &c;
+    state_.sessions.clients[c.id] = &c;
     conns_[c.id] = std::move(conn);
   }
 }
@@ -416,7 +416,7 @@ void Server::FlushOrDefer(ClientConn* cc) {
   // A reply to a write leaves only after the write reached the AOF (and, with appendfsync
   // always, the disk): BeforeSleep writes the AOF first, then the pending clients.
   if (aof_ != nullptr && aof_->has_pending()) {
-    state_.MarkPendingWrite(&cc->client);
+    state_.sessions.MarkPendingWrite(&cc->client);
   } else {
     FlushOutput(cc);
   }
@@ -496,7 +496,8 @@ void Server::BeforeSleep() {
     LOG_WARNING("Received SIGTERM scheduling shutdown...");
     g_signal_shutdown = 0;
     // The final save (when save points are set); never of a half-loaded dataset.
-    bool nosave = state_.rdb.loading || (cfg_->shutdown_on_sigterm & config::kShutdownNoSave);
+    bool nosave =
+        state_.persistence.rdb.loading || (cfg_->shutdown_on_sigterm & config::kShutdownNoSave);
     bool force_save = cfg_->shutdown_on_sigterm & config::kShutdownSave;
     if (commands::RdbShutdownSave(state_, force_save, nosave) ||
         (cfg_->shutdown_on_sigterm & config::kShutdownForce)) {
@@ -513,7 +514,7 @@ void Server::BeforeSleep() {
   // Output queued for clients other than the one whose input produced it (MONITOR feeds,
   // CLIENT KILL targets...).
   std::vector<commands::Client*> pending;
-  pending.swap(state_.pending_writes);
+  pending.swap(state_.sessions.pending_writes);
   for (commands::Client* c : pending) {
     c->flags &= ~commands::client_flag::kPendingWrite;
     auto it = conns_.find(c->id);
@@ -521,7 +522,7 @@ void Server::BeforeSleep() {
     ClientConn* cc = it->second.get();
     if (c->flags & commands::client_flag::kCloseAsap) continue;
     if (c->flags & commands::client_flag::kInScript) {
-      state_.MarkPendingWrite(c);  // after its script
+      state_.sessions.MarkPendingWrite(c);  // after its script
       continue;
     }
     if (c->pending_reply() > 0 || (c->flags & commands::client_flag::kCloseAfterReply)) {
@@ -530,7 +531,7 @@ void Server::BeforeSleep() {
   }
   // CLIENT KILL and friends mark clients; they are closed here, outside any handler.
   std::vector<uint64_t> requests;
-  requests.swap(state_.close_requests);
+  requests.swap(state_.sessions.close_requests);
   for (uint64_t id : requests) {
     auto it = conns_.find(id);
     if (it != conns_.end()) QueueClose(it->second.get());
@@ -576,7 +577,7 @@ void Server::Cron() {
       if (c.flags & commands::client_flag::kMonitor) continue;
       if (state_.clock.now_ms - c.last_interaction_ms > limit) {
         LOG_VERBOSE("Closing idle client");
-        state_.CloseAsap(&c);
+        state_.sessions.CloseAsap(&c);
       }
     }
   }
@@ -590,9 +591,9 @@ void Server::Cron() {
 
 void Server::ResumeUnblockedClients() {
   std::vector<uint64_t> deferred;
-  while (!state_.unblocked_clients.empty()) {
+  while (!state_.indexes.unblocked_clients.empty()) {
     std::vector<uint64_t> ids;
-    ids.swap(state_.unblocked_clients);
+    ids.swap(state_.indexes.unblocked_clients);
     for (uint64_t id : ids) {
       auto it = conns_.find(id);
       if (it == conns_.end()) continue;
@@ -606,7 +607,8 @@ void Server::ResumeUnblockedClients() {
       if (cc->client.pending_reply() > 0) FlushOrDefer(cc);
     }
   }
-  state_.unblocked_clients.insert(state_.unblocked_clients.end(), deferred.begin(), deferred.end());
+  state_.indexes.unblocked_clients.insert(state_.indexes.unblocked_clients.end(), deferred.begin(),
+                                          deferred.end());
 }
 
 void Server::HoldForPause(commands::Client& c) {
