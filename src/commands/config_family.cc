@@ -1,6 +1,5 @@
 // CONFIG and its subcommands over the config table (config::Config): GET with redaction of
 // secrets, atomic multi-directive SET, RESETSTAT and REWRITE.
-#include "commands/config_family.h"
 
 #include <unistd.h>
 
@@ -14,6 +13,7 @@
 
 #include "protocol/errors.h"
 #include "runtime/command_table.h"
+#include "runtime/server_state.h"
 #include "util/log.h"
 #include "util/memory.h"
 
@@ -105,24 +105,6 @@ void ConfigHelp(CommandContext& cx) {
 }
 
 }  // namespace
-
-void InstallConfigHooks(ServerState& server) {
-  server.config->OnChange("loglevel", [](const config::ServerConfig& cfg) {
-    util::LogSetLevel(static_cast<util::LogLevel>(cfg.loglevel));
-    return util::Status::Ok();
-  });
-  // requirepass is the default user's password, as in Redis: "resetpass" then ">pass", or
-  // "nopass" when empty. Clients already authenticated stay so.
-  server.config->OnChange("requirepass", [&server](const config::ServerConfig& cfg) {
-    server.security.acl.SetDefaultPassword(cfg.requirepass);
-    return util::Status::Ok();
-  });
-  // The table has already checked that the directory exists; chdir() can still fail (EACCES).
-  server.config->OnChange("dir", [](const config::ServerConfig& cfg) {
-    if (chdir(cfg.dir.c_str()) != 0) return util::Status::Error(std::strerror(errno));
-    return util::Status::Ok();
-  });
-}
 
 void RegisterConfigFamily(CommandTable& t) {
   const char* g = "server";

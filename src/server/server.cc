@@ -10,7 +10,6 @@
 #include <cerrno>
 #include <cstring>
 
-#include "commands/config_family.h"
 #include "commands/server_family.h"
 #include "runtime/aof_persistence.h"
 #include "runtime/blocking.h"
@@ -20,6 +19,7 @@
 #include "runtime/input.h"
 #include "runtime/output_limits.h"
 #include "runtime/pause.h"
+#include "runtime/security_config.h"
 #include "scripting/engine_bridge.h"
 #include "security/hardening.h"
 #include "util/crypto.h"
@@ -92,25 +92,8 @@ void Listener::OnEvent(uint32_t) { server_->AcceptFrom(fd_, unix_, tls_); }
 Server::Server(config::Config* config) : cfg_(&config->mutable_values()) {
   state_.config = config;
   state_.cfg = cfg_;
-  commands::InstallConfigHooks(state_);
+  commands::InstallSecurityConfigHooks(state_);
   commands::InstallMemoryHooks(state_);
-  ApplySecurityConfig();
-  config->OnChange(
-      {"auth-max-failures", "auth-failure-window", "auth-backoff-base-ms", "auth-backoff-max-ms",
-       "auth-throttle-exempt-loopback", "auth-throttle-max-addresses"},
-      [this](const config::ServerConfig&) {
-        ApplySecurityConfig();
-        return util::Status::Ok();
-      });
-  config->OnChange("allow-from", [this](const config::ServerConfig& c) {
-    auto list = security::CidrList::Parse(std::span<const std::string>(c.allow_from));
-    if (!list.ok()) return list.status();
-    state_.security.allow_from = std::move(*list);
-    return util::Status::Ok();
-  });
-  config->OnChange("audit-log", [this](const config::ServerConfig& c) {
-    return state_.security.audit.Open(c.audit_log);
-  });
   config->OnChange("hz", [this](const config::ServerConfig& c) {
     loop_.SetTickPeriod(1000 / std::max(1, c.hz));
     return util::Status::Ok();
@@ -175,16 +158,6 @@ bool Server::StartAof() {
 
 Server::~Server() {
   for (auto& [id, c] : conns_) c->conn_->Close();
-}
-
-void Server::ApplySecurityConfig() {
-  state_.security.auth_throttle.SetOptions(
-      {.max_failures = cfg_->auth_max_failures,
-       .window_ms = static_cast<int64_t>(cfg_->auth_failure_window) * 1000,
-       .backoff_base_ms = cfg_->auth_backoff_base_ms,
-       .backoff_max_ms = cfg_->auth_backoff_max_ms,
-       .exempt_loopback = cfg_->auth_throttle_exempt_loopback,
-       .max_addresses = static_cast<size_t>(cfg_->auth_throttle_max_addresses)});
 }
 
 bool Server::Bind(const std::string& spec, bool optional) {
