@@ -11,18 +11,13 @@
 #include "runtime/pubsub.h"
 #include "runtime/server_state.h"
 #include "runtime/transaction.h"
+#include "util/clock.h"
 #include "util/numbers.h"
 #include "util/string_util.h"
 
 namespace redoubt::commands {
 
 namespace {
-
-int64_t MonotonicMs() {
-  timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
 
 // The throttle's source for this client: its address, or for a Unix-socket client the peer
 // uid the kernel reports (read per attempt: AUTH is rare and already costs a SHA-256).
@@ -43,7 +38,7 @@ std::string Authenticate(CommandContext& cx, std::string_view user, std::string_
   Client& c = cx.client;
   const security::AuthThrottle::Source source = ThrottleSource(c);
   // A monotonic clock: a wall-clock jump must not stretch or cut a back-off.
-  int64_t now = MonotonicMs();
+  int64_t now = util::MonotonicMs();
   security::AuthThrottle::Decision d = s.security.auth_throttle.Check(source, now);
   if (!d.allowed) {
     AclLogDenial(s, c, cx.cmd, cx.args, security::AclDenial::kAuth, 0, user);

@@ -25,6 +25,7 @@
 #include "runtime/eviction.h"
 #include "scripting/engine_bridge.h"
 #include "store/evict.h"
+#include "util/clock.h"
 #include "util/log.h"
 #include "util/memory.h"
 #include "util/numbers.h"
@@ -146,12 +147,6 @@ uint64_t UsedMemory(const ServerState& s) {
   return s.used_memory ? s.used_memory() : util::UsedMemory();
 }
 
-int64_t RealtimeMicros() {
-  timeval tv;
-  gettimeofday(&tv, nullptr);
-  return tv.tv_sec * 1000000LL + tv.tv_usec;
-}
-
 void InfoServer(const ServerState& s, InfoWriter& w) {
   w.Header("Server");
   w.Str("redis_version", kCompatVersion);
@@ -174,7 +169,7 @@ void InfoServer(const ServerState& s, InfoWriter& w) {
   w.Str("process_supervised", "no");
   w.Str("run_id", s.run_id_hex);
   w.Int("tcp_port", s.port);
-  w.Int("server_time_usec", RealtimeMicros());
+  w.Int("server_time_usec", util::UnixMicros());
   int64_t uptime = std::max<int64_t>(0, (s.clock.now_ms - s.start_time_ms) / 1000);
   w.Int("uptime_in_seconds", uptime);
   w.Int("uptime_in_days", uptime / 86400);
@@ -449,7 +444,7 @@ void Info(CommandContext& cx) { cx.reply.Verbatim(InfoText(cx.server, cx.args.su
 // --- TIME, LASTSAVE, MONITOR, SHUTDOWN -------------------------------------------------------
 
 void Time(CommandContext& cx) {
-  int64_t us = RealtimeMicros();
+  int64_t us = util::UnixMicros();
   cx.reply.Array(2);
   cx.reply.Bulk(std::to_string(us / 1000000));
   cx.reply.Bulk(std::to_string(us % 1000000));

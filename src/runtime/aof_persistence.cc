@@ -17,6 +17,7 @@
 #include "runtime/acl.h"
 #include "runtime/aof_loader.h"
 #include "runtime/rdb_persistence.h"
+#include "util/clock.h"
 #include "util/log.h"
 #include "util/safe_file.h"
 
@@ -25,12 +26,6 @@ namespace redoubt::commands {
 using namespace persistence;  // NOLINT(build/namespaces): the AOF file formats
 
 namespace {
-
-int64_t NowMs() {
-  timespec ts;
-  clock_gettime(CLOCK_REALTIME, &ts);
-  return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
 
 bool Exists(const std::string& path) {
   struct stat st {};
@@ -109,7 +104,7 @@ util::Status Aof::StartUp(const std::function<void(size_t, size_t)>& progress) {
   const config::ServerConfig& cfg = *state_->cfg;
   const std::string& dir = cfg.appenddirname;
   std::string manifest_path = Path(ManifestFileName(cfg.appendfilename));
-  int64_t start = NowMs();
+  int64_t start = util::UnixMs();
   uint64_t commands = 0;
   if (IsDir(dir) && Exists(manifest_path)) {
     int fd = ::open(manifest_path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -171,7 +166,7 @@ util::Status Aof::StartUp(const std::function<void(size_t, size_t)>& progress) {
   }
   if (commands > 0 || manifest_.has_base) {
     LOG_NOTICE("DB loaded from append only file: %.3f seconds (%llu commands)",
-               static_cast<double>(NowMs() - start) / 1000,
+               static_cast<double>(util::UnixMs() - start) / 1000,
                static_cast<unsigned long long>(commands));
   }
   // Appends go to the last incremental file, or a new one when there is none.
@@ -202,7 +197,7 @@ util::Status Aof::CreateBaseNow() {
   util::StatusOr<util::TempFile> tmp = util::TempFile::Create(Path(name), "temp-", ".aof");
   if (!tmp.ok())
     return util::Status::Error("Can't create the AOF base file: " + tmp.status().message());
-  if (!WriteBase(tmp->fd(), NowMs(), rdb)) {
+  if (!WriteBase(tmp->fd(), util::UnixMs(), rdb)) {
     return util::Status::Error("Can't write the AOF base file " + name);
   }
   if (auto st = tmp->Commit(Path(name)); !st.ok()) {
@@ -440,7 +435,7 @@ void Aof::FlushBeforeSleep() {
                   std::strerror(errno));
       _exit(1);
     }
-    last_fsync_ms_ = NowMs();
+    last_fsync_ms_ = util::UnixMs();
   } else if (cfg.appendfsync == config::kFsyncEverysec && !skip) {
     FsyncNow();
   }
@@ -449,7 +444,7 @@ void Aof::FlushBeforeSleep() {
 // everysec: asks the background thread for an fsync at most once a second; one already
 // running delays the next (aof_delayed_fsync).
 void Aof::FsyncNow() {
-  int64_t now = NowMs();
+  int64_t now = util::UnixMs();
   if (now - last_fsync_ms_ < 1000) return;
   if (fsync_running_) {
     ++delayed_fsync_;
@@ -529,7 +524,7 @@ util::Status Aof::StartRewrite() {
     ReadManifestFromDisk();
   }
   WriteBuffer();
-  int64_t now = NowMs();
+  int64_t now = util::UnixMs();
   rewrite_rdb_ = UseRdbBase();
   // Made by the parent, so that it knows the unpredictable name to rename or clean up.
   util::StatusOr<util::TempFile> tmp =
@@ -556,7 +551,7 @@ util::Status Aof::StartRewrite() {
 void Aof::RewriteDone(int status) {
   const config::ServerConfig& cfg = *state_->cfg;
   child_pid_ = -1;
-  last_rewrite_time_sec_ = (NowMs() - rewrite_start_ms_) / 1000;
+  last_rewrite_time_sec_ = (util::UnixMs() - rewrite_start_ms_) / 1000;
   bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
   if (ok) {
     AofManifest m;
@@ -617,7 +612,7 @@ void Aof::Cron() {
   const config::ServerConfig& cfg = *state_->cfg;
   // A base for CONFIG SET appendonly yes that failed is tried again.
   if (enabling_ && child_pid_ < 0 && !RdbChildActive(*state_) &&
-      NowMs() - rewrite_start_ms_ > 5000) {
+      util::UnixMs() - rewrite_start_ms_ > 5000) {
     if (auto st = StartRewrite(); !st.ok()) LOG_WARNING("%s", st.message().c_str());
   }
   if (!write_ok_) FlushBeforeSleep();
@@ -644,7 +639,7 @@ void Aof::Info(std::string* out) const {
     out->append(value);
     out->append("\r\n");
   };
-  int64_t now = NowMs();
+  int64_t now = util::UnixMs();
   line("aof_enabled", enabled_ ? "1" : "0");
   line("aof_rewrite_in_progress", child_pid_ > 0 ? "1" : "0");
   line("aof_rewrite_scheduled", rewrite_scheduled_ ? "1" : "0");

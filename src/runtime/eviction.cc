@@ -7,18 +7,13 @@
 #include "protocol/errors.h"
 #include "runtime/notify.h"
 #include "store/evict.h"
+#include "util/clock.h"
 #include "util/log.h"
 #include "util/memory.h"
 
 namespace redoubt::commands {
 
 namespace {
-
-int64_t NowMicros() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
 
 // Used memory as the eviction check counts it: without the AOF buffer, as Redis (which also
 // leaves out replica output buffers; Redoubt has no replicas).
@@ -118,7 +113,7 @@ EvictResult PerformEvictions(ServerState& s) {
   uint64_t freed = 0;
   uint64_t keys_freed = 0;
   uint64_t budget_us = EvictionTimeLimitUs(s.cfg->maxmemory_eviction_tenacity);
-  int64_t start = NowMicros();
+  int64_t start = util::MonotonicMicros();
   bool lazy = s.cfg->lazyfree_lazy_eviction;
   std::string& key = s.keyspace.evict_key_scratch;
   while (freed < to_free) {
@@ -132,7 +127,7 @@ EvictResult PerformEvictions(ServerState& s) {
     if ((keys_freed & 15) == 0) {
       // Lazily freed values come back on another thread: look at the real figure.
       if (lazy && UsedForEviction(s) <= limit) break;
-      if (static_cast<uint64_t>(NowMicros() - start) > budget_us) {
+      if (static_cast<uint64_t>(util::MonotonicMicros() - start) > budget_us) {
         s.keyspace.eviction_running = true;
         return EvictResult::kRunning;
       }

@@ -15,6 +15,7 @@
 #include "runtime/dispatch.h"
 #include "runtime/server_state.h"
 #include "store/evict.h"
+#include "util/clock.h"
 #include "util/log.h"
 
 namespace redoubt::commands {
@@ -27,15 +28,9 @@ constexpr const char* kMisconf =
     "(stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB "
     "error.";
 
-int64_t NowMs() {
-  timeval tv;
-  gettimeofday(&tv, nullptr);
-  return tv.tv_sec * 1000LL + tv.tv_usec / 1000;
-}
-
 void SaveSucceeded(ServerState& server, uint64_t dirty_base) {
   server.persistence.rdb.dirty_at_last_save = dirty_base;
-  server.persistence.last_save_time = NowMs() / 1000;
+  server.persistence.last_save_time = util::UnixMs() / 1000;
   server.persistence.rdb.last_bgsave_ok = true;
   ++server.persistence.rdb.saves;
 }
@@ -93,7 +88,7 @@ persistence::RdbLoadOptions RdbLoadOptionsFor(ServerState& server) {
   o.zset = {c.zset_max_listpack_entries, c.zset_max_listpack_value};
   o.set_max_intset_entries = c.set_max_intset_entries;
   o.verify_checksum = c.rdbchecksum;
-  o.now_ms = NowMs();
+  o.now_ms = util::UnixMs();
   o.key_load_delay_us = c.key_load_delay;
   o.progress_interval_bytes = static_cast<uint64_t>(c.loading_process_events_interval_bytes);
   o.access_clock = &server.clock;
@@ -115,8 +110,8 @@ util::Status RdbSaveNow(ServerState& server) {
   std::vector<store::Db*> dbs = AllDbs(server);
   uint64_t dirty = server.persistence.dirty;
   uint64_t keys = 0;
-  util::Status st =
-      persistence::SaveRdbFile(RdbPath(server), dbs, RdbSaveOptionsFor(server), NowMs(), &keys);
+  util::Status st = persistence::SaveRdbFile(RdbPath(server), dbs, RdbSaveOptionsFor(server),
+                                             util::UnixMs(), &keys);
   if (!st.ok()) {
     // As Redis: a failed synchronous save is the caller's error reply, not a background-save
     // failure (rdb_last_bgsave_status and -MISCONF stay as they were).
@@ -133,11 +128,11 @@ util::Status RdbStartBgsave(ServerState& server) {
   if (AofChildActive(server)) {
     return util::Status::Error("Another child process is active (AOF?): can't BGSAVE right now");
   }
-  server.persistence.rdb.last_bgsave_try_ms = NowMs();
+  server.persistence.rdb.last_bgsave_try_ms = util::UnixMs();
   std::vector<store::Db*> dbs = AllDbs(server);
   persistence::RdbSaveOptions opts = RdbSaveOptionsFor(server);
   std::string path = RdbPath(server);
-  int64_t now = NowMs();
+  int64_t now = util::UnixMs();
   // The parent makes the temp file, so that it knows the unpredictable name to clean up. As in
   // Redis, a file that cannot be created is the child's failure (rdb_last_bgsave_status).
   util::StatusOr<util::TempFile> tmp = util::TempFile::Create(path, "temp-", ".rdb");
@@ -194,7 +189,7 @@ void ReapChild(ServerState& server) {
   if (pid == 0) return;
   if (pid < 0 && errno == EINTR) return;
   server.persistence.rdb.last_bgsave_time_sec =
-      (NowMs() - server.persistence.rdb.child_start_ms) / 1000;
+      (util::UnixMs() - server.persistence.rdb.child_start_ms) / 1000;
   uint64_t cow = 0;
   if (server.persistence.rdb.cow_pipe >= 0 &&
       read(server.persistence.rdb.cow_pipe, &cow, sizeof(cow)) == sizeof(cow)) {
@@ -239,7 +234,7 @@ void RdbCron(ServerState& server) {
   // As Redis: one child at a time; a scheduled BGSAVE and the save points wait for the AOF
   // rewrite to finish.
   if (AofChildActive(server)) return;
-  int64_t now = NowMs();
+  int64_t now = util::UnixMs();
   // As Redis: after a failed attempt, wait 5 seconds (CONFIG_BGSAVE_RETRY_DELAY) to retry.
   bool may_retry = server.persistence.rdb.last_bgsave_ok ||
                    now - server.persistence.rdb.last_bgsave_try_ms > 5000;
@@ -291,7 +286,7 @@ util::Status RdbWriteForAof(ServerState& server, int fd) {
   std::vector<store::Db*> dbs = AllDbs(server);
   persistence::RdbSaveOptions opts = RdbSaveOptionsFor(server);
   opts.aof_base = true;
-  return persistence::WriteRdb(fd, dbs, opts, NowMs());
+  return persistence::WriteRdb(fd, dbs, opts, util::UnixMs());
 }
 
 util::Status RdbLoadAtStartup(ServerState& server) {
@@ -304,7 +299,7 @@ util::Status RdbLoadAtStartup(ServerState& server) {
   }
   RdbState& r = server.persistence.rdb;
   r.loading = true;
-  r.loading_start_ms = NowMs();
+  r.loading_start_ms = util::UnixMs();
   r.loading_total_bytes = static_cast<uint64_t>(st.st_size);
   r.loading_loaded_bytes = 0;
   std::vector<store::Db*> dbs = AllDbs(server);
@@ -312,7 +307,7 @@ util::Status RdbLoadAtStartup(ServerState& server) {
   int64_t last_log = r.loading_start_ms;
   opts.progress = [&server, &last_log](uint64_t done, uint64_t total) {
     server.persistence.rdb.loading_loaded_bytes = done;
-    int64_t now = NowMs();
+    int64_t now = util::UnixMs();
     if (now - last_log >= 1000) {
       last_log = now;
       LOG_NOTICE("Loading RDB: %llu of %llu bytes (%.1f%%)", static_cast<unsigned long long>(done),
@@ -335,13 +330,13 @@ util::Status RdbLoadAtStartup(ServerState& server) {
              static_cast<unsigned long long>(stats.keys_expired),
              static_cast<unsigned long long>(stats.empty_keys_skipped));
   LOG_NOTICE("DB loaded from disk: %.3f seconds",
-             static_cast<double>(NowMs() - r.loading_start_ms) / 1000.0);
+             static_cast<double>(util::UnixMs() - r.loading_start_ms) / 1000.0);
   r.loading_loaded_bytes = r.loading_total_bytes;
   r.last_load_keys_loaded = stats.keys_loaded;
   r.last_load_keys_expired = stats.keys_expired;
   // Loading is not a change to save again.
   r.dirty_at_last_save = server.persistence.dirty;
-  server.persistence.last_save_time = NowMs() / 1000;
+  server.persistence.last_save_time = util::UnixMs() / 1000;
   return util::Status::Ok();
 }
 
@@ -392,7 +387,7 @@ bool CheckPersistenceGates(const ServerState& server, const Client& client, cons
 
 void AppendInfoPersistenceRdb(const ServerState& server, std::string* out) {
   const RdbState& r = server.persistence.rdb;
-  int64_t now = NowMs();
+  int64_t now = util::UnixMs();
   auto line = [out](std::string_view k, const std::string& v) {
     out->append(k);
     out->push_back(':');

@@ -11,6 +11,7 @@
 #include <cstring>
 
 #include "commands/server_family.h"
+#include "runtime/admission.h"
 #include "runtime/aof_persistence.h"
 #include "runtime/blocking.h"
 #include "runtime/command_table.h"
@@ -22,6 +23,7 @@
 #include "runtime/security_config.h"
 #include "scripting/engine_bridge.h"
 #include "security/hardening.h"
+#include "util/clock.h"
 #include "util/crypto.h"
 #include "util/log.h"
 #include "util/string_util.h"
@@ -35,37 +37,11 @@ constexpr size_t kMaxReadChunk = 1024 * 1024;
 
 volatile sig_atomic_t g_signal_shutdown = 0;
 
-int64_t RealtimeMs() {
-  timespec ts;
-  clock_gettime(CLOCK_REALTIME, &ts);
-  return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
-
 void UpdateClock(commands::ServerState& state) {
   store::Clock& clock = state.clock;
-  clock.now_ms = RealtimeMs();
+  clock.now_ms = util::UnixMs();
   clock.lru_clock = static_cast<uint32_t>(clock.now_ms / 1000) & ((1u << 24) - 1);
   commands::UpdateExpiryPause(state);
-}
-
-// Redoubt's wording of Redis's protected-mode refusal; clients only look at the DENIED prefix.
-constexpr std::string_view kDeniedMessage =
-    "-DENIED Redoubt is running in protected mode because protected mode is enabled and no "
-    "password is set for the default user. In this mode connections are only accepted from the "
-    "loopback interface. If you want to connect from external computers to Redoubt you may "
-    "adopt one of the following solutions: 1) Set up an authentication password for the "
-    "default user (requirepass, or an ACL user) and connect with it; this is the recommended "
-    "way. 2) Disable protected mode by sending the command 'CONFIG SET protected-mode no' from "
-    "the loopback interface, but MAKE SURE the server is not publicly accessible from the "
-    "internet if you do so; use CONFIG REWRITE to make the change permanent. 3) Disable "
-    "protected mode in the configuration file ('protected-mode no') and restart the server. "
-    "NOTE: You only need to do one of the above things in order for the server to start "
-    "accepting connections from the outside.\r\n";
-
-// Protected mode guards a server whose default user lets anyone in: on and nopass.
-bool DefaultUserIsOpen(const commands::ServerState& state) {
-  const security::AclUser& d = state.security.acl.default_user();
-  return d.nopass() && d.enabled();
 }
 
 bool IsLoopbackBind(std::string_view a) {
@@ -209,7 +185,7 @@ bool Server::Start() {
       LOG_WARNING("Failed listening on port %d (tcp), aborting.", cfg_->port);
       return false;
     }
-    if (has_public && DefaultUserIsOpen(state_)) {
+    if (has_public && commands::DefaultUserIsOpen(state_)) {
       LOG_WARNING(
           "WARNING: Redoubt is listening on a non-loopback address while the default user has no "
           "password. Anyone who can reach this port can read and change all data. Set "
@@ -283,33 +259,12 @@ void Server::AcceptFrom(int listen_fd, bool unix_socket, bool tls) {
     ++state_.stats.total_connections_received;
     // Clients already closed but not yet freed (they go at the end of this loop turn) do not
     // count against the limit.
-    if (static_cast<int64_t>(conns_.size() - to_close_.size()) >= cfg_->maxclients) {
-      std::string_view msg = "-ERR max number of clients reached\r\n";
-      [[maybe_unused]] ssize_t n = ::write(a.fd, msg.data(), msg.size());
+    std::string refusal = commands::AdmitConnection(
+        state_, conns_.size() - to_close_.size(),
+        {.addr = a.addr, .loopback = a.loopback, .unix_socket = unix_socket});
+    if (!refusal.empty()) {
+      [[maybe_unused]] ssize_t n = ::write(a.fd, refusal.data(), refusal.size());
       ::close(a.fd);
-      ++state_.stats.rejected_connections;
-      continue;
-    }
-    if (cfg_->protected_mode && DefaultUserIsOpen(state_) && !a.loopback) {
-      [[maybe_unused]] ssize_t n = ::write(a.fd, kDeniedMessage.data(), kDeniedMessage.size());
-      ::close(a.fd);
-      ++state_.stats.protected_mode_denied;
-      ++state_.stats.rejected_connections;
-      continue;
-    }
-    // allow-from: networks outside the list are refused whatever the password.
-    if (!state_.security.allow_from.AllowsClient(a.addr, unix_socket)) {
-      std::string msg = "-" + std::string(security::kAllowFromRefused) + "\r\n";
-      [[maybe_unused]] ssize_t n = ::write(a.fd, msg.data(), msg.size());
-      ::close(a.fd);
-      ++state_.stats.rejected_connections;
-      ++state_.security.allow_from_rejected;
-      if (state_.security.audit.enabled()) {
-        security::AuditRecord r{.event = security::AuditEvent::kConnectionRefused,
-                                .addr = a.addr,
-                                .reason = "allow-from"};
-        state_.security.audit.Write(r, state_.clock.now_ms);
-      }
       continue;
     }
     if (!unix_socket) {
