@@ -197,10 +197,11 @@ void DebugListpack(CommandContext& cx) {
 // DEBUG POPULATE <count> [prefix] [size]: creates prefix:N = value:N keys that do not exist.
 void DebugPopulate(CommandContext& cx) {
   int64_t count = 0, size = 0;
-  const char* kRange = "ERR value is out of range, must be positive";
-  if (!util::ParseInt64(cx.args[2], &count) || count < 0) return cx.reply.Error(kRange);
+  if (!util::ParseInt64(cx.args[2], &count) || count < 0) {
+    return cx.reply.Error(errors::kMustBePositive);
+  }
   if (cx.argc() == 5 && (!util::ParseInt64(cx.args[4], &size) || size < 0)) {
-    return cx.reply.Error(kRange);
+    return cx.reply.Error(errors::kMustBePositive);
   }
   if (size > cx.server.cfg->proto_max_bulk_len) return cx.reply.Error(errors::kStringTooLong);
   std::string prefix = cx.argc() >= 4 ? std::string(cx.args[3]) : "key";
