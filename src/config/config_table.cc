@@ -1,11 +1,18 @@
 // The config table: one row per directive, Redis 7.0.15's set plus Redoubt's own. Names,
 // aliases, bounds, defaults and flags (immutable, protected, sensitive, ...) are Redis's; where
 // a default differs (bind), server_config.h and the README say why.
+#include <unistd.h>
+
+#include <cerrno>
 #include <climits>
 #include <cstdint>
+#include <cstring>
+#include <string>
 #include <string_view>
 
 #include "config/config_internal.h"
+#include "util/fd_limit.h"
+#include "util/log.h"
 
 namespace redoubt::config::internal {
 namespace {
@@ -41,8 +48,7 @@ constexpr EnumValue kTlsAuthClients[] = {
     {"no", kTlsAuthNo}, {"yes", kTlsAuthYes}, {"optional", kTlsAuthOptional}};
 constexpr EnumValue kTlsAuthClientsUser[] = {
     {"off", kTlsUserOff}, {"CN", kTlsUserCn}, {"SAN", kTlsUserSan}};
-constexpr EnumValue kEventLoop[] = {
-    {"auto", kEventLoopAuto}, {"io_uring", kEventLoopIoUring}, {"epoll", kEventLoopEpoll}};
+constexpr EnumValue kEventLoop[] = {{"auto", 0}, {"io_uring", 1}, {"epoll", 2}};
 constexpr EnumValue kOomScoreAdj[] = {{"no", 0}, {"yes", 1}, {"relative", 1}, {"absolute", 2}};
 constexpr EnumValue kAclPubsubDefault[] = {{"allchannels", kAclPubsubAllChannels},
                                            {"resetchannels", kAclPubsubResetChannels}};
@@ -303,8 +309,9 @@ const ConfigDef kTable[] = {
      .binding = &S::lazyfree_lazy_user_flush},
 
     // --- Threaded I/O, kernel ---
-    {.name = "event-loop", .type = T::kEnum, .flags = kImmutable | kRedoubtOnly,
-     .default_value = "auto", .enum_values = kEventLoop, .binding = &S::event_loop},
+    // Read once at start-up by the server (config->GetValue), hence no typed field.
+    {.name = "event-loop", .type = T::kEnum, .flags = kImmutable | kRedoubtOnly | kGen,
+     .default_value = "auto", .enum_values = kEventLoop},
     {.name = "io-threads", .type = T::kInt, .flags = kImmutable | kGen, .default_value = "1",
      .min = 1, .max = 128},
     {.name = "io-threads-do-reads", .type = T::kBool, .flags = kImmutable | kGen,
@@ -499,8 +506,38 @@ const ConfigDef kTable[] = {
 };
 // clang-format on
 
+Status ApplyLoglevel(const ServerConfig& cfg) {
+  util::LogSetLevel(static_cast<util::LogLevel>(cfg.loglevel));
+  return Status::Ok();
+}
+
+// The table has already checked that the directory exists; chdir() can still fail (EACCES).
+Status ApplyDir(const ServerConfig& cfg) {
+  if (chdir(cfg.dir.c_str()) != 0) return Status::Error(std::strerror(errno));
+  return Status::Ok();
+}
+
+// Raises the descriptor limit again, or fails with Redis's reason.
+Status ApplyMaxclients(const ServerConfig& cfg) {
+  util::FdLimitResult r = util::AdjustOpenFilesLimit(cfg.maxclients);
+  if (r.maxclients < cfg.maxclients) {
+    return Status::Error(
+        "The operating system is not able to handle the specified number of clients, try "
+        "with " +
+        std::to_string(r.maxclients));
+  }
+  return Status::Ok();
+}
+
+constexpr ApplyStep kApplySteps[] = {
+    {"loglevel", ApplyLoglevel},
+    {"dir", ApplyDir},
+    {"maxclients", ApplyMaxclients},
+};
+
 }  // namespace
 
 std::span<const ConfigDef> Table() { return kTable; }
+std::span<const ApplyStep> ApplySteps() { return kApplySteps; }
 
 }  // namespace redoubt::config::internal

@@ -44,11 +44,6 @@ inline constexpr int kTlsUserOff = 0;
 inline constexpr int kTlsUserCn = 1;
 inline constexpr int kTlsUserSan = 2;
 
-// event-loop (Redoubt): io_uring when the kernel grants it (auto), or one forced.
-inline constexpr int kEventLoopAuto = 0;
-inline constexpr int kEventLoopIoUring = 1;
-inline constexpr int kEventLoopEpoll = 2;
-
 // acl-pubsub-default.
 inline constexpr int kAclPubsubResetChannels = 0;
 inline constexpr int kAclPubsubAllChannels = 1;
@@ -128,8 +123,7 @@ struct ServerConfig {
   std::string pidfile;
   std::string logfile;
   int loglevel = kLogNotice;
-  bool always_show_logo = false;    // the start-up banner (server/banner.h)
-  int event_loop = kEventLoopAuto;  // Redoubt
+  bool always_show_logo = false;  // the start-up banner (server/banner.h)
   int databases = 16;
   std::string dir = "./";                 // after a `dir` directive: the absolute path
   std::string run_as_user, run_as_group;  // Redoubt: drop privileges after binding

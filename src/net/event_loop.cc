@@ -7,16 +7,11 @@
 #include <cerrno>
 
 #include "net/uring_loop.h"
+#include "util/clock.h"
 
 namespace redoubt::net {
 
 namespace {
-
-int64_t NowMs() {
-  timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
 
 uint32_t Mask(bool readable, bool writable) {
   uint32_t mask = 0;
@@ -31,23 +26,27 @@ std::unique_ptr<EventLoop> EventLoop::Create(std::string_view choice, std::strin
   note->clear();
   if (choice != "epoll") {
     auto uring = UringLoop::Create(note);
-    if (uring != nullptr) return uring;
+    if (uring != nullptr) {
+      in_use_ = uring->name();
+      return uring;
+    }
     if (choice == "io_uring") return nullptr;
   }
   auto epoll = std::make_unique<EpollLoop>();
   if (!epoll->ok()) return nullptr;
+  in_use_ = epoll->name();
   return epoll;
 }
 
 void EventLoop::Run() {
-  int64_t next_tick = NowMs() + tick_period_ms_;
+  int64_t next_tick = util::MonotonicMs() + tick_period_ms_;
   while (!stop_) {
     if (before_sleep_) before_sleep_();
     if (stop_) break;
-    int64_t wait = next_tick - NowMs();
+    int64_t wait = next_tick - util::MonotonicMs();
     if (wait < 0 || (pending_work_ && pending_work_())) wait = 0;
     if (!Wait(static_cast<int>(wait))) break;
-    int64_t now = NowMs();
+    int64_t now = util::MonotonicMs();
     if (now >= next_tick) {
       if (tick_) tick_();
       next_tick = now + tick_period_ms_;

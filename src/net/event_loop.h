@@ -45,6 +45,8 @@ class EventLoop {
   // "auto" (io_uring when the kernel grants it, else epoll), "io_uring" or "epoll". nullptr
   // when the choice cannot be had; `note` says why io_uring was not used (empty otherwise).
   static std::unique_ptr<EventLoop> Create(std::string_view choice, std::string* note);
+  // The kind the process's last created loop is ("epoll" before any): INFO server shows it.
+  static const char* InUse() { return in_use_; }
 
   EventLoop() = default;
   virtual ~EventLoop() = default;
@@ -98,6 +100,7 @@ class EventLoop {
   virtual bool Wait(int timeout_ms) = 0;
 
  private:
+  static inline const char* in_use_ = "epoll";
   bool stop_ = false;
   int tick_period_ms_ = 100;
   std::function<void()> before_sleep_;

@@ -4,12 +4,13 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/utsname.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+
+#include "util/clock.h"
 
 namespace redoubt::net {
 
@@ -25,12 +26,6 @@ constexpr int kBufGroup = 0;
 constexpr int kOpBits = 4;
 constexpr size_t kMaxKeptSendBuffer = 64 * 1024;
 constexpr int64_t kAcceptRetryMs = 100;
-
-int64_t NowMs() {
-  timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
 
 uint64_t UserData(uint64_t id, uint8_t op) { return (id << kOpBits) | op; }
 
@@ -324,14 +319,14 @@ void UringLoop::MaybeFree(uint64_t id) {
 }
 
 void UringLoop::DrainSends(int timeout_ms) {
-  int64_t deadline = NowMs() + timeout_ms;
+  int64_t deadline = util::MonotonicMs() + timeout_ms;
   auto busy = [this] {
     for (auto& [id, s] : streams_) {
       if (s.sending) return true;
     }
     return false;
   };
-  while (busy() && NowMs() < deadline) Wait(10);
+  while (busy() && util::MonotonicMs() < deadline) Wait(10);
 }
 
 // ---- accept through the ring (multishot)
@@ -371,7 +366,7 @@ void UringLoop::OnAccept(uint64_t id, const Completion& c) {
   if (it == acceptors_.end() || it->second.armed) return;
   if (c.res == -EMFILE || c.res == -ENFILE) {
     // Out of descriptors: try again a little later rather than spin.
-    if (deferred_rearm_.empty()) deferred_since_ms_ = NowMs();
+    if (deferred_rearm_.empty()) deferred_since_ms_ = util::MonotonicMs();
     deferred_rearm_.push_back(id);
   } else {
     ArmAccept(id, it->second);
@@ -379,7 +374,7 @@ void UringLoop::OnAccept(uint64_t id, const Completion& c) {
 }
 
 void UringLoop::RearmDeferred() {
-  if (deferred_rearm_.empty() || NowMs() - deferred_since_ms_ < kAcceptRetryMs) return;
+  if (deferred_rearm_.empty() || util::MonotonicMs() - deferred_since_ms_ < kAcceptRetryMs) return;
   std::vector<uint64_t> ids;
   ids.swap(deferred_rearm_);
   for (uint64_t id : ids) {
@@ -415,25 +410,33 @@ bool UringLoop::Wait(int timeout_ms) {
   if (!deferred_rearm_.empty() && timeout_ms > static_cast<int>(kAcceptRetryMs)) {
     timeout_ms = static_cast<int>(kAcceptRetryMs);
   }
+  if (ready_pos_ < ready_.size()) timeout_ms = 0;  // completions still to dispatch
   __kernel_timespec ts{};
   ts.tv_sec = timeout_ms / 1000;
   ts.tv_nsec = (timeout_ms % 1000) * 1000000LL;
   io_uring_cqe* first = nullptr;
   int r = io_uring_submit_and_wait_timeout(&ring_, &first, 1, &ts, nullptr);
   if (r < 0 && r != -ETIME && r != -EINTR && r != -EBUSY && r != -EAGAIN) return false;
-  // Copied out before dispatching: a handler may run the loop again (a busy script serving
-  // clients), which must not see these completions twice.
+  // Completions are copied out of the ring into ready_ and dispatched from there: a handler
+  // may run the loop again (a busy script serving clients), and that nested turn must go on
+  // with the completions this one has not dispatched yet, not skip them.
   constexpr unsigned kBatch = 256;
   io_uring_cqe* cqes[kBatch];
-  Completion batch[kBatch];
   for (int round = 0; round < 64; ++round) {
-    unsigned n = io_uring_peek_batch_cqe(&ring_, cqes, kBatch);
-    if (n == 0) break;
-    for (unsigned i = 0; i < n; ++i) {
-      batch[i] = Completion{cqes[i]->user_data, cqes[i]->res, cqes[i]->flags};
+    if (ready_pos_ == ready_.size()) {
+      ready_.clear();
+      ready_pos_ = 0;
+      unsigned n = io_uring_peek_batch_cqe(&ring_, cqes, kBatch);
+      if (n == 0) break;
+      for (unsigned i = 0; i < n; ++i) {
+        ready_.push_back(Completion{cqes[i]->user_data, cqes[i]->res, cqes[i]->flags});
+      }
+      io_uring_cq_advance(&ring_, n);
     }
-    io_uring_cq_advance(&ring_, n);
-    for (unsigned i = 0; i < n; ++i) Dispatch(batch[i]);
+    while (ready_pos_ < ready_.size()) {
+      Completion c = ready_[ready_pos_++];
+      Dispatch(c);
+    }
   }
   return true;
 }

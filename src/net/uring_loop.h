@@ -95,6 +95,8 @@ class UringLoop : public EventLoop {
   std::unordered_map<uint64_t, Stream> streams_;
   std::unordered_map<uint64_t, Acceptor> acceptors_;
   std::unordered_map<int, uint64_t> acceptor_by_fd_;
+  std::vector<Completion> ready_;  // copied out of the ring, dispatched from ready_pos_
+  size_t ready_pos_ = 0;
   std::vector<uint64_t> deferred_rearm_;  // receives out of buffers, acceptors out of fds
   int64_t deferred_since_ms_ = 0;
 };
