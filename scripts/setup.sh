@@ -12,6 +12,7 @@ PACKAGES=(
   python3-redis python3-pytest
   redis-tools redis-server   # reference server for compatibility tests and benchmarks
   iproute2                   # ip netns for the protected-mode test
+  strace                     # bench/syscalls.py counts system calls per request
   openssl                    # the TLS tests and bench make their certificates with it
   clang-format
   clang libclang-rt-14-dev   # libFuzzer targets (make fuzz, fuzz smoke in make test)

@@ -312,7 +312,13 @@ void UringLoop::MaybeFree(uint64_t id) {
   Stream& s = it->second;
   if (s.handler != nullptr || s.sending) return;  // its last reply leaves before the close
   if (s.fd >= 0) {
-    ::close(s.fd);
+    // Closed through the ring, after the requests queued for this descriptor: closed here at
+    // once, its number could go to a connection accepted before those are submitted, and a
+    // queued receive would then read the new connection's bytes.
+    io_uring_sqe* sqe = Sqe();
+    io_uring_prep_close(sqe, s.fd);
+    io_uring_sqe_set_data64(sqe, UserData(0, kCancel));
+    sqe->flags |= IOSQE_CQE_SKIP_SUCCESS;
     s.fd = -1;
   }
   if (!s.receiving) streams_.erase(it);
