@@ -428,9 +428,9 @@ class Server:
                 if value is None:
                     continue
                 cmd += [f"--{name}", str(value) if value is not True else "yes"]
+        self.cmdline = cmd  # as the test asked for it (without the harness's loop override)
         if EVENT_LOOP and not os.path.basename(self.binary).startswith("redis-server"):
-            cmd += ["--event-loop", EVENT_LOOP]
-        self.cmdline = cmd
+            cmd = cmd + ["--event-loop", EVENT_LOOP]
         self.log_file = open(self.log_path, "ab")
         self.proc = subprocess.Popen(cmd, stdout=self.log_file, stderr=subprocess.STDOUT,
                                      stdin=subprocess.DEVNULL, cwd=self.tmpdir)
