@@ -12,8 +12,8 @@ void ServerState::UpdateKeyHooks() {
       if (!watched.empty()) MarkWatchersDirty(*this, db.id(), key);
       if (!blocking_keys.empty()) SignalKeyChanged(*this, db.id(), key);
     };
-    flush_hook = [this](store::Db& db) {
-      if (!watched.empty()) MarkDbWatchersDirty(*this, db.id());
+    flush_hook = [this](store::Db& db, store::Db* replaced_with) {
+      if (!watched.empty()) MarkDbWatchersDirty(*this, db, replaced_with);
     };
   }
   bool on = !watched.empty() || !blocking_keys.empty();

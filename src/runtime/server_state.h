@@ -257,7 +257,7 @@ class ServerState {
   // WATCH: clients by "<db>:<key>"; while empty, the dbs' change hooks are off (no cost).
   std::unordered_map<std::string, std::vector<Client*>> watched;
   std::function<void(store::Db&, std::string_view)> key_hook;
-  std::function<void(store::Db&)> flush_hook;
+  std::function<void(store::Db&, store::Db*)> flush_hook;
   std::function<void(store::Db&, std::string_view)> expired_hook;  // "expired" events
   // Attaches the dbs' change hooks while anything needs them (WATCH, blocked clients) and
   // detaches them otherwise, so that writes cost nothing extra in the common case.

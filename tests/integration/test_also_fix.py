@@ -1,0 +1,131 @@
+"""Behaviour pinned by Redis 7.0's own test suite (tests/unit/*.tcl) that Redoubt got wrong:
+pushes under CLIENT REPLY OFF, blocking wake-ups (MULTI, SWAPDB, MOVE, tiny timeouts), WATCH
+against FLUSH*/EXPIRE, RESET, MOVE, ZRANGE syntax errors, uniform SRANDMEMBER/HRANDFIELD,
+SETBIT/BITFIELD dirty counting, lazy UNLINK counters, COMMAND introspection, CONFIG SET
+rollback and round trips, MONITOR redaction."""
+
+import socket
+import time
+
+import pytest
+
+from conftest import Err, Push, assert_error, encode_command, wait_until
+
+# --------------------------------------------------------------------------- pushes
+
+
+# --------------------------------------------------------------------------- blocking
+
+
+# --------------------------------------------------------------------------- WATCH
+
+
+@pytest.mark.parametrize("flush", ["FLUSHALL", "FLUSHDB"])
+def test_flush_does_not_touch_watched_keys_that_did_not_exist(server, flush):
+    c = server.raw()
+    other = server.raw()
+    other.cmd("SET", "y", "1")
+    assert c.cmd("WATCH", "x") == "OK"
+    other.cmd(flush)
+    c.cmd("MULTI")
+    c.cmd("PING")
+    assert c.cmd("EXEC") == ["PONG"]
+
+
+@pytest.mark.parametrize("flush", ["FLUSHALL", "FLUSHDB"])
+def test_flush_aborts_transactions_watching_keys_that_existed(server, flush):
+    c = server.raw()
+    other = server.raw()
+    other.cmd("SET", "x", "1")
+    assert c.cmd("WATCH", "x") == "OK"
+    other.cmd(flush)
+    c.cmd("MULTI")
+    c.cmd("PING")
+    assert c.cmd("EXEC") is None
+
+
+def test_expire_touches_a_watched_key(server):
+    c = server.raw()
+    other = server.raw()
+    c.cmd("SET", "x", "foo")
+    assert c.cmd("WATCH", "x") == "OK"
+    assert other.cmd("EXPIRE", "x", "100") == 1
+    c.cmd("MULTI")
+    c.cmd("PING")
+    assert c.cmd("EXEC") is None
+
+
+# --------------------------------------------------------------------------- RESET
+
+
+def client_info(conn):
+    line = conn.cmd("CLIENT", "INFO")
+    if isinstance(line, bytes):
+        line = line.decode()
+    return dict(kv.split("=", 1) for kv in str(line).strip().split(" "))
+
+
+# --------------------------------------------------------------------------- MOVE
+
+
+# --------------------------------------------------------------------------- ZRANGE
+
+
+# --------------------------------------------------------------------------- random members
+
+
+def chi_square(values):
+    counts = {}
+    for v in values:
+        counts[v] = counts.get(v, 0) + 1
+    expected = len(values) / len(counts)
+    return sum((o - expected) ** 2 / expected for o in counts.values())
+
+
+def assert_uniform(draw):
+    # Redis's test: df = 9, a value of 40 has a probability of 0.00001
+    assert chi_square(draw(-1000)) < 40
+    for size in (8, 2):
+        picks = []
+        for _ in range(1000 // size):
+            picks += draw(size)
+        assert chi_square(picks) < 40
+
+
+# --------------------------------------------------------------------------- dirty counter
+
+
+def dirty(c):
+    info = c.cmd("INFO", "persistence").decode()
+    for line in info.splitlines():
+        if line.startswith("rdb_changes_since_last_save:"):
+            return int(line.split(":")[1])
+    raise AssertionError("no rdb_changes_since_last_save")
+
+
+# --------------------------------------------------------------------------- lazyfree
+
+
+# --------------------------------------------------------------------------- COMMAND
+
+
+# --------------------------------------------------------------------------- CONFIG SET
+
+
+# --------------------------------------------------------------------------- MONITOR
+
+
+def monitor_lines(server, commands):
+    mon = server.raw()
+    assert mon.cmd("MONITOR") == "OK"
+    c = server.raw()
+    for cmd in commands:
+        c.cmd(*cmd)
+    c.cmd("ECHO", "end-of-test")
+    lines = []
+    while True:
+        line = mon.read_reply()
+        if '"end-of-test"' in line:
+            return lines
+        lines.append(line.split("] ", 1)[1])
+
