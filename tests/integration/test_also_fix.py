@@ -17,6 +17,70 @@ from conftest import Err, Push, assert_error, encode_command, wait_until
 # --------------------------------------------------------------------------- blocking
 
 
+def test_blpop_not_woken_by_lpush_del_set_in_one_transaction(server):
+    blocked = server.raw()
+    blocked.send(b"*3\r\n$5\r\nBLPOP\r\n$1\r\nk\r\n$1\r\n0\r\n")
+    c = server.raw()
+    assert wait_until(lambda: c.cmd("INFO", "clients").find(b"blocked_clients:1") >= 0)
+    c.cmd("MULTI")
+    c.cmd("LPUSH", "k", "a")
+    c.cmd("DEL", "k")
+    c.cmd("SET", "k", "foo")
+    assert c.cmd("EXEC") == [1, 1, "OK"]
+    c.cmd("DEL", "k")
+    c.cmd("LPUSH", "k", "b")
+    assert blocked.read_reply() == [b"k", b"b"]
+
+
+def test_blmpop_not_woken_by_lpush_del_set_in_one_transaction(server):
+    blocked = server.raw()
+    blocked.send(b"*5\r\n$6\r\nBLMPOP\r\n$1\r\n0\r\n$1\r\n1\r\n$1\r\nk\r\n$4\r\nLEFT\r\n")
+    c = server.raw()
+    assert wait_until(lambda: c.cmd("INFO", "clients").find(b"blocked_clients:1") >= 0)
+    c.cmd("MULTI")
+    c.cmd("LPUSH", "k", "a")
+    c.cmd("DEL", "k")
+    c.cmd("SET", "k", "foo")
+    assert c.cmd("EXEC") == [1, 1, "OK"]
+    c.cmd("DEL", "k")
+    c.cmd("LPUSH", "k", "b")
+    assert blocked.read_reply() == [b"k", [b"b"]]
+
+
+def test_swapdb_wakes_a_client_blocked_on_the_new_key(server):
+    c = server.raw()
+    c.cmd("SELECT", "1")
+    c.cmd("RPUSH", "k", "hello")
+    blocked = server.raw()
+    blocked.cmd("SELECT", "9")
+    blocked.send(b"*3\r\n$5\r\nBLPOP\r\n$1\r\nk\r\n$1\r\n0\r\n")
+    assert wait_until(lambda: c.cmd("INFO", "clients").find(b"blocked_clients:1") >= 0)
+    assert c.cmd("SWAPDB", "1", "9") == "OK"
+    assert blocked.read_reply() == [b"k", b"hello"]
+
+
+def test_move_wakes_a_client_blocked_on_the_key_in_the_target_db(server):
+    c = server.raw()
+    c.cmd("SELECT", "1")
+    c.cmd("RPUSH", "k", "hello")
+    blocked = server.raw()
+    blocked.cmd("SELECT", "9")
+    blocked.send(b"*3\r\n$5\r\nBLPOP\r\n$1\r\nk\r\n$1\r\n0\r\n")
+    assert wait_until(lambda: c.cmd("INFO", "clients").find(b"blocked_clients:1") >= 0)
+    assert c.cmd("MOVE", "k", "9") == 1
+    assert blocked.read_reply() == [b"k", b"hello"]
+
+
+@pytest.mark.parametrize("cmd", [("BLPOP", "nolist", "0.001"),
+                                 ("BLMPOP", "0.001", "1", "nolist", "LEFT"),
+                                 ("BZPOPMIN", "nozset", "0.001")])
+def test_a_timeout_of_one_millisecond_does_not_block_forever(server, cmd):
+    c = server.raw()
+    start = time.monotonic()
+    assert c.cmd(*cmd, timeout=5) is None
+    assert time.monotonic() - start < 3
+
+
 # --------------------------------------------------------------------------- WATCH
 
 
