@@ -14,6 +14,34 @@ from conftest import Err, Push, assert_error, encode_command, wait_until
 # --------------------------------------------------------------------------- pushes
 
 
+def test_resp3_pushes_are_delivered_under_client_reply_off(server):
+    sub = server.raw()
+    assert sub.cmd("HELLO", "3")[b"proto"] == 3
+    assert sub.cmd("SUBSCRIBE", "ch") == Push([b"subscribe", b"ch", 1])
+    sub.send(b"*3\r\n$6\r\nCLIENT\r\n$5\r\nREPLY\r\n$3\r\nOFF\r\n")
+    sub.send(b"*3\r\n$6\r\nCLIENT\r\n$7\r\nSETNAME\r\n$6\r\nmarker\r\n")
+    pub = server.raw()
+    # the subscriber's CLIENT REPLY OFF has run once the name set behind it shows
+    assert wait_until(lambda: b"name=marker" in pub.cmd("CLIENT", "LIST"))
+    assert pub.cmd("PUBLISH", "ch", "hello") == 1
+    assert sub.read_reply() == Push([b"message", b"ch", b"hello"])
+
+
+def test_resp3_pushes_of_its_own_commands_survive_client_reply_off(server):
+    c = server.raw()
+    assert c.cmd("CONFIG", "SET", "notify-keyspace-events", "KA") == "OK"
+    assert c.cmd("HELLO", "3")[b"proto"] == 3
+    c.send(b"*3\r\n$6\r\nCLIENT\r\n$5\r\nREPLY\r\n$3\r\nOFF\r\n")
+    for cmd in (("SUBSCRIBE", "ch"), ("SUBSCRIBE", "__keyspace@0__:k"),
+                ("PUBLISH", "ch", "hi"), ("SET", "k", "v"), ("CLIENT", "REPLY", "ON")):
+        c.send(encode_command(*cmd))
+    assert c.read_reply() == Push([b"subscribe", b"ch", 1])
+    assert c.read_reply() == Push([b"subscribe", b"__keyspace@0__:k", 2])
+    assert c.read_reply() == Push([b"message", b"ch", b"hi"])
+    assert c.read_reply() == Push([b"message", b"__keyspace@0__:k", b"set"])
+    assert c.read_reply() == "OK"
+
+
 # --------------------------------------------------------------------------- blocking
 
 
