@@ -163,6 +163,24 @@ def client_info(conn):
 # --------------------------------------------------------------------------- ZRANGE
 
 
+def test_zrange_syntax_errors(server):
+    c = server.raw()
+    c.cmd("ZADD", "z", "1", "a", "2", "b")
+    assert_error(c.cmd("ZRANGE", "z", "0", "-1", "LIMIT", "1", "2"),
+                 "ERR syntax error, LIMIT is only supported in combination with either "
+                 "BYSCORE or BYLEX")
+    assert_error(c.cmd("ZRANGE", "z", "-", "+", "BYLEX", "WITHSCORES"),
+                 "ERR syntax error, WITHSCORES not supported in combination with BYLEX")
+    assert_error(c.cmd("ZREVRANGE", "z", "0", "-1", "BYSCORE"), "ERR syntax error")
+    assert_error(c.cmd("ZRANGEBYSCORE", "z", "0", "-1", "REV"), "ERR syntax error")
+    assert_error(c.cmd("ZRANGESTORE", "d", "z", "0", "-1", "LIMIT", "1", "2"),
+                 "ERR syntax error, LIMIT is only supported in combination with either "
+                 "BYSCORE or BYLEX")
+    assert_error(c.cmd("ZRANGESTORE", "d", "z", "0", "-1", "WITHSCORES"), "ERR syntax error")
+    assert_error(c.cmd("ZRANGE", "z", "0", "-1", "LIMIT", "1"), "ERR syntax error")
+    assert_error(c.cmd("ZRANGE", "z", "0", "-1", "BYSCORE", "BYLEX"), "ERR syntax error")
+
+
 # --------------------------------------------------------------------------- random members
 
 
