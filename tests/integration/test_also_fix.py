@@ -202,6 +202,24 @@ def assert_uniform(draw):
         assert chi_square(picks) < 40
 
 
+def test_srandmember_with_count_is_uniform_on_hashtable_sets(server):
+    c = server.raw()
+    c.cmd("SADD", "s", *[f"member-{i}" for i in range(10)])
+    assert c.cmd("OBJECT", "ENCODING", "s") == b"hashtable"
+    for _ in range(3):
+        assert_uniform(lambda n: c.cmd("SRANDMEMBER", "s", n))
+
+
+def test_hrandfield_with_count_is_uniform_on_hashtable_hashes(server):
+    c = server.raw()
+    c.cmd("CONFIG", "SET", "hash-max-listpack-entries", "0")
+    for i in range(10):
+        c.cmd("HSET", "h", f"field-{i}", i)
+    assert c.cmd("OBJECT", "ENCODING", "h") == b"hashtable"
+    for _ in range(3):
+        assert_uniform(lambda n: c.cmd("HRANDFIELD", "h", n))
+
+
 # --------------------------------------------------------------------------- dirty counter
 
 
