@@ -231,6 +231,22 @@ def dirty(c):
     raise AssertionError("no rdb_changes_since_last_save")
 
 
+def test_setbit_and_bitfield_count_dirty_only_when_the_value_changed(server):
+    c = server.raw()
+    before = dirty(c)
+    c.cmd("SETBIT", "foo", "0", "0")
+    c.cmd("BITFIELD", "foo2", "SET", "i5", "0", "0")
+    created = dirty(c)
+    assert created == before + 2
+    c.cmd("SETBIT", "foo", "0", "0")
+    c.cmd("BITFIELD", "foo2", "SET", "i5", "0", "0")
+    assert dirty(c) == created
+    for value in ("1", "1", "0", "0"):
+        c.cmd("SETBIT", "foo", "0", value)
+        c.cmd("BITFIELD", "foo2", "SET", "i5", "0", value)
+    assert dirty(c) == created + 4
+
+
 # --------------------------------------------------------------------------- lazyfree
 
 
