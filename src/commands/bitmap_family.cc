@@ -609,6 +609,24 @@ void BitfieldRo(CommandContext& cx) { BitfieldGeneric(cx, true); }
 
 KeySpec Key1(uint32_t flags) { return {.flags = flags, .index = 1}; }
 
+// Redis's bitfieldGetKeys: read-only when every subcommand is a GET (or OVERFLOW); anything
+// else, a syntax error included, counts as a write.
+void BitfieldGetKeys(std::span<const std::string_view> args, std::vector<KeyRef>* out) {
+  bool read_only = true;
+  for (size_t i = 2; i < args.size() && read_only; ++i) {
+    size_t rest = args.size() - i - 1;
+    if (util::EqualsIgnoreCase(args[i], "get") && rest >= 2) {
+      i += 2;
+    } else if (util::EqualsIgnoreCase(args[i], "overflow") && rest >= 1) {
+      i += 1;
+    } else {
+      read_only = false;
+    }
+  }
+  out->push_back({1, read_only ? keyflag::kRO | keyflag::kAccess
+                               : keyflag::kRW | keyflag::kAccess | keyflag::kUpdate});
+}
+
 }  // namespace
 
 void RegisterBitmapFamily(CommandTable& t) {
@@ -671,7 +689,8 @@ void RegisterBitmapFamily(CommandTable& t) {
        .handler = Bitfield,
        .group = g,
        .summary = "Perform arbitrary bitfield integer operations on strings",
-       .since = "3.2.0"},
+       .since = "3.2.0",
+       .getkeys = BitfieldGetKeys},
       {.name = "bitfield_ro",
        .arity = -2,
        .flags = flag::kReadonly | flag::kFast,

@@ -250,7 +250,106 @@ def test_setbit_and_bitfield_count_dirty_only_when_the_value_changed(server):
 # --------------------------------------------------------------------------- lazyfree
 
 
+def test_unlink_of_a_stream_is_lazy_freed(server):
+    c = server.client()
+    c.config_resetstat()
+    c.config_set("stream-node-max-entries", 5)
+    for j in range(1000):
+        c.xadd("stream", {"foo" if j % 10 else "bar": j})
+    c.xgroup_create("stream", "mygroup", "0")
+    records = c.xreadgroup("mygroup", "Alice", {"stream": ">"}, count=2)
+    ids = [entry[0] for entry in records[0][1]]
+    c.xdel("stream", ids[1])
+    c.xack("stream", "mygroup", ids[0])
+    assert c.unlink("stream") == 1
+    assert wait_until(lambda: c.info("memory")["lazyfree_pending_objects"] == 0)
+    assert c.info("memory")["lazyfreed_objects"] == 1
+
+
+def test_unlink_of_a_big_hash_and_zset_are_lazy_freed(server):
+    c = server.client()
+    c.config_resetstat()
+    c.hset("h", mapping={f"f{i}": i for i in range(2000)})
+    c.zadd("z", {f"m{i}": i for i in range(2000)})
+    assert c.unlink("h", "z") == 2
+    assert wait_until(lambda: c.info("memory")["lazyfree_pending_objects"] == 0)
+    assert c.info("memory")["lazyfreed_objects"] == 2
+
+
 # --------------------------------------------------------------------------- COMMAND
+
+
+def test_command_list_filterby_as_redis(server):
+    c = server.raw()
+    for bad in (("bad_arg",), ("FILTERBY", "bad_arg"), ("FILTERBY", "bad_arg", "bad_arg2")):
+        assert_error(c.cmd("COMMAND", "LIST", *bad), "ERR syntax error")
+    names = c.cmd("COMMAND", "LIST")
+    assert b"set" in names and b"client|list" in names
+    assert c.cmd("COMMAND", "LIST", "FILTERBY", "ACLCAT", "non_existing_category") == []
+    scripting = c.cmd("COMMAND", "LIST", "FILTERBY", "ACLCAT", "scripting")
+    assert b"eval" in scripting and b"script|kill" in scripting and b"set" not in scripting
+    assert c.cmd("COMMAND", "LIST", "FILTERBY", "PATTERN", "set") == [b"set"]
+    assert c.cmd("COMMAND", "LIST", "FILTERBY", "PATTERN", "get") == [b"get"]
+    config = c.cmd("COMMAND", "LIST", "FILTERBY", "PATTERN", "config*")
+    assert b"config" in config and b"config|get" in config
+    config = c.cmd("COMMAND", "LIST", "FILTERBY", "PATTERN", "config|*re*")
+    assert b"config|resetstat" in config and b"config|rewrite" in config
+    assert b"client|help" in c.cmd("COMMAND", "LIST", "FILTERBY", "PATTERN", "cl*help")
+    assert c.cmd("COMMAND", "LIST", "FILTERBY", "PATTERN", "non_exists") == []
+    assert c.cmd("COMMAND", "LIST", "FILTERBY", "PATTERN", "non_exists*") == []
+    assert c.cmd("COMMAND", "LIST", "FILTERBY", "MODULE", "non_existing_module") == []
+
+
+def test_command_getkeysandflags(server):
+    c = server.raw()
+    assert c.cmd("COMMAND", "GETKEYSANDFLAGS", "set", "k1", "v1") == [[b"k1", ["OW", "update"]]]
+    assert c.cmd("COMMAND", "GETKEYSANDFLAGS", "mset", "k1", "v1", "k2", "v2") == [
+        [b"k1", ["OW", "update"]], [b"k2", ["OW", "update"]]]
+    assert c.cmd("COMMAND", "GETKEYSANDFLAGS", "lmove", "k1", "k2", "left", "right") == [
+        [b"k1", ["RW", "access", "delete"]], [b"k2", ["RW", "insert"]]]
+    assert c.cmd("COMMAND", "GETKEYSANDFLAGS", "sort", "k1", "by", "k2") == [
+        [b"k1", ["RO", "access"]]]
+    assert c.cmd("COMMAND", "GETKEYSANDFLAGS", "sort", "k1", "store", "k3") == [
+        [b"k1", ["RO", "access"]], [b"k3", ["OW", "update"]]]
+    assert_error(c.cmd("COMMAND", "GETKEYSANDFLAGS", "nosuch", "a"),
+                 "ERR Invalid command specified")
+    assert_error(c.cmd("COMMAND", "GETKEYSANDFLAGS", "ping", "x"),
+                 "ERR The command has no key arguments")
+    assert_error(c.cmd("COMMAND", "GETKEYSANDFLAGS", "get", "a", "b"),
+                 "ERR Invalid number of arguments specified for command")
+    assert_error(c.cmd("COMMAND", "GETKEYSANDFLAGS", "get"),
+                 "ERR wrong number of arguments for 'command|getkeysandflags' command")
+
+
+def test_command_getkeys_more_than_256_keys(server):
+    c = server.raw()
+    keys = [f"key{i}" for i in range(1, 261)]
+    got = c.cmd("COMMAND", "GETKEYS", "ZUNIONSTORE", "target", len(keys), *keys)
+    assert got == [b"target"] + [k.encode() for k in keys]
+    got = c.cmd("COMMAND", "GETKEYS", "MSET", *[x for k in keys for x in (k, "v")])
+    assert len(got) == 260
+
+
+def test_command_info_of_invalid_subcommands(server):
+    c = server.raw()
+    assert c.cmd("COMMAND", "INFO", "get|key") == [None]
+    assert c.cmd("COMMAND", "INFO", "config|get|key") == [None]
+    assert c.cmd("COMMAND", "INFO", "config|nosuch") == [None]
+
+
+@pytest.mark.parametrize("name", ["sort", "sort_ro", "zunionstore", "eval",
+                                  "xread", "blmpop", "georadius", "zunion", "lmpop"])
+def test_movablekeys_flag_as_redis(server, name):
+    c = server.raw()
+    (entry,) = c.cmd("COMMAND", "INFO", name)
+    assert b"movablekeys" in entry[2] or "movablekeys" in entry[2]
+
+
+def test_movablekeys_flag_not_set_on_fixed_key_commands(server):
+    c = server.raw()
+    for name in ("get", "mset", "del", "lmove"):
+        (entry,) = c.cmd("COMMAND", "INFO", name)
+        assert "movablekeys" not in [f if isinstance(f, str) else f.decode() for f in entry[2]]
 
 
 # --------------------------------------------------------------------------- CONFIG SET
