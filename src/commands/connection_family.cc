@@ -188,6 +188,8 @@ void Reset(CommandContext& cx) {
   cx.reply.set_resp(2);
   c.reply_mode = ReplyMode::kOn;
   c.name.clear();
+  // RESET's documented contract (Redis 7.0.15 forgot this flag; later Redis clears it too).
+  c.flags &= ~client_flag::kNoEvict;
   SetInitialUser(cx.server, c);  // the certificate's user under certificate identity
   DiscardTransaction(c);
   UnwatchAll(cx.server, c);

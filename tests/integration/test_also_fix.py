@@ -157,7 +157,80 @@ def client_info(conn):
     return dict(kv.split("=", 1) for kv in str(line).strip().split(" "))
 
 
+def test_reset_clears_the_client_state(server):
+    c = server.raw()
+    c.cmd("HELLO", "3")
+    assert c.cmd("CLIENT", "SETNAME", "foo") == "OK"
+    assert c.cmd("SELECT", "2") == "OK"
+    assert c.cmd("WATCH", "k") == "OK"
+    assert c.cmd("MULTI") == "OK"
+    assert c.cmd("PING") == "QUEUED"
+    assert c.cmd("RESET") == "RESET"
+    info = client_info(c)
+    assert info["name"] == "" and info["db"] == "0" and info["resp"] == "2"
+    assert info["multi"] == "-1"
+    assert info["flags"] == "N"
+    assert_error(c.cmd("EXEC"), "ERR EXEC without MULTI")
+    # the WATCH is gone too: a write to k no longer aborts the next transaction
+    server.raw().cmd("SET", "k", "changed")
+    c.cmd("MULTI")
+    c.cmd("PING")
+    assert c.cmd("EXEC") == ["PONG"]
+
+
+@pytest.mark.redoubt_only
+def test_reset_turns_no_evict_off(server):
+    # RESET's documented contract (and Redis from 7.2 on); Redis 7.0.15 kept the flag.
+    c = server.raw()
+    assert c.cmd("CLIENT", "NO-EVICT", "ON") == "OK"
+    assert "e" in client_info(c)["flags"]
+    assert c.cmd("RESET") == "RESET"
+    assert client_info(c)["flags"] == "N"
+
+
+def test_reset_deauthenticates_when_the_default_user_has_a_password(server_factory):
+    srv = server_factory(requirepass="s3cret")
+    c = srv.raw()
+    assert c.cmd("AUTH", "s3cret") == "OK"
+    assert c.cmd("RESET") == "RESET"
+    assert_error(c.cmd("GET", "k"), "NOAUTH Authentication required.")
+
+
+def test_reset_leaves_subscriptions_and_reply_off(server):
+    c = server.raw()
+    c.cmd("SUBSCRIBE", "ch")
+    c.cmd("PSUBSCRIBE", "p*")
+    assert c.cmd("RESET") == "RESET"
+    info = client_info(c)
+    assert info["sub"] == "0" and info["psub"] == "0" and info["flags"] == "N"
+    assert c.cmd("PUBLISH", "ch", "x") == 0
+    c.send(b"*3\r\n$6\r\nCLIENT\r\n$5\r\nREPLY\r\n$3\r\nOFF\r\n")
+    assert c.cmd("RESET") == "RESET"
+    assert c.cmd("PING") == "PONG"
+
+
 # --------------------------------------------------------------------------- MOVE
+
+
+def test_move_semantics(server):
+    c = server.raw()
+    c.cmd("SET", "k", "v")
+    assert_error(c.cmd("MOVE", "k", "0"), "ERR source and destination objects are the same")
+    assert_error(c.cmd("MOVE", "k", "notanumber"), "ERR value is not an integer or out of range")
+    assert_error(c.cmd("MOVE", "k", "16"), "ERR DB index is out of range")
+    assert_error(c.cmd("MOVE", "k", "-1"), "ERR DB index is out of range")
+    assert c.cmd("MOVE", "missing", "1") == 0
+    c.cmd("SELECT", "1")
+    c.cmd("SET", "k", "other")
+    c.cmd("SELECT", "0")
+    assert c.cmd("MOVE", "k", "1") == 0
+    assert c.cmd("GET", "k") == b"v"
+    c.cmd("SET", "e", "v", "EX", "100")
+    assert c.cmd("MOVE", "e", "1") == 1
+    assert c.cmd("EXISTS", "e") == 0
+    c.cmd("SELECT", "1")
+    assert 0 < c.cmd("TTL", "e") <= 100
+    assert c.cmd("GET", "k") == b"other"
 
 
 # --------------------------------------------------------------------------- ZRANGE
