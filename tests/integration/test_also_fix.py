@@ -445,3 +445,31 @@ def monitor_lines(server, commands):
             return lines
         lines.append(line.split("] ", 1)[1])
 
+
+def test_monitor_redacts_auth_and_hello_auth_arguments(server):
+    lines = monitor_lines(server, [
+        ("AUTH", "secret3"),
+        ("AUTH", "user", "secret4"),
+        ("HELLO", "3", "AUTH", "user", "secret5"),
+        ("HELLO", "2", "AUTH", "user", "secret6"),
+        ("HELLO", "3", "AUTH", "user", "secret7", "SETNAME", "conn"),
+        ("HELLO", "2"),
+    ])
+    assert lines == [
+        '"AUTH" "(redacted)"',
+        '"AUTH" "(redacted)" "(redacted)"',
+        '"HELLO" "3" "AUTH" "(redacted)" "(redacted)"',
+        '"HELLO" "2" "AUTH" "(redacted)" "(redacted)"',
+        '"HELLO" "3" "AUTH" "(redacted)" "(redacted)" "SETNAME" "conn"',
+        '"HELLO" "2"',
+    ]
+
+
+def test_monitor_does_not_show_acl_setuser(server):
+    # ACL is an admin command: Redis 7.0 feeds no admin command to monitors
+    lines = monitor_lines(server, [
+        ("ACL", "SETUSER", "alice", "on", ">secret7", "~*", "+@all"),
+        ("ACL", "DELUSER", "alice"),
+        ("SET", "k", "v"),
+    ])
+    assert lines == ['"SET" "k" "v"']
