@@ -111,6 +111,15 @@ Server::Server(config::Config* config) : cfg_(&config->mutable_values()) {
   config->OnChange("audit-log", [this](const config::ServerConfig& c) {
     return state_.audit.Open(c.audit_log);
   });
+  // Redis's texts for a port or addresses it cannot listen on (the values are rolled back).
+  config->OnChange("port", [this](const config::ServerConfig& c) {
+    return RebindTcp(c, "Unable to listen on this port");
+  });
+  config->OnChange("bind", [this](const config::ServerConfig& c) {
+    util::Status s = RebindTcp(c, "Failed to bind to specified addresses.");
+    if (s.ok() && c.tls_port != 0) s = OpenTls(c);
+    return s;
+  });
   config->OnChange("hz", [this](const config::ServerConfig& c) {
     loop_.SetTickPeriod(1000 / std::max(1, c.hz));
     return util::Status::Ok();
@@ -205,6 +214,46 @@ bool Server::Bind(const std::string& spec, bool optional) {
   loop_.Add(*fd, true, false, listeners_.back().get());
   if (state_.port == 0) state_.port = static_cast<uint16_t>(net::BoundPort(*fd));
   return true;
+}
+
+util::Status Server::RebindTcp(const config::ServerConfig& c, const char* failure) {
+  std::vector<int> fds;
+  for (const std::string& a : c.port == 0 ? std::vector<std::string>{} : c.bind) {
+    bool optional = !a.empty() && a[0] == '-';
+    std::string spec = optional ? a.substr(1) : a;
+    auto fd = net::ListenTcp(spec, c.port, c.tcp_backlog);
+    if (fd.ok()) {
+      fds.push_back(*fd);
+      continue;
+    }
+    int err = errno;
+    if (optional && (err == EADDRNOTAVAIL || err == EAFNOSUPPORT || err == EPROTONOSUPPORT ||
+                     err == ESOCKTNOSUPPORT || err == EINVAL)) {
+      continue;
+    }
+    LOG_WARNING("Could not create server TCP listening socket %s:%d: %s", spec.c_str(), c.port,
+                fd.status().message().c_str());
+    for (int f : fds) ::close(f);
+    return util::Status::Error(failure);
+  }
+  if (c.port != 0 && fds.empty()) return util::Status::Error(failure);
+  // Commit: the old TCP listeners go (open connections stay), the new ones come.
+  for (auto it = listeners_.begin(); it != listeners_.end();) {
+    if (!(*it)->tls() && !(*it)->unix_socket()) {
+      loop_.Remove((*it)->fd());
+      ::close((*it)->fd());
+      it = listeners_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  state_.port = 0;
+  for (int fd : fds) {
+    listeners_.push_back(std::make_unique<Listener>(this, fd, false));
+    loop_.Add(fd, true, false, listeners_.back().get());
+    if (state_.port == 0) state_.port = static_cast<uint16_t>(net::BoundPort(fd));
+  }
+  return util::Status::Ok();
 }
 
 bool Server::Start() {

@@ -428,6 +428,61 @@ def test_movablekeys_flag_not_set_on_fixed_key_commands(server):
 # --------------------------------------------------------------------------- CONFIG SET
 
 
+def test_config_set_rolls_back_on_a_set_error(server):
+    c = server.raw()
+    mmc = c.cmd("CONFIG", "GET", "maxmemory-clients")[1]
+    qbl = c.cmd("CONFIG", "GET", "client-query-buffer-limit")[1]
+    assert c.cmd("CONFIG", "SET", "maxmemory", "10000002") == "OK"
+    assert_error(c.cmd("CONFIG", "SET", "maxmemory", "10000001", "maxmemory-clients", "200%",
+                       "client-query-buffer-limit", "invalid"),
+                 "ERR CONFIG SET failed (possibly related to argument 'maxmemory-clients') - "
+                 "percentage argument must be less or equal to 100")
+    assert c.cmd("CONFIG", "GET", "maxmemory")[1] == b"10000002"
+    assert c.cmd("CONFIG", "GET", "maxmemory-clients")[1] == mmc
+    assert c.cmd("CONFIG", "GET", "client-query-buffer-limit")[1] == qbl
+
+
+def test_config_set_rolls_back_every_value_when_applying_fails(server):
+    c = server.raw()
+    blocker = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    blocker.bind(("127.0.0.1", 0))
+    blocker.listen(1)
+    used_port = blocker.getsockname()[1]
+    try:
+        names = ["maxmemory", "client-query-buffer-limit", "port", "hz"]
+        before = {n: c.cmd("CONFIG", "GET", n)[1] for n in names}
+        reply = c.cmd("CONFIG", "SET", "maxmemory", "10000001", "client-query-buffer-limit",
+                      "10m", "port", used_port, "hz", "33")
+        assert_error(reply, "ERR CONFIG SET failed (possibly related to argument 'port') - "
+                     "Unable to listen on this port*")
+        for n in names:
+            assert c.cmd("CONFIG", "GET", n)[1] == before[n], n
+        assert server.raw().cmd("PING") == "PONG"
+    finally:
+        blocker.close()
+
+
+def test_every_value_config_get_returns_can_be_set_back(server_factory):
+    # Redis's "CONFIG sanity" test, over every directive: each value CONFIG GET * shows is
+    # accepted back unchanged, but for the immutable ones, which are refused as such.
+    srv = server_factory(enable_protected_configs="yes")
+    c = srv.raw()
+    flat = c.cmd("CONFIG", "GET", "*")
+    before = dict(zip(flat[0::2], flat[1::2]))
+    assert len(before) > 150
+    failures = {}
+    for name, value in before.items():
+        reply = c.cmd("CONFIG", "SET", name, value)
+        if isinstance(reply, Err) and not reply.endswith("can't set immutable config"):
+            failures[name.decode()] = (value, str(reply))
+    assert not failures
+    flat = c.cmd("CONFIG", "GET", "*")
+    after = dict(zip(flat[0::2], flat[1::2]))
+    changed = {k: (v, after.get(k)) for k, v in before.items() if after.get(k) != v}
+    assert not changed
+    assert c.cmd("PING") == "PONG"
+
+
 # --------------------------------------------------------------------------- MONITOR
 
 
