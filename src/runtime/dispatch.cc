@@ -144,24 +144,14 @@ class DispatchKeySource final : public security::AclKeySource {
       keys.clear();
       if (!cmd_.keys.empty()) {
         GetKeys(cmd_, args_, &refs);
-        for (const KeyRef& r : refs) keys.push_back({r.index, Refine(r.flags)});
+        // VARIABLE_FLAGS specs (SET, BITFIELD) come resolved from their getkeys procs.
+        for (const KeyRef& r : refs) keys.push_back({r.index, r.flags});
       }
     }
     return keys;
   }
 
  private:
-  // Key specs with VARIABLE_FLAGS are refined from the arguments, as Redis's getkeys procs do:
-  // SET reads the old value only with GET (else OW+UPDATE: a write-only user may SET).
-  // BITFIELD keeps RW+ACCESS+UPDATE (Redis drops UPDATE for all-GET calls; stricter here).
-  uint32_t Refine(uint32_t flags) const {
-    if (!(flags & keyflag::kVariableFlags) || !(cmd_.categories & cat::kString)) return flags;
-    for (size_t i = 3; i < args_.size(); ++i) {
-      if (util::EqualsIgnoreCase(args_[i], "GET")) return flags;
-    }
-    return (flags & ~(keyflag::kRW | keyflag::kAccess)) | keyflag::kOW;
-  }
-
   const CommandSpec& cmd_;
   std::span<const std::string_view> args_;
   bool done_ = false;
