@@ -279,12 +279,13 @@ void SetBit(CommandContext& cx) {
       if (cur == on) return cx.reply.Integer(cur);
     }
   }
-  const uint64_t dirty_before = cx.server.dirty;
+  const uint64_t dirty_before = cx.server.persistence.dirty;
   RawString* r = StringForBits(cx, e, offset);
   auto* byte = reinterpret_cast<uint8_t*>(r->data) + (offset >> 3);
   const int old = (*byte >> shift) & 1;
   *byte = static_cast<uint8_t>((*byte & ~(1 << shift)) | (on << shift));
-  cx.server.dirty = dirty_before + 1;  // one change, even when the key was created for it
+  cx.server.persistence.dirty =
+      dirty_before + 1;  // one change, even when the key was created for it
   Notify(cx, kNotifyString, "setbit", cx.args[1]);
   cx.reply.Integer(old);
 }
@@ -577,7 +578,7 @@ void BitfieldGeneric(CommandContext& cx, bool read_only_command) {
   std::string_view s;
   char scratch[24];
   uint8_t* p = nullptr;
-  const uint64_t dirty_before = cx.server.dirty;
+  const uint64_t dirty_before = cx.server.persistence.dirty;
   // As Redis, every write counts as a change when the string was created or grown for it;
   // otherwise only the writes that changed bits do (and none means no event either).
   bool grown = false;
@@ -600,7 +601,7 @@ void BitfieldGeneric(CommandContext& cx, bool read_only_command) {
     }
   }
   if (!writes) return;
-  cx.server.dirty = dirty_before + changes;
+  cx.server.persistence.dirty = dirty_before + changes;
   if (changes > 0) Notify(cx, kNotifyString, "setbit", cx.args[1]);
 }
 

@@ -98,7 +98,6 @@ class Server {
   // CONFIG SET port / bind: listens on c's addresses and port (port 0: no TCP), all or
   // nothing; on an error the listeners in use stay and the error says why.
   util::Status RebindTcp(const config::ServerConfig& c, const char* failure);
-  void ApplySecurityConfig();
   // TLS (tls_server.cc): listeners and context at start-up, the connection for an accepted
   // socket, the handshake's end (certificate identity), reloads, buffered plaintext.
   bool StartTls();
