@@ -76,8 +76,9 @@ Server::Server(config::Config* config) : cfg_(&config->mutable_values()) {
   });
   config->OnChange("bind", [this](const config::ServerConfig& c) {
     util::Status s = RebindTcp(c, "Failed to bind to specified addresses.");
-    if (s.ok() && c.tls_port != 0) s = OpenTls(c);
-    return s;
+    if (!s.ok() || c.tls_port == 0) return s;
+    CloseListeners(true);  // the TLS port moves to the new addresses too
+    return OpenTls(c);
   });
   config->OnChange("hz", [this](const config::ServerConfig& c) {
     loop_.SetTickPeriod(1000 / std::max(1, c.hz));
@@ -165,7 +166,24 @@ bool Server::Bind(const std::string& spec, bool optional) {
   return true;
 }
 
+void Server::CloseListeners(bool tls) {
+  for (auto it = listeners_.begin(); it != listeners_.end();) {
+    if ((*it)->tls() == tls && !(*it)->unix_socket()) {
+      loop_.Remove((*it)->fd());
+      ::close((*it)->fd());
+      it = listeners_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
+// As Redis's changeListenPort/changeBindAddr: the old listeners close first (the new
+// addresses may overlap them); when listening fails, Config::Set restores the old values and
+// runs this again with them. Open connections stay.
 util::Status Server::RebindTcp(const config::ServerConfig& c, const char* failure) {
+  CloseListeners(false);
+  state_.port = 0;
   std::vector<int> fds;
   for (const std::string& a : c.port == 0 ? std::vector<std::string>{} : c.bind) {
     bool optional = !a.empty() && a[0] == '-';
@@ -186,17 +204,6 @@ util::Status Server::RebindTcp(const config::ServerConfig& c, const char* failur
     return util::Status::Error(failure);
   }
   if (c.port != 0 && fds.empty()) return util::Status::Error(failure);
-  // Commit: the old TCP listeners go (open connections stay), the new ones come.
-  for (auto it = listeners_.begin(); it != listeners_.end();) {
-    if (!(*it)->tls() && !(*it)->unix_socket()) {
-      loop_.Remove((*it)->fd());
-      ::close((*it)->fd());
-      it = listeners_.erase(it);
-    } else {
-      ++it;
-    }
-  }
-  state_.port = 0;
   for (int fd : fds) {
     listeners_.push_back(std::make_unique<Listener>(this, fd, false));
     loop_.Add(fd, true, false, listeners_.back().get());

@@ -95,9 +95,11 @@ class Server {
   void CloseClient(ClientConn* c);
   void Shutdown();
   bool Bind(const std::string& addr, bool optional);
-  // CONFIG SET port / bind: listens on c's addresses and port (port 0: no TCP), all or
-  // nothing; on an error the listeners in use stay and the error says why.
+  // CONFIG SET port / bind: listens on c's addresses and port instead (port 0: no TCP). On an
+  // error no TCP listener is left: Config::Set's rollback calls it again with the old values.
   util::Status RebindTcp(const config::ServerConfig& c, const char* failure);
+  // Closes the TCP (tls == false) or TLS listeners; accepted connections stay.
+  void CloseListeners(bool tls);
   // TLS (tls_server.cc): listeners and context at start-up, the connection for an accepted
   // socket, the handshake's end (certificate identity), reloads, buffered plaintext.
   bool StartTls();

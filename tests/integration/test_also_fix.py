@@ -528,3 +528,16 @@ def test_monitor_does_not_show_acl_setuser(server):
         ("SET", "k", "v"),
     ])
     assert lines == ['"SET" "k" "v"']
+
+
+def test_config_set_bind_rebinds_and_rolls_back_an_address_it_cannot_bind(server):
+    c = server.raw()
+    assert_error(c.cmd("CONFIG", "SET", "bind", "192.0.2.1", "maxmemory", "12345678"),
+                 "ERR CONFIG SET failed (possibly related to argument 'bind') - Failed to bind to "
+                 "specified addresses.")
+    assert c.cmd("CONFIG", "GET", "bind")[1] == b"127.0.0.1"
+    assert c.cmd("CONFIG", "GET", "maxmemory")[1] == b"0"
+    assert server.raw().cmd("PING") == "PONG"
+    assert c.cmd("CONFIG", "SET", "bind", "127.0.0.1 -::1") == "OK"
+    assert server.raw().cmd("PING") == "PONG"
+    assert c.cmd("PING") == "PONG"
