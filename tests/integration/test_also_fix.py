@@ -136,6 +136,20 @@ def test_flush_aborts_transactions_watching_keys_that_existed(server, flush):
     assert c.cmd("EXEC") is None
 
 
+@pytest.mark.parametrize("where, aborted", [("0", True), ("1", True), (None, False)])
+def test_swapdb_touches_watched_keys_that_exist_in_either_db(server, where, aborted):
+    c = server.raw()
+    other = server.raw()
+    if where is not None:
+        other.cmd("SELECT", where)
+        other.cmd("SET", "x", "30")
+    assert c.cmd("WATCH", "x") == "OK"
+    assert other.cmd("SWAPDB", "0", "1") == "OK"
+    c.cmd("MULTI")
+    c.cmd("PING")
+    assert c.cmd("EXEC") == (None if aborted else ["PONG"])
+
+
 def test_expire_touches_a_watched_key(server):
     c = server.raw()
     other = server.raw()
