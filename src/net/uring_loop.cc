@@ -147,6 +147,9 @@ void UringLoop::Remove(int fd) {
   }
   if (auto it = acceptor_by_fd_.find(fd); it != acceptor_by_fd_.end()) {
     uint64_t id = it->second;
+    // The armed accept holds the socket until its cancel is submitted: stop it listening now,
+    // so that its address can be bound again at once (CONFIG SET port/bind, TLS rebinds).
+    ::shutdown(fd, SHUT_RDWR);
     if (acceptors_.at(id).armed) Cancel(id, kAccept);
     acceptors_.erase(id);
     acceptor_by_fd_.erase(it);
