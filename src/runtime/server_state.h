@@ -24,6 +24,7 @@
 #include "runtime/rdb_persistence.h"
 #include "runtime/slowlog.h"
 #include "runtime/tls_status.h"
+#include "runtime/tracking_state.h"
 #include "security/audit_log.h"
 #include "security/auth_throttle.h"
 #include "security/cidr.h"
@@ -113,11 +114,16 @@ struct Client {
   std::vector<std::string> block_args;  // the command, to run again
   std::vector<std::string> block_keys;
 
-  // Pub/Sub subscriptions (channel names and patterns).
+  // Pub/Sub subscriptions (channel names and patterns), and sharded channels (SSUBSCRIBE),
+  // counted apart in subscription replies as Redis 7.0 does.
   std::set<std::string, std::less<>> channels;
   std::set<std::string, std::less<>> patterns;
+  std::set<std::string, std::less<>> shard_channels;
   size_t subscriptions() const { return channels.size() + patterns.size(); }
+  // Pub/Sub mode (Redis's CLIENT_PUBSUB): any subscription, sharded or not.
+  bool in_pubsub() const { return subscriptions() + shard_channels.size() > 0; }
   int64_t obuf_soft_limit_since_ms = 0;  // when output first exceeded the soft limit, or 0
+  ClientTracking tracking;               // CLIENT TRACKING (runtime/tracking.h)
 
   uint64_t net_input_bytes = 0;
   uint64_t net_output_bytes = 0;
@@ -273,6 +279,8 @@ class ServerState {
   // Pub/Sub: subscribers by channel and by pattern, in subscription order.
   std::unordered_map<std::string, std::vector<Client*>> pubsub_channels;
   std::unordered_map<std::string, std::vector<Client*>> pubsub_patterns;
+  std::unordered_map<std::string, std::vector<Client*>> pubsub_shard_channels;
+  TrackingState tracking;                // client-side caching (runtime/tracking.h)
   std::vector<Client*> pending_writes;   // clients with output to flush before the next poll
   std::vector<uint64_t> close_requests;  // ids of clients marked kCloseAsap by a command
   // Marks a client to be closed at the end of this loop turn (CLIENT KILL, deleted users...).
