@@ -242,6 +242,32 @@ def test_scripts_track_their_declared_keys_when_they_read(server):
     assert c.read_reply() == [b"invalidate", [b"key1{t}"]]
 
 
+def test_script_and_transaction_writes_invalidate_readers(server):
+    c = resp3(server)
+    c.cmd("CLIENT", "TRACKING", "on")
+    writer = server.client()
+    writer.mset({"s1": 1, "s2": 1})
+    c.cmd("MGET", "s1", "s2")
+    writer.eval("redis.call('incr', KEYS[1])", 1, "s1")
+    assert c.read_reply() == [b"invalidate", [b"s1"]]
+    p = writer.pipeline(transaction=True)
+    p.delete("s2")
+    p.execute()
+    assert c.read_reply() == [b"invalidate", [b"s2"]]
+
+
+def test_redirect_to_a_resp3_client(server):
+    target = resp3(server)
+    cid = target.cmd("CLIENT", "ID")
+    r, writer = server.client(), server.client()
+    r.execute_command("CLIENT", "TRACKING", "on", "REDIRECT", cid)
+    writer.set("key1", 1)
+    r.get("key1")
+    writer.incr("key1")
+    push = target.read_reply()
+    assert isinstance(push, Push) and push == [b"invalidate", [b"key1"]]
+
+
 def test_flushall_and_flushdb_send_null_invalidation(server):
     sink, cid = redirect_sink(server)
     r, writer = server.client(), server.client()
