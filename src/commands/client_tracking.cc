@@ -38,7 +38,8 @@ bool ParseTrackingOptions(CommandContext& cx, TrackingOptions* o) {
         return false;
       }
       // The target must exist now; if it goes away later, the redirect is reported broken.
-      if (cx.server.clients.find(static_cast<uint64_t>(id)) == cx.server.clients.end()) {
+      if (cx.server.sessions.clients.find(static_cast<uint64_t>(id)) ==
+          cx.server.sessions.clients.end()) {
         cx.reply.Error("ERR The client ID you want redirect to does not exist");
         return false;
       }

@@ -307,7 +307,7 @@ bool ParseFlushMode(CommandContext& cx, bool* lazy) {
 void FlushOne(CommandContext& cx, store::Db& db, bool lazy) {
   if (!lazy) return db.Flush();
   size_t n = db.size();
-  cx.server.lazy_free.FreeChain(db.ReleaseAll(), n);
+  cx.server.keyspace.lazy_free.FreeChain(db.ReleaseAll(), n);
 }
 
 void FlushDb(CommandContext& cx) {
@@ -315,7 +315,7 @@ void FlushDb(CommandContext& cx) {
   if (!ParseFlushMode(cx, &lazy)) return;
   FlushOne(cx, cx.db(), lazy);
   if (cx.server.tracking.clients != 0 || cx.server.tracking.active()) TrackingFlush(cx.server);
-  cx.server.Audit(security::AuditEvent::kFlushDb, cx.client, cx.cmd.full_name);
+  cx.server.security.Audit(security::AuditEvent::kFlushDb, cx.client, cx.cmd.full_name);
   cx.reply.Ok();
 }
 
@@ -325,7 +325,7 @@ void FlushAll(CommandContext& cx) {
   for (int i = 0; i < cx.server.db_count(); ++i) FlushOne(cx, cx.server.db(i), lazy);
   if (cx.server.tracking.clients != 0 || cx.server.tracking.active()) TrackingFlush(cx.server);
   RdbAfterFlushAll(cx.server);
-  cx.server.Audit(security::AuditEvent::kFlushAll, cx.client, cx.cmd.full_name);
+  cx.server.security.Audit(security::AuditEvent::kFlushAll, cx.client, cx.cmd.full_name);
   cx.reply.Ok();
 }
 

@@ -41,13 +41,13 @@ SubTarget TargetOf(CommandContext& cx, SubKind kind) {
   ServerState& s = cx.server;
   switch (kind) {
     case SubKind::kPattern:
-      return {c.patterns, s.pubsub_patterns, "psubscribe", "punsubscribe"};
+      return {c.patterns, s.indexes.pubsub_patterns, "psubscribe", "punsubscribe"};
     case SubKind::kShard:
-      return {c.shard_channels, s.pubsub_shard_channels, "ssubscribe", "sunsubscribe"};
+      return {c.shard_channels, s.indexes.pubsub_shard_channels, "ssubscribe", "sunsubscribe"};
     case SubKind::kChannel:
       break;
   }
-  return {c.channels, s.pubsub_channels, "subscribe", "unsubscribe"};
+  return {c.channels, s.indexes.pubsub_channels, "subscribe", "unsubscribe"};
 }
 
 size_t CountOf(const Client& c, SubKind kind) {
@@ -135,13 +135,17 @@ void ReplyNumSub(CommandContext& cx, const PubSubRegistry& reg) {
   }
 }
 
-void PubSubChannels(CommandContext& cx) { ReplyChannels(cx, cx.server.pubsub_channels); }
-void PubSubNumSub(CommandContext& cx) { ReplyNumSub(cx, cx.server.pubsub_channels); }
-void PubSubShardChannels(CommandContext& cx) { ReplyChannels(cx, cx.server.pubsub_shard_channels); }
-void PubSubShardNumSub(CommandContext& cx) { ReplyNumSub(cx, cx.server.pubsub_shard_channels); }
+void PubSubChannels(CommandContext& cx) { ReplyChannels(cx, cx.server.indexes.pubsub_channels); }
+void PubSubNumSub(CommandContext& cx) { ReplyNumSub(cx, cx.server.indexes.pubsub_channels); }
+void PubSubShardChannels(CommandContext& cx) {
+  ReplyChannels(cx, cx.server.indexes.pubsub_shard_channels);
+}
+void PubSubShardNumSub(CommandContext& cx) {
+  ReplyNumSub(cx, cx.server.indexes.pubsub_shard_channels);
+}
 
 void PubSubNumPat(CommandContext& cx) {
-  cx.reply.Integer(static_cast<int64_t>(cx.server.pubsub_patterns.size()));
+  cx.reply.Integer(static_cast<int64_t>(cx.server.indexes.pubsub_patterns.size()));
 }
 
 void PubSubHelp(CommandContext& cx) {

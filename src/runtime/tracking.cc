@@ -27,15 +27,15 @@ void SendTracking(ServerState& server, Client& c, std::string_view payload) {
   Client* target = &c;
   bool redirected = false;
   if (c.tracking.redirect != 0) {
-    auto it = server.clients.find(c.tracking.redirect);
-    if (it == server.clients.end()) {
+    auto it = server.sessions.clients.find(c.tracking.redirect);
+    if (it == server.sessions.clients.end()) {
       c.tracking.flags |= kBrokenRedirect;
       if (c.resp > 2) {
         protocol::ReplyBuilder r(&c.reply_buf, c.resp);
         r.Push(2);
         r.Bulk("tracking-redir-broken");
         r.Integer(static_cast<int64_t>(c.tracking.redirect));
-        server.MarkPendingWrite(&c);
+        server.sessions.MarkPendingWrite(&c);
       }
       return;
     }
@@ -54,7 +54,7 @@ void SendTracking(ServerState& server, Client& c, std::string_view payload) {
     return;
   }
   target->reply_buf.append(payload);
-  server.MarkPendingWrite(target);
+  server.sessions.MarkPendingWrite(target);
 }
 
 void AppendBulk(std::string* out, std::string_view s) {
@@ -74,8 +74,8 @@ std::string OneKeyArray(std::string_view key) {
 std::string_view FlushPayload(const Client& c) { return c.resp > 2 ? "_\r\n" : "$-1\r\n"; }
 
 Client* FindClient(ServerState& server, uint64_t id) {
-  auto it = server.clients.find(id);
-  return it == server.clients.end() ? nullptr : it->second;
+  auto it = server.sessions.clients.find(id);
+  return it == server.sessions.clients.end() ? nullptr : it->second;
 }
 
 // Drops the key from the table and tells each client that read it (bcast: also records it for
@@ -268,7 +268,7 @@ void TrackingFlush(ServerState& server) {
   TrackingState& t = server.tracking;
   if (t.clients != 0) {
     TrackingScope* scope = t.scope;
-    for (auto& [id, c] : server.clients) {
+    for (auto& [id, c] : server.sessions.clients) {
       if (!(c->tracking.flags & kOn)) continue;
       if (scope != nullptr && scope->client() == c) {
         scope->pending_.emplace_back(std::nullopt);
