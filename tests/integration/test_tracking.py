@@ -218,12 +218,15 @@ def test_noloop_in_bcast_mode(server):
 
 def test_noloop_script_writes_are_the_callers(server):
     c = resp3(server)
-    c.cmd("CLIENT", "TRACKING", "on", "NOLOOP")
+    assert c.cmd("CLIENT", "TRACKING", "on", "NOLOOP") == "OK"
     c.cmd("SET", "key1", "1")
     assert c.cmd("GET", "key1") == b"1"
     c.cmd("EVAL", "return redis.call('set', 'key1', '2')", "0")
     assert c.cmd("GET", "key1") == b"2"
     assert nothing_more(c)
+    # Another client's script is not the caller's own change: it is reported.
+    server.client().eval("return redis.call('set', 'key1', '3')", 0)
+    assert c.read_reply() == [b"invalidate", [b"key1"]]
 
 
 def test_scripts_track_their_declared_keys_when_they_read(server):
@@ -522,6 +525,8 @@ def test_tracking_does_not_follow_a_disconnected_reader(server):
     c = resp3(server)
     c.cmd("CLIENT", "TRACKING", "on")
     c.cmd("GET", "k")
+    info = r.info()
+    assert info["tracking_clients"] == 1 and info["tracking_total_keys"] == 1
     c.close()
     wait_until(lambda: r.info()["tracking_clients"] == 0)
     r.set("k", "v")
