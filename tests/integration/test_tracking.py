@@ -449,6 +449,18 @@ def test_bcast_prefix_collisions(server):
                  "single client must not overlap.")
 
 
+@pytest.mark.redoubt_only
+def test_later_prefix_overlap_is_refused_with_one_reply(server):
+    # Redis 7.0.15 answers this with the error and then +OK, and enables the prefixes.
+    c = server.raw()
+    assert_error(c.cmd("CLIENT", "TRACKING", "on", "BCAST", "PREFIX", "a", "PREFIX", "b",
+                       "PREFIX", "bc"),
+                 "ERR Prefix 'b' overlaps with another provided prefix 'bc'. Prefixes for a "
+                 "single client must not overlap.")
+    assert c.cmd("PING") == "PONG"
+    assert trackinginfo(c)[b"flags"] == [b"off"]
+
+
 def test_trackinginfo_and_getredir(server):
     sink, cid = redirect_sink(server)
     r = server.client()
