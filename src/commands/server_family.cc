@@ -18,6 +18,7 @@
 #include <iterator>
 #include <string>
 
+#include "net/event_loop.h"
 #include "protocol/errors.h"
 #include "replication/primary.h"
 #include "runtime/aof_persistence.h"
@@ -161,7 +162,8 @@ void InfoServer(const ServerState& s, InfoWriter& w) {
   }
   w.Int("arch_bits", sizeof(void*) * 8);
   w.Str("monotonic_clock", "POSIX clock_gettime");
-  w.Str("multiplexing_api", "epoll");
+  w.Str("multiplexing_api", net::EventLoop::InUse());
+  w.Str("event_loop", net::EventLoop::InUse());
   w.Str("atomicvar_api", "c11-builtin");
   w.Str("gcc_version", std::to_string(__GNUC__) + "." + std::to_string(__GNUC_MINOR__) + "." +
                            std::to_string(__GNUC_PATCHLEVEL__));
