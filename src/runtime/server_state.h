@@ -21,6 +21,7 @@
 #include "protocol/resp_parser.h"
 #include "runtime/acl.h"
 #include "runtime/command.h"
+#include "runtime/latency.h"
 #include "runtime/rdb_persistence.h"
 #include "runtime/slowlog.h"
 #include "runtime/tls_status.h"
@@ -238,6 +239,7 @@ class ServerState {
   std::vector<CommandStats> command_stats;                   // indexed by CommandSpec::id
   std::map<std::string, uint64_t, std::less<>> error_stats;  // error prefix -> count
   SlowLog slowlog;                                           // SLOWLOG (runtime/slowlog.h)
+  LatencyMonitor latency;  // LATENCY, INFO latencystats (runtime/latency.h)
 
   // Beyond Redis: AUTH brute-force throttling per source address, the allow-from network
   // list checked at accept, and the JSON-lines audit trail.
@@ -258,7 +260,7 @@ class ServerState {
   std::unordered_map<std::string, std::vector<Client*>> watched;
   std::function<void(store::Db&, std::string_view)> key_hook;
   std::function<void(store::Db&)> flush_hook;
-  std::function<void(store::Db&, std::string_view)> expired_hook;  // "expired" events
+  std::function<void(store::Db&, std::string_view)> expired_hook;   // "expired" events
   // Attaches the dbs' change hooks while anything needs them (WATCH, blocked clients) and
   // detaches them otherwise, so that writes cost nothing extra in the common case.
   void UpdateKeyHooks();
