@@ -15,9 +15,17 @@ void ServerState::InitDatabases(int n) {
     if (write_feed != nullptr) write_feed->Deleted(db.id(), key);
     Notify(*this, config::notify::kExpired, "expired", key, db.id());
   };
+  new_key_hook = [this](store::Db& db, std::string_view key) {
+    Notify(*this, config::notify::kNew, "new", key, db.id());
+  };
+  key_miss_hook = [this](store::Db& db, std::string_view key) {
+    Notify(*this, config::notify::kKeyMiss, "keymiss", key, db.id());
+  };
   for (int i = 0; i < n; ++i) {
     dbs_.push_back(std::make_unique<store::Db>(i, &clock, &stats.db));
     dbs_.back()->on_expired = &expired_hook;
+    dbs_.back()->on_new_key = &new_key_hook;
+    dbs_.back()->on_key_miss = &key_miss_hook;
     dbs_.back()->set_dirty_counter(&dirty);
     dbs_.back()->set_lazy_free(&lazy_free);
   }

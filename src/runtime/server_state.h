@@ -261,6 +261,8 @@ class ServerState {
   std::function<void(store::Db&, std::string_view)> key_hook;
   std::function<void(store::Db&)> flush_hook;
   std::function<void(store::Db&, std::string_view)> expired_hook;   // "expired" events
+  std::function<void(store::Db&, std::string_view)> new_key_hook;   // "new" events
+  std::function<void(store::Db&, std::string_view)> key_miss_hook;  // "keymiss" events
   // Attaches the dbs' change hooks while anything needs them (WATCH, blocked clients) and
   // detaches them otherwise, so that writes cost nothing extra in the common case.
   void UpdateKeyHooks();
