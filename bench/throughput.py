@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Throughput: redis-benchmark against redoubt-server and redis-server in the same run.
 
-For each test (set, get, incr, mset, xadd, and on request pfadd, geoadd) and pipeline depth
+For each test (set, get, incr, mset, xadd, pfadd, geoadd) and pipeline depth
 (1, 16) it runs
   redis-benchmark -p PORT -t TEST -c 50 -n 200000 -P DEPTH -q --csv
 (xadd, pfadd and geoadd, which redis-benchmark has no -t test for, send XADD / PFADD / GEOADD
@@ -42,7 +42,7 @@ def main():
     ap = arg_parser(__doc__)
     ap.add_argument("--requests", "-n", type=int, default=200000)
     ap.add_argument("--clients", "-c", type=int, default=50)
-    ap.add_argument("--tests", default="set,get,incr,mset,xadd")
+    ap.add_argument("--tests", default="set,get,incr,mset,xadd,pfadd,geoadd")
     ap.add_argument("--pipelines", default="1,16")
     args = ap.parse_args()
 
