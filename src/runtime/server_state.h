@@ -28,6 +28,7 @@
 #include "runtime/sessions.h"
 #include "runtime/slowlog.h"
 #include "runtime/tls_status.h"
+#include "runtime/tracking_state.h"
 #include "store/db.h"
 #include "util/cycle_clock.h"
 
@@ -105,6 +106,7 @@ class ServerState {
   SlowLog slowlog;                                           // SLOWLOG (runtime/slowlog.h)
   LatencyMonitor latency;  // LATENCY, INFO latencystats (runtime/latency.h)
   TlsStatus tls;           // TLS listener, handshakes, certificate reloads (INFO)
+  TrackingState tracking;  // client-side caching tables (runtime/tracking.h owns them)
 
   // Attaches the dbs' change hooks while anything needs them (WATCH, blocked clients) and
   // detaches them otherwise, so that writes cost nothing extra in the common case.
