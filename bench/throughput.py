@@ -2,7 +2,7 @@
 """Throughput, CPU per request and p99 latency: redis-benchmark against redoubt-server and
 redis-server in the same run.
 
-For each test (set, get, incr, lpush, hset, mset, xadd, and on request pfadd, geoadd) and
+For each test (set, get, incr, lpush, hset, mset, xadd, pfadd, geoadd) and
 pipeline depth (1, 16) it runs
   redis-benchmark -p PORT -t TEST -c 50 -n 200000 -P DEPTH -q --csv
 (xadd, pfadd and geoadd, which redis-benchmark has no -t test for, send XADD / PFADD / GEOADD
@@ -141,7 +141,7 @@ def main():
     ap.add_argument("--requests", "-n", type=int, default=200000)
     ap.add_argument("--clients", "-c", type=int, default=50)
     ap.add_argument("--rounds", type=int, default=2)
-    ap.add_argument("--tests", default="set,get,incr,lpush,hset,mset,xadd")
+    ap.add_argument("--tests", default="set,get,incr,lpush,hset,mset,xadd,pfadd,geoadd")
     ap.add_argument("--pipelines", default="1,16")
     ap.add_argument("--loops", default="auto",
                     help="Redoubt event loops to compare, e.g. io_uring,epoll")

@@ -31,6 +31,7 @@ void RegisterAllFamilies() {
     RegisterStreamFamily(t);
     RegisterStreamGroupFamily(t);
     RegisterSlowLogFamily(t);
+    RegisterLatencyFamily(t);
     RegisterSortFamily(t);
     RegisterLcsFamily(t);
     RegisterHllFamily(t);

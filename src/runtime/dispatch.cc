@@ -11,6 +11,7 @@
 #include "runtime/blocking.h"
 #include "runtime/command_table.h"
 #include "runtime/eviction.h"
+#include "runtime/latency_hook.h"
 #include "runtime/pubsub.h"
 #include "runtime/slowlog_hook.h"
 #include "runtime/tracking.h"
@@ -407,7 +408,9 @@ void Execute(ServerState& server, Client& client, const CommandSpec& cmd,
   CommandStats& st = server.command_stats[cmd.id];
   const uint64_t cycles = util::CycleClock::Now() - start;
   st.cycles += cycles;
-  SlowLogConsider(server, client, cmd, args, util::CycleClock::ToMicros(cycles));
+  const uint64_t usec = util::CycleClock::ToMicros(cycles);
+  SlowLogConsider(server, client, cmd, args, usec);
+  if (!client.blocked) LatencyConsider(server, cmd, usec);
   ++st.calls;
   if (reply.errors != errors_before) ++st.failed_calls;
   client.last_cmd = &cmd;

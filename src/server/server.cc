@@ -18,6 +18,7 @@
 #include "runtime/dispatch.h"
 #include "runtime/eviction.h"
 #include "runtime/input.h"
+#include "runtime/latency_hook.h"
 #include "runtime/output_limits.h"
 #include "runtime/pause.h"
 #include "runtime/security_config.h"
@@ -265,6 +266,7 @@ bool Server::Start() {
   state_.persistence.last_save_time = state_.clock.now_ms / 1000;
   state_.InitDatabases(cfg_->databases);
   state_.command_stats.resize(commands::CommandTable::Get().by_id().size());
+  state_.latency.ResizeCommands(commands::CommandTable::Get().by_id().size());
 
   if (cfg_->port != 0) {
     bool has_public = false;
@@ -721,9 +723,11 @@ void Server::Cron() {
   if (cfg_->active_expire_enabled && !commands::PauseActive(state_)) {
     // As Redis's slow cycle: at most a quarter of each cron period.
     int64_t budget = 250000 / std::max(1, cfg_->hz);
+    const uint64_t expire_start = commands::LatencyStart(state_);
     for (int i = 0; i < state_.db_count(); ++i) {
       state_.db(i).ActiveExpire(budget / state_.db_count() + 1, &commands::ServerState::Random);
     }
+    commands::LatencyEnd(state_, "expire-cycle", expire_start);
   }
   for (int i = 0; i < state_.db_count(); ++i) state_.db(i).Cron();
   commands::RdbCron(state_);
