@@ -213,6 +213,8 @@ void LuaEngine::Close() {
 
 size_t LuaEngine::used_memory() const { return heap_->used; }
 
+int64_t LuaEngine::RunDurationMs(const RunState& run) { return MonotonicMs() - run.start_ms; }
+
 void LuaEngine::set_memory_limit(size_t bytes) { heap_->limit = bytes; }
 
 void LuaEngine::Flush() {

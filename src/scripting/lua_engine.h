@@ -90,6 +90,8 @@ struct RunState {
   bool busy = false;              // ran past the threshold
   bool killed = false;
   std::string name;  // the sha (EVAL) or function name, for error messages
+  // The caller's command (FCALL and its arguments), which FUNCTION STATS shows.
+  std::span<const std::string_view> command;
   // Scratch space of redis.call: kept here, not on the C stack, because a Lua error unwinds
   // with longjmp past C++ destructors.
   std::vector<std::string_view> argv;
@@ -115,6 +117,9 @@ class LuaEngine {
   size_t cached_bytes() const { return cached_bytes_; }
   size_t used_memory() const;
   void set_memory_limit(size_t bytes);
+
+  // Milliseconds since the run started (FUNCTION STATS).
+  static int64_t RunDurationMs(const RunState& run);
 
   // Runs a cached script with KEYS and ARGV; writes its reply (or error) to `reply`.
   // `read_only`: EVAL_RO or a no-writes script. Returns false when the script failed.
