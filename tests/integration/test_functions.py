@@ -113,6 +113,43 @@ def test_functions_survive_restart_through_the_aof(server_factory):
     assert c2.cmd("FCALL", "f", "1", "k", "a") == [b"k", b"a"]
 
 
+@pytest.mark.parametrize("preamble", ["no", "yes"])
+def test_functions_survive_an_aof_rewrite_and_restart(server_factory, preamble):
+    # With aof-use-rdb-preamble no the rewritten base holds FUNCTION LOAD commands (Redis
+    # 7.0's rewriteFunctions); with the preamble, the RDB functions records.
+    srv = server_factory(appendonly="yes", aof_use_rdb_preamble=preamble)
+    c = srv.raw()
+    assert c.cmd("FUNCTION", "LOAD", LIB) == b"mylib"
+    assert c.cmd("FUNCTION", "LOAD", LIB3) == b"lib3"
+    assert c.cmd("SET", "k", "v") == "OK"
+    assert c.cmd("BGREWRITEAOF") == "Background append only file rewriting started"
+    assert wait_until(lambda: b"aof_rewrite_in_progress:0" in c.cmd("INFO", "persistence")
+                      and b"aof_last_bgrewrite_status:ok" in c.cmd("INFO", "persistence"),
+                      timeout=20)
+    aof_dir = os.path.join(srv.tmpdir, "appendonlydir")
+    bases = [f for f in os.listdir(aof_dir) if ".base." in f]
+    assert len(bases) == 1
+    with open(os.path.join(aof_dir, bases[0]), "rb") as f:
+        base = f.read()
+    if preamble == "no":
+        assert base.startswith(b"*3\r\n$8\r\nFUNCTION\r\n$4\r\nLOAD\r\n"), base[:64]
+        assert base.count(b"FUNCTION") == 2
+    else:
+        assert base.startswith(b"REDIS")
+    # Only the rewritten base holds the libraries now: the incremental files are new.
+    for f in os.listdir(aof_dir):
+        if ".incr." in f:
+            with open(os.path.join(aof_dir, f), "rb") as inc:
+                assert b"FUNCTION" not in inc.read()
+    srv.stop()
+    srv2 = server_factory(appendonly="yes", aof_use_rdb_preamble=preamble, dir=srv.tmpdir)
+    c2 = srv2.raw()
+    assert wait_until(lambda: not isinstance(c2.cmd("PING"), Err), timeout=10)
+    assert c2.cmd("FCALL", "f", "1", "k", "a") == [b"k", b"a"]
+    assert sorted(lib[1] for lib in c2.cmd("FUNCTION", "LIST")) == [b"lib3", b"mylib"]
+    assert c2.cmd("GET", "k") == b"v"
+
+
 def data_dir(tmp_path, name="data"):
     d = tmp_path / name
     d.mkdir(mode=0o700)
