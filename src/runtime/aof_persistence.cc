@@ -17,6 +17,7 @@
 #include "runtime/acl.h"
 #include "runtime/aof_loader.h"
 #include "runtime/rdb_persistence.h"
+#include "util/clock.h"
 #include "util/log.h"
 #include "util/safe_file.h"
 
@@ -25,12 +26,6 @@ namespace redoubt::commands {
 using namespace persistence;  // NOLINT(build/namespaces): the AOF file formats
 
 namespace {
-
-int64_t NowMs() {
-  timespec ts;
-  clock_gettime(CLOCK_REALTIME, &ts);
-  return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
 
 bool Exists(const std::string& path) {
   struct stat st {};
@@ -88,7 +83,9 @@ bool Aof::WriteBase(int fd, int64_t now_ms, bool rdb) {
   std::vector<store::Db*> dbs = Dbs();
   if (!rdb) {
     std::vector<std::string> functions;
-    if (state_->function_library_codes) functions = state_->function_library_codes();
+    if (state_->persistence.function_library_codes) {
+      functions = state_->persistence.function_library_codes();
+    }
     return WriteCommandBase(dbs, fd, now_ms, functions);
   }
   persistence::RdbSaveOptions o = RdbSaveOptionsFor(*state_);
@@ -113,7 +110,7 @@ util::Status Aof::StartUp(const std::function<void(size_t, size_t)>& progress) {
   const config::ServerConfig& cfg = *state_->cfg;
   const std::string& dir = cfg.appenddirname;
   std::string manifest_path = Path(ManifestFileName(cfg.appendfilename));
-  int64_t start = NowMs();
+  int64_t start = util::UnixMs();
   uint64_t commands = 0;
   if (IsDir(dir) && Exists(manifest_path)) {
     int fd = ::open(manifest_path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -175,7 +172,7 @@ util::Status Aof::StartUp(const std::function<void(size_t, size_t)>& progress) {
   }
   if (commands > 0 || manifest_.has_base) {
     LOG_NOTICE("DB loaded from append only file: %.3f seconds (%llu commands)",
-               static_cast<double>(NowMs() - start) / 1000,
+               static_cast<double>(util::UnixMs() - start) / 1000,
                static_cast<unsigned long long>(commands));
   }
   // Appends go to the last incremental file, or a new one when there is none.
@@ -193,8 +190,8 @@ util::Status Aof::StartUp(const std::function<void(size_t, size_t)>& progress) {
   for (const AofFileInfo& f : manifest_.incrs) current_size_ += FileSize(f.name);
   enabled_ = true;
   selected_db_ = -1;
-  state_->aof_feed = this;
-  state_->UpdateWriteFeed();
+  state_->persistence.aof_feed = this;
+  state_->persistence.UpdateWriteFeed();
   return util::Status::Ok();
 }
 
@@ -206,7 +203,7 @@ util::Status Aof::CreateBaseNow() {
   util::StatusOr<util::TempFile> tmp = util::TempFile::Create(Path(name), "temp-", ".aof");
   if (!tmp.ok())
     return util::Status::Error("Can't create the AOF base file: " + tmp.status().message());
-  if (!WriteBase(tmp->fd(), NowMs(), rdb)) {
+  if (!WriteBase(tmp->fd(), util::UnixMs(), rdb)) {
     return util::Status::Error("Can't write the AOF base file " + name);
   }
   if (auto st = tmp->Commit(Path(name)); !st.ok()) {
@@ -290,8 +287,8 @@ util::Status Aof::Enable() {
   if (auto st = OpenNewIncr(false); !st.ok()) return st;
   enabled_ = true;
   enabling_ = true;
-  state_->aof_feed = this;
-  state_->UpdateWriteFeed();
+  state_->persistence.aof_feed = this;
+  state_->persistence.UpdateWriteFeed();
   if (RdbChildActive(*state_)) {
     // One child at a time, as Redis: the cron starts the base once the snapshot is done.
     LOG_NOTICE(
@@ -328,9 +325,9 @@ void Aof::Disable() {
   enabled_ = false;
   enabling_ = false;
   write_ok_ = true;
-  state_->aof_write_error.clear();
-  if (state_->aof_feed == this) state_->aof_feed = nullptr;
-  state_->UpdateWriteFeed();
+  state_->persistence.aof_write_error.clear();
+  if (state_->persistence.aof_feed == this) state_->persistence.aof_feed = nullptr;
+  state_->persistence.UpdateWriteFeed();
 }
 
 // --- The feed -------------------------------------------------------------------------------
@@ -403,7 +400,7 @@ bool Aof::WriteBuffer() {
       LOG_WARNING("Error writing to the AOF file: %s", std::strerror(last_write_errno_));
     }
     write_ok_ = false;
-    state_->aof_write_error = std::strerror(last_write_errno_);
+    state_->persistence.aof_write_error = std::strerror(last_write_errno_);
     // A partial write is not undone here: a retry appends the whole buffer again only after
     // the file was truncated back (Redis does the same with ftruncate).
     return false;
@@ -414,7 +411,7 @@ bool Aof::WriteBuffer() {
   if (!write_ok_) {
     LOG_WARNING("AOF write error looks solved, Redoubt can write again.");
     write_ok_ = true;
-    state_->aof_write_error.clear();
+    state_->persistence.aof_write_error.clear();
   }
   return true;
 }
@@ -444,7 +441,7 @@ void Aof::FlushBeforeSleep() {
                   std::strerror(errno));
       _exit(1);
     }
-    last_fsync_ms_ = NowMs();
+    last_fsync_ms_ = util::UnixMs();
   } else if (cfg.appendfsync == config::kFsyncEverysec && !skip) {
     FsyncNow();
   }
@@ -453,7 +450,7 @@ void Aof::FlushBeforeSleep() {
 // everysec: asks the background thread for an fsync at most once a second; one already
 // running delays the next (aof_delayed_fsync).
 void Aof::FsyncNow() {
-  int64_t now = NowMs();
+  int64_t now = util::UnixMs();
   if (now - last_fsync_ms_ < 1000) return;
   if (fsync_running_) {
     ++delayed_fsync_;
@@ -501,8 +498,8 @@ util::Status Aof::LoadForDebug() {
   for (const AofFileInfo& f : manifest_.incrs) files.push_back(f.name);
   if (!enabled_) manifest_ = std::move(on_disk);
   if (files.empty()) return util::Status::Error("no append only file to load");
-  WriteFeed* feed = state_->write_feed;
-  state_->write_feed = nullptr;
+  WriteFeed* feed = state_->persistence.write_feed;
+  state_->persistence.write_feed = nullptr;
   debug_loading_ = true;
   util::Status result = util::Status::Ok();
   for (size_t i = 0; i < files.size() && result.ok(); ++i) {
@@ -511,7 +508,7 @@ util::Status Aof::LoadForDebug() {
     if (!r.ok()) result = r.status();
   }
   debug_loading_ = false;
-  state_->write_feed = feed;
+  state_->persistence.write_feed = feed;
   return result;
 }
 
@@ -533,7 +530,7 @@ util::Status Aof::StartRewrite() {
     ReadManifestFromDisk();
   }
   WriteBuffer();
-  int64_t now = NowMs();
+  int64_t now = util::UnixMs();
   rewrite_rdb_ = UseRdbBase();
   // Made by the parent, so that it knows the unpredictable name to rename or clean up.
   util::StatusOr<util::TempFile> tmp =
@@ -560,7 +557,7 @@ util::Status Aof::StartRewrite() {
 void Aof::RewriteDone(int status) {
   const config::ServerConfig& cfg = *state_->cfg;
   child_pid_ = -1;
-  last_rewrite_time_sec_ = (NowMs() - rewrite_start_ms_) / 1000;
+  last_rewrite_time_sec_ = (util::UnixMs() - rewrite_start_ms_) / 1000;
   bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
   if (ok) {
     AofManifest m;
@@ -621,7 +618,7 @@ void Aof::Cron() {
   const config::ServerConfig& cfg = *state_->cfg;
   // A base for CONFIG SET appendonly yes that failed is tried again.
   if (enabling_ && child_pid_ < 0 && !RdbChildActive(*state_) &&
-      NowMs() - rewrite_start_ms_ > 5000) {
+      util::UnixMs() - rewrite_start_ms_ > 5000) {
     if (auto st = StartRewrite(); !st.ok()) LOG_WARNING("%s", st.message().c_str());
   }
   if (!write_ok_) FlushBeforeSleep();
@@ -648,7 +645,7 @@ void Aof::Info(std::string* out) const {
     out->append(value);
     out->append("\r\n");
   };
-  int64_t now = NowMs();
+  int64_t now = util::UnixMs();
   line("aof_enabled", enabled_ ? "1" : "0");
   line("aof_rewrite_in_progress", child_pid_ > 0 ? "1" : "0");
   line("aof_rewrite_scheduled", rewrite_scheduled_ ? "1" : "0");
@@ -672,7 +669,7 @@ void Aof::Info(std::string* out) const {
 }
 
 void BgRewriteAof(ServerState& server, protocol::ReplyBuilder& reply) {
-  Aof* aof = server.aof;
+  Aof* aof = server.persistence.aof;
   if (aof == nullptr) return reply.Error("ERR Background AOF rewrite is not available");
   if (aof->rewrite_in_progress()) {
     return reply.Error("ERR Background append only file rewriting already in progress");
