@@ -10,6 +10,7 @@
 #include "runtime/dispatch.h"
 #include "runtime/pubsub.h"
 #include "runtime/server_state.h"
+#include "runtime/tracking.h"
 #include "runtime/transaction.h"
 #include "util/clock.h"
 #include "util/numbers.h"
@@ -63,7 +64,7 @@ std::string Authenticate(CommandContext& cx, std::string_view user, std::string_
 void Ping(CommandContext& cx) {
   if (cx.argc() > 2) return ReplyWrongArity(cx.reply, cx.cmd);
   // A subscribed RESP2 client gets ["pong", message]: a plain reply would look like a push.
-  if (cx.client.resp == 2 && cx.client.subscriptions() > 0) {
+  if (cx.client.resp == 2 && cx.client.in_pubsub()) {
     cx.reply.Array(2);
     cx.reply.Bulk("pong");
     return cx.reply.Bulk(cx.argc() == 2 ? cx.args[1] : std::string_view());
@@ -96,13 +97,20 @@ bool ValidClientName(std::string_view name) {
   return std::all_of(name.begin(), name.end(), [](char c) { return c >= '!' && c <= '~'; });
 }
 
-// HELLO hides from MONITOR everything after its first AUTH token, before any parsing: a
-// malformed HELLO (`HELLO 3 AUTH pw`, `HELLO AUTH u pw`) still carries a password.
+// HELLO hides AUTH's username and password from MONITOR and the slow log, as Redis, before
+// any parsing; an AUTH without both (`HELLO 3 AUTH pw`) hides everything after it, since a
+// malformed HELLO still carries a password (Redis shows it).
 void RedactHelloAuth(CommandContext& cx) {
   for (size_t i = 1; i < cx.argc(); ++i) {
-    if (util::EqualsIgnoreCase(cx.args[i], "AUTH")) {
-      cx.client.redact_mask |= ~0ULL << std::min<size_t>(i + 1, 63);
-      return;
+    if (util::EqualsIgnoreCase(cx.args[i], "SETNAME") && i + 1 < cx.argc()) {
+      ++i;
+    } else if (util::EqualsIgnoreCase(cx.args[i], "AUTH")) {
+      if (cx.argc() - i - 1 < 2) {
+        cx.client.redact_mask |= ~0ULL << std::min<size_t>(i + 1, 63);
+        return;
+      }
+      cx.client.redact_mask |= 3ULL << std::min<size_t>(i + 1, 62);
+      i += 2;
     }
   }
 }
@@ -184,10 +192,13 @@ void Reset(CommandContext& cx) {
   cx.reply.set_resp(2);
   c.reply_mode = ReplyMode::kOn;
   c.name.clear();
+  // RESET's documented contract (Redis 7.0.15 forgot this flag; later Redis clears it too).
+  c.flags &= ~client_flag::kNoEvict;
   SetInitialUser(cx.server, c);  // the certificate's user under certificate identity
   DiscardTransaction(c);
   UnwatchAll(cx.server, c);
   PubSubRemoveClient(cx.server, c);
+  TrackingDisable(cx.server, c);
   if (c.flags & client_flag::kMonitor) {
     c.flags &= ~client_flag::kMonitor;
     auto& m = cx.server.sessions.monitors;

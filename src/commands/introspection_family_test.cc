@@ -25,7 +25,7 @@ std::string Join(const Resp& r) {
 }
 
 // The facts Redis 7.0.15's COMMAND INFO gives for the commands of the server, config, client and
-// introspection families (CLIENT TRACKING and CACHING are not implemented).
+// introspection families.
 TEST(IntrospectionTableTest, CommandInfoMatchesRedis) {
   struct Row {
     const char* name;
@@ -58,6 +58,8 @@ TEST(IntrospectionTableTest, CommandInfoMatchesRedis) {
       {"client|getredir", 2, "noscript loading stale", "@slow @connection"},
       {"client|info", 2, "noscript loading stale", "@slow @connection"},
       {"client|trackinginfo", 2, "noscript loading stale", "@slow @connection"},
+      {"client|tracking", -3, "noscript loading stale", "@slow @connection"},
+      {"client|caching", 3, "noscript loading stale", "@slow @connection"},
       {"client|list", -2, "admin noscript loading stale", "@admin @slow @dangerous @connection"},
       {"client|pause", -3, "admin noscript loading stale", "@admin @slow @dangerous @connection"},
       {"client|id", 2, "noscript loading stale", "@slow @connection"},
@@ -268,8 +270,13 @@ TEST(IntrospectionCommandGetKeysTest, KeysFromKeySpecs) {
   EXPECT_EQ(t.RunArray({"COMMAND", "GETKEYS", "set", "k", "v"}), std::vector<std::string>{"k"});
   EXPECT_EQ(t.RunArray({"COMMAND", "GETKEYS", "MSET", "a", "1", "b", "2"}),
             (std::vector<std::string>{"a", "b"}));
+  // SET's VARIABLE_FLAGS resolved as Redis's setGetKeys: OW without GET, RW with it.
   EXPECT_EQ(t.Run({"COMMAND", "GETKEYSANDFLAGS", "set", "k", "v"}),
-            "*1\r\n*2\r\n$1\r\nk\r\n*4\r\n+RW\r\n+access\r\n+update\r\n+variable_flags\r\n");
+            "*1\r\n*2\r\n$1\r\nk\r\n*2\r\n+OW\r\n+update\r\n");
+  EXPECT_EQ(t.Run({"COMMAND", "GETKEYSANDFLAGS", "set", "k", "v", "GET"}),
+            "*1\r\n*2\r\n$1\r\nk\r\n*3\r\n+RW\r\n+access\r\n+update\r\n");
+  EXPECT_EQ(t.Run({"COMMAND", "GETKEYSANDFLAGS", "bitfield", "k", "GET", "u8", "0"}),
+            "*1\r\n*2\r\n$1\r\nk\r\n*2\r\n+RO\r\n+access\r\n");
   t.client().resp = 3;
   EXPECT_EQ(t.Run({"COMMAND", "GETKEYSANDFLAGS", "mset", "a", "1", "b", "2"}),
             "*2\r\n*2\r\n$1\r\na\r\n~2\r\n+OW\r\n+update\r\n*2\r\n$1\r\nb\r\n~2\r\n+OW\r\n"

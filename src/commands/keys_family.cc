@@ -8,9 +8,11 @@
 
 #include "commands/collection_util.h"
 #include "protocol/errors.h"
+#include "runtime/blocking.h"
 #include "runtime/command_table.h"
 #include "runtime/notify.h"
 #include "runtime/server_state.h"
+#include "runtime/tracking.h"
 #include "store/evict.h"
 #include "util/glob.h"
 #include "util/numbers.h"
@@ -313,6 +315,7 @@ void FlushDb(CommandContext& cx) {
   bool lazy = false;
   if (!ParseFlushMode(cx, &lazy)) return;
   FlushOne(cx, cx.db(), lazy);
+  if (cx.server.tracking.clients != 0 || cx.server.tracking.active()) TrackingFlush(cx.server);
   cx.server.security.Audit(security::AuditEvent::kFlushDb, cx.client, cx.cmd.full_name);
   cx.reply.Ok();
 }
@@ -321,6 +324,7 @@ void FlushAll(CommandContext& cx) {
   bool lazy = false;
   if (!ParseFlushMode(cx, &lazy)) return;
   for (int i = 0; i < cx.server.db_count(); ++i) FlushOne(cx, cx.server.db(i), lazy);
+  if (cx.server.tracking.clients != 0 || cx.server.tracking.active()) TrackingFlush(cx.server);
   RdbAfterFlushAll(cx.server);
   cx.server.security.Audit(security::AuditEvent::kFlushAll, cx.client, cx.cmd.full_name);
   cx.reply.Ok();
@@ -332,7 +336,11 @@ void SwapDb(CommandContext& cx) {
   if (!ParseIntArg(cx, cx.args[2], &b, kInvalidSecondDb)) return;
   int n = cx.server.db_count();
   if (a < 0 || a >= n || b < 0 || b >= n) return cx.reply.Error(errors::kDbIndexOutOfRange);
-  if (a != b) cx.server.db(a).SwapWith(cx.server.db(b));
+  if (a != b) {
+    cx.server.db(a).SwapWith(cx.server.db(b));
+    SignalDbKeysReady(cx.server, a);
+    SignalDbKeysReady(cx.server, b);
+  }
   cx.reply.Ok();
 }
 

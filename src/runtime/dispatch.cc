@@ -13,13 +13,47 @@
 #include "runtime/eviction.h"
 #include "runtime/pubsub.h"
 #include "runtime/slowlog_hook.h"
+#include "runtime/tracking.h"
 #include "runtime/transaction.h"
 #include "util/cycle_clock.h"
+#include "util/numbers.h"
 #include "util/string_util.h"
 
 namespace redoubt::commands {
 
 namespace {
+
+// The end of the RESP frame that starts at `pos` of `b` (npos when it is cut short).
+size_t FrameEnd(std::string_view b, size_t pos) {
+  size_t eol = b.find("\r\n", pos);
+  if (pos >= b.size() || eol == std::string_view::npos) return std::string_view::npos;
+  int64_t n = 0;
+  const char type = b[pos];
+  const bool counted = std::string_view("$=!*>~%|").find(type) != std::string_view::npos;
+  if (counted && !util::ParseInt64(b.substr(pos + 1, eol - pos - 1), &n))
+    return std::string_view::npos;
+  size_t next = eol + 2;
+  if (!counted || n < 0) return next;
+  if (type == '$' || type == '=' || type == '!') return next + static_cast<size_t>(n) + 2;
+  int64_t frames = (type == '%' || type == '|') ? 2 * n : n;
+  for (int64_t i = 0; i < frames && next != std::string_view::npos; ++i) next = FrameEnd(b, next);
+  return next;
+}
+
+// CLIENT REPLY OFF/SKIP drops the command's replies from `start` on but keeps the RESP3
+// pushes among them (Pub/Sub messages and confirmations, keyspace events), as Redis does.
+void DropRepliesKeepPushes(std::string* buf, size_t start) {
+  std::string_view all(*buf);
+  std::string kept;
+  for (size_t pos = start; pos < all.size();) {
+    size_t end = FrameEnd(all, pos);
+    if (end == std::string_view::npos || end > all.size()) break;
+    if (all[pos] == '>') kept.append(all.substr(pos, end - pos));
+    pos = end;
+  }
+  buf->resize(start);
+  buf->append(kept);
+}
 
 void FeedMonitors(ServerState& server, const Client& client,
                   std::span<const std::string_view> args) {
@@ -111,24 +145,14 @@ class DispatchKeySource final : public security::AclKeySource {
       keys.clear();
       if (!cmd_.keys.empty()) {
         GetKeys(cmd_, args_, &refs);
-        for (const KeyRef& r : refs) keys.push_back({r.index, Refine(r.flags)});
+        // VARIABLE_FLAGS specs (SET, BITFIELD) come resolved from their getkeys procs.
+        for (const KeyRef& r : refs) keys.push_back({r.index, r.flags});
       }
     }
     return keys;
   }
 
  private:
-  // Key specs with VARIABLE_FLAGS are refined from the arguments, as Redis's getkeys procs do:
-  // SET reads the old value only with GET (else OW+UPDATE: a write-only user may SET).
-  // BITFIELD keeps RW+ACCESS+UPDATE (Redis drops UPDATE for all-GET calls; stricter here).
-  uint32_t Refine(uint32_t flags) const {
-    if (!(flags & keyflag::kVariableFlags) || !(cmd_.categories & cat::kString)) return flags;
-    for (size_t i = 3; i < args_.size(); ++i) {
-      if (util::EqualsIgnoreCase(args_[i], "GET")) return flags;
-    }
-    return (flags & ~(keyflag::kRW | keyflag::kAccess)) | keyflag::kOW;
-  }
-
   const CommandSpec& cmd_;
   std::span<const std::string_view> args_;
   bool done_ = false;
@@ -273,7 +297,7 @@ bool CheckSubscribedContext(const Client& client, const CommandSpec& cmd,
                             protocol::ReplyBuilder& reply) {
   // RESP2 has no way to tell a pushed message from a reply, so a subscribed RESP2 client may
   // only manage its subscriptions (and PING, QUIT, RESET), as in Redis.
-  if (client.resp != 2 || client.subscriptions() == 0) return true;
+  if (client.resp != 2 || !client.in_pubsub()) return true;
   if (cmd.internal_flags & internal::kSubscribedContext) return true;
   std::string msg = "ERR Can't execute '";
   msg.append(cmd.full_name);
@@ -306,9 +330,10 @@ bool CheckAofWriteError(const ServerState& server, const Client& client, const C
 void DetachClient(ServerState& server, Client& client) {
   auto& mons = server.sessions.monitors;
   mons.erase(std::remove(mons.begin(), mons.end(), &client), mons.end());
-  if (client.subscriptions() > 0) PubSubRemoveClient(server, client);
+  if (client.in_pubsub()) PubSubRemoveClient(server, client);
   if (client.blocked) Unblock(server, client);
   if (!client.watched_keys.empty()) UnwatchAll(server, client);
+  if (client.tracking.flags != 0) TrackingDisable(server, client);
   server.sessions.clients.erase(client.id);
 }
 
@@ -379,7 +404,10 @@ void Execute(ServerState& server, Client& client, const CommandSpec& cmd,
   uint64_t errors_before = reply.errors;
   uint64_t start = util::CycleClock::Now();
   uint64_t dirty_before = server.persistence.dirty;
+  const bool tracking = server.tracking.clients != 0;
+  if (tracking) TrackingBeforeCommand(server, client, cmd, args);
   cmd.handler(ctx);
+  if (tracking) TrackingAfterCommand(server, client, cmd);
   if (server.persistence.write_feed != nullptr) FeedWrite(server, client, cmd, args, dirty_before);
   CommandStats& st = server.command_stats[cmd.id];
   const uint64_t cycles = util::CycleClock::Now() - start;
@@ -415,6 +443,11 @@ void AbortTransaction(ServerState& server, Client& client, std::string_view refu
   UnwatchAll(server, client);
 }
 
+void EndCachingHint(Client& client, const CommandSpec& cmd) {
+  bool keeps = cmd.parent != nullptr && (cmd.parent->internal_flags & internal::kKeepsCachingHint);
+  if (!client.in_multi && !keeps) client.tracking.flags &= ~tracking_flag::kCaching;
+}
+
 void Queue(Client& client, const CommandSpec& cmd, std::span<const std::string_view> args,
            protocol::ReplyBuilder& reply) {
   Client::QueuedCommand q{&cmd, {}};
@@ -430,6 +463,9 @@ void Dispatch(ServerState& server, Client& client, std::span<const std::string_v
   reply.error_stats = &server.error_stats;
   size_t reply_start = client.reply_buf.size();
   if (client.reply_mode == ReplyMode::kSkipNext) client.reply_mode = ReplyMode::kSkipThis;
+  // Declared first so that invalidations held for this client follow its whole reply.
+  TrackingScope tracking_scope(server, client);
+  if (server.tracking.clients != 0) TrackingLimitKeys(server);
 
   // An EXEC refused at admission aborts the transaction, as Redis's execCommandAbort: its
   // refusal is caught aside and sent inside EXECABORT.
@@ -452,14 +488,18 @@ void Dispatch(ServerState& server, Client& client, std::span<const std::string_v
   } else if (client.in_multi && !(cmd->internal_flags & internal::kNotQueued)) {
     Queue(client, *cmd, args, reply);
   } else {
+    tracking_scope.set_executing(true);
     Execute(server, client, *cmd, args, reply);
+    tracking_scope.set_executing(false);
+    // CLIENT CACHING applies to the next command only (a transaction counts as one).
+    if (client.tracking.flags & tracking_flag::kCaching) EndCachingHint(client, *cmd);
     // Keys this command (or EXEC's queue) pushed to may wake blocked clients.
     if (!server.indexes.ready_keys.empty()) ServeReadyKeys(server);
   }
   server.stats.total_error_replies += reply.errors;
 
   if (client.reply_mode == ReplyMode::kOff || client.reply_mode == ReplyMode::kSkipThis) {
-    client.reply_buf.resize(reply_start);
+    DropRepliesKeepPushes(&client.reply_buf, reply_start);
     if (client.reply_mode == ReplyMode::kSkipThis) client.reply_mode = ReplyMode::kOn;
   }
 }

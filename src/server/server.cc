@@ -21,6 +21,7 @@
 #include "runtime/output_limits.h"
 #include "runtime/pause.h"
 #include "runtime/security_config.h"
+#include "runtime/tracking.h"
 #include "scripting/engine_bridge.h"
 #include "security/hardening.h"
 #include "util/clock.h"
@@ -70,6 +71,16 @@ Server::Server(config::Config* config) : cfg_(&config->mutable_values()) {
   state_.cfg = cfg_;
   commands::InstallSecurityConfigHooks(state_);
   commands::InstallMemoryHooks(state_);
+  // Redis's texts for a port or addresses it cannot listen on (the values are rolled back).
+  config->OnChange("port", [this](const config::ServerConfig& c) {
+    return RebindTcp(c, "Unable to listen on this port");
+  });
+  config->OnChange("bind", [this](const config::ServerConfig& c) {
+    util::Status s = RebindTcp(c, "Failed to bind to specified addresses.");
+    if (!s.ok() || c.tls_port == 0) return s;
+    CloseListeners(true);  // the TLS port moves to the new addresses too
+    return OpenTls(c);
+  });
   config->OnChange("hz", [this](const config::ServerConfig& c) {
     loop_.SetTickPeriod(1000 / std::max(1, c.hz));
     return util::Status::Ok();
@@ -154,6 +165,52 @@ bool Server::Bind(const std::string& spec, bool optional) {
   loop_.Add(*fd, true, false, listeners_.back().get());
   if (state_.port == 0) state_.port = static_cast<uint16_t>(net::BoundPort(*fd));
   return true;
+}
+
+void Server::CloseListeners(bool tls) {
+  for (auto it = listeners_.begin(); it != listeners_.end();) {
+    if ((*it)->tls() == tls && !(*it)->unix_socket()) {
+      loop_.Remove((*it)->fd());
+      ::close((*it)->fd());
+      it = listeners_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
+// As Redis's changeListenPort/changeBindAddr: the old listeners close first (the new
+// addresses may overlap them); when listening fails, Config::Set restores the old values and
+// runs this again with them. Open connections stay.
+util::Status Server::RebindTcp(const config::ServerConfig& c, const char* failure) {
+  CloseListeners(false);
+  state_.port = 0;
+  std::vector<int> fds;
+  for (const std::string& a : c.port == 0 ? std::vector<std::string>{} : c.bind) {
+    bool optional = !a.empty() && a[0] == '-';
+    std::string spec = optional ? a.substr(1) : a;
+    auto fd = net::ListenTcp(spec, c.port, c.tcp_backlog);
+    if (fd.ok()) {
+      fds.push_back(*fd);
+      continue;
+    }
+    int err = errno;
+    if (optional && (err == EADDRNOTAVAIL || err == EAFNOSUPPORT || err == EPROTONOSUPPORT ||
+                     err == ESOCKTNOSUPPORT || err == EINVAL)) {
+      continue;
+    }
+    LOG_WARNING("Could not create server TCP listening socket %s:%d: %s", spec.c_str(), c.port,
+                fd.status().message().c_str());
+    for (int f : fds) ::close(f);
+    return util::Status::Error(failure);
+  }
+  if (c.port != 0 && fds.empty()) return util::Status::Error(failure);
+  for (int fd : fds) {
+    listeners_.push_back(std::make_unique<Listener>(this, fd, false));
+    loop_.Add(fd, true, false, listeners_.back().get());
+    if (state_.port == 0) state_.port = static_cast<uint16_t>(net::BoundPort(fd));
+  }
+  return util::Status::Ok();
 }
 
 bool Server::Start() {
@@ -438,6 +495,8 @@ void Server::BeforeSleep() {
   ResumeUnblockedClients();
   commands::MemoryBeforeSleep(state_);
   if (!tls_pending_.empty()) ProcessTlsPending();
+  // BCAST invalidations of this turn's changes, before the output below goes out.
+  commands::TrackingBroadcast(state_);
   if (aof_ != nullptr) aof_->FlushBeforeSleep();
   // Output queued for clients other than the one whose input produced it (MONITOR feeds,
   // CLIENT KILL targets...).
@@ -485,6 +544,8 @@ void Server::Cron() {
   if (primary_ != nullptr) primary_->Cron();
   commands::SampleServerStats(state_, state_.clock.now_ms);
   commands::ExpireBlockedClients(state_, state_.clock.now_ms);
+  // Also here: a CONFIG SET lowering tracking-table-max-keys takes effect on an idle server.
+  if (state_.tracking.clients != 0) commands::TrackingLimitKeys(state_);
   // No active expiry while CLIENT PAUSE runs (Redis 7.0): a paused primary must not change
   // its dataset, nor send DELs to its replicas.
   if (cfg_->active_expire_enabled && !commands::PauseActive(state_)) {
