@@ -82,7 +82,13 @@ bool Aof::UseRdbBase() const { return state_->cfg->aof_use_rdb_preamble; }
 
 bool Aof::WriteBase(int fd, int64_t now_ms, bool rdb) {
   std::vector<store::Db*> dbs = Dbs();
-  if (!rdb) return WriteCommandBase(dbs, fd, now_ms);
+  if (!rdb) {
+    std::vector<std::string> functions;
+    if (state_->persistence.function_library_codes) {
+      functions = state_->persistence.function_library_codes();
+    }
+    return WriteCommandBase(dbs, fd, now_ms, functions);
+  }
   persistence::RdbSaveOptions o = RdbSaveOptionsFor(*state_);
   o.aof_base = true;
   util::Status st = persistence::WriteRdb(fd, dbs, o, now_ms);

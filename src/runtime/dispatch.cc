@@ -184,17 +184,22 @@ class DispatchChannelSource final : public security::AclChannelSource {
   std::span<const std::string_view> args_;
 };
 
-bool CheckAcl(ServerState& server, Client& client, const CommandSpec& cmd,
-              std::span<const std::string_view> args, protocol::ReplyBuilder& reply) {
+security::AclDenial AclVerdict(const Client& client, const CommandSpec& cmd,
+                               std::span<const std::string_view> args, int* idx) {
   const security::AclUser* user = client.acl_user;
-  if (user == nullptr) return true;  // internal session
+  if (user == nullptr) return security::AclDenial::kNone;  // internal session
   DispatchKeySource keys(cmd, args);
-  int idx = 0;
   DispatchChannelSource channels(cmd, args);
-  security::AclDenial d =
-      user->Check(cmd.id, args, &keys, cmd.channels.first > 0 ? &channels : nullptr, &idx);
+  return user->Check(cmd.id, args, &keys, cmd.channels.first > 0 ? &channels : nullptr, idx);
+}
+
+bool CheckAcl(ServerState& server, Client& client, const CommandSpec& cmd,
+              std::span<const std::string_view> args, protocol::ReplyBuilder& reply,
+              const CommandContext* script_caller) {
+  int idx = 0;
+  security::AclDenial d = AclVerdict(client, cmd, args, &idx);
   if (d == security::AclDenial::kNone) return true;
-  AclLogDenial(server, client, cmd, args, d, idx);
+  AclLogDenial(server, client, cmd, args, d, idx, {}, {}, script_caller);
   if (server.security.audit.enabled()) {
     std::string_view reason = d == security::AclDenial::kKey       ? "key"
                               : d == security::AclDenial::kChannel ? "channel"
