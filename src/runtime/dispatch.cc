@@ -314,6 +314,24 @@ bool CheckBusyScript(const ServerState& server, const CommandSpec& cmd,
   return false;
 }
 
+bool CheckGoodReplicas(const ServerState& server, const Client& client, const CommandSpec& cmd,
+                       protocol::ReplyBuilder& reply) {
+  // As Redis 7.0: only a primary, only with both directives set, and EXEC counts as a write
+  // when its queue holds one.
+  if (!server.cfg->masterhost.empty() || server.cfg->min_replicas_max_lag == 0 ||
+      server.repl_good_replicas >= server.cfg->min_replicas_to_write) {
+    return true;
+  }
+  bool write = cmd.flags & flag::kWrite;
+  if (!write && (cmd.internal_flags & internal::kRunsQueue)) {
+    for (const Client::QueuedCommand& q : client.multi_queue)
+      write |= (q.cmd->flags & flag::kWrite) != 0;
+  }
+  if (!write) return true;
+  reply.Error("NOREPLICAS Not enough good replicas to write.");
+  return false;
+}
+
 bool CheckNoMulti(const Client& client, const CommandSpec& cmd, protocol::ReplyBuilder& reply) {
   if (!client.in_multi || !(cmd.flags & flag::kNoMulti)) return true;
   reply.Error("ERR Command not allowed inside a transaction");
@@ -339,6 +357,8 @@ const CommandSpec* Admit(ServerState& server, Client& client,
   // Loading (-LOADING) and failed snapshots (-MISCONF): one branch while neither applies.
   admitted = admitted && (queued || server.rdb.gates_open() ||
                           CheckPersistenceGates(server, client, *cmd, reply));
+  admitted = admitted && (queued || server.cfg->min_replicas_to_write == 0 ||
+                          CheckGoodReplicas(server, client, *cmd, reply));
   admitted = admitted && (!server.script_busy || CheckBusyScript(server, *cmd, reply));
   if (!admitted) {
     ++server.command_stats[cmd->id].rejected_calls;
@@ -374,8 +394,12 @@ void Execute(ServerState& server, Client& client, const CommandSpec& cmd,
   uint64_t errors_before = reply.errors;
   uint64_t start = util::CycleClock::Now();
   uint64_t dirty_before = server.dirty;
+  int64_t offset_before = server.repl_offset;
   cmd.handler(ctx);
   if (server.write_feed != nullptr) FeedWrite(server, client, cmd, args, dirty_before);
+  // As Redis's c->woff: EXEC's queue counts when EXEC returns, so a WAIT inside the
+  // transaction waits for the client's writes before it.
+  if (server.repl_offset != offset_before && !client.in_exec) client.woff = server.repl_offset;
   CommandStats& st = server.command_stats[cmd.id];
   const uint64_t cycles = util::CycleClock::Now() - start;
   st.cycles += cycles;

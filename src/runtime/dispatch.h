@@ -52,6 +52,10 @@ bool CheckAofWriteError(const ServerState& server, const Client& client, const C
 bool CheckBusyScript(const ServerState& server, const CommandSpec& cmd,
                      protocol::ReplyBuilder& reply);
 bool CheckNoMulti(const Client& client, const CommandSpec& cmd, protocol::ReplyBuilder& reply);
+// min-replicas-to-write: -NOREPLICAS for a write (or an EXEC queueing one) while fewer
+// replicas than required ACKed within min-replicas-max-lag.
+bool CheckGoodReplicas(const ServerState& server, const Client& client, const CommandSpec& cmd,
+                       protocol::ReplyBuilder& reply);
 // ACL: the command, each key by its key spec's read/write flags (channels: pub/sub later).
 // Denials reply NOPERM with Redis 7.0's text and go to ACL LOG.
 bool CheckAcl(ServerState& server, Client& client, const CommandSpec& cmd,

@@ -102,14 +102,16 @@ persistence::RdbLoadOptions RdbLoadOptionsFor(ServerState& server) {
 
 std::string RdbPath(const ServerState& server) { return server.cfg->dbfilename; }
 
-bool RdbChildActive(const ServerState& server) { return server.rdb.child_pid != -1; }
+bool RdbChildActive(const ServerState& server) {
+  return server.rdb.child_pid != -1 || server.rdb.repl_child_pid != -1;
+}
 
 bool AofChildActive(const ServerState& server) {
   return server.aof != nullptr && server.aof->rewrite_in_progress();
 }
 
 util::Status RdbSaveNow(ServerState& server) {
-  if (RdbChildActive(server)) return util::Status::Error("Background save already in progress");
+  if (server.rdb.child_pid != -1) return util::Status::Error("Background save already in progress");
   std::vector<store::Db*> dbs = AllDbs(server);
   uint64_t dirty = server.dirty;
   uint64_t keys = 0;
@@ -228,10 +230,11 @@ void KillChild(ServerState& server) {
 }  // namespace
 
 void RdbCron(ServerState& server) {
-  if (RdbChildActive(server)) {
+  if (server.rdb.child_pid != -1) {
     ReapChild(server);
     return;
   }
+  if (RdbChildActive(server)) return;  // a replication snapshot: its owner reaps it
   // As Redis: one child at a time; a scheduled BGSAVE and the save points wait for the AOF
   // rewrite to finish.
   if (AofChildActive(server)) return;
@@ -257,7 +260,12 @@ void RdbCron(ServerState& server) {
 bool RdbShutdownSave(ServerState& server, bool force, bool nosave) {
   if (RdbChildActive(server)) {
     LOG_WARNING("There is a child saving an .rdb. Killing it!");
-    KillChild(server);
+    if (server.rdb.child_pid != -1) KillChild(server);
+    if (server.rdb.repl_child_pid != -1) {
+      kill(server.rdb.repl_child_pid, SIGUSR1);
+      waitpid(server.rdb.repl_child_pid, nullptr, 0);
+      server.rdb.repl_child_pid = -1;
+    }
   }
   // Never save a half-loaded dataset over the file it comes from.
   if (nosave || server.rdb.loading || (!force && server.cfg->save_params.empty())) return true;
@@ -338,7 +346,8 @@ util::Status RdbLoadAtStartup(ServerState& server) {
 }
 
 void RdbAfterFlushAll(ServerState& server) {
-  if (RdbChildActive(server)) {
+  // A replication snapshot goes on: the FLUSHALL reaches its replicas in the stream after it.
+  if (server.rdb.child_pid != -1) {
     KillChild(server);
   }
   if (!server.cfg->save_params.empty()) (void)RdbSaveNow(server);
@@ -421,7 +430,7 @@ void AppendInfoPersistenceRdb(const ServerState& server, std::string* out) {
     num("loading_eta_seconds", eta);
   }
   num("rdb_changes_since_last_save", static_cast<int64_t>(server.dirty - r.dirty_at_last_save));
-  num("rdb_bgsave_in_progress", r.child_pid != -1 ? 1 : 0);
+  num("rdb_bgsave_in_progress", RdbChildActive(server) ? 1 : 0);
   num("rdb_last_save_time", server.last_save_time);
   line("rdb_last_bgsave_status", r.last_bgsave_ok ? "ok" : "err");
   num("rdb_last_bgsave_time_sec", r.last_bgsave_time_sec);

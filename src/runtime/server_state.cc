@@ -12,7 +12,7 @@ ServerState::~ServerState() = default;
 void ServerState::InitDatabases(int n) {
   dbs_.clear();
   expired_hook = [this](store::Db& db, std::string_view key) {
-    if (write_feed != nullptr) write_feed->Deleted(db.id(), key);
+    if (write_feed != nullptr) write_feed->Deleted(db.id(), key, cfg->lazyfree_lazy_expire);
     Notify(*this, config::notify::kExpired, "expired", key, db.id());
   };
   for (int i = 0; i < n; ++i) {

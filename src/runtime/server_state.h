@@ -129,6 +129,10 @@ struct Client {
   bool no_implicit_auth = false;
   std::string cert_user;
 
+  // The replication offset right after this client's last write that was propagated (Redis's
+  // c->woff): what its WAIT waits for.
+  int64_t woff = 0;
+
   size_t pending_reply() const { return reply_buf.size() - reply_pos; }
 };
 
@@ -177,8 +181,9 @@ class WriteFeed {
   // A command that changed the dataset (the dirty counter moved while it ran), with the
   // arguments it ran with; args[0] is the name the client used, cmd the canonical command.
   virtual void Command(int db, const CommandSpec& cmd, std::span<const std::string_view> args) = 0;
-  // A key removed by the server itself rather than by a command (expiry, eviction).
-  virtual void Deleted(int db, std::string_view key) = 0;
+  // A key removed by the server itself rather than by a command (expiry, eviction): replayed
+  // as UNLINK when `lazy` (lazyfree-lazy-expire / -eviction), else DEL, as Redis 7.0.
+  virtual void Deleted(int db, std::string_view key, bool lazy) = 0;
   // A command in the form it must be replayed in (CommandContext::PropagateAs); args[0] is
   // already the canonical name.
   virtual void Propagate(int db, std::span<const std::string_view> args) = 0;
@@ -200,9 +205,9 @@ class WriteFeedTee : public WriteFeed {
     first->Command(db, cmd, args);
     second->Command(db, cmd, args);
   }
-  void Deleted(int db, std::string_view key) override {
-    first->Deleted(db, key);
-    second->Deleted(db, key);
+  void Deleted(int db, std::string_view key, bool lazy) override {
+    first->Deleted(db, key, lazy);
+    second->Deleted(db, key, lazy);
   }
   void Propagate(int db, std::span<const std::string_view> args) override {
     first->Propagate(db, args);
@@ -302,6 +307,10 @@ class ServerState {
   WriteFeed* aof_feed = nullptr;
   WriteFeed* replication_feed = nullptr;
   void UpdateWriteFeed();
+  // Kept by replication/primary.cc: master_repl_offset (clients' woff for WAIT) and the
+  // replicas that ACKed within min-replicas-max-lag (the -NOREPLICAS gate).
+  int64_t repl_offset = 0;
+  int repl_good_replicas = 0;
   int64_t pause_end_ms = 0;              // CLIENT PAUSE
   int64_t last_security_warning_ms = 0;  // the cross-protocol warning is logged once a minute
   bool pause_write_only = false;
