@@ -181,7 +181,8 @@ def test_max_replicas_starts_the_fork_before_the_delay(server_factory):
     for f in (a, b):
         f.psync(send=False)
     assert time.monotonic() - start < 10
-    assert primary.log_text().count("Starting BGSAVE for SYNC") == 1
+    assert primary.log_text().count("Starting BGSAVE for SYNC with target: replicas sockets") == 1
+    assert a.read_rdb()[0] == b.read_rdb()[0] == "eof"
 
 
 def test_redis_replicas_diskless_and_disk_based(server_factory):
