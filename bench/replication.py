@@ -106,7 +106,7 @@ def main():
             ratio = f"{results['redoubt'][key] / results['redis'][key]:.2f}x"
         print(f"{label:36} {cells[0]:>12} {cells[1]:>12} {ratio:>8}")
     for n, r in results.items():
-        print(f"{n}: the replica holds {r['replica_keys']} keys after the benchmark")
+        print(f"{n}: the replica holds {r['replica_keys']} keys after the full sync")
 
 
 if __name__ == "__main__":

@@ -314,14 +314,17 @@ bool CheckBusyScript(const ServerState& server, const CommandSpec& cmd,
   return false;
 }
 
+bool EnoughGoodReplicas(const ServerState& server) {
+  // As Redis 7.0: only a primary, and only with both directives set.
+  const config::ServerConfig& cfg = *server.cfg;
+  return cfg.min_replicas_to_write == 0 || cfg.min_replicas_max_lag == 0 ||
+         !cfg.masterhost.empty() || server.repl_good_replicas >= cfg.min_replicas_to_write;
+}
+
 bool CheckGoodReplicas(const ServerState& server, const Client& client, const CommandSpec& cmd,
                        protocol::ReplyBuilder& reply) {
-  // As Redis 7.0: only a primary, only with both directives set, and EXEC counts as a write
-  // when its queue holds one.
-  if (!server.cfg->masterhost.empty() || server.cfg->min_replicas_max_lag == 0 ||
-      server.repl_good_replicas >= server.cfg->min_replicas_to_write) {
-    return true;
-  }
+  // EXEC counts as a write when its queue holds one.
+  if (EnoughGoodReplicas(server)) return true;
   bool write = cmd.flags & flag::kWrite;
   if (!write && (cmd.internal_flags & internal::kRunsQueue)) {
     for (const Client::QueuedCommand& q : client.multi_queue)

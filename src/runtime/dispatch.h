@@ -54,6 +54,7 @@ bool CheckBusyScript(const ServerState& server, const CommandSpec& cmd,
 bool CheckNoMulti(const Client& client, const CommandSpec& cmd, protocol::ReplyBuilder& reply);
 // min-replicas-to-write: -NOREPLICAS for a write (or an EXEC queueing one) while fewer
 // replicas than required ACKed within min-replicas-max-lag.
+bool EnoughGoodReplicas(const ServerState& server);
 bool CheckGoodReplicas(const ServerState& server, const Client& client, const CommandSpec& cmd,
                        protocol::ReplyBuilder& reply);
 // ACL: the command, each key by its key spec's read/write flags (channels: pub/sub later).

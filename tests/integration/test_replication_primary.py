@@ -267,6 +267,12 @@ def test_min_replicas_to_write(server_factory):
     assert raw.cmd("SET", "k", "v") == "NOREPLICAS Not enough good replicas to write."
     assert raw.cmd("EXEC").startswith("EXECABORT")
     assert "min_slaves_good_slaves:0" in raw.cmd("INFO", "replication").decode()
+    # Scripts: one declared writing is refused up front, an old-style one at its first write.
+    assert raw.cmd("EVAL", "#!lua\nreturn 1", "0") == "NOREPLICAS Not enough good replicas to write."
+    assert raw.cmd("EVAL", "#!lua flags=no-writes\nreturn 1", "0") == 1
+    assert raw.cmd("EVAL", "return redis.call('SET', 'k', 'v')", "0").startswith(
+        "NOREPLICAS Not enough good replicas to write.")
+    assert raw.cmd("EVAL", "return redis.call('GET', 'k')", "0") is None
     replica = server_factory(binary=REDIS_REFERENCE,
                              config={"replicaof": f"127.0.0.1 {primary.port}"})
     wait_until(lambda: raw.cmd("SET", "k", "v") == "OK", what="a good replica")
