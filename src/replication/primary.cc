@@ -73,15 +73,15 @@ Primary::Primary(ServerState* state) : state_(state), replid_(RandomHex40()) { g
 void Primary::ChangeReplId() { replid_ = RandomHex40(); }
 
 Primary::~Primary() {
-  if (child_pid_ > 0 && state_->rdb.repl_child_pid == child_pid_) {
+  if (child_pid_ > 0 && state_->persistence.rdb.repl_child_pid == child_pid_) {
     kill(child_pid_, SIGUSR1);
     waitpid(child_pid_, nullptr, 0);
-    state_->rdb.repl_child_pid = -1;
+    state_->persistence.rdb.repl_child_pid = -1;
   }
   if (child_result_fd_ >= 0) close(child_result_fd_);
-  if (state_->replication_feed == this) {
-    state_->replication_feed = nullptr;
-    state_->UpdateWriteFeed();
+  if (state_->persistence.replication_feed == this) {
+    state_->persistence.replication_feed = nullptr;
+    state_->persistence.UpdateWriteFeed();
   }
   if (g_primary == this) g_primary = nullptr;
 }
@@ -91,8 +91,8 @@ Primary* Primary::For(const ServerState& state) {
 }
 
 Client* Primary::ClientOf(uint64_t id) const {
-  auto it = state_->clients.find(id);
-  return it == state_->clients.end() ? nullptr : it->second;
+  auto it = state_->sessions.clients.find(id);
+  return it == state_->sessions.clients.end() ? nullptr : it->second;
 }
 
 // --- REPLCONF -------------------------------------------------------------------------------
@@ -210,8 +210,8 @@ void Primary::CreateBacklog() {
   backlog_.clear();
   backlog_off_ = offset_ + 1;
   selected_db_ = -1;
-  state_->replication_feed = this;
-  state_->UpdateWriteFeed();
+  state_->persistence.replication_feed = this;
+  state_->persistence.UpdateWriteFeed();
   LOG_NOTICE("Replication backlog created, my new replication IDs are '%s' and '%s'",
              replid_.c_str(), "0000000000000000000000000000000000000000");
 }
@@ -222,8 +222,8 @@ void Primary::FreeBacklog() {
   std::string().swap(backlog_);
   backlog_off_ = 0;
   selected_db_ = -1;
-  state_->replication_feed = nullptr;
-  state_->UpdateWriteFeed();
+  state_->persistence.replication_feed = nullptr;
+  state_->persistence.UpdateWriteFeed();
   LOG_NOTICE("Replication backlog freed after %lld seconds without connected replicas.",
              static_cast<long long>(state_->cfg->repl_backlog_ttl));
 }
@@ -232,7 +232,7 @@ void Primary::FreeBacklog() {
 
 void Primary::Feed(std::string_view bytes) {
   offset_ += static_cast<int64_t>(bytes.size());
-  state_->repl_offset = offset_;
+  state_->persistence.repl_offset = offset_;
   backlog_.append(bytes);
   size_t limit = static_cast<size_t>(BacklogLimit());
   if (backlog_.size() > 2 * limit) {  // trimmed in steps, not on every write
@@ -257,7 +257,7 @@ void Primary::Feed(std::string_view bytes) {
 
 void Primary::SendTo(Client& c, std::string_view bytes) {
   c.reply_buf.append(bytes);
-  state_->MarkPendingWrite(&c);
+  state_->sessions.MarkPendingWrite(&c);
   OverLimit(c, c.pending_reply());
 }
 
@@ -288,7 +288,7 @@ void Primary::CloseReplica(Client& c, const char* why) {
   if (it != replicas_.end()) std::string().swap(it->second.pending);
   c.reply_buf.clear();
   c.reply_pos = 0;
-  state_->CloseAsap(&c);
+  state_->sessions.CloseAsap(&c);
 }
 
 void Primary::BeforeWrite(int db) {
@@ -391,7 +391,7 @@ void Primary::DropTimedOut() {
     Client* c = ClientOf(id);
     if (c == nullptr || (c->flags & commands::client_flag::kCloseAsap)) continue;
     LOG_WARNING("Disconnecting timedout replica (streaming sync): %s", c->addr.c_str());
-    state_->CloseAsap(c);
+    state_->sessions.CloseAsap(c);
   }
 }
 
@@ -402,7 +402,7 @@ void Primary::RefreshGoodReplicas() {
     if (r.state != Replica::State::kOnline) continue;
     if (now_s - r.ack_time_ms / 1000 <= state_->cfg->min_replicas_max_lag) ++good;
   }
-  state_->repl_good_replicas = good;
+  state_->persistence.repl_good_replicas = good;
 }
 
 // --- WAIT -----------------------------------------------------------------------------------
@@ -439,7 +439,7 @@ void Primary::Wait(commands::CommandContext& cx) {
   }
   c.blocked = true;
   c.block_deadline_ms = 0;  // the timeout is ours: blocking.cc would reply a null array
-  ++state_->blocked_count;
+  ++state_->indexes.blocked_count;
   waiters_.push_back({c.id, target, numreplicas, timeout == 0 ? 0 : cx.now_ms() + timeout});
   // As Redis: the GETACK goes out before the loop sleeps, not as part of this command (its
   // bytes are nobody's write: they must not move the client's woff).
@@ -462,7 +462,7 @@ void Primary::ServeWaiters(int64_t now_ms) {
     commands::Unblock(*state_, *c);
     protocol::ReplyBuilder reply(&c->reply_buf, c->resp);
     reply.Integer(acked);
-    state_->MarkPendingWrite(c);
+    state_->sessions.MarkPendingWrite(c);
     it = waiters_.erase(it);
   }
 }
@@ -517,7 +517,7 @@ void Primary::Info(std::string* out) const {
   line("role", "master");
   line("connected_slaves", std::to_string(n));
   if (state_->cfg->min_replicas_to_write > 0 && state_->cfg->min_replicas_max_lag > 0) {
-    line("min_slaves_good_slaves", std::to_string(state_->repl_good_replicas));
+    line("min_slaves_good_slaves", std::to_string(state_->persistence.repl_good_replicas));
   }
   out->append(slaves);
   line("master_failover_state", "no-failover");

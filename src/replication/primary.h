@@ -156,7 +156,7 @@ class Primary : public commands::WriteFeed {
   std::vector<uint64_t> child_replicas_;  // the replicas the running child serves
   std::shared_ptr<BulkFile> child_file_;  // disk target: the file the child writes
   int64_t child_offset_ = 0;              // master_repl_offset when the child forked
-  bool getack_pending_ = false;  // WAIT asked: REPLCONF GETACK * before the loop sleeps
+  bool getack_pending_ = false;           // WAIT asked: REPLCONF GETACK * before the loop sleeps
   int64_t last_ping_ms_ = 0;
   int64_t last_keepalive_ms_ = 0;
   uint64_t sync_full_ = 0;

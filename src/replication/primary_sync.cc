@@ -100,7 +100,7 @@ int MaxReplicasSetting(const ServerState& state) {
 }  // namespace
 
 bool Primary::AttachToRunningSnapshot(Client& c, Replica& r) {
-  if (state_->rdb.child_pid != -1) {
+  if (state_->persistence.rdb.child_pid != -1) {
     // A BGSAVE of the user's: its file is not one the replicas are sent (Redis 7.0 attaches
     // only to a snapshot started for another replica).
     LOG_NOTICE("Can't attach the replica to the current BGSAVE. Waiting for next BGSAVE for SYNC");
@@ -217,7 +217,7 @@ bool Primary::StartSnapshot(bool socket_target) {
     signal(SIGTERM, SIG_DFL);
     signal(SIGINT, SIG_DFL);
     signal(SIGUSR1, SIG_DFL);
-    if (state_->rdb.in_child_after_fork) state_->rdb.in_child_after_fork();
+    if (state_->persistence.rdb.in_child_after_fork) state_->persistence.rdb.in_child_after_fork();
     if (socket_target) {
       close(result_pipe[0]);
       _exit(ChildToSockets(targets, mark, dbs, opts, now, timeout_ms, result_pipe[1]));
@@ -233,7 +233,7 @@ bool Primary::StartSnapshot(bool socket_target) {
     child_result_fd_ = result_pipe[0];
   }
   child_pid_ = pid;
-  state_->rdb.repl_child_pid = pid;
+  state_->persistence.rdb.repl_child_pid = pid;
   child_socket_target_ = socket_target;
   child_file_ = std::move(file);
   child_offset_ = offset_;
@@ -276,7 +276,7 @@ void Primary::SnapshotDone(bool ok, const std::string& results) {
   std::vector<uint64_t> attached = std::move(child_replicas_);
   child_replicas_.clear();
   child_pid_ = -1;
-  state_->rdb.repl_child_pid = -1;
+  state_->persistence.rdb.repl_child_pid = -1;
   for (size_t i = 0; i < attached.size(); ++i) {
     auto it = replicas_.find(attached[i]);
     Client* c = ClientOf(attached[i]);
@@ -331,7 +331,7 @@ void Primary::BeforeSleep() {
       LOG_NOTICE("Synchronization with replica %s succeeded", c->addr.c_str());
       PutOnline(*c, r);
     } else if (queued) {
-      state_->MarkPendingWrite(c);
+      state_->sessions.MarkPendingWrite(c);
     }
   }
 }
