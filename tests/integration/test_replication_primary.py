@@ -185,6 +185,27 @@ def test_max_replicas_starts_the_fork_before_the_delay(server_factory):
     assert a.read_rdb()[0] == b.read_rdb()[0] == "eof"
 
 
+def test_replica_attaches_to_a_running_disk_snapshot(server_factory):
+    # rdb-key-save-delay (µs per key): the snapshot takes ~2 s, long enough to join it.
+    primary = server_factory(config={"repl-diskless-sync": "no", "rdb-key-save-delay": "100000"})
+    p = primary.client()
+    for i in range(20):
+        p.set(f"k{i}", i)
+    a = FakeReplica(primary)
+    replid_a, off_a = a.psync()
+    p.set("during", "1")  # after the fork: in the stream both replicas get after the RDB
+    b = FakeReplica(primary)
+    replid_b, off_b = b.psync()
+    assert (replid_b, off_b) == (replid_a, off_a)
+    assert "Waiting for end of BGSAVE for SYNC" in primary.log_text()
+    for f in (a, b):
+        framing, rdb = f.read_rdb(timeout=30)
+        assert framing == "bulk" and b"during" not in rdb
+        cmds = f.commands_until(lambda c: c[0] == "SET", timeout=10)
+        assert cmds[-1][:3] == ["SET", "during", "1"]
+    assert primary.log_text().count("Starting BGSAVE for SYNC") == 1
+
+
 def test_redis_replicas_diskless_and_disk_based(server_factory):
     for diskless in ("yes", "no"):
         primary = server_factory(config={"repl-diskless-sync": diskless,
