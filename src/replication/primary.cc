@@ -310,15 +310,16 @@ void Primary::BeforeWrite(int db) {
 
 void Primary::FeedCommand(int db, std::span<const std::string_view> args) {
   BeforeWrite(db);
-  std::string out;
-  persistence::AppendCommand(&out, args);
-  Feed(out);
+  encoded_.clear();  // reused: no allocation per write once it has grown
+  persistence::AppendCommand(&encoded_, args);
+  Feed(encoded_);
+  if (encoded_.capacity() > (1u << 20)) std::string().swap(encoded_);  // after a huge value
 }
 
 void Primary::Command(int db, const CommandSpec& cmd, std::span<const std::string_view> args) {
-  std::vector<std::string_view> v(args.begin(), args.end());
-  v[0] = commands::CanonicalCommandName(cmd);  // never a rename-command alias
-  FeedCommand(db, v);
+  argv_.assign(args.begin(), args.end());
+  argv_[0] = commands::CanonicalCommandName(cmd);  // never a rename-command alias
+  FeedCommand(db, argv_);
 }
 
 void Primary::Deleted(int db, std::string_view key, bool lazy) {

@@ -141,6 +141,8 @@ class Primary : public commands::WriteFeed {
   bool tx_open_ = false;
   bool tx_written_ = false;
   std::map<uint64_t, Replica> replicas_;  // by client id
+  std::vector<std::string_view> argv_;    // scratch for Command()
+  std::string encoded_;                   // scratch for FeedCommand()
   struct Waiter {
     uint64_t client_id;
     int64_t target;  // the offset the replicas must have ACKed
