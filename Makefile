@@ -110,7 +110,8 @@ test-asan: build-asan
 
 bench: build
 	PYTHONDONTWRITEBYTECODE=1 $(PYTHON) bench/eviction.py
-	PYTHONDONTWRITEBYTECODE=1 $(PYTHON) bench/throughput.py
+	PYTHONDONTWRITEBYTECODE=1 $(PYTHON) bench/throughput.py --loops auto,epoll
+	PYTHONDONTWRITEBYTECODE=1 $(PYTHON) bench/syscalls.py
 	PYTHONDONTWRITEBYTECODE=1 $(PYTHON) bench/memory.py
 	PYTHONDONTWRITEBYTECODE=1 $(PYTHON) bench/memory_types.py
 	PYTHONDONTWRITEBYTECODE=1 $(PYTHON) bench/tls.py

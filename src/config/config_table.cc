@@ -48,6 +48,7 @@ constexpr EnumValue kTlsAuthClients[] = {
     {"no", kTlsAuthNo}, {"yes", kTlsAuthYes}, {"optional", kTlsAuthOptional}};
 constexpr EnumValue kTlsAuthClientsUser[] = {
     {"off", kTlsUserOff}, {"CN", kTlsUserCn}, {"SAN", kTlsUserSan}};
+constexpr EnumValue kEventLoop[] = {{"auto", 0}, {"io_uring", 1}, {"epoll", 2}};
 constexpr EnumValue kOomScoreAdj[] = {{"no", 0}, {"yes", 1}, {"relative", 1}, {"absolute", 2}};
 constexpr EnumValue kAclPubsubDefault[] = {{"allchannels", kAclPubsubAllChannels},
                                            {"resetchannels", kAclPubsubResetChannels}};
@@ -234,7 +235,8 @@ const ConfigDef kTable[] = {
     {.name = "replica-announce-port", .alias = "slave-announce-port", .type = T::kInt,
      .default_value = "0", .min = 0, .max = 65535, .binding = &S::replica_announce_port},
     {.name = "tracking-table-max-keys", .type = T::kInt, .flags = kGen,
-     .default_value = "1000000", .min = 0, .max = kLongMax},
+     .default_value = "1000000", .min = 0, .max = kLongMax,
+     .binding = &S::tracking_table_max_keys},
 
     // --- Security ---
     {.name = "acllog-max-len", .type = T::kInt, .default_value = "128", .min = 0,
@@ -308,6 +310,9 @@ const ConfigDef kTable[] = {
      .binding = &S::lazyfree_lazy_user_flush},
 
     // --- Threaded I/O, kernel ---
+    // Read once at start-up by the server (config->GetValue), hence no typed field.
+    {.name = "event-loop", .type = T::kEnum, .flags = kImmutable | kRedoubtOnly | kGen,
+     .default_value = "auto", .enum_values = kEventLoop},
     {.name = "io-threads", .type = T::kInt, .flags = kImmutable | kGen, .default_value = "1",
      .min = 1, .max = 128},
     {.name = "io-threads-do-reads", .type = T::kBool, .flags = kImmutable | kGen,

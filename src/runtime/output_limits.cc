@@ -12,7 +12,7 @@ namespace {
 int ClientClass(const Client& c) {
   // As Redis: a replica's link, then a subscribed client, then the rest.
   if (c.flags & client_flag::kReplica) return config::kClientClassReplica;
-  return c.subscriptions() > 0 ? config::kClientClassPubsub : config::kClientClassNormal;
+  return c.in_pubsub() ? config::kClientClassPubsub : config::kClientClassNormal;
 }
 
 void CloseForLimit(ServerState& server, Client& client, const char* why) {

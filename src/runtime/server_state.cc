@@ -3,6 +3,7 @@
 #include <random>
 
 #include "runtime/notify.h"
+#include "runtime/tracking.h"
 
 namespace redoubt::commands {
 
@@ -17,6 +18,7 @@ void ServerState::InitDatabases(int n) {
       persistence.write_feed->Deleted(db.id(), key, cfg->lazyfree_lazy_expire);
     }
     Notify(*this, config::notify::kExpired, "expired", key, db.id());
+    if (!tracking.prefixes.empty()) TrackingKeyExpired(*this, key);
   };
   for (int i = 0; i < n; ++i) {
     dbs.push_back(std::make_unique<store::Db>(i, &clock, &stats.db));
