@@ -17,6 +17,7 @@ namespace redoubt::commands {
 namespace {
 
 void Save(CommandContext& cx) {
+  if (RdbChildActive(cx.server)) return cx.reply.Error("ERR Background save already in progress");
   util::Status st = RdbSaveNow(cx.server);
   if (!st.ok() && RdbChildActive(cx.server)) return cx.reply.Error("ERR " + st.message());
   if (!st.ok()) return cx.reply.Error("ERR");  // Redis's bare error; the log says why

@@ -7,6 +7,7 @@
 #include "persistence/rdb_writer.h"
 #include "protocol/errors.h"
 #include "runtime/command_table.h"
+#include "runtime/dispatch.h"
 #include "runtime/eviction.h"
 #include "runtime/pause.h"
 #include "scripting/engine_bridge.h"
@@ -32,6 +33,10 @@ bool CheckScriptFlags(CommandContext& cx, uint32_t flags, bool ro) {
   if ((flags & sf::kEvalCompat) || (flags & sf::kNoWrites)) return true;
   if (ro) {
     cx.reply.Error("ERR Can not execute a script with write flag using *_ro command.");
+    return false;
+  }
+  if (!EnoughGoodReplicas(cx.server)) {  // a script that may write, as any write command
+    cx.reply.Error("NOREPLICAS Not enough good replicas to write.");
     return false;
   }
   if (!(flags & sf::kAllowOom) && cx.server.cfg->maxmemory != 0 &&

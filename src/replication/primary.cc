@@ -1,21 +1,16 @@
 #include "replication/primary.h"
 
-#include <fcntl.h>
 #include <signal.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
-#include <cerrno>
 #include <charconv>
 #include <cstdio>
-#include <cstdlib>
 #include <cstring>
 
 #include "persistence/aof_format.h"
-#include "persistence/rdb_writer.h"
-#include "runtime/acl.h"
 #include "runtime/blocking.h"
 #include "runtime/rdb_persistence.h"
 #include "util/log.h"
@@ -26,15 +21,8 @@ namespace {
 
 Primary* g_primary = nullptr;
 
-std::string RandomHex40() {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  while (out.size() < 40) {
-    uint64_t r = ServerState::Random();
-    for (int i = 0; i < 16 && out.size() < 40; ++i, r >>= 4) out.push_back(kHex[r & 15]);
-  }
-  return out;
-}
+// Redis's CONFIG_REPL_BACKLOG_MIN_SIZE: a smaller repl-backlog-size is raised to it.
+constexpr int64_t kBacklogMinSize = 16 * 1024;
 
 bool ParseInt64(std::string_view s, int64_t* out) {
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), *out);
@@ -52,8 +40,11 @@ bool EqualsNoCase(std::string_view a, std::string_view b) {
 
 const char* StateName(Replica::State s) {
   switch (s) {
-    case Replica::State::kWaitBgsave:
+    case Replica::State::kWaitBgsaveStart:
+    case Replica::State::kWaitBgsaveEnd:
       return "wait_bgsave";
+    case Replica::State::kSendBulk:
+      return "send_bulk";
     case Replica::State::kOnline:
       return "online";
     default:
@@ -63,16 +54,31 @@ const char* StateName(Replica::State s) {
 
 }  // namespace
 
+std::string RandomHex40() {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  while (out.size() < 40) {
+    uint64_t r = ServerState::Random();
+    for (int i = 0; i < 16 && out.size() < 40; ++i, r >>= 4) out.push_back(kHex[r & 15]);
+  }
+  return out;
+}
+
+BulkFile::~BulkFile() {
+  if (fd >= 0) close(fd);
+}
+
 Primary::Primary(ServerState* state) : state_(state), replid_(RandomHex40()) { g_primary = this; }
 
 void Primary::ChangeReplId() { replid_ = RandomHex40(); }
 
 Primary::~Primary() {
-  if (child_pid_ > 0) {
+  if (child_pid_ > 0 && state_->persistence.rdb.repl_child_pid == child_pid_) {
     kill(child_pid_, SIGUSR1);
     waitpid(child_pid_, nullptr, 0);
+    state_->persistence.rdb.repl_child_pid = -1;
   }
-  if (child_fd_ >= 0) close(child_fd_);
+  if (child_result_fd_ >= 0) close(child_result_fd_);
   if (state_->persistence.replication_feed == this) {
     state_->persistence.replication_feed = nullptr;
     state_->persistence.UpdateWriteFeed();
@@ -123,6 +129,7 @@ void Primary::Replconf(Client& c, std::span<const std::string_view> args,
       if (r.state == Replica::State::kHandshake || !ParseInt64(val, &off)) return;
       if (off > r.ack_offset) r.ack_offset = off;
       r.ack_time_ms = state_->clock.now_ms;
+      if (state_->cfg->min_replicas_to_write > 0) RefreshGoodReplicas();
       if (!waiters_.empty()) ServeWaiters(0);
       return;
     } else if (EqualsNoCase(opt, "getack")) {
@@ -154,16 +161,22 @@ void Primary::Sync(Client& c, std::span<const std::string_view> args, bool psync
     if (args.size() > 1 && args[1] != "?") ++sync_partial_err_;
   }
   ++sync_full_;
-  if (!backlog_active_) CreateBacklog();
-  // The stream after the snapshot starts with a SELECT for the replica, whatever came before.
-  selected_db_ = -1;
-  r.state = Replica::State::kWaitBgsave;
-  r.ack_time_ms = state_->clock.now_ms;
-  c.flags |= commands::client_flag::kReplica;
-  if (psync) reply.SimpleString("FULLRESYNC " + replid_ + " " + std::to_string(offset_));
   LOG_NOTICE("Replica %s asks for synchronization", c.addr.c_str());
-  // A replica arriving while a snapshot runs waits for the next one; one child at a time.
-  if (child_pid_ < 0) StartSnapshot();
+  if (!backlog_active_) CreateBacklog();
+  r.psync = psync;
+  r.state = Replica::State::kWaitBgsaveStart;
+  r.ack_time_ms = state_->clock.now_ms;
+  r.sync_request_ms = state_->clock.now_ms;
+  c.flags |= commands::client_flag::kReplica;
+  // +FULLRESYNC goes out when the snapshot starts: its offset is where that snapshot is taken.
+  if (AttachToRunningSnapshot(c, r)) return;
+  const config::ServerConfig& cfg = *state_->cfg;
+  bool delay = cfg.repl_diskless_sync && r.capa_eof && !c.tls && cfg.repl_diskless_sync_delay > 0;
+  if (delay) {
+    LOG_NOTICE("Delay next BGSAVE for diskless SYNC");
+  } else {
+    MaybeStartSnapshot(true);
+  }
 }
 
 bool Primary::TryPartial(Client& c, Replica& r, std::span<const std::string_view> args,
@@ -172,113 +185,110 @@ bool Primary::TryPartial(Client& c, Replica& r, std::span<const std::string_view
   if (args.size() < 3 || !backlog_active_ || args[1] != replid_ || !ParseInt64(args[2], &want)) {
     return false;
   }
-  int64_t histlen = static_cast<int64_t>(backlog_.size());
-  if (want < backlog_off_ || want > backlog_off_ + histlen) return false;
+  int64_t histlen = std::min(static_cast<int64_t>(backlog_.size()), BacklogLimit());
+  int64_t first = offset_ + 1 - histlen;  // the offset of the oldest byte still kept
+  if (want < first || want > offset_ + 1) return false;
   r.state = Replica::State::kOnline;
+  r.psync = true;
   r.ack_time_ms = state_->clock.now_ms;
   c.flags |= commands::client_flag::kReplica;
   reply.SimpleString(r.capa_psync2 ? "CONTINUE " + replid_ : std::string("CONTINUE"));
   c.reply_buf.append(backlog_, static_cast<size_t>(want - backlog_off_));
   LOG_NOTICE("Partial resynchronization request from %s accepted, sending %lld bytes",
-             c.addr.c_str(), static_cast<long long>(backlog_off_ + histlen - want));
+             c.addr.c_str(), static_cast<long long>(offset_ + 1 - want));
   return true;
 }
 
+int64_t Primary::BacklogLimit() const {
+  return std::max<int64_t>(state_->cfg->repl_backlog_size, kBacklogMinSize);
+}
+
 void Primary::CreateBacklog() {
+  // As Redis: a new backlog starts a new history, so no replica of an older one resumes into it.
+  ChangeReplId();
   backlog_active_ = true;
   backlog_.clear();
   backlog_off_ = offset_ + 1;
+  selected_db_ = -1;
   state_->persistence.replication_feed = this;
   state_->persistence.UpdateWriteFeed();
+  LOG_NOTICE("Replication backlog created, my new replication IDs are '%s' and '%s'",
+             replid_.c_str(), "0000000000000000000000000000000000000000");
 }
 
-void Primary::StartSnapshot() {
-  char path[] = "temp-repl-XXXXXX.rdb";
-  int fd = mkstemps(path, 4);
-  if (fd < 0) {
-    LOG_WARNING("Can't create the replication RDB file: %s", std::strerror(errno));
-    SnapshotDone(false);
-    return;
-  }
-  unlink(path);  // only the open descriptor holds it: nothing left behind
-  std::vector<store::Db*> dbs = commands::AllDbs(*state_);
-  persistence::RdbSaveOptions opts = commands::RdbSaveOptionsFor(*state_);
-  int64_t now = state_->clock.now_ms;
-  pid_t pid = fork();
-  if (pid < 0) {
-    LOG_WARNING("Can't fork for the replication RDB: %s", std::strerror(errno));
-    close(fd);
-    SnapshotDone(false);
-    return;
-  }
-  if (pid == 0) {
-    signal(SIGTERM, SIG_DFL);
-    signal(SIGINT, SIG_DFL);
-    if (state_->persistence.rdb.in_child_after_fork) state_->persistence.rdb.in_child_after_fork();
-    util::Status st = persistence::WriteRdb(fd, dbs, opts, now);
-    if (!st.ok()) LOG_WARNING("%s", st.message().c_str());
-    _exit(st.ok() ? 0 : 1);
-  }
-  LOG_NOTICE("Starting BGSAVE for SYNC with target: disk, pid %ld", static_cast<long>(pid));
-  child_pid_ = pid;
-  child_fd_ = fd;
-}
-
-void Primary::SnapshotDone(bool ok) {
-  std::string rdb;
-  if (ok) {
-    struct stat st {};
-    ok = fstat(child_fd_, &st) == 0;
-    if (ok) {
-      rdb.resize(static_cast<size_t>(st.st_size));
-      ok = pread(child_fd_, rdb.data(), rdb.size(), 0) == static_cast<ssize_t>(rdb.size());
-    }
-  }
-  if (child_fd_ >= 0) close(child_fd_);
-  child_fd_ = -1;
-  child_pid_ = -1;
-  for (auto& [id, r] : replicas_) {
-    if (r.state != Replica::State::kWaitBgsave) continue;
-    Client* c = ClientOf(id);
-    if (c == nullptr) continue;
-    if (!ok) {
-      state_->sessions.CloseAsap(c);
-      continue;
-    }
-    char header[32];
-    int n = std::snprintf(header, sizeof(header), "$%zu\r\n", rdb.size());
-    c->reply_buf.append(header, static_cast<size_t>(n));
-    c->reply_buf.append(rdb);
-    c->reply_buf.append(r.pending);
-    r.pending.clear();
-    r.pending.shrink_to_fit();
-    r.state = Replica::State::kOnline;
-    state_->sessions.MarkPendingWrite(c);
-    LOG_NOTICE("Synchronization with replica %s succeeded", c->addr.c_str());
-  }
+void Primary::FreeBacklog() {
+  ChangeReplId();
+  backlog_active_ = false;
+  std::string().swap(backlog_);
+  backlog_off_ = 0;
+  selected_db_ = -1;
+  state_->persistence.replication_feed = nullptr;
+  state_->persistence.UpdateWriteFeed();
+  LOG_NOTICE("Replication backlog freed after %lld seconds without connected replicas.",
+             static_cast<long long>(state_->cfg->repl_backlog_ttl));
 }
 
 // --- The stream -----------------------------------------------------------------------------
 
 void Primary::Feed(std::string_view bytes) {
   offset_ += static_cast<int64_t>(bytes.size());
+  state_->persistence.repl_offset = offset_;
   backlog_.append(bytes);
-  size_t limit = static_cast<size_t>(std::max<int64_t>(state_->cfg->repl_backlog_size, 1));
-  if (backlog_.size() > 2 * limit) {
+  size_t limit = static_cast<size_t>(BacklogLimit());
+  if (backlog_.size() > 2 * limit) {  // trimmed in steps, not on every write
     size_t drop = backlog_.size() - limit;
     backlog_.erase(0, drop);
     backlog_off_ += static_cast<int64_t>(drop);
   }
   for (auto& [id, r] : replicas_) {
-    if (r.state == Replica::State::kWaitBgsave) {
+    if (r.state == Replica::State::kHandshake || r.state == Replica::State::kWaitBgsaveStart) {
+      continue;
+    }
+    Client* c = ClientOf(id);
+    if (c == nullptr || (c->flags & commands::client_flag::kCloseAsap)) continue;
+    if (r.state == Replica::State::kOnline) {
+      SendTo(*c, bytes);
+    } else {
       r.pending.append(bytes);
-    } else if (r.state == Replica::State::kOnline) {
-      Client* c = ClientOf(id);
-      if (c == nullptr) continue;
-      c->reply_buf.append(bytes);
-      state_->sessions.MarkPendingWrite(c);
+      OverLimit(*c, r.pending.size());
     }
   }
+}
+
+void Primary::SendTo(Client& c, std::string_view bytes) {
+  c.reply_buf.append(bytes);
+  state_->sessions.MarkPendingWrite(&c);
+  OverLimit(c, c.pending_reply());
+}
+
+bool Primary::OverLimit(Client& c, size_t used) {
+  const config::OutputBufferLimit& lim =
+      state_->cfg->client_output_buffer_limits[config::kClientClassReplica];
+  auto u = static_cast<int64_t>(used);
+  bool over_hard = lim.hard_limit_bytes > 0 && u >= lim.hard_limit_bytes;
+  bool over_soft = lim.soft_limit_bytes > 0 && u >= lim.soft_limit_bytes;
+  bool soft_expired = false;
+  if (!over_soft) {
+    c.obuf_soft_limit_since_ms = 0;
+  } else if (c.obuf_soft_limit_since_ms == 0) {
+    c.obuf_soft_limit_since_ms = state_->clock.now_ms;
+  } else {
+    soft_expired =
+        (state_->clock.now_ms - c.obuf_soft_limit_since_ms) / 1000 > lim.soft_limit_seconds;
+  }
+  if (!over_hard && !soft_expired) return false;
+  CloseReplica(c, "overcoming of output buffer limits");
+  return true;
+}
+
+void Primary::CloseReplica(Client& c, const char* why) {
+  LOG_WARNING("Client id=%llu addr=%s (replica) scheduled to be closed ASAP for %s.",
+              static_cast<unsigned long long>(c.id), c.addr.c_str(), why);
+  auto it = replicas_.find(c.id);
+  if (it != replicas_.end()) std::string().swap(it->second.pending);
+  c.reply_buf.clear();
+  c.reply_pos = 0;
+  state_->sessions.CloseAsap(&c);
 }
 
 void Primary::BeforeWrite(int db) {
@@ -300,19 +310,20 @@ void Primary::BeforeWrite(int db) {
 
 void Primary::FeedCommand(int db, std::span<const std::string_view> args) {
   BeforeWrite(db);
-  std::string out;
-  persistence::AppendCommand(&out, args);
-  Feed(out);
+  encoded_.clear();  // reused: no allocation per write once it has grown
+  persistence::AppendCommand(&encoded_, args);
+  Feed(encoded_);
+  if (encoded_.capacity() > (1u << 20)) std::string().swap(encoded_);  // after a huge value
 }
 
 void Primary::Command(int db, const CommandSpec& cmd, std::span<const std::string_view> args) {
-  std::vector<std::string_view> v(args.begin(), args.end());
-  v[0] = commands::CanonicalCommandName(cmd);  // never a rename-command alias
-  FeedCommand(db, v);
+  argv_.assign(args.begin(), args.end());
+  argv_[0] = commands::CanonicalCommandName(cmd);  // never a rename-command alias
+  FeedCommand(db, argv_);
 }
 
-void Primary::Deleted(int db, std::string_view key) {
-  std::array<std::string_view, 2> args{"DEL", key};
+void Primary::Deleted(int db, std::string_view key, bool lazy) {
+  std::array<std::string_view, 2> args{lazy ? "UNLINK" : "DEL", key};
   FeedCommand(db, args);
 }
 
@@ -333,7 +344,7 @@ void Primary::EndTransaction() {
   tx_written_ = false;
 }
 
-// --- Cron, WAIT -----------------------------------------------------------------------------
+// --- Cron -----------------------------------------------------------------------------------
 
 void Primary::Prune() {
   for (auto it = replicas_.begin(); it != replicas_.end();) {
@@ -342,34 +353,60 @@ void Primary::Prune() {
 }
 
 void Primary::Cron() {
-  if (child_pid_ > 0) {
-    int status = 0;
-    pid_t r = waitpid(child_pid_, &status, WNOHANG);
-    if (r == child_pid_) {
-      bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
-      LOG_NOTICE("Background RDB transfer %s", ok ? "terminated with success" : "failed");
-      SnapshotDone(ok);
-    }
-  }
+  const int64_t now = state_->clock.now_ms;
+  ReapSnapshot();
   Prune();
-  if (!waiters_.empty()) ServeWaiters(state_->clock.now_ms);
-  // A replica that arrived while the last snapshot ran gets the next one.
-  if (child_pid_ < 0) {
-    for (auto& [id, r] : replicas_) {
-      if (r.state == Replica::State::kWaitBgsave) {
-        StartSnapshot();
-        break;
-      }
-    }
-  }
+  if (!waiters_.empty()) ServeWaiters(now);
+  MaybeStartSnapshot(false);
+  KeepAlive();
+  DropTimedOut();
+  RefreshGoodReplicas();
+  bool any = false;
+  for (const auto& [id, r] : replicas_) any |= r.state != Replica::State::kHandshake;
   int64_t period = static_cast<int64_t>(state_->cfg->repl_ping_replica_period) * 1000;
-  if (backlog_active_ && !replicas_.empty() && state_->clock.now_ms - last_ping_ms_ >= period) {
-    last_ping_ms_ = state_->clock.now_ms;
+  if (backlog_active_ && any && now - last_ping_ms_ >= period) {
+    last_ping_ms_ = now;
     std::string out;
     persistence::AppendCommand(&out, {"PING"});
     Feed(out);
   }
+  // repl-backlog-ttl: a primary without replicas for that long frees its backlog (and, as
+  // Redis, takes a new replication id: nobody can resume the old history from it anyway).
+  if (any || !backlog_active_) {
+    no_replicas_since_ms_ = 0;
+  } else if (no_replicas_since_ms_ == 0) {
+    no_replicas_since_ms_ = now;
+  } else if (state_->cfg->repl_backlog_ttl > 0 &&
+             now - no_replicas_since_ms_ > state_->cfg->repl_backlog_ttl * 1000) {
+    FreeBacklog();
+    no_replicas_since_ms_ = 0;
+  }
 }
+
+void Primary::DropTimedOut() {
+  int64_t limit = static_cast<int64_t>(state_->cfg->repl_timeout) * 1000;
+  for (auto& [id, r] : replicas_) {
+    // Replicas of the old SYNC protocol never ACK: as Redis, they are not timed out.
+    if (r.state != Replica::State::kOnline || !r.psync) continue;
+    if (state_->clock.now_ms - r.ack_time_ms <= limit) continue;
+    Client* c = ClientOf(id);
+    if (c == nullptr || (c->flags & commands::client_flag::kCloseAsap)) continue;
+    LOG_WARNING("Disconnecting timedout replica (streaming sync): %s", c->addr.c_str());
+    state_->sessions.CloseAsap(c);
+  }
+}
+
+void Primary::RefreshGoodReplicas() {
+  int good = 0;
+  int64_t now_s = state_->clock.now_ms / 1000;
+  for (const auto& [id, r] : replicas_) {
+    if (r.state != Replica::State::kOnline) continue;
+    if (now_s - r.ack_time_ms / 1000 <= state_->cfg->min_replicas_max_lag) ++good;
+  }
+  state_->persistence.repl_good_replicas = good;
+}
+
+// --- WAIT -----------------------------------------------------------------------------------
 
 int Primary::CountAcked(int64_t offset) const {
   int n = 0;
@@ -393,19 +430,21 @@ void Primary::Wait(commands::CommandContext& cx) {
     cx.reply.Error("ERR timeout is negative");
     return;
   }
-  // Every write so far, the client's own included, is at or before the current offset.
-  int64_t target = offset_;
+  Client& c = cx.client;
+  // As Redis: the client's own last write, not whatever others wrote since.
+  int64_t target = c.woff;
   int acked = CountAcked(target);
-  if (acked >= numreplicas || cx.client.in_multi || cx.client.in_exec) {
+  if (acked >= numreplicas || c.in_multi || c.in_exec) {
     cx.reply.Integer(acked);
     return;
   }
-  Client& c = cx.client;
   c.blocked = true;
   c.block_deadline_ms = 0;  // the timeout is ours: blocking.cc would reply a null array
   ++state_->indexes.blocked_count;
   waiters_.push_back({c.id, target, numreplicas, timeout == 0 ? 0 : cx.now_ms() + timeout});
-  RequestAcks();
+  // As Redis: the GETACK goes out before the loop sleeps, not as part of this command (its
+  // bytes are nobody's write: they must not move the client's woff).
+  getack_pending_ = true;
 }
 
 void Primary::ServeWaiters(int64_t now_ms) {
@@ -464,11 +503,12 @@ void Primary::Info(std::string* out) const {
   };
   int n = 0;
   std::string slaves;
+  int64_t now_s = state_->clock.now_ms / 1000;
   for (const auto& [id, r] : replicas_) {
     Client* c = ClientOf(id);
     if (r.state == Replica::State::kHandshake || c == nullptr) continue;
     char buf[256];
-    int64_t lag = (state_->clock.now_ms - r.ack_time_ms) / 1000;
+    int64_t lag = now_s - r.ack_time_ms / 1000;
     std::snprintf(buf, sizeof(buf), "slave%d:ip=%s,port=%d,state=%s,offset=%lld,lag=%lld\r\n", n,
                   (r.ip.empty() ? PeerIp(*c) : r.ip).c_str(), r.listening_port, StateName(r.state),
                   static_cast<long long>(r.ack_offset), static_cast<long long>(lag));
@@ -477,16 +517,21 @@ void Primary::Info(std::string* out) const {
   }
   line("role", "master");
   line("connected_slaves", std::to_string(n));
+  if (state_->cfg->min_replicas_to_write > 0 && state_->cfg->min_replicas_max_lag > 0) {
+    line("min_slaves_good_slaves", std::to_string(state_->persistence.repl_good_replicas));
+  }
   out->append(slaves);
   line("master_failover_state", "no-failover");
   line("master_replid", replid_);
   line("master_replid2", "0000000000000000000000000000000000000000");
   line("master_repl_offset", std::to_string(offset_));
   line("second_repl_offset", "-1");
+  int64_t histlen = std::min(static_cast<int64_t>(backlog_.size()), BacklogLimit());
   line("repl_backlog_active", backlog_active_ ? "1" : "0");
-  line("repl_backlog_size", std::to_string(state_->cfg->repl_backlog_size));
-  line("repl_backlog_first_byte_offset", std::to_string(backlog_active_ ? backlog_off_ : 0));
-  line("repl_backlog_histlen", std::to_string(backlog_.size()));
+  line("repl_backlog_size", std::to_string(BacklogLimit()));
+  line("repl_backlog_first_byte_offset",
+       std::to_string(backlog_active_ ? offset_ + 1 - histlen : 0));
+  line("repl_backlog_histlen", std::to_string(backlog_active_ ? histlen : 0));
 }
 
 }  // namespace redoubt::replication

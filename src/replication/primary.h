@@ -1,13 +1,14 @@
 // The primary side of replication: the replication stream (every write the engine feeds, in the
 // same canonical form as the AOF), the backlog partial resyncs are served from, full syncs by
-// an RDB written in a forked child, replicas' REPLCONF state and ACKed offsets, and the
-// replication lines of INFO and ROLE.
+// an RDB written in a forked child (to the replicas' sockets, or to a file streamed after),
+// replicas' REPLCONF state and ACKed offsets, and the replication lines of INFO and ROLE.
 #pragma once
 
 #include <sys/types.h>
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -21,15 +22,32 @@ using commands::Client;
 using commands::CommandSpec;
 using commands::ServerState;
 
+// 40 random hex digits: replication ids and the diskless transfer's EOF mark.
+std::string RandomHex40();
+
+// An RDB file written by a disk-target snapshot (unlinked: only the descriptor holds it), shared
+// by the replicas it is being sent to.
+struct BulkFile {
+  int fd = -1;
+  uint64_t size = 0;
+  ~BulkFile();
+};
+
 struct Replica {
-  enum class State { kHandshake, kWaitBgsave, kOnline };
+  // Redis's replstate: waiting for a snapshot to start, for the running one to end, receiving
+  // the RDB file (disk target), streaming.
+  enum class State { kHandshake, kWaitBgsaveStart, kWaitBgsaveEnd, kSendBulk, kOnline };
   State state = State::kHandshake;
   int listening_port = 0;
   std::string ip;  // REPLCONF ip-address, "" = the connection's address
   bool capa_eof = false;
   bool capa_psync2 = false;
+  bool psync = false;  // PSYNC (gets +FULLRESYNC) rather than the old SYNC
   int64_t ack_offset = 0;
   int64_t ack_time_ms = 0;
+  int64_t sync_request_ms = 0;     // when it asked for the full sync (repl-diskless-sync-delay)
+  std::shared_ptr<BulkFile> bulk;  // kSendBulk: the file, and the bytes of it already queued
+  uint64_t bulk_sent = 0;
   std::string pending;  // the stream since the snapshot, sent after the RDB
 };
 
@@ -53,7 +71,7 @@ class Primary : public commands::WriteFeed {
   // Replicas whose ACKed offset reached `offset`.
   int CountAcked(int64_t offset) const;
   // WAIT numreplicas timeout: replies now, or blocks the client until enough replicas ACKed
-  // the current offset or the timeout passed.
+  // the client's last write or the timeout passed.
   void Wait(commands::CommandContext& cx);
   int64_t offset() const { return offset_; }
   // DEBUG CHANGE-REPL-ID: a new replication id; replicas of the old one resync in full.
@@ -62,12 +80,15 @@ class Primary : public commands::WriteFeed {
   uint64_t sync_full() const { return sync_full_; }
   uint64_t sync_partial_ok() const { return sync_partial_ok_; }
   uint64_t sync_partial_err() const { return sync_partial_err_; }
-  // Cron: reaps the snapshot child, pings replicas, forgets closed clients.
+  // Cron: reaps the snapshot child, starts the next one, pings replicas, drops the silent,
+  // frees an unused backlog.
   void Cron();
+  // Before the event loop sleeps: queues the next chunks of the RDB files being sent.
+  void BeforeSleep();
 
   // WriteFeed.
   void Command(int db, const CommandSpec& cmd, std::span<const std::string_view> args) override;
-  void Deleted(int db, std::string_view key) override;
+  void Deleted(int db, std::string_view key, bool lazy) override;
   void Propagate(int db, std::span<const std::string_view> args) override;
   void BeginTransaction() override;
   void EndTransaction() override;
@@ -77,15 +98,37 @@ class Primary : public commands::WriteFeed {
   void FeedCommand(int db, std::span<const std::string_view> args);
   void BeforeWrite(int db);
   void CreateBacklog();
+  void FreeBacklog();
+  int64_t BacklogLimit() const;
   bool TryPartial(Client& c, Replica& r, std::span<const std::string_view> args,
                   protocol::ReplyBuilder& reply);
-  void StartSnapshot();
-  void SnapshotDone(bool ok);
+  // Appends to a replica's output and closes it when that passes its output buffer limits.
+  void SendTo(Client& c, std::string_view bytes);
+  // client-output-buffer-limit replica: closes the link when `used` passes the hard limit or
+  // stayed over the soft one too long.
+  bool OverLimit(Client& c, size_t used);
+  void CloseReplica(Client& c, const char* why);
   void Prune();
   void RequestAcks();
+  void RefreshGoodReplicas();
+  void DropTimedOut();
   // Answers the WAITing clients that are done (enough ACKs, or timed out when `now_ms`).
   void ServeWaiters(int64_t now_ms);
   Client* ClientOf(uint64_t id) const;
+
+  // Full syncs (primary_sync.cc).
+  // Starts a snapshot for the replicas waiting for one, now (`now`: a SYNC that should not
+  // wait) or when repl-diskless-sync-delay / -max-replicas say so.
+  void MaybeStartSnapshot(bool now);
+  // A snapshot child already runs: attaches the replica to it when it can (disk target);
+  // false when none runs.
+  bool AttachToRunningSnapshot(Client& c, Replica& r);
+  bool StartSnapshot(bool socket_target);
+  void ReapSnapshot();
+  void SnapshotDone(bool ok, const std::string& results);
+  void FinishBulk(Client& c, Replica& r);
+  void PutOnline(Client& c, Replica& r);
+  void KeepAlive();
 
   ServerState* state_;
   std::string replid_;
@@ -93,10 +136,13 @@ class Primary : public commands::WriteFeed {
   bool backlog_active_ = false;
   std::string backlog_;      // the last bytes of the stream, at least repl-backlog-size
   int64_t backlog_off_ = 0;  // the offset of backlog_[0]
+  int64_t no_replicas_since_ms_ = 0;
   int selected_db_ = -1;
   bool tx_open_ = false;
   bool tx_written_ = false;
   std::map<uint64_t, Replica> replicas_;  // by client id
+  std::vector<std::string_view> argv_;    // scratch for Command()
+  std::string encoded_;                   // scratch for FeedCommand()
   struct Waiter {
     uint64_t client_id;
     int64_t target;  // the offset the replicas must have ACKed
@@ -104,9 +150,17 @@ class Primary : public commands::WriteFeed {
     int64_t deadline_ms;  // 0 = none
   };
   std::vector<Waiter> waiters_;
+  // The snapshot child: its target, the file it writes (disk target) and the pipe it reports
+  // each socket's outcome on (socket target).
   pid_t child_pid_ = -1;
-  int child_fd_ = -1;  // the unlinked file the child writes the RDB to
+  bool child_socket_target_ = false;
+  int child_result_fd_ = -1;
+  std::vector<uint64_t> child_replicas_;  // the replicas the running child serves
+  std::shared_ptr<BulkFile> child_file_;  // disk target: the file the child writes
+  int64_t child_offset_ = 0;              // master_repl_offset when the child forked
+  bool getack_pending_ = false;           // WAIT asked: REPLCONF GETACK * before the loop sleeps
   int64_t last_ping_ms_ = 0;
+  int64_t last_keepalive_ms_ = 0;
   uint64_t sync_full_ = 0;
   uint64_t sync_partial_ok_ = 0;
   uint64_t sync_partial_err_ = 0;

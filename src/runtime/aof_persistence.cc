@@ -373,8 +373,8 @@ void Aof::Command(int db, const CommandSpec& cmd, std::span<const std::string_vi
   }
 }
 
-void Aof::Deleted(int db, std::string_view key) {
-  std::array<std::string_view, 2> args{"DEL", key};
+void Aof::Deleted(int db, std::string_view key, bool lazy) {
+  std::array<std::string_view, 2> args{lazy ? "UNLINK" : "DEL", key};
   Append(db, args);
 }
 

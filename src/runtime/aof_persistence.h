@@ -43,7 +43,7 @@ class Aof : public WriteFeed {
 
   // WriteFeed.
   void Command(int db, const CommandSpec& cmd, std::span<const std::string_view> args) override;
-  void Deleted(int db, std::string_view key) override;
+  void Deleted(int db, std::string_view key, bool lazy) override;
   void Propagate(int db, std::span<const std::string_view> args) override;
   void BeginTransaction() override;
   void EndTransaction() override;

@@ -87,8 +87,8 @@ class RecordingFeed : public WriteFeed {
     }
     lines.push_back(s);
   }
-  void Deleted(int, std::string_view key) override {
-    std::string s("DEL ");
+  void Deleted(int, std::string_view key, bool lazy) override {
+    std::string s(lazy ? "UNLINK " : "DEL ");
     s.append(key);
     lines.push_back(s);
   }

@@ -111,6 +111,9 @@ struct Client {
   // nopass (commands::LoginAllowed holds the rule).
   bool no_implicit_auth = false;
   std::string cert_user;
+  // The replication offset right after this client's last write that was propagated (Redis's
+  // c->woff): what its WAIT waits for.
+  int64_t woff = 0;
 
   size_t pending_reply() const { return reply_buf.size() - reply_pos; }
 };

@@ -345,6 +345,29 @@ bool CheckBusyScript(const ServerState& server, const CommandSpec& cmd,
   return false;
 }
 
+bool EnoughGoodReplicas(const ServerState& server) {
+  // As Redis 7.0: only a primary, and only with both directives set.
+  const config::ServerConfig& cfg = *server.cfg;
+  return cfg.min_replicas_to_write == 0 || cfg.min_replicas_max_lag == 0 ||
+         !cfg.masterhost.empty() ||
+         server.persistence.repl_good_replicas >= cfg.min_replicas_to_write;
+}
+
+bool CheckGoodReplicas(const ServerState& server, const Client& client, const CommandSpec& cmd,
+                       protocol::ReplyBuilder& reply) {
+  // EXEC counts as a write when its queue holds one.
+  if (EnoughGoodReplicas(server)) return true;
+  bool write = cmd.flags & flag::kWrite;
+  if (!write && (cmd.internal_flags & internal::kRunsQueue)) {
+    for (const Client::QueuedCommand& q : client.multi_queue) {
+      write |= (q.cmd->flags & flag::kWrite) != 0;
+    }
+  }
+  if (!write) return true;
+  reply.Error("NOREPLICAS Not enough good replicas to write.");
+  return false;
+}
+
 bool CheckNoMulti(const Client& client, const CommandSpec& cmd, protocol::ReplyBuilder& reply) {
   if (!client.in_multi || !(cmd.flags & flag::kNoMulti)) return true;
   reply.Error("ERR Command not allowed inside a transaction");
@@ -370,6 +393,8 @@ const CommandSpec* Admit(ServerState& server, Client& client,
   // Loading (-LOADING) and failed snapshots (-MISCONF): one branch while neither applies.
   admitted = admitted && (queued || server.persistence.rdb.gates_open() ||
                           CheckPersistenceGates(server, client, *cmd, reply));
+  admitted = admitted && (queued || server.cfg->min_replicas_to_write == 0 ||
+                          CheckGoodReplicas(server, client, *cmd, reply));
   admitted = admitted && (!server.script_busy || CheckBusyScript(server, *cmd, reply));
   if (!admitted) {
     ++server.command_stats[cmd->id].rejected_calls;
@@ -405,11 +430,17 @@ void Execute(ServerState& server, Client& client, const CommandSpec& cmd,
   uint64_t errors_before = reply.errors;
   uint64_t start = util::CycleClock::Now();
   uint64_t dirty_before = server.persistence.dirty;
+  int64_t offset_before = server.persistence.repl_offset;
   const bool tracking = server.tracking.clients != 0;
   if (tracking) TrackingBeforeCommand(server, client, cmd, args);
   cmd.handler(ctx);
   if (tracking) TrackingAfterCommand(server, client, cmd);
   if (server.persistence.write_feed != nullptr) FeedWrite(server, client, cmd, args, dirty_before);
+  // As Redis's c->woff: EXEC's queue counts when EXEC returns, so a WAIT inside the
+  // transaction waits for the client's writes before it.
+  if (server.persistence.repl_offset != offset_before && !client.in_exec) {
+    client.woff = server.persistence.repl_offset;
+  }
   CommandStats& st = server.command_stats[cmd.id];
   const uint64_t cycles = util::CycleClock::Now() - start;
   st.cycles += cycles;

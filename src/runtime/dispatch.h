@@ -52,6 +52,11 @@ bool CheckAofWriteError(const ServerState& server, const Client& client, const C
 bool CheckBusyScript(const ServerState& server, const CommandSpec& cmd,
                      protocol::ReplyBuilder& reply);
 bool CheckNoMulti(const Client& client, const CommandSpec& cmd, protocol::ReplyBuilder& reply);
+// min-replicas-to-write: -NOREPLICAS for a write (or an EXEC queueing one) while fewer
+// replicas than required ACKed within min-replicas-max-lag.
+bool EnoughGoodReplicas(const ServerState& server);
+bool CheckGoodReplicas(const ServerState& server, const Client& client, const CommandSpec& cmd,
+                       protocol::ReplyBuilder& reply);
 // The ACL verdict on a command for a client, nothing logged (*idx: the denied argument).
 security::AclDenial AclVerdict(const Client& client, const CommandSpec& cmd,
                                std::span<const std::string_view> args, int* idx);

@@ -86,7 +86,7 @@ uint64_t EvictionTimeLimitUs(int tenacity) {
 bool EvictKey(ServerState& server, store::Db& db, std::string_view key) {
   if (db.Peek(key) == nullptr) return false;  // gone, or just expired (and deleted as such)
   if (server.persistence.write_feed != nullptr)
-    server.persistence.write_feed->Deleted(db.id(), key);
+    server.persistence.write_feed->Deleted(db.id(), key, server.cfg->lazyfree_lazy_eviction);
   // Not a change made by a command (as expiry): the dirty counter stays, so that a command
   // during which eviction ran (CONFIG SET maxmemory) is not mistaken for a write; the
   // deletion reaches the AOF through Deleted() above.

@@ -10,7 +10,8 @@ namespace redoubt::commands {
 namespace {
 
 int ClientClass(const Client& c) {
-  // Replicas do not exist yet; a subscribed client is in the pubsub class, as in Redis.
+  // As Redis: a replica's link, then a subscribed client, then the rest.
+  if (c.flags & client_flag::kReplica) return config::kClientClassReplica;
   return c.in_pubsub() ? config::kClientClassPubsub : config::kClientClassNormal;
 }
 
@@ -85,15 +86,17 @@ void EvictClientsSlow(ServerState& server) {
   if (limit < 0) limit = server.cfg->maxmemory / 100 * -limit;  // N% of maxmemory
   if (limit <= 0) return;
   size_t total = 0;
-  // As Redis: only evictable clients count (CLIENT NO-EVICT ones are outside the buckets).
+  // As Redis: only evictable clients count (CLIENT NO-EVICT ones and replicas are outside the
+  // buckets).
+  constexpr uint32_t kExempt = client_flag::kNoEvict | client_flag::kReplica;
   for (const auto& [id, c] : server.sessions.clients) {
-    if (!(c->flags & client_flag::kNoEvict)) total += ClientMemory(*c);
+    if (!(c->flags & kExempt)) total += ClientMemory(*c);
   }
   while (total > static_cast<size_t>(limit)) {
     Client* victim = nullptr;
     size_t most = 0;
     for (const auto& [id, c] : server.sessions.clients) {
-      if (c->flags & (client_flag::kNoEvict | client_flag::kCloseAsap)) continue;
+      if (c->flags & (kExempt | client_flag::kCloseAsap)) continue;
       size_t m = ClientMemory(*c);
       if (victim == nullptr || m > most) {
         victim = c;

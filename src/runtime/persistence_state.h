@@ -24,8 +24,9 @@ class WriteFeed {
   // A command that changed the dataset (the dirty counter moved while it ran), with the
   // arguments it ran with; args[0] is the name the client used, cmd the canonical command.
   virtual void Command(int db, const CommandSpec& cmd, std::span<const std::string_view> args) = 0;
-  // A key removed by the server itself rather than by a command (expiry, eviction).
-  virtual void Deleted(int db, std::string_view key) = 0;
+  // A key removed by the server itself rather than by a command (expiry, eviction): replayed
+  // as UNLINK when `lazy` (lazyfree-lazy-expire / -eviction), else DEL, as Redis 7.0.
+  virtual void Deleted(int db, std::string_view key, bool lazy) = 0;
   // A command in the form it must be replayed in (CommandContext::PropagateAs); args[0] is
   // already the canonical name.
   virtual void Propagate(int db, std::span<const std::string_view> args) = 0;
@@ -47,9 +48,9 @@ class WriteFeedTee : public WriteFeed {
     first->Command(db, cmd, args);
     second->Command(db, cmd, args);
   }
-  void Deleted(int db, std::string_view key) override {
-    first->Deleted(db, key);
-    second->Deleted(db, key);
+  void Deleted(int db, std::string_view key, bool lazy) override {
+    first->Deleted(db, key, lazy);
+    second->Deleted(db, key, lazy);
   }
   void Propagate(int db, std::span<const std::string_view> args) override {
     first->Propagate(db, args);
@@ -86,6 +87,10 @@ struct PersistenceState {
   WriteFeed* aof_feed = nullptr;
   WriteFeed* replication_feed = nullptr;
   void UpdateWriteFeed();
+  // Kept by replication/primary.cc: master_repl_offset (clients' woff for WAIT) and the
+  // replicas that ACKed within min-replicas-max-lag (the -NOREPLICAS gate).
+  int64_t repl_offset = 0;
+  int repl_good_replicas = 0;
   // Commands the running command asked to be fed instead of itself (PropagateAs).
   std::vector<std::vector<std::string>> propagate_as;
 

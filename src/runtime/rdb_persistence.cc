@@ -100,14 +100,18 @@ persistence::RdbLoadOptions RdbLoadOptionsFor(ServerState& server) {
 
 std::string RdbPath(const ServerState& server) { return server.cfg->dbfilename; }
 
-bool RdbChildActive(const ServerState& server) { return server.persistence.rdb.child_pid != -1; }
+bool RdbChildActive(const ServerState& server) {
+  const RdbState& r = server.persistence.rdb;
+  return r.child_pid != -1 || r.repl_child_pid != -1;
+}
 
 bool AofChildActive(const ServerState& server) {
   return server.persistence.aof != nullptr && server.persistence.aof->rewrite_in_progress();
 }
 
 util::Status RdbSaveNow(ServerState& server) {
-  if (RdbChildActive(server)) return util::Status::Error("Background save already in progress");
+  if (server.persistence.rdb.child_pid != -1)
+    return util::Status::Error("Background save already in progress");
   std::vector<store::Db*> dbs = AllDbs(server);
   uint64_t dirty = server.persistence.dirty;
   uint64_t keys = 0;
@@ -234,10 +238,11 @@ void KillChild(ServerState& server) {
 }  // namespace
 
 void RdbCron(ServerState& server) {
-  if (RdbChildActive(server)) {
+  if (server.persistence.rdb.child_pid != -1) {
     ReapChild(server);
     return;
   }
+  if (RdbChildActive(server)) return;  // a replication snapshot: its owner reaps it
   // As Redis: one child at a time; a scheduled BGSAVE and the save points wait for the AOF
   // rewrite to finish.
   if (AofChildActive(server)) return;
@@ -264,7 +269,13 @@ void RdbCron(ServerState& server) {
 bool RdbShutdownSave(ServerState& server, bool force, bool nosave) {
   if (RdbChildActive(server)) {
     LOG_WARNING("There is a child saving an .rdb. Killing it!");
-    KillChild(server);
+    RdbState& r = server.persistence.rdb;
+    if (r.child_pid != -1) KillChild(server);
+    if (r.repl_child_pid != -1) {
+      kill(r.repl_child_pid, SIGUSR1);
+      waitpid(r.repl_child_pid, nullptr, 0);
+      r.repl_child_pid = -1;
+    }
   }
   // Never save a half-loaded dataset over the file it comes from.
   if (nosave || server.persistence.rdb.loading || (!force && server.cfg->save_params.empty()))
@@ -348,7 +359,8 @@ util::Status RdbLoadAtStartup(ServerState& server) {
 }
 
 void RdbAfterFlushAll(ServerState& server) {
-  if (RdbChildActive(server)) {
+  // A replication snapshot goes on: the FLUSHALL reaches its replicas in the stream after it.
+  if (server.persistence.rdb.child_pid != -1) {
     KillChild(server);
   }
   if (!server.cfg->save_params.empty()) (void)RdbSaveNow(server);
@@ -432,7 +444,7 @@ void AppendInfoPersistenceRdb(const ServerState& server, std::string* out) {
   }
   num("rdb_changes_since_last_save",
       static_cast<int64_t>(server.persistence.dirty - r.dirty_at_last_save));
-  num("rdb_bgsave_in_progress", r.child_pid != -1 ? 1 : 0);
+  num("rdb_bgsave_in_progress", RdbChildActive(server) ? 1 : 0);
   num("rdb_last_save_time", server.persistence.last_save_time);
   line("rdb_last_bgsave_status", r.last_bgsave_ok ? "ok" : "err");
   num("rdb_last_bgsave_time_sec", r.last_bgsave_time_sec);

@@ -27,7 +27,10 @@ struct Client;
 
 // What ServerState keeps about snapshots and loading (ServerState::rdb).
 struct RdbState {
-  pid_t child_pid = -1;    // the BGSAVE child, -1 when none
+  pid_t child_pid = -1;  // the BGSAVE child, -1 when none
+  // A replication snapshot child (replication/primary.cc owns and reaps it). Redis 7.0 counts
+  // it as an RDB child: BGSAVE, SAVE and the save points wait, BGREWRITEAOF is scheduled.
+  pid_t repl_child_pid = -1;
   std::string child_temp;  // the child's temp file (random name), removed if the child fails
   int64_t child_start_ms = 0;
   uint64_t dirty_before_bgsave = 0;

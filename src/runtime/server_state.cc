@@ -14,7 +14,9 @@ void ServerState::InitDatabases(int n) {
   auto& dbs = keyspace.dbs;
   dbs.clear();
   keyspace.expired_hook = [this](store::Db& db, std::string_view key) {
-    if (persistence.write_feed != nullptr) persistence.write_feed->Deleted(db.id(), key);
+    if (persistence.write_feed != nullptr) {
+      persistence.write_feed->Deleted(db.id(), key, cfg->lazyfree_lazy_expire);
+    }
     Notify(*this, config::notify::kExpired, "expired", key, db.id());
     if (!tracking.prefixes.empty()) TrackingKeyExpired(*this, key);
   };

@@ -121,6 +121,10 @@ const CommandSpec* EngineBridge::Admit(std::span<const std::string_view> argv, s
       *err = scratch_.substr(0, scratch_.size() - 2);
       return nullptr;
     }
+    if (!EnoughGoodReplicas(server_)) {  // min-replicas-to-write, as Redis 7.0's scripts
+      *err = "-NOREPLICAS Not enough good replicas to write.";
+      return nullptr;
+    }
   }
   // As Redis: a script that has not written yet may not start growing memory while the
   // server was over maxmemory when it started; once it wrote, it must finish.

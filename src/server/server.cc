@@ -670,6 +670,7 @@ void Server::BeforeSleep() {
   // BCAST invalidations of this turn's changes, before the output below goes out.
   commands::TrackingBroadcast(state_);
   if (aof_ != nullptr) aof_->FlushBeforeSleep();
+  if (primary_ != nullptr) primary_->BeforeSleep();  // refills replicas' RDB transfers
   // Output queued for clients other than the one whose input produced it (MONITOR feeds,
   // CLIENT KILL targets...).
   std::vector<commands::Client*> pending;
@@ -737,7 +738,8 @@ void Server::Cron() {
     int64_t limit = static_cast<int64_t>(cfg_->timeout) * 1000;
     for (auto& [id, cc] : conns_) {
       commands::Client& c = cc->client;
-      if (c.flags & commands::client_flag::kMonitor) continue;
+      // As Redis: replicas are never idle-closed (repl-timeout governs them).
+      if (c.flags & (commands::client_flag::kMonitor | commands::client_flag::kReplica)) continue;
       if (state_.clock.now_ms - c.last_interaction_ms > limit) {
         LOG_VERBOSE("Closing idle client");
         state_.sessions.CloseAsap(&c);

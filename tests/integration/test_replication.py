@@ -156,7 +156,9 @@ def test_redis_replica_full_sync_stream_and_partial_resync(pair):
 
 
 def test_replconf_and_psync_replies(server_factory):
-    primary = server_factory()
+    # Disk-based: the RDB comes at once as a sized bulk (diskless would wait
+    # repl-diskless-sync-delay for more replicas, then frame it with $EOF:).
+    primary = server_factory(config={"repl-diskless-sync": "no"})
     raw = primary.raw()
     assert raw.cmd("REPLCONF", "listening-port", "6390") == "OK"
     assert raw.cmd("REPLCONF", "capa", "eof", "capa", "psync2") == "OK"
