@@ -63,7 +63,16 @@ const char* StateName(Replica::State s) {
 
 }  // namespace
 
-Primary::Primary(ServerState* state) : state_(state), replid_(RandomHex40()) { g_primary = this; }
+Primary::Primary(ServerState* state) : state_(state), replid_(RandomHex40()) {
+  g_primary = this;
+  // Snapshots carry the replication id and offset they match (restart -> partial resync),
+  // and the db the stream continues in.
+  state_->rdb.repl_info = [this](persistence::RdbSaveOptions* o) {
+    o->repl_id = replid_;
+    o->repl_offset = offset_;
+    o->repl_stream_db = stream_db ? stream_db() : 0;
+  };
+}
 
 void Primary::ChangeReplId() { replid_ = RandomHex40(); }
 
@@ -78,6 +87,7 @@ Primary::~Primary() {
     state_->UpdateWriteFeed();
   }
   if (g_primary == this) g_primary = nullptr;
+  state_->rdb.repl_info = nullptr;
 }
 
 Primary* Primary::For(const ServerState& state) {
@@ -169,9 +179,10 @@ void Primary::Sync(Client& c, std::span<const std::string_view> args, bool psync
 bool Primary::TryPartial(Client& c, Replica& r, std::span<const std::string_view> args,
                          protocol::ReplyBuilder& reply) {
   int64_t want = 0;
-  if (args.size() < 3 || !backlog_active_ || args[1] != replid_ || !ParseInt64(args[2], &want)) {
-    return false;
-  }
+  if (args.size() < 3 || !backlog_active_ || !ParseInt64(args[2], &want)) return false;
+  // The current history, or the one before a promotion up to where it ended.
+  bool known = args[1] == replid_ || (args[1] == replid2_ && want <= second_replid_offset_);
+  if (!known) return false;
   int64_t histlen = static_cast<int64_t>(backlog_.size());
   if (want < backlog_off_ || want > backlog_off_ + histlen) return false;
   r.state = Replica::State::kOnline;
@@ -306,24 +317,30 @@ void Primary::FeedCommand(int db, std::span<const std::string_view> args) {
 }
 
 void Primary::Command(int db, const CommandSpec& cmd, std::span<const std::string_view> args) {
+  if (upstream_) return;
   std::vector<std::string_view> v(args.begin(), args.end());
   v[0] = commands::CanonicalCommandName(cmd);  // never a rename-command alias
   FeedCommand(db, v);
 }
 
 void Primary::Deleted(int db, std::string_view key) {
+  if (upstream_) return;
   std::array<std::string_view, 2> args{"DEL", key};
   FeedCommand(db, args);
 }
 
-void Primary::Propagate(int db, std::span<const std::string_view> args) { FeedCommand(db, args); }
+void Primary::Propagate(int db, std::span<const std::string_view> args) {
+  if (!upstream_) FeedCommand(db, args);
+}
 
 void Primary::BeginTransaction() {
+  if (upstream_) return;
   tx_open_ = true;
   tx_written_ = false;
 }
 
 void Primary::EndTransaction() {
+  if (upstream_) return;
   if (tx_written_) {
     std::string out;
     persistence::AppendCommand(&out, {"EXEC"});
@@ -331,6 +348,39 @@ void Primary::EndTransaction() {
   }
   tx_open_ = false;
   tx_written_ = false;
+}
+
+// --- The replica side's hooks ---------------------------------------------------------------
+
+void Primary::FeedUpstream(std::string_view bytes) {
+  if (!backlog_active_) CreateBacklog();
+  Feed(bytes);
+}
+
+void Primary::DropReplicas() {
+  for (auto& [id, r] : replicas_) {
+    if (Client* c = ClientOf(id)) state_->CloseAsap(c);
+  }
+}
+
+void Primary::Adopt(std::string_view replid, int64_t offset) {
+  replid_ = std::string(replid);
+  replid2_ = std::string(40, '0');
+  second_replid_offset_ = -1;
+  offset_ = offset;
+  if (!backlog_active_) CreateBacklog();
+  backlog_.clear();
+  backlog_off_ = offset_ + 1;
+  selected_db_ = -1;
+  DropReplicas();
+}
+
+void Primary::ShiftReplId(std::string_view new_id) {
+  replid2_ = replid_;
+  second_replid_offset_ = offset_ + 1;
+  replid_ = new_id.empty() ? RandomHex40() : std::string(new_id);
+  selected_db_ = -1;
+  DropReplicas();
 }
 
 // --- Cron, WAIT -----------------------------------------------------------------------------
@@ -363,7 +413,8 @@ void Primary::Cron() {
     }
   }
   int64_t period = static_cast<int64_t>(state_->cfg->repl_ping_replica_period) * 1000;
-  if (backlog_active_ && !replicas_.empty() && state_->clock.now_ms - last_ping_ms_ >= period) {
+  if (backlog_active_ && !upstream_ && !replicas_.empty() &&
+      state_->clock.now_ms - last_ping_ms_ >= period) {
     last_ping_ms_ = state_->clock.now_ms;
     std::string out;
     persistence::AppendCommand(&out, {"PING"});
@@ -430,7 +481,7 @@ void Primary::ServeWaiters(int64_t now_ms) {
 }
 
 void Primary::RequestAcks() {
-  if (!backlog_active_) return;
+  if (!backlog_active_ || upstream_) return;
   std::string out;
   persistence::AppendCommand(&out, {"REPLCONF", "GETACK", "*"});
   Feed(out);
@@ -439,6 +490,7 @@ void Primary::RequestAcks() {
 // --- ROLE, INFO -----------------------------------------------------------------------------
 
 void Primary::Role(protocol::ReplyBuilder& reply) const {
+  if (replica_role && replica_role(reply)) return;
   reply.Array(3);
   reply.Bulk("master");
   reply.Integer(offset_);
@@ -475,14 +527,14 @@ void Primary::Info(std::string* out) const {
     slaves.append(buf);
     ++n;
   }
-  line("role", "master");
+  if (!replica_info || !replica_info(out)) line("role", "master");
   line("connected_slaves", std::to_string(n));
   out->append(slaves);
   line("master_failover_state", "no-failover");
   line("master_replid", replid_);
-  line("master_replid2", "0000000000000000000000000000000000000000");
+  line("master_replid2", replid2_);
   line("master_repl_offset", std::to_string(offset_));
-  line("second_repl_offset", "-1");
+  line("second_repl_offset", std::to_string(second_replid_offset_));
   line("repl_backlog_active", backlog_active_ ? "1" : "0");
   line("repl_backlog_size", std::to_string(state_->cfg->repl_backlog_size));
   line("repl_backlog_first_byte_offset", std::to_string(backlog_active_ ? backlog_off_ : 0));

@@ -12,6 +12,7 @@ std::string FlagLetters(const Client& c) {
   std::string f;
   if (c.flags & client_flag::kMonitor) f += 'O';
   if (c.flags & client_flag::kReplica) f += 'S';
+  if (c.flags & client_flag::kMaster) f += 'M';
   if (c.flags & client_flag::kCloseAfterReply) f += 'c';
   if (c.flags & client_flag::kCloseAsap) f += 'A';
   if (c.flags & client_flag::kUnixSocket) f += 'U';

@@ -314,6 +314,49 @@ bool CheckBusyScript(const ServerState& server, const CommandSpec& cmd,
   return false;
 }
 
+namespace {
+
+// Whether the request carries `f`: the command's flags, or EXEC's queue.
+bool RequestHas(const Client& client, const CommandSpec& cmd, uint64_t f) {
+  if (cmd.flags & f) return true;
+  if (!(cmd.internal_flags & internal::kRunsQueue) || !client.in_multi) return false;
+  for (const Client::QueuedCommand& q : client.multi_queue) {
+    if (q.cmd->flags & f) return true;
+  }
+  return false;
+}
+
+// Whether some queued command (or the command itself) lacks `f`.
+bool RequestLacks(const Client& client, const CommandSpec& cmd, uint64_t f) {
+  if (!(cmd.flags & f)) return true;
+  if (!(cmd.internal_flags & internal::kRunsQueue) || !client.in_multi) return false;
+  for (const Client::QueuedCommand& q : client.multi_queue) {
+    if (!(q.cmd->flags & f)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+bool CheckReplicaReadOnly(const ServerState& server, const Client& client, const CommandSpec& cmd,
+                          protocol::ReplyBuilder& reply) {
+  if (server.cfg->masterhost.empty() || !server.cfg->replica_read_only) return true;
+  if ((client.flags & client_flag::kMaster) || !RequestHas(client, cmd, flag::kWrite)) return true;
+  reply.Error("READONLY You can't write against a read only replica.");
+  return false;
+}
+
+bool CheckStaleData(const ServerState& server, const Client& client, const CommandSpec& cmd,
+                    protocol::ReplyBuilder& reply) {
+  if (server.cfg->masterhost.empty() || server.master_link_up ||
+      server.cfg->replica_serve_stale_data || (client.flags & client_flag::kMaster)) {
+    return true;
+  }
+  if (!RequestLacks(client, cmd, flag::kStale)) return true;
+  reply.Error("MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.");
+  return false;
+}
+
 bool CheckNoMulti(const Client& client, const CommandSpec& cmd, protocol::ReplyBuilder& reply) {
   if (!client.in_multi || !(cmd.flags & flag::kNoMulti)) return true;
   reply.Error("ERR Command not allowed inside a transaction");
@@ -330,12 +373,13 @@ const CommandSpec* Admit(ServerState& server, Client& client,
                          bool queued = false) {
   const CommandSpec* cmd = ResolveCommand(args, reply);
   if (cmd == nullptr) return nullptr;
-  bool admitted = CheckArity(*cmd, args.size(), reply) && CheckAuth(server, client, *cmd, reply) &&
-                  CheckAcl(server, client, *cmd, args, reply) &&
-                  CheckProtected(server, client, *cmd, reply) &&
-                  (queued || CheckAofWriteError(server, client, *cmd, reply)) &&
-                  CheckMonitorKeyspace(client, *cmd, reply) &&
-                  CheckSubscribedContext(client, *cmd, reply) && CheckNoMulti(client, *cmd, reply);
+  bool admitted =
+      CheckArity(*cmd, args.size(), reply) && CheckAuth(server, client, *cmd, reply) &&
+      CheckAcl(server, client, *cmd, args, reply) && CheckProtected(server, client, *cmd, reply) &&
+      (queued || CheckAofWriteError(server, client, *cmd, reply)) &&
+      (queued || CheckReplicaReadOnly(server, client, *cmd, reply)) &&
+      CheckMonitorKeyspace(client, *cmd, reply) && CheckSubscribedContext(client, *cmd, reply) &&
+      (queued || CheckStaleData(server, client, *cmd, reply)) && CheckNoMulti(client, *cmd, reply);
   // Loading (-LOADING) and failed snapshots (-MISCONF): one branch while neither applies.
   admitted = admitted && (queued || server.rdb.gates_open() ||
                           CheckPersistenceGates(server, client, *cmd, reply));

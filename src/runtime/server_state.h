@@ -54,6 +54,9 @@ inline constexpr uint32_t kReplica = 1 << 8;       // a replica's link (after SY
 // Its script is running: the server neither reads from nor closes it until the script ends
 // (clients are served from inside a long script).
 inline constexpr uint32_t kInScript = 1 << 9;
+// The link to this server's primary (no socket of its own here: replication/replica.h feeds
+// it the stream; its replies are dropped).
+inline constexpr uint32_t kMaster = 1 << 10;
 }  // namespace client_flag
 
 enum class ReplyMode : uint8_t { kOn, kOff, kSkipNext, kSkipThis };
@@ -305,6 +308,9 @@ class ServerState {
   int64_t pause_end_ms = 0;              // CLIENT PAUSE
   int64_t last_security_warning_ms = 0;  // the cross-protocol warning is logged once a minute
   bool pause_write_only = false;
+  // This server replicates (replicaof set) and its link to the primary is up: the admission
+  // pipeline's -MASTERDOWN check (replica-serve-stale-data no) reads it.
+  bool master_link_up = false;
   uint16_t port = 0;        // the plain port actually bound
   std::string config_file;  // absolute path, "" when started without one
   std::string executable;

@@ -129,6 +129,7 @@ Server::Server(config::Config* config) : cfg_(&config->mutable_values()) {
     for (auto& l : listeners_) ::close(l->fd());
   };
   primary_ = std::make_unique<replication::Primary>(&state_);
+  replica_ = std::make_unique<replication::ReplicaLink>(&state_, &loop_, primary_.get());
 }
 
 bool Server::StartAof() {
@@ -289,6 +290,7 @@ bool Server::LoadDataset() {
 void Server::Run() {
   // Redis 7.0's wording: one line, whatever the listeners (harnesses count these lines).
   LOG_NOTICE("Ready to accept connections");
+  replica_->Start();
   loop_.Run();
   Shutdown();
 }
@@ -554,6 +556,7 @@ void Server::Cron() {
   TlsCron();
   if (aof_ != nullptr) aof_->Cron();
   if (primary_ != nullptr) primary_->Cron();
+  if (replica_ != nullptr) replica_->Cron();
   commands::SampleServerStats(state_, state_.clock.now_ms);
   commands::ExpireBlockedClients(state_, state_.clock.now_ms);
   // No active expiry while CLIENT PAUSE runs (Redis 7.0): a paused primary must not change
