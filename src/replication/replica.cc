@@ -549,7 +549,9 @@ void ReplicaLink::ProcessStream() {
           util::EqualsIgnoreCase(args[1], "getack")) {
         SendAck();  // the offset before this command, as Redis
       } else {
+        server_->clock.ignore_expiry = true;
         commands::Dispatch(*server_, *master_, args);
+        server_->clock.ignore_expiry = false;
         master_->reply_buf.clear();  // nothing goes back to the primary
       }
     }

@@ -192,3 +192,23 @@ def test_chained_replica_and_failover_to_a_replica_resumes_partially(server_fact
     ac.set("after-failover", "1")
     wait_until(lambda: bc.get("after-failover") == "1", what="b follows a")
     assert ac.info("stats")["sync_full"] == 1  # b's first sync only
+
+
+def test_replica_expires_nothing_itself(server_factory, tmp_path):
+    """As a Redis replica: a key past its TTL reads as missing but stays (DBSIZE counts it)
+    until the primary's DEL arrives."""
+    primary = server_factory(config=dict(primary_config(), **{"active-expire-enabled": "no"}))
+    p = primary.client(password=ADMIN_PASS)
+    replica = replica_of(server_factory, primary, tmp_path)
+    rc = replica.client()
+    wait_until(lambda: in_sync(p, rc), what="initial sync")
+    p.set("soon", "gone", px=300)
+    p.set("stays", "1")
+    wait_until(lambda: in_sync(p, rc), what="stream")
+    time.sleep(0.6)
+    assert rc.get("soon") is None  # logically expired
+    assert rc.dbsize() == 2  # but not deleted by the replica
+    time.sleep(0.3)  # several replica cron passes: still no active expiry
+    assert rc.dbsize() == 2
+    assert p.get("soon") is None  # the primary expires it and sends the DEL
+    wait_until(lambda: rc.dbsize() == 1, what="the primary's DEL")
