@@ -21,7 +21,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   redoubt::commands::Client client;
   client.id = 1;
   client.authenticated = true;
-  w.state.clients[client.id] = &client;
+  w.state.sessions.clients[client.id] = &client;
   std::string_view in(reinterpret_cast<const char*>(data), size);
   int commands = 0;
   while (!in.empty() && commands < 64) {

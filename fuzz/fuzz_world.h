@@ -52,7 +52,7 @@ struct World {
     state.request_shutdown = [](bool) {};
   }
   ~World() {
-    if (state.rdb.child_pid > 0) waitpid(state.rdb.child_pid, nullptr, 0);
+    if (state.persistence.rdb.child_pid > 0) waitpid(state.persistence.rdb.child_pid, nullptr, 0);
   }
   World(const World&) = delete;
   World& operator=(const World&) = delete;

@@ -37,7 +37,7 @@ void ReplySubcommandSyntax(CommandContext& cx) {
 void SyncUserLines(ServerState& server) {
   if (!server.cfg->aclfile.empty()) return;
   server.cfg->user_lines.clear();
-  for (const auto& [name, u] : server.acl.users()) {
+  for (const auto& [name, u] : server.security.acl.users()) {
     server.cfg->user_lines.push_back("user " + name + " " + u->Describe());
   }
 }
@@ -95,13 +95,13 @@ void AclCat(CommandContext& cx) {
 void AclWhoami(CommandContext& cx) { cx.reply.Bulk(cx.client.user); }
 
 void AclUsers(CommandContext& cx) {
-  const auto& users = cx.server.acl.users();
+  const auto& users = cx.server.security.acl.users();
   cx.reply.Array(static_cast<int64_t>(users.size()));
   for (const auto& [name, u] : users) cx.reply.Bulk(name);
 }
 
 void AclList(CommandContext& cx) {
-  const auto& users = cx.server.acl.users();
+  const auto& users = cx.server.security.acl.users();
   cx.reply.Array(static_cast<int64_t>(users.size()));
   for (const auto& [name, u] : users) cx.reply.Bulk("user " + name + " " + u->Describe());
 }
@@ -116,7 +116,7 @@ void ReplySelector(protocol::ReplyBuilder& r, const security::AclSelector& s) {
 }
 
 void AclGetUser(CommandContext& cx) {
-  const security::AclUser* u = cx.server.acl.Find(cx.args[2]);
+  const security::AclUser* u = cx.server.security.acl.Find(cx.args[2]);
   if (u == nullptr) return cx.reply.Null();
   protocol::ReplyBuilder& r = cx.reply;
   r.Map(6);
@@ -146,13 +146,14 @@ void AclSetUser(CommandContext& cx) {
   std::vector<std::string> ops(cx.args.begin() + 3, cx.args.end());
   PrepareAclStore(cx.server);
   security::AclStore::Revoked revoked;
-  util::Status st = cx.server.acl.SetUser(name, ops, &revoked);
+  util::Status st = cx.server.security.acl.SetUser(name, ops, &revoked);
   if (!st.ok()) return cx.reply.Error(st.message());
   DisconnectRevoked(cx.server, revoked);
   EnforceAclOnClients(cx.server);
   SyncUserLines(cx.server);
   // The user's name only: the rules may carry passwords.
-  cx.server.Audit(security::AuditEvent::kAclSetUser, cx.client, cx.cmd.full_name, {}, name);
+  cx.server.security.Audit(security::AuditEvent::kAclSetUser, cx.client, cx.cmd.full_name, {},
+                           name);
   cx.reply.Ok();
 }
 
@@ -163,9 +164,10 @@ void AclDelUser(CommandContext& cx) {
   security::AclStore::Revoked revoked;
   int64_t deleted = 0;
   for (size_t i = 2; i < cx.argc(); ++i) {
-    if (!cx.server.acl.DelUser(cx.args[i], &revoked)) continue;
+    if (!cx.server.security.acl.DelUser(cx.args[i], &revoked)) continue;
     ++deleted;
-    cx.server.Audit(security::AuditEvent::kAclDelUser, cx.client, cx.cmd.full_name, {}, cx.args[i]);
+    cx.server.security.Audit(security::AuditEvent::kAclDelUser, cx.client, cx.cmd.full_name, {},
+                             cx.args[i]);
   }
   DisconnectRevoked(cx.server, revoked);
   EnforceAclOnClients(cx.server);
@@ -174,7 +176,7 @@ void AclDelUser(CommandContext& cx) {
 }
 
 void AclDryRun(CommandContext& cx) {
-  const security::AclUser* u = cx.server.acl.Find(cx.args[2]);
+  const security::AclUser* u = cx.server.security.acl.Find(cx.args[2]);
   if (u == nullptr) return cx.reply.Error("ERR User '" + std::string(cx.args[2]) + "' not found");
   std::span<const std::string_view> args = cx.args.subspan(3);
   const CommandSpec* cmd = CommandTable::Get().Lookup(args[0]);
@@ -227,13 +229,13 @@ void AclLogCmd(CommandContext& cx) {
   int64_t count = 10;
   if (cx.argc() == 3) {
     if (util::EqualsIgnoreCase(cx.args[2], "RESET")) {
-      cx.server.acl.log.Reset();
+      cx.server.security.acl.log.Reset();
       return cx.reply.Ok();
     }
     if (!util::ParseInt64(cx.args[2], &count)) return cx.reply.Error(errors::kNotInteger);
     if (count < 0) count = 0;
   }
-  const auto& entries = cx.server.acl.log.entries();
+  const auto& entries = cx.server.security.acl.log.entries();
   int64_t n = std::min<int64_t>(count, static_cast<int64_t>(entries.size()));
   protocol::ReplyBuilder& r = cx.reply;
   r.Array(n);
@@ -267,14 +269,14 @@ void AclLogCmd(CommandContext& cx) {
 void AclSave(CommandContext& cx) {
   const std::string& path = cx.server.cfg->aclfile;
   if (path.empty()) return cx.reply.Error(kNoAclFile);
-  util::Status st = cx.server.acl.SaveFile(path);
+  util::Status st = cx.server.security.acl.SaveFile(path);
   if (!st.ok()) {
     LOG_WARNING("Saving the ACL file %s: %s", path.c_str(), st.message().c_str());
     return cx.reply.Error(
         "ERR There was an error trying to save the ACLs. Please check the server logs for more "
         "information");
   }
-  cx.server.Audit(security::AuditEvent::kAclSave, cx.client, cx.cmd.full_name);
+  cx.server.security.Audit(security::AuditEvent::kAclSave, cx.client, cx.cmd.full_name);
   cx.reply.Ok();
 }
 
@@ -283,11 +285,11 @@ void AclLoad(CommandContext& cx) {
   if (path.empty()) return cx.reply.Error(kNoAclFile);
   PrepareAclStore(cx.server);
   security::AclStore::Revoked revoked;
-  util::Status st = cx.server.acl.LoadFile(path, &revoked);
+  util::Status st = cx.server.security.acl.LoadFile(path, &revoked);
   if (!st.ok()) return cx.reply.Error("ERR " + st.message());
   DisconnectRevoked(cx.server, revoked);
   EnforceAclOnClients(cx.server);
-  cx.server.Audit(security::AuditEvent::kAclLoad, cx.client, cx.cmd.full_name);
+  cx.server.security.Audit(security::AuditEvent::kAclLoad, cx.client, cx.cmd.full_name);
   cx.reply.Ok();
 }
 

@@ -43,18 +43,18 @@ TEST(CheckAcl, DeniesByCommandAndKeyAndLogs) {
             "arguments\r\n");
   EXPECT_EQ(t.Run({"SET", "w1", "v"}), "+OK\r\n");  // SET without GET only writes
   EXPECT_EQ(t.Run({"SET", "w1", "v", "GET"}).substr(0, 7), "-NOPERM");
-  ASSERT_EQ(t.state().acl.log.entries().size(), 2u);
-  EXPECT_EQ(t.state().acl.log.entries()[0].object, "w1");  // newest first
-  EXPECT_EQ(t.state().acl.log.entries()[1].object, "r1");
-  EXPECT_EQ(t.state().acl.log.entries()[1].reason, security::AclDenial::kKey);
+  ASSERT_EQ(t.state().security.acl.log.entries().size(), 2u);
+  EXPECT_EQ(t.state().security.acl.log.entries()[0].object, "w1");  // newest first
+  EXPECT_EQ(t.state().security.acl.log.entries()[1].object, "r1");
+  EXPECT_EQ(t.state().security.acl.log.entries()[1].reason, security::AclDenial::kKey);
 }
 
 TEST(LoginAllowed, CertificateIdentityNeverAdmitsNopass) {
   testing::CommandTester t;
   ASSERT_EQ(t.Run({"ACL", "SETUSER", "lim", "on", ">pw", "+@read"}), "+OK\r\n");
   ASSERT_EQ(t.Run({"ACL", "SETUSER", "free", "on", "nopass", "+@all"}), "+OK\r\n");
-  const security::AclUser& lim = *t.state().acl.Find("lim");
-  const security::AclUser& free = *t.state().acl.Find("free");
+  const security::AclUser& lim = *t.state().security.acl.Find("lim");
+  const security::AclUser& free = *t.state().security.acl.Find("free");
   Client& c = t.client();
   // Off: Redis's rules.
   EXPECT_TRUE(LoginAllowed(c, free, LoginProof::kNone));
@@ -86,7 +86,7 @@ TEST(EnforceAclOnClients, ClosesRevokedSubscriptionsAndMonitor) {
   // The client is subscribed or monitoring: the rules change through the store directly.
   auto set = [&t](std::vector<std::string> ops) {
     security::AclStore::Revoked r;
-    ASSERT_TRUE(t.state().acl.SetUser("ps", ops, &r).ok());
+    ASSERT_TRUE(t.state().security.acl.SetUser("ps", ops, &r).ok());
     EnforceAclOnClients(t.state());
   };
   c.patterns.insert("*");

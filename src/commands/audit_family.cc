@@ -13,7 +13,7 @@ security::AuditInput BuildAuditInput(ServerState& server, const std::string& con
   security::AuditInput in{
       .cfg = server.cfg, .config_file = config_file, .running_as_root = geteuid() == 0};
   const CommandTable& table = CommandTable::Get();
-  for (const auto& [name, user] : server.acl.users()) {
+  for (const auto& [name, user] : server.security.acl.users()) {
     security::AuditUser u{.name = name,
                           .enabled = user->enabled(),
                           .nopass = user->nopass(),

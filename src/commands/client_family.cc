@@ -59,8 +59,8 @@ void ReplySubcommandSyntaxError(CommandContext& cx) {
 // Clients in id order (creation order, as Redis lists them).
 std::vector<const Client*> ClientsById(const ServerState& server) {
   std::vector<const Client*> out;
-  out.reserve(server.clients.size());
-  for (const auto& [id, c] : server.clients) out.push_back(c);
+  out.reserve(server.sessions.clients.size());
+  for (const auto& [id, c] : server.sessions.clients) out.push_back(c);
   std::sort(out.begin(), out.end(), [](const Client* a, const Client* b) { return a->id < b->id; });
   return out;
 }
@@ -81,8 +81,8 @@ void ClientList(CommandContext& cx) {
     for (size_t i = 3; i < cx.argc(); ++i) {
       int64_t id;
       if (!util::ParseInt64(cx.args[i], &id)) return cx.reply.Error("ERR Invalid client ID");
-      auto it = cx.server.clients.find(static_cast<uint64_t>(id));
-      if (it != cx.server.clients.end()) out += ClientInfoString(cx, *it->second) + "\n";
+      auto it = cx.server.sessions.clients.find(static_cast<uint64_t>(id));
+      if (it != cx.server.sessions.clients.end()) out += ClientInfoString(cx, *it->second) + "\n";
     }
   } else if (cx.argc() != 2) {
     return cx.reply.Error(errors::kSyntax);
@@ -152,7 +152,7 @@ bool ParseKillFilter(CommandContext& cx, KillFilter* f) {
       f->laddr = val;
       f->has_laddr = true;
     } else if (util::EqualsIgnoreCase(opt, "USER")) {
-      if (cx.server.acl.Find(val) == nullptr) {
+      if (cx.server.security.acl.Find(val) == nullptr) {
         cx.reply.Error("ERR No such user '" + std::string(val) + "'");
         return false;
       }
@@ -189,13 +189,13 @@ void ClientKill(CommandContext& cx) {
   if (!ParseKillFilter(cx, &filter)) return;
   int64_t killed = 0;
   bool kill_self = false;
-  for (auto& [id, c] : cx.server.clients) {
+  for (auto& [id, c] : cx.server.sessions.clients) {
     bool self = c == &cx.client;
     if (!KillMatches(filter, *c, self)) continue;
     if (self) {
       kill_self = true;  // after the reply is queued
     } else {
-      cx.server.CloseAsap(c);
+      cx.server.sessions.CloseAsap(c);
     }
     ++killed;
   }
@@ -228,17 +228,17 @@ void ClientPause(CommandContext& cx) {
   if (timeout > INT64_MAX - cx.now_ms()) return cx.reply.Error(errors::kTimeoutOutOfRange);
   int64_t end = timeout > 0 ? cx.now_ms() + timeout : 0;
   ServerState& s = cx.server;
-  bool active = s.pause_end_ms > cx.now_ms();
-  s.pause_write_only = active ? (s.pause_write_only && write_only) : write_only;
-  s.pause_end_ms = active ? std::max(s.pause_end_ms, end) : end;
+  bool active = s.sessions.pause_end_ms > cx.now_ms();
+  s.sessions.pause_write_only = active ? (s.sessions.pause_write_only && write_only) : write_only;
+  s.sessions.pause_end_ms = active ? std::max(s.sessions.pause_end_ms, end) : end;
   cx.reply.Ok();
 }
 
 void ClientUnpause(CommandContext& cx) {
   // A deadline of "now" (rather than 0) lets the server's cron see the pause end and resume
   // the clients whose requests were held back.
-  if (cx.server.pause_end_ms > cx.now_ms()) cx.server.pause_end_ms = cx.now_ms();
-  cx.server.pause_write_only = false;
+  if (cx.server.sessions.pause_end_ms > cx.now_ms()) cx.server.sessions.pause_end_ms = cx.now_ms();
+  cx.server.sessions.pause_write_only = false;
   cx.reply.Ok();
 }
 
@@ -302,9 +302,10 @@ void ClientUnblock(CommandContext& cx) {
   }
   int64_t id;
   if (!util::ParseInt64(cx.args[2], &id)) return cx.reply.Error(errors::kNotInteger);
-  auto it = cx.server.clients.find(static_cast<uint64_t>(id));
+  auto it = cx.server.sessions.clients.find(static_cast<uint64_t>(id));
   bool with_error = cx.argc() == 4 && util::EqualsIgnoreCase(cx.args[3], "ERROR");
-  bool done = it != cx.server.clients.end() && UnblockByRequest(cx.server, *it->second, with_error);
+  bool done = it != cx.server.sessions.clients.end() &&
+              UnblockByRequest(cx.server, *it->second, with_error);
   cx.reply.Integer(done ? 1 : 0);
 }
 

@@ -19,12 +19,12 @@ class ClientFamilyTest : public ::testing::Test {
   // Another session, as the server layer would register it.
   Client* AddClient(std::string addr) {
     auto c = std::make_unique<Client>();
-    c->id = t_.state().next_client_id++;
+    c->id = t_.state().sessions.next_client_id++;
     c->fd = 20 + static_cast<int>(c->id);
     c->addr = std::move(addr);
     c->laddr = "127.0.0.1:6379";
     c->ctime_ms = c->last_interaction_ms = t_.now_ms();
-    t_.state().clients[c->id] = c.get();
+    t_.state().sessions.clients[c->id] = c.get();
     others_.push_back(std::move(c));
     return others_.back().get();
   }
@@ -149,17 +149,17 @@ TEST_F(ClientFamilyTest, KillErrors) {
 TEST_F(ClientFamilyTest, PauseAndUnpause) {
   int64_t now = t_.now_ms();
   EXPECT_EQ(t_.Run({"CLIENT", "PAUSE", "1000"}), "+OK\r\n");
-  EXPECT_EQ(t_.state().pause_end_ms, now + 1000);
-  EXPECT_FALSE(t_.state().pause_write_only);
+  EXPECT_EQ(t_.state().sessions.pause_end_ms, now + 1000);
+  EXPECT_FALSE(t_.state().sessions.pause_write_only);
   // A shorter pause keeps the later deadline and the stricter mode.
   EXPECT_EQ(t_.Run({"CLIENT", "PAUSE", "10", "WRITE"}), "+OK\r\n");
-  EXPECT_EQ(t_.state().pause_end_ms, now + 1000);
-  EXPECT_FALSE(t_.state().pause_write_only);
+  EXPECT_EQ(t_.state().sessions.pause_end_ms, now + 1000);
+  EXPECT_FALSE(t_.state().sessions.pause_write_only);
   EXPECT_EQ(t_.Run({"CLIENT", "UNPAUSE"}), "+OK\r\n");
-  EXPECT_LE(t_.state().pause_end_ms, now);
+  EXPECT_LE(t_.state().sessions.pause_end_ms, now);
   EXPECT_EQ(t_.Run({"CLIENT", "PAUSE", "500", "write"}), "+OK\r\n");
-  EXPECT_EQ(t_.state().pause_end_ms, now + 500);
-  EXPECT_TRUE(t_.state().pause_write_only);
+  EXPECT_EQ(t_.state().sessions.pause_end_ms, now + 500);
+  EXPECT_TRUE(t_.state().sessions.pause_write_only);
 }
 
 TEST_F(ClientFamilyTest, PauseErrors) {
@@ -172,7 +172,7 @@ TEST_F(ClientFamilyTest, PauseErrors) {
             "ERR CLIENT PAUSE mode must be WRITE or ALL");
   EXPECT_EQ(t_.RunError({"CLIENT", "PAUSE", "1", "write", "x"}),
             "ERR unknown subcommand or wrong number of arguments for 'PAUSE'. Try CLIENT HELP.");
-  EXPECT_EQ(t_.state().pause_end_ms, 0);
+  EXPECT_EQ(t_.state().sessions.pause_end_ms, 0);
 }
 
 TEST_F(ClientFamilyTest, NoEvict) {
@@ -232,13 +232,13 @@ TEST_F(ClientFamilyTest, DetachForgetsWatchesSubscriptionsAndMonitor) {
   Dispatch(t_.state(), *other, watch);
   std::vector<std::string_view> subscribe = {"SUBSCRIBE", "news"};
   Dispatch(t_.state(), *other, subscribe);
-  t_.state().monitors.push_back(other);
-  ASSERT_EQ(t_.state().watched.size(), 2u);
+  t_.state().sessions.monitors.push_back(other);
+  ASSERT_EQ(t_.state().indexes.watched.size(), 2u);
 
   DetachClient(t_.state(), *other);
-  EXPECT_TRUE(t_.state().watched.empty());
-  EXPECT_TRUE(t_.state().monitors.empty());
-  EXPECT_EQ(t_.state().clients.count(other->id), 0u);
+  EXPECT_TRUE(t_.state().indexes.watched.empty());
+  EXPECT_TRUE(t_.state().sessions.monitors.empty());
+  EXPECT_EQ(t_.state().sessions.clients.count(other->id), 0u);
   EXPECT_EQ(t_.RunInt({"PUBLISH", "news", "x"}), 0);
   EXPECT_EQ(t_.Run({"FLUSHALL"}), "+OK\r\n");  // touches no watcher
 }

@@ -1,6 +1,5 @@
 // CONFIG and its subcommands over the config table (config::Config): GET with redaction of
 // secrets, atomic multi-directive SET, RESETSTAT and REWRITE.
-#include "commands/config_family.h"
 
 #include <unistd.h>
 
@@ -14,6 +13,7 @@
 
 #include "protocol/errors.h"
 #include "runtime/command_table.h"
+#include "runtime/server_state.h"
 #include "util/log.h"
 #include "util/memory.h"
 
@@ -27,7 +27,7 @@ namespace {
 // sessions (no ACL user) see them redacted too.
 bool MayRevealSecrets(const CommandContext& cx) {
   const security::AclUser* u = cx.client.acl_user;
-  return u != nullptr && u->IsAdmin(cx.server.acl.catalog());
+  return u != nullptr && u->IsAdmin(cx.server.security.acl.catalog());
 }
 
 void ConfigGet(CommandContext& cx) {
@@ -54,10 +54,11 @@ void ConfigSet(CommandContext& cx) {
   options.local_client = !(cx.client.flags & client_flag::kProtected);
   util::Status st = cx.server.config->Set(pairs, options);
   if (!st.ok()) return cx.reply.Error(st.message());
-  if (cx.server.audit.enabled()) {
+  if (cx.server.security.audit.enabled()) {
     std::vector<std::string_view> names;  // names only: values may be secrets
     for (const auto& [name, value] : pairs) names.push_back(name);
-    cx.server.Audit(security::AuditEvent::kConfigSet, cx.client, cx.cmd.full_name, {}, {}, names);
+    cx.server.security.Audit(security::AuditEvent::kConfigSet, cx.client, cx.cmd.full_name, {}, {},
+                             names);
   }
   cx.reply.Ok();
 }
@@ -80,7 +81,7 @@ void ConfigRewrite(CommandContext& cx) {
     return cx.reply.Error(st.message());
   }
   LOG_NOTICE("CONFIG REWRITE executed with success.");
-  cx.server.Audit(security::AuditEvent::kConfigRewrite, cx.client, cx.cmd.full_name);
+  cx.server.security.Audit(security::AuditEvent::kConfigRewrite, cx.client, cx.cmd.full_name);
   cx.reply.Ok();
 }
 
@@ -104,24 +105,6 @@ void ConfigHelp(CommandContext& cx) {
 }
 
 }  // namespace
-
-void InstallConfigHooks(ServerState& server) {
-  server.config->OnChange("loglevel", [](const config::ServerConfig& cfg) {
-    util::LogSetLevel(static_cast<util::LogLevel>(cfg.loglevel));
-    return util::Status::Ok();
-  });
-  // requirepass is the default user's password, as in Redis: "resetpass" then ">pass", or
-  // "nopass" when empty. Clients already authenticated stay so.
-  server.config->OnChange("requirepass", [&server](const config::ServerConfig& cfg) {
-    server.acl.SetDefaultPassword(cfg.requirepass);
-    return util::Status::Ok();
-  });
-  // The table has already checked that the directory exists; chdir() can still fail (EACCES).
-  server.config->OnChange("dir", [](const config::ServerConfig& cfg) {
-    if (chdir(cfg.dir.c_str()) != 0) return util::Status::Error(std::strerror(errno));
-    return util::Status::Ok();
-  });
-}
 
 void RegisterConfigFamily(CommandTable& t) {
   const char* g = "server";

@@ -1,6 +1,5 @@
 // CONFIG and its subcommands against an in-process server state: Redis 7.0.15's replies and
 // error texts, with Redoubt's redaction of secrets.
-#include "commands/config_family.h"
 
 #include <gtest/gtest.h>
 #include <limits.h>
@@ -176,7 +175,6 @@ TEST(ConfigHelpCommandTest, HelpText) {
 
 TEST(ConfigSetHooksTest, LoglevelChangesTheLogger) {
   CommandTester t;
-  InstallConfigHooks(t.state());
   EXPECT_EQ(t.Run({"CONFIG", "SET", "loglevel", "warning"}), "+OK\r\n");
   EXPECT_FALSE(util::LogEnabled(util::LogLevel::kNotice));
   EXPECT_EQ(t.Run({"CONFIG", "SET", "loglevel", "debug"}), "+OK\r\n");
@@ -195,7 +193,6 @@ TEST(ConfigSetHooksTest, DirChangesTheWorkingDirectory) {
   ASSERT_NE(realpath(tmpl, real), nullptr);
   {
     CommandTester t;
-    InstallConfigHooks(t.state());
     t.cfg().enable_protected_configs = config::kAllowYes;
     EXPECT_EQ(t.Run({"CONFIG", "SET", "dir", tmpl}), "+OK\r\n");
     char cwd[PATH_MAX];

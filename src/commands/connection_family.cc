@@ -11,18 +11,13 @@
 #include "runtime/pubsub.h"
 #include "runtime/server_state.h"
 #include "runtime/transaction.h"
+#include "util/clock.h"
 #include "util/numbers.h"
 #include "util/string_util.h"
 
 namespace redoubt::commands {
 
 namespace {
-
-int64_t MonotonicMs() {
-  timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
 
 // The throttle's source for this client: its address, or for a Unix-socket client the peer
 // uid the kernel reports (read per attempt: AUTH is rare and already costs a SHA-256).
@@ -43,25 +38,25 @@ std::string Authenticate(CommandContext& cx, std::string_view user, std::string_
   Client& c = cx.client;
   const security::AuthThrottle::Source source = ThrottleSource(c);
   // A monotonic clock: a wall-clock jump must not stretch or cut a back-off.
-  int64_t now = MonotonicMs();
-  security::AuthThrottle::Decision d = s.auth_throttle.Check(source, now);
+  int64_t now = util::MonotonicMs();
+  security::AuthThrottle::Decision d = s.security.auth_throttle.Check(source, now);
   if (!d.allowed) {
     AclLogDenial(s, c, cx.cmd, cx.args, security::AclDenial::kAuth, 0, user);
-    s.Audit(security::AuditEvent::kAuthThrottled, c, cx.cmd.full_name, "throttled", user);
+    s.security.Audit(security::AuditEvent::kAuthThrottled, c, cx.cmd.full_name, "throttled", user);
     return security::AuthThrottle::RefusalMessage(d);
   }
-  const security::AclUser* u = s.acl.Authenticate(user, pass);
+  const security::AclUser* u = s.security.acl.Authenticate(user, pass);
   // LogIn refuses what the login rule does (under certificate identity, a nopass user proves
   // nothing): answered and counted as a wrong password.
   if (u != nullptr && LogIn(c, *u, LoginProof::kPassword)) {
-    if (!u->nopass()) s.auth_throttle.RecordSuccess(source, u->name());
-    s.Audit(security::AuditEvent::kAuthSuccess, c, cx.cmd.full_name);
+    if (!u->nopass()) s.security.auth_throttle.RecordSuccess(source, u->name());
+    s.security.Audit(security::AuditEvent::kAuthSuccess, c, cx.cmd.full_name);
     return {};
   }
-  s.auth_throttle.RecordFailure(source, user, now);
+  s.security.auth_throttle.RecordFailure(source, user, now);
   ++s.stats.auth_failures;
   AclLogDenial(s, c, cx.cmd, cx.args, security::AclDenial::kAuth, 0, user);
-  s.Audit(security::AuditEvent::kAuthFailure, c, cx.cmd.full_name, "wrong password", user);
+  s.security.Audit(security::AuditEvent::kAuthFailure, c, cx.cmd.full_name, "wrong password", user);
   return std::string(errors::kWrongPass);
 }
 
@@ -86,7 +81,8 @@ void Auth(CommandContext& cx) {
   std::string_view user = "default";
   std::string_view pass = cx.args[1];
   if (cx.argc() == 2) {
-    if (cx.server.acl.default_user().nopass()) return cx.reply.Error(errors::kAuthNoPassword);
+    if (cx.server.security.acl.default_user().nopass())
+      return cx.reply.Error(errors::kAuthNoPassword);
   } else {
     user = cx.args[1];
     pass = cx.args[2];
@@ -194,7 +190,7 @@ void Reset(CommandContext& cx) {
   PubSubRemoveClient(cx.server, c);
   if (c.flags & client_flag::kMonitor) {
     c.flags &= ~client_flag::kMonitor;
-    auto& m = cx.server.monitors;
+    auto& m = cx.server.sessions.monitors;
     m.erase(std::remove(m.begin(), m.end(), &c), m.end());
   }
   cx.reply.SimpleString("RESET");

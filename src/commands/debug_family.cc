@@ -81,20 +81,21 @@ void DebugReload(CommandContext& cx) {
     }
   }
   // Reloading is not a change to the dataset: nothing reaches the AOF or a save point.
-  uint64_t dirty = cx.server.dirty;
+  uint64_t dirty = cx.server.persistence.dirty;
   util::Status st = RdbDebugReload(cx.server, save, flush, merge);
-  cx.server.dirty = dirty;
+  cx.server.persistence.dirty = dirty;
   if (!st.ok()) return cx.reply.Error(st.message());
   cx.reply.Ok();
 }
 
 // DEBUG LOADAOF: empty the dataset and replay the AOF files; nothing replayed is propagated.
 void DebugLoadAof(CommandContext& cx) {
-  uint64_t dirty = cx.server.dirty;
-  util::Status st = cx.server.aof != nullptr
-                        ? cx.server.aof->LoadForDebug()
+  uint64_t dirty = cx.server.persistence.dirty;
+  util::Status st = cx.server.persistence.aof != nullptr
+                        ? cx.server.persistence.aof->LoadForDebug()
                         : util::Status::Error("the append only file engine is not running");
-  cx.server.dirty = dirty;  // as Redis: the replay is neither propagated nor saved again
+  cx.server.persistence.dirty =
+      dirty;  // as Redis: the replay is neither propagated nor saved again
   if (!st.ok()) {
     LOG_WARNING("DEBUG LOADAOF: %s", st.message().c_str());
     return cx.reply.Error("ERR Error trying to load the AOF files, check server logs.");
@@ -196,10 +197,11 @@ void DebugListpack(CommandContext& cx) {
 // DEBUG POPULATE <count> [prefix] [size]: creates prefix:N = value:N keys that do not exist.
 void DebugPopulate(CommandContext& cx) {
   int64_t count = 0, size = 0;
-  const char* kRange = "ERR value is out of range, must be positive";
-  if (!util::ParseInt64(cx.args[2], &count) || count < 0) return cx.reply.Error(kRange);
+  if (!util::ParseInt64(cx.args[2], &count) || count < 0) {
+    return cx.reply.Error(errors::kMustBePositive);
+  }
   if (cx.argc() == 5 && (!util::ParseInt64(cx.args[4], &size) || size < 0)) {
-    return cx.reply.Error(kRange);
+    return cx.reply.Error(errors::kMustBePositive);
   }
   if (size > cx.server.cfg->proto_max_bulk_len) return cx.reply.Error(errors::kStringTooLong);
   std::string prefix = cx.argc() >= 4 ? std::string(cx.args[3]) : "key";

@@ -306,14 +306,14 @@ bool ParseFlushMode(CommandContext& cx, bool* lazy) {
 void FlushOne(CommandContext& cx, store::Db& db, bool lazy) {
   if (!lazy) return db.Flush();
   size_t n = db.size();
-  cx.server.lazy_free.FreeChain(db.ReleaseAll(), n);
+  cx.server.keyspace.lazy_free.FreeChain(db.ReleaseAll(), n);
 }
 
 void FlushDb(CommandContext& cx) {
   bool lazy = false;
   if (!ParseFlushMode(cx, &lazy)) return;
   FlushOne(cx, cx.db(), lazy);
-  cx.server.Audit(security::AuditEvent::kFlushDb, cx.client, cx.cmd.full_name);
+  cx.server.security.Audit(security::AuditEvent::kFlushDb, cx.client, cx.cmd.full_name);
   cx.reply.Ok();
 }
 
@@ -322,7 +322,7 @@ void FlushAll(CommandContext& cx) {
   if (!ParseFlushMode(cx, &lazy)) return;
   for (int i = 0; i < cx.server.db_count(); ++i) FlushOne(cx, cx.server.db(i), lazy);
   RdbAfterFlushAll(cx.server);
-  cx.server.Audit(security::AuditEvent::kFlushAll, cx.client, cx.cmd.full_name);
+  cx.server.security.Audit(security::AuditEvent::kFlushAll, cx.client, cx.cmd.full_name);
   cx.reply.Ok();
 }
 

@@ -25,13 +25,11 @@ namespace {
 constexpr int kNotifyList = config::notify::kList;
 constexpr int kNotifyGeneric = config::notify::kGeneric;
 
-constexpr std::string_view kMustBePositive = "ERR value is out of range, must be positive";
 constexpr std::string_view kRankZero =
     "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use "
     "negative to start from the end of the list";
 constexpr std::string_view kCountNegative = "ERR COUNT can't be negative";
 constexpr std::string_view kMaxlenNegative = "ERR MAXLEN can't be negative";
-constexpr std::string_view kNumkeysPositive = "ERR numkeys should be greater than 0";
 constexpr std::string_view kCountPositive = "ERR count should be greater than 0";
 constexpr std::string_view kElementTooLarge = "ERR Element too large";
 // A listpack string entry has a 32-bit length; keep clear of it.
@@ -141,7 +139,7 @@ void PopGeneric(CommandContext& cx, ListEnd end) {
   if (cx.argc() > 3) return ReplyWrongArity(cx.reply, cx.cmd);
   bool has_count = cx.argc() == 3;
   int64_t count = 0;
-  if (has_count && !ParseRange(cx, cx.args[2], 0, kMustBePositive, &count)) return;
+  if (has_count && !ParseRange(cx, cx.args[2], 0, errors::kMustBePositive, &count)) return;
   std::string_view key = cx.args[1];
   ListObject* list;
   if (!LookupList(cx, key, false, &list)) return;
@@ -450,7 +448,7 @@ std::string ListMove(CommandContext& cx, std::string_view src_key, ListObject* s
 
 bool ParseMpopArgs(CommandContext& cx, size_t numkeys_index, MpopArgs* out) {
   int64_t numkeys;
-  if (!ParseRange(cx, cx.args[numkeys_index], 1, kNumkeysPositive, &numkeys)) return false;
+  if (!ParseRange(cx, cx.args[numkeys_index], 1, errors::kNumkeysPositive, &numkeys)) return false;
   // Compared before any index arithmetic: numkeys may be as large as INT64_MAX.
   size_t after = cx.argc() - numkeys_index - 1;
   if (static_cast<uint64_t>(numkeys) >= after) {

@@ -44,9 +44,9 @@ MemoryFigures Collect(const ServerState& s) {
   MemoryFigures f;
   f.used = util::UsedMemory();
   f.peak = util::UpdatePeakMemory(f.used);
-  f.startup = s.startup_allocated;
+  f.startup = s.keyspace.startup_allocated;
   f.rss = util::ResidentSetSize();
-  for (const auto& [id, c] : s.clients) {
+  for (const auto& [id, c] : s.sessions.clients) {
     f.clients += c->query_buf.capacity() + c->reply_buf.capacity() + sizeof(Client);
   }
   f.aof_buffer = MemNotCountedForEvict(s);

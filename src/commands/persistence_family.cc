@@ -42,7 +42,7 @@ void Bgsave(CommandContext& cx) {
           "ERR Another child process is active (AOF?): can't BGSAVE right now. Use BGSAVE "
           "SCHEDULE in order to schedule a BGSAVE whenever possible.");
     }
-    cx.server.rdb.bgsave_scheduled = true;
+    cx.server.persistence.rdb.bgsave_scheduled = true;
     return cx.reply.SimpleString("Background saving scheduled");
   }
   util::Status st = RdbStartBgsave(cx.server);

@@ -27,7 +27,8 @@ void ReplySubscription(protocol::ReplyBuilder& r, std::string_view kind,
 void SubscribeGeneric(CommandContext& cx, bool pattern) {
   Client& c = cx.client;
   auto& mine = pattern ? c.patterns : c.channels;
-  PubSubRegistry& reg = pattern ? cx.server.pubsub_patterns : cx.server.pubsub_channels;
+  PubSubRegistry& reg =
+      pattern ? cx.server.indexes.pubsub_patterns : cx.server.indexes.pubsub_channels;
   for (size_t i = 1; i < cx.argc(); ++i) {
     std::string_view name = cx.args[i];
     if (mine.find(name) == mine.end()) {
@@ -41,7 +42,8 @@ void SubscribeGeneric(CommandContext& cx, bool pattern) {
 void UnsubscribeGeneric(CommandContext& cx, bool pattern) {
   Client& c = cx.client;
   auto& mine = pattern ? c.patterns : c.channels;
-  PubSubRegistry& reg = pattern ? cx.server.pubsub_patterns : cx.server.pubsub_channels;
+  PubSubRegistry& reg =
+      pattern ? cx.server.indexes.pubsub_patterns : cx.server.indexes.pubsub_channels;
   std::string_view kind = pattern ? "punsubscribe" : "unsubscribe";
   if (cx.argc() == 1) {
     if (mine.empty()) return ReplySubscription(cx.reply, kind, nullptr, c.subscriptions());
@@ -76,7 +78,7 @@ void PublishCmd(CommandContext& cx) {
 
 void PubSubChannels(CommandContext& cx) {
   std::vector<std::string_view> names;
-  for (const auto& [name, subs] : cx.server.pubsub_channels) {
+  for (const auto& [name, subs] : cx.server.indexes.pubsub_channels) {
     if (cx.argc() == 2 || util::GlobMatch(cx.args[2], name)) names.push_back(name);
   }
   cx.reply.Array(static_cast<int64_t>(names.size()));
@@ -86,15 +88,16 @@ void PubSubChannels(CommandContext& cx) {
 void PubSubNumSub(CommandContext& cx) {
   cx.reply.Map(static_cast<int64_t>(cx.argc() - 2));
   for (size_t i = 2; i < cx.argc(); ++i) {
-    auto it = cx.server.pubsub_channels.find(std::string(cx.args[i]));
+    auto it = cx.server.indexes.pubsub_channels.find(std::string(cx.args[i]));
     cx.reply.Bulk(cx.args[i]);
-    cx.reply.Integer(
-        it == cx.server.pubsub_channels.end() ? 0 : static_cast<int64_t>(it->second.size()));
+    cx.reply.Integer(it == cx.server.indexes.pubsub_channels.end()
+                         ? 0
+                         : static_cast<int64_t>(it->second.size()));
   }
 }
 
 void PubSubNumPat(CommandContext& cx) {
-  cx.reply.Integer(static_cast<int64_t>(cx.server.pubsub_patterns.size()));
+  cx.reply.Integer(static_cast<int64_t>(cx.server.indexes.pubsub_patterns.size()));
 }
 
 void PubSubHelp(CommandContext& cx) {

@@ -76,19 +76,20 @@ void RunScript(CommandContext& cx, const scripting::Script* script, const script
   std::span<const std::string_view> argv = cx.args.subspan(3 + numkeys);
   ScriptRunScope scope(cx.server, cx.client, script != nullptr);
   // The effects go to the AOF as one transaction, unless EXEC already wraps this call.
-  WriteFeed* feed = cx.server.write_feed;
+  WriteFeed* feed = cx.server.persistence.write_feed;
   bool wrap = feed != nullptr && !cx.client.in_exec;
   if (wrap) feed->BeginTransaction();
   size_t reply_start = cx.reply.buffer()->size();
   bool ok = script != nullptr ? engine.Run(*script, keys, argv, run, cx.reply)
                               : engine.RunFunction(*fn, keys, argv, run, cx.reply);
-  if (wrap && cx.server.write_feed != nullptr) cx.server.write_feed->EndTransaction();
-  if (!ok && cx.server.audit.enabled()) {
+  if (wrap && cx.server.persistence.write_feed != nullptr)
+    cx.server.persistence.write_feed->EndTransaction();
+  if (!ok && cx.server.security.audit.enabled()) {
     // The error line, without '-' and CRLF, as the reason.
     std::string_view text(*cx.reply.buffer());
     text = text.substr(reply_start + 1);
     text = text.substr(0, text.find('\r'));
-    cx.server.Audit(
+    cx.server.security.Audit(
         run.killed ? security::AuditEvent::kScriptKilled : security::AuditEvent::kScriptError,
         cx.client, cx.cmd.full_name, text.substr(0, 256), run.name);
   }
@@ -210,7 +211,7 @@ void FunctionLoad(CommandContext& cx) {
   std::string err;
   const scripting::Library* lib = ScriptEngine(cx.server).LoadLibrary(cx.args[i], replace, &err);
   if (lib == nullptr) return cx.reply.Error(err);
-  ++cx.server.dirty;  // fed to the AOF, so that the library survives a restart
+  ++cx.server.persistence.dirty;  // fed to the AOF, so that the library survives a restart
   cx.reply.Bulk(lib->name);
 }
 
@@ -218,7 +219,7 @@ void FunctionDelete(CommandContext& cx) {
   if (!ScriptEngine(cx.server).DeleteLibrary(cx.args[2])) {
     return cx.reply.Error("ERR Library not found");
   }
-  ++cx.server.dirty;
+  ++cx.server.persistence.dirty;
   cx.reply.Ok();
 }
 
@@ -228,7 +229,7 @@ void FunctionFlush(CommandContext& cx) {
     return cx.reply.Error("ERR FUNCTION FLUSH only supports SYNC|ASYNC option");
   }
   ScriptEngine(cx.server).FlushLibraries();
-  ++cx.server.dirty;
+  ++cx.server.persistence.dirty;
   cx.reply.Ok();
 }
 
@@ -270,7 +271,7 @@ void FunctionRestore(CommandContext& cx) {
     if (err.rfind("ERR Library '", 0) == 0) std::erase(err, '\'');
     return cx.reply.Error(err);
   }
-  ++cx.server.dirty;
+  ++cx.server.persistence.dirty;
   cx.reply.Ok();
 }
 

@@ -25,6 +25,7 @@
 #include "runtime/eviction.h"
 #include "scripting/engine_bridge.h"
 #include "store/evict.h"
+#include "util/clock.h"
 #include "util/log.h"
 #include "util/memory.h"
 #include "util/numbers.h"
@@ -146,12 +147,6 @@ uint64_t UsedMemory(const ServerState& s) {
   return s.used_memory ? s.used_memory() : util::UsedMemory();
 }
 
-int64_t RealtimeMicros() {
-  timeval tv;
-  gettimeofday(&tv, nullptr);
-  return tv.tv_sec * 1000000LL + tv.tv_usec;
-}
-
 void InfoServer(const ServerState& s, InfoWriter& w) {
   w.Header("Server");
   w.Str("redis_version", kCompatVersion);
@@ -174,7 +169,7 @@ void InfoServer(const ServerState& s, InfoWriter& w) {
   w.Str("process_supervised", "no");
   w.Str("run_id", s.run_id_hex);
   w.Int("tcp_port", s.port);
-  w.Int("server_time_usec", RealtimeMicros());
+  w.Int("server_time_usec", util::UnixMicros());
   int64_t uptime = std::max<int64_t>(0, (s.clock.now_ms - s.start_time_ms) / 1000);
   w.Int("uptime_in_seconds", uptime);
   w.Int("uptime_in_days", uptime / 86400);
@@ -188,21 +183,21 @@ void InfoServer(const ServerState& s, InfoWriter& w) {
 
 void InfoClients(const ServerState& s, InfoWriter& w) {
   size_t max_in = 0, max_out = 0, paused = 0;
-  for (const auto& [id, c] : s.clients) {
+  for (const auto& [id, c] : s.sessions.clients) {
     max_in = std::max({max_in, c->query_peak, c->query_buf.size()});
     max_out = std::max(max_out, c->pending_reply());
     if (c->flags & client_flag::kPaused) ++paused;
   }
   w.Header("Clients");
-  w.UInt("connected_clients", s.clients.size());
+  w.UInt("connected_clients", s.sessions.clients.size());
   w.Str("cluster_connections", "0");
   w.Int("maxclients", s.cfg->maxclients);
   w.UInt("client_recent_max_input_buffer", max_in);
   w.UInt("client_recent_max_output_buffer", max_out);
   // Clients held by CLIENT PAUSE count as blocked, as in Redis 7.0 (BLOCKED_POSTPONE).
-  w.UInt("blocked_clients", s.blocked_count + paused);
+  w.UInt("blocked_clients", s.indexes.blocked_count + paused);
   w.Zeros({"tracking_clients"});
-  w.UInt("clients_in_timeout_table", s.blocked_count);
+  w.UInt("clients_in_timeout_table", s.indexes.blocked_count);
 }
 
 void InfoMemory(const ServerState& s, InfoWriter& w) {
@@ -210,7 +205,7 @@ void InfoMemory(const ServerState& s, InfoWriter& w) {
   uint64_t peak = util::UpdatePeakMemory(used);
   uint64_t rss = util::ResidentSetSize();
   uint64_t clients_mem = 0;
-  for (const auto& [id, c] : s.clients) {
+  for (const auto& [id, c] : s.sessions.clients) {
     clients_mem += c->query_buf.capacity() + c->reply_buf.capacity();
   }
   w.Header("Memory");
@@ -218,17 +213,18 @@ void InfoMemory(const ServerState& s, InfoWriter& w) {
   w.Bytes("used_memory_rss", rss);
   w.Bytes("used_memory_peak", peak);
   w.Str("used_memory_peak_perc", Percent(used, peak));
-  uint64_t overhead = s.startup_allocated + clients_mem + MemNotCountedForEvict(s);
+  uint64_t overhead = s.keyspace.startup_allocated + clients_mem + MemNotCountedForEvict(s);
   for (int i = 0; i < s.db_count(); ++i) {
     store::Db& db = const_cast<ServerState&>(s).db(i);
     overhead += db.table().OverheadBytes() + db.expires() * sizeof(void*);
   }
   uint64_t dataset = used > overhead ? used - overhead : 0;
   w.UInt("used_memory_overhead", overhead);
-  w.UInt("used_memory_startup", s.startup_allocated);
+  w.UInt("used_memory_startup", s.keyspace.startup_allocated);
   w.UInt("used_memory_dataset", dataset);
   w.Str("used_memory_dataset_perc",
-        Percent(dataset, used > s.startup_allocated ? used - s.startup_allocated : 0));
+        Percent(dataset,
+                used > s.keyspace.startup_allocated ? used - s.keyspace.startup_allocated : 0));
   util::AllocatorStats a = util::GetAllocatorStats();
   if (a.available) {
     w.UInt("allocator_allocated", a.allocated);
@@ -262,8 +258,8 @@ void InfoMemory(const ServerState& s, InfoWriter& w) {
   w.UInt("mem_aof_buffer", aof_buffer);
   w.Str("mem_allocator", util::AllocatorName());
   w.Zeros({"active_defrag_running"});
-  w.UInt("lazyfree_pending_objects", s.lazy_free.pending());
-  w.UInt("lazyfreed_objects", s.lazy_free.freed());
+  w.UInt("lazyfree_pending_objects", s.keyspace.lazy_free.pending());
+  w.UInt("lazyfreed_objects", s.keyspace.lazy_free.freed());
 }
 
 // The RDB and loading fields, then the AOF's (its own writer once the AOF engine is set up;
@@ -273,9 +269,9 @@ void InfoPersistence(const ServerState& s, InfoWriter& w) {
   std::string rdb;
   AppendInfoPersistenceRdb(s, &rdb);
   w.Lines(rdb);
-  if (s.aof != nullptr) {
+  if (s.persistence.aof != nullptr) {
     std::string aof;
-    s.aof->Info(&aof);
+    s.persistence.aof->Info(&aof);
     return w.Lines(aof);
   }
   w.Int("aof_enabled", s.cfg->appendonly ? 1 : 0);
@@ -355,13 +351,13 @@ void InfoStats(const ServerState& s, InfoWriter& w) {
   {
     timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
-    auto th = s.auth_throttle.GetStats(ts.tv_sec * 1000LL + ts.tv_nsec / 1000000);
+    auto th = s.security.auth_throttle.GetStats(ts.tv_sec * 1000LL + ts.tv_nsec / 1000000);
     w.UInt("auth_throttled_attempts", th.throttled_attempts);
     w.UInt("auth_throttled_addresses", th.throttled_addresses);
     w.UInt("auth_throttle_tracked_addresses", th.tracked_addresses);
   }
-  w.UInt("allow_from_rejected_connections", s.allow_from_rejected);
-  w.UInt("audit_log_write_errors", s.audit.write_errors());
+  w.UInt("allow_from_rejected_connections", s.security.allow_from_rejected);
+  w.UInt("audit_log_write_errors", s.security.audit.write_errors());
   if (s.tls.port != 0) InfoTls(s.tls, w);
 }
 
@@ -448,18 +444,18 @@ void Info(CommandContext& cx) { cx.reply.Verbatim(InfoText(cx.server, cx.args.su
 // --- TIME, LASTSAVE, MONITOR, SHUTDOWN -------------------------------------------------------
 
 void Time(CommandContext& cx) {
-  int64_t us = RealtimeMicros();
+  int64_t us = util::UnixMicros();
   cx.reply.Array(2);
   cx.reply.Bulk(std::to_string(us / 1000000));
   cx.reply.Bulk(std::to_string(us % 1000000));
 }
 
-void LastSave(CommandContext& cx) { cx.reply.Integer(cx.server.last_save_time); }
+void LastSave(CommandContext& cx) { cx.reply.Integer(cx.server.persistence.last_save_time); }
 
 void Monitor(CommandContext& cx) {
   if (cx.client.flags & client_flag::kMonitor) return;  // already monitoring: no reply
   cx.client.flags |= client_flag::kMonitor;
-  cx.server.monitors.push_back(&cx.client);
+  cx.server.sessions.monitors.push_back(&cx.client);
   cx.reply.Ok();
 }
 
@@ -497,7 +493,7 @@ void Shutdown(CommandContext& cx) {
     return cx.reply.Error("ERR Errors trying to SHUTDOWN. Check logs.");
   }
   // As in Redis, a successful SHUTDOWN answers nothing: the connection just closes.
-  cx.server.Audit(security::AuditEvent::kShutdown, cx.client, cx.cmd.full_name);
+  cx.server.security.Audit(security::AuditEvent::kShutdown, cx.client, cx.cmd.full_name);
   cx.server.request_shutdown(nosave);
 }
 

@@ -191,7 +191,7 @@ TEST(TimeCommandTest, SecondsAndMicroseconds) {
 
 TEST(LastSaveCommandTest, ReportsLastSaveTime) {
   CommandTester t;
-  t.state().last_save_time = 1700000000;
+  t.state().persistence.last_save_time = 1700000000;
   EXPECT_EQ(t.Run({"LASTSAVE"}), ":1700000000\r\n");
 }
 
@@ -199,11 +199,11 @@ TEST(MonitorCommandTest, JoinsMonitorsOnce) {
   CommandTester t;
   EXPECT_EQ(t.Run({"MONITOR"}), "+OK\r\n");
   EXPECT_TRUE(t.client().flags & client_flag::kMonitor);
-  ASSERT_EQ(t.state().monitors.size(), 1u);
-  EXPECT_EQ(t.state().monitors[0], &t.client());
+  ASSERT_EQ(t.state().sessions.monitors.size(), 1u);
+  EXPECT_EQ(t.state().sessions.monitors[0], &t.client());
   EXPECT_EQ(t.Run({"MONITOR"}), "");  // already monitoring: no reply
-  EXPECT_EQ(t.state().monitors.size(), 1u);
-  t.state().monitors.clear();
+  EXPECT_EQ(t.state().sessions.monitors.size(), 1u);
+  t.state().sessions.monitors.clear();
 }
 
 TEST(ShutdownCommandTest, RequestsShutdownWithoutReply) {

@@ -29,11 +29,9 @@ using store::ValueType;
 constexpr int kNotifySet = config::notify::kSet;
 constexpr int kNotifyGeneric = config::notify::kGeneric;
 
-constexpr std::string_view kMustBePositive = "ERR value is out of range, must be positive";
 constexpr std::string_view kRandCountRange =
     "ERR value is out of range, value must between -9223372036854775807 and "
     "9223372036854775807";
-constexpr std::string_view kNumKeysPositive = "ERR numkeys should be greater than 0";
 constexpr std::string_view kTooManyKeys = "ERR Number of keys can't be greater than number of args";
 constexpr std::string_view kLimitNegative = "ERR LIMIT can't be negative";
 
@@ -146,7 +144,7 @@ void SCard(CommandContext& cx) {
 
 void SPopWithCount(CommandContext& cx) {
   int64_t l;
-  if (!util::ParseInt64(cx.args[2], &l) || l < 0) return cx.reply.Error(kMustBePositive);
+  if (!util::ParseInt64(cx.args[2], &l) || l < 0) return cx.reply.Error(errors::kMustBePositive);
   SetObject* s;
   if (!FindSet(cx, cx.args[1], &s, false)) return;
   if (s == nullptr || l == 0) return cx.reply.Set(0);
@@ -321,7 +319,7 @@ void SInterStore(CommandContext& cx) {
 void SInterCard(CommandContext& cx) {
   int64_t numkeys;
   if (!util::ParseInt64(cx.args[1], &numkeys) || numkeys < 1) {
-    return cx.reply.Error(kNumKeysPositive);
+    return cx.reply.Error(errors::kNumkeysPositive);
   }
   if (static_cast<uint64_t>(numkeys) > cx.argc() - 2) return cx.reply.Error(kTooManyKeys);
   size_t keys_end = 2 + static_cast<size_t>(numkeys);

@@ -588,7 +588,7 @@ bool ServeTarget(CommandContext& cx, const ReadArgs& a, ReadTarget& t, size_t co
   }
   r.Array(static_cast<int64_t>(n));
   r.buffer()->append(*entries.rb().buffer());
-  if (t.g != nullptr) ++cx.server.dirty;
+  if (t.g != nullptr) ++cx.server.persistence.dirty;
   return true;
 }
 

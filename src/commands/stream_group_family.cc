@@ -111,7 +111,7 @@ void XGroupCreate(CommandContext& cx) {
     return cx.reply.Error("BUSYGROUP Consumer Group name already exists");
   }
   cx.reply.Ok();
-  ++cx.server.dirty;
+  ++cx.server.persistence.dirty;
   Notify(cx, kNotifyStream, "xgroup-create", cx.args[2]);
 }
 
@@ -134,7 +134,7 @@ void XGroupSetId(CommandContext& cx) {
   g->last_id = id;
   g->entries_read = entries_read;
   cx.reply.Ok();
-  ++cx.server.dirty;
+  ++cx.server.persistence.dirty;
   Notify(cx, kNotifyStream, "xgroup-setid", cx.args[2]);
 }
 
@@ -143,7 +143,7 @@ void XGroupDestroy(CommandContext& cx) {
   if (!GroupStream(cx, false, &s)) return;
   if (!s->DestroyGroup(cx.args[3])) return cx.reply.Integer(0);
   cx.reply.Integer(1);
-  ++cx.server.dirty;
+  ++cx.server.persistence.dirty;
   Notify(cx, kNotifyStream, "xgroup-destroy", cx.args[2]);
   // Readers blocked on the group wake up to -NOGROUP.
   SignalKeyChanged(cx.server, cx.client.db_index, cx.args[2]);
@@ -155,7 +155,7 @@ void XGroupCreateConsumer(CommandContext& cx) {
   if (!ExistingGroup(cx, &s, &g)) return;
   bool created;
   TouchConsumer(cx, cx.args[2], cx.args[3], *g, cx.args[4], &created);
-  cx.server.propagate_as.clear();  // the command itself is what the AOF needs
+  cx.server.persistence.propagate_as.clear();  // the command itself is what the AOF needs
   cx.reply.Integer(created ? 1 : 0);
 }
 
@@ -165,7 +165,7 @@ void XGroupDelConsumer(CommandContext& cx) {
   if (!ExistingGroup(cx, &s, &g)) return;
   if (g->FindConsumer(cx.args[4]) == nullptr) return cx.reply.Integer(0);
   int64_t pending = static_cast<int64_t>(g->DeleteConsumer(cx.args[4]));
-  ++cx.server.dirty;
+  ++cx.server.persistence.dirty;
   Notify(cx, kNotifyStream, "xgroup-delconsumer", cx.args[2]);
   cx.reply.Integer(pending);
 }
@@ -214,7 +214,7 @@ void XAck(CommandContext& cx) {
   }
   int64_t acked = 0;
   for (StreamId id : ids) acked += g->Ack(id);
-  cx.server.dirty += static_cast<uint64_t>(acked);
+  cx.server.persistence.dirty += static_cast<uint64_t>(acked);
   cx.reply.Integer(acked);
 }
 
@@ -370,7 +370,7 @@ bool ParseClaimOptions(CommandContext& cx, size_t j, ClaimOptions* o) {
 // Drops a PEL entry whose stream entry is gone, feeding the change as Redis does.
 void DropDeletedNack(CommandContext& cx, StreamGroup& g, StreamId id) {
   PropagateClaim(cx, cx.args[1], cx.args[2], g, id, g.pel.at(id));
-  ++cx.server.dirty;
+  ++cx.server.persistence.dirty;
   g.Ack(id);
 }
 
@@ -394,7 +394,7 @@ void ClaimOne(CommandContext& cx, StreamObject& s, StreamGroup& g, StreamId id,
     ReplyEntryById(r, s, id);
   }
   PropagateClaim(cx, cx.args[1], cx.args[2], g, id, nack);
-  ++cx.server.dirty;
+  ++cx.server.persistence.dirty;
 }
 
 void XClaim(CommandContext& cx) {
@@ -443,7 +443,7 @@ void XClaim(CommandContext& cx) {
   }
   if (propagate_last_id) {
     PropagateGroupId(cx, cx.args[1], cx.args[2], *g);
-    ++cx.server.dirty;
+    ++cx.server.persistence.dirty;
   }
   out.Flush(n);
 }

@@ -133,7 +133,7 @@ store::StreamConsumer* TouchConsumer(CommandContext& cx, std::string_view key,
   store::StreamConsumer* c = g.GetConsumer(consumer, cx.now_ms(), &made);
   c->seen_time = cx.now_ms();
   if (made) {
-    ++cx.server.dirty;
+    ++cx.server.persistence.dirty;
     Notify(cx, config::notify::kStream, "xgroup-createconsumer", key);
     if (cx.feeding()) {
       cx.PropagateAs({"XGROUP", "CREATECONSUMER", std::string(key), std::string(group_name),

@@ -105,18 +105,18 @@ TEST_F(StringFamilyTest, SetAndGet) {
 
 // The dirty counter (save points, AOF feed) moves on writes that change something only.
 TEST_F(StringFamilyTest, DirtyCounterCountsChangesOnly) {
-  uint64_t d0 = t_.state().dirty;
+  uint64_t d0 = t_.state().persistence.dirty;
   t_.Run({"GET", "k"});
-  EXPECT_EQ(t_.state().dirty, d0);
+  EXPECT_EQ(t_.state().persistence.dirty, d0);
   t_.Run({"SET", "k", "v"});
-  EXPECT_EQ(t_.state().dirty, d0 + 1);
+  EXPECT_EQ(t_.state().persistence.dirty, d0 + 1);
   t_.Run({"INCR", "k"});  // not an integer: an error, no change
-  EXPECT_EQ(t_.state().dirty, d0 + 1);
+  EXPECT_EQ(t_.state().persistence.dirty, d0 + 1);
   t_.Run({"APPEND", "k", "w"});
   t_.Run({"PEXPIRE", "k", "100000"});
-  EXPECT_EQ(t_.state().dirty, d0 + 3);
+  EXPECT_EQ(t_.state().persistence.dirty, d0 + 3);
   t_.Run({"DEL", "nope"});
-  EXPECT_EQ(t_.state().dirty, d0 + 3);
+  EXPECT_EQ(t_.state().persistence.dirty, d0 + 3);
 }
 
 TEST_F(StringFamilyTest, SetKeepsIntegerTextExactly) {

@@ -99,11 +99,11 @@ class CommandTester {
     timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     SetTime(ts.tv_sec * 1000LL + ts.tv_nsec / 1000000);
-    client_.id = state_.next_client_id++;
+    client_.id = state_.sessions.next_client_id++;
     client_.addr = "127.0.0.1:40000";
     client_.laddr = "127.0.0.1:6379";
     client_.ctime_ms = client_.last_interaction_ms = state_.clock.now_ms;
-    state_.clients[client_.id] = &client_;
+    state_.sessions.clients[client_.id] = &client_;
   }
   ~CommandTester() { DetachClient(state_, client_); }
   CommandTester(const CommandTester&) = delete;

@@ -58,12 +58,14 @@ void Exec(CommandContext& cx) {
   cx.reply.Array(static_cast<int64_t>(queue.size()));
   std::vector<std::string_view> args;
   c.in_exec = true;  // blocking commands answer at once inside a transaction
-  if (cx.server.write_feed != nullptr) cx.server.write_feed->BeginTransaction();
+  if (cx.server.persistence.write_feed != nullptr)
+    cx.server.persistence.write_feed->BeginTransaction();
   for (const Client::QueuedCommand& q : queue) {
     args.assign(q.args.begin(), q.args.end());
     RunQueued(cx.server, c, args);
   }
-  if (cx.server.write_feed != nullptr) cx.server.write_feed->EndTransaction();
+  if (cx.server.persistence.write_feed != nullptr)
+    cx.server.persistence.write_feed->EndTransaction();
   c.in_exec = false;
 }
 
@@ -79,8 +81,8 @@ void Watch(CommandContext& cx) {
     store::Entry* e = cx.db().table().Find(key);
     bool expired = e != nullptr && cx.db().IsExpired(e);
     c.watched_keys.push_back({c.db_index, std::string(key), expired});
-    bool first = cx.server.watched.empty();
-    cx.server.watched[WatchId(c.db_index, key)].push_back(&c);
+    bool first = cx.server.indexes.watched.empty();
+    cx.server.indexes.watched[WatchId(c.db_index, key)].push_back(&c);
     if (first) cx.server.UpdateKeyHooks();
   }
   cx.reply.Ok();

@@ -39,7 +39,6 @@ using store::ZSetObject;
 constexpr std::string_view kMinMaxNotFloat = "ERR min or max is not a float";
 constexpr std::string_view kBadLexRange = "ERR min or max not valid string range item";
 constexpr std::string_view kNaNResult = "ERR resulting score is not a number (NaN)";
-constexpr std::string_view kMustBePositive = "ERR value is out of range, must be positive";
 
 struct Element {
   std::string member;
@@ -564,7 +563,7 @@ void ZPopMinMax(CommandContext& cx, bool max) {
   int64_t count = -1;
   if (cx.argc() == 3) {
     if (!util::ParseInt64(cx.args[2], &count) || count < 0) {
-      return cx.reply.Error(kMustBePositive);
+      return cx.reply.Error(errors::kMustBePositive);
     }
   }
   ZPopShape shape = cx.reply.resp() > 2 && count != -1 ? ZPopShape::kNested : ZPopShape::kFlat;
@@ -1053,7 +1052,7 @@ void RegisterZSetFamily(CommandTable& t) {
 bool ParseZMpopArgs(CommandContext& cx, size_t numkeys_at, ZMpopArgs* out) {
   int64_t numkeys;
   if (!util::ParseInt64(cx.args[numkeys_at], &numkeys) || numkeys < 1) {
-    cx.reply.Error("ERR numkeys should be greater than 0");
+    cx.reply.Error(errors::kNumkeysPositive);
     return false;
   }
   if (static_cast<uint64_t>(numkeys) >= cx.argc() - numkeys_at - 1) {

@@ -125,6 +125,7 @@ struct Config::LoadSession {
 
 Config::Config() : hooks_by_def_(internal::Table().size()) {
   for (const ConfigDef& def : internal::Table()) internal::InitGeneric(def, &values_);
+  for (const internal::ApplyStep& step : internal::ApplySteps()) OnChange(step.name, step.apply);
 }
 
 std::span<const ConfigDef> Config::Defs() { return internal::Table(); }

@@ -43,6 +43,16 @@ namespace internal {
 
 std::span<const ConfigDef> Table();
 
+// The apply step of a directive whose effect needs nothing beyond the process itself (the log
+// level, the working directory, the descriptor limit): run after CONFIG SET changes it, as a
+// Config::OnChange hook that every Config has. Directives whose effect is on server state are
+// applied by the component that owns that state, through Config::OnChange.
+struct ApplyStep {
+  std::string_view name;
+  Status (*apply)(const ServerConfig& cfg);
+};
+std::span<const ApplyStep> ApplySteps();
+
 // Sets `def` from the words after its name (already split; arity of single-argument rows
 // already checked). On error *cfg is unchanged.
 Status SetFromArgs(const ConfigDef& def, std::span<const std::string> args, ServerConfig* cfg,

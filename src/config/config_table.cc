@@ -1,11 +1,18 @@
 // The config table: one row per directive, Redis 7.0.15's set plus Redoubt's own. Names,
 // aliases, bounds, defaults and flags (immutable, protected, sensitive, ...) are Redis's; where
 // a default differs (bind), server_config.h and the README say why.
+#include <unistd.h>
+
+#include <cerrno>
 #include <climits>
 #include <cstdint>
+#include <cstring>
+#include <string>
 #include <string_view>
 
 #include "config/config_internal.h"
+#include "util/fd_limit.h"
+#include "util/log.h"
 
 namespace redoubt::config::internal {
 namespace {
@@ -498,8 +505,38 @@ const ConfigDef kTable[] = {
 };
 // clang-format on
 
+Status ApplyLoglevel(const ServerConfig& cfg) {
+  util::LogSetLevel(static_cast<util::LogLevel>(cfg.loglevel));
+  return Status::Ok();
+}
+
+// The table has already checked that the directory exists; chdir() can still fail (EACCES).
+Status ApplyDir(const ServerConfig& cfg) {
+  if (chdir(cfg.dir.c_str()) != 0) return Status::Error(std::strerror(errno));
+  return Status::Ok();
+}
+
+// Raises the descriptor limit again, or fails with Redis's reason.
+Status ApplyMaxclients(const ServerConfig& cfg) {
+  util::FdLimitResult r = util::AdjustOpenFilesLimit(cfg.maxclients);
+  if (r.maxclients < cfg.maxclients) {
+    return Status::Error(
+        "The operating system is not able to handle the specified number of clients, try "
+        "with " +
+        std::to_string(r.maxclients));
+  }
+  return Status::Ok();
+}
+
+constexpr ApplyStep kApplySteps[] = {
+    {"loglevel", ApplyLoglevel},
+    {"dir", ApplyDir},
+    {"maxclients", ApplyMaxclients},
+};
+
 }  // namespace
 
 std::span<const ConfigDef> Table() { return kTable; }
+std::span<const ApplyStep> ApplySteps() { return kApplySteps; }
 
 }  // namespace redoubt::config::internal

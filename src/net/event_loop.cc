@@ -6,15 +6,11 @@
 
 #include <cerrno>
 
+#include "util/clock.h"
+
 namespace redoubt::net {
 
 namespace {
-
-int64_t NowMs() {
-  timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
 
 uint32_t Mask(bool readable, bool writable) {
   uint32_t mask = 0;
@@ -59,18 +55,18 @@ void EventLoop::PollOnce() {
 void EventLoop::Run() {
   constexpr int kMaxEvents = 256;
   epoll_event events[kMaxEvents];
-  int64_t next_tick = NowMs() + tick_period_ms_;
+  int64_t next_tick = util::MonotonicMs() + tick_period_ms_;
   while (!stop_) {
     if (before_sleep_) before_sleep_();
     if (stop_) break;
-    int64_t wait = next_tick - NowMs();
+    int64_t wait = next_tick - util::MonotonicMs();
     if (wait < 0) wait = 0;
     int n = epoll_wait(epfd_, events, kMaxEvents, static_cast<int>(wait));
     if (n < 0 && errno != EINTR) break;
     for (int i = 0; i < n; ++i) {
       static_cast<FdHandler*>(events[i].data.ptr)->OnEvent(events[i].events);
     }
-    int64_t now = NowMs();
+    int64_t now = util::MonotonicMs();
     if (now >= next_tick) {
       if (tick_) tick_();
       next_tick = now + tick_period_ms_;

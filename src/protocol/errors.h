@@ -42,6 +42,8 @@ inline constexpr std::string_view kStringTooLong =
 inline constexpr std::string_view kBitOffset = "ERR bit offset is not an integer or out of range";
 inline constexpr std::string_view kTimeoutOutOfRange = "ERR timeout is out of range";
 inline constexpr std::string_view kNegativeTimeout = "ERR timeout is negative";
+inline constexpr std::string_view kMustBePositive = "ERR value is out of range, must be positive";
+inline constexpr std::string_view kNumkeysPositive = "ERR numkeys should be greater than 0";
 
 // Protocol errors: sent as "-ERR Protocol error: <reason>" and the connection is then closed.
 inline constexpr std::string_view kProtoTooBigInline = "too big inline request";

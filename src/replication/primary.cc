@@ -67,7 +67,7 @@ Primary::Primary(ServerState* state) : state_(state), replid_(RandomHex40()) {
   g_primary = this;
   // Snapshots carry the replication id and offset they match (restart -> partial resync),
   // and the db the stream continues in.
-  state_->rdb.repl_info = [this](persistence::RdbSaveOptions* o) {
+  state_->persistence.rdb.repl_info = [this](persistence::RdbSaveOptions* o) {
     o->repl_id = replid_;
     o->repl_offset = offset_;
     o->repl_stream_db = stream_db ? stream_db() : 0;
@@ -82,12 +82,12 @@ Primary::~Primary() {
     waitpid(child_pid_, nullptr, 0);
   }
   if (child_fd_ >= 0) close(child_fd_);
-  if (state_->replication_feed == this) {
-    state_->replication_feed = nullptr;
-    state_->UpdateWriteFeed();
+  if (state_->persistence.replication_feed == this) {
+    state_->persistence.replication_feed = nullptr;
+    state_->persistence.UpdateWriteFeed();
   }
   if (g_primary == this) g_primary = nullptr;
-  state_->rdb.repl_info = nullptr;
+  state_->persistence.rdb.repl_info = nullptr;
 }
 
 Primary* Primary::For(const ServerState& state) {
@@ -95,8 +95,8 @@ Primary* Primary::For(const ServerState& state) {
 }
 
 Client* Primary::ClientOf(uint64_t id) const {
-  auto it = state_->clients.find(id);
-  return it == state_->clients.end() ? nullptr : it->second;
+  auto it = state_->sessions.clients.find(id);
+  return it == state_->sessions.clients.end() ? nullptr : it->second;
 }
 
 // --- REPLCONF -------------------------------------------------------------------------------
@@ -199,8 +199,8 @@ void Primary::CreateBacklog() {
   backlog_active_ = true;
   backlog_.clear();
   backlog_off_ = offset_ + 1;
-  state_->replication_feed = this;
-  state_->UpdateWriteFeed();
+  state_->persistence.replication_feed = this;
+  state_->persistence.UpdateWriteFeed();
 }
 
 void Primary::StartSnapshot() {
@@ -225,7 +225,7 @@ void Primary::StartSnapshot() {
   if (pid == 0) {
     signal(SIGTERM, SIG_DFL);
     signal(SIGINT, SIG_DFL);
-    if (state_->rdb.in_child_after_fork) state_->rdb.in_child_after_fork();
+    if (state_->persistence.rdb.in_child_after_fork) state_->persistence.rdb.in_child_after_fork();
     util::Status st = persistence::WriteRdb(fd, dbs, opts, now);
     if (!st.ok()) LOG_WARNING("%s", st.message().c_str());
     _exit(st.ok() ? 0 : 1);
@@ -253,7 +253,7 @@ void Primary::SnapshotDone(bool ok) {
     Client* c = ClientOf(id);
     if (c == nullptr) continue;
     if (!ok) {
-      state_->CloseAsap(c);
+      state_->sessions.CloseAsap(c);
       continue;
     }
     char header[32];
@@ -264,7 +264,7 @@ void Primary::SnapshotDone(bool ok) {
     r.pending.clear();
     r.pending.shrink_to_fit();
     r.state = Replica::State::kOnline;
-    state_->MarkPendingWrite(c);
+    state_->sessions.MarkPendingWrite(c);
     LOG_NOTICE("Synchronization with replica %s succeeded", c->addr.c_str());
   }
 }
@@ -287,7 +287,7 @@ void Primary::Feed(std::string_view bytes) {
       Client* c = ClientOf(id);
       if (c == nullptr) continue;
       c->reply_buf.append(bytes);
-      state_->MarkPendingWrite(c);
+      state_->sessions.MarkPendingWrite(c);
     }
   }
 }
@@ -359,7 +359,7 @@ void Primary::FeedUpstream(std::string_view bytes) {
 
 void Primary::DropReplicas() {
   for (auto& [id, r] : replicas_) {
-    if (Client* c = ClientOf(id)) state_->CloseAsap(c);
+    if (Client* c = ClientOf(id)) state_->sessions.CloseAsap(c);
   }
 }
 
@@ -454,7 +454,7 @@ void Primary::Wait(commands::CommandContext& cx) {
   Client& c = cx.client;
   c.blocked = true;
   c.block_deadline_ms = 0;  // the timeout is ours: blocking.cc would reply a null array
-  ++state_->blocked_count;
+  ++state_->indexes.blocked_count;
   waiters_.push_back({c.id, target, numreplicas, timeout == 0 ? 0 : cx.now_ms() + timeout});
   RequestAcks();
 }
@@ -475,7 +475,7 @@ void Primary::ServeWaiters(int64_t now_ms) {
     commands::Unblock(*state_, *c);
     protocol::ReplyBuilder reply(&c->reply_buf, c->resp);
     reply.Integer(acked);
-    state_->MarkPendingWrite(c);
+    state_->sessions.MarkPendingWrite(c);
     it = waiters_.erase(it);
   }
 }

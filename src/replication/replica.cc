@@ -91,7 +91,7 @@ void ReplicaLink::Start() {
   const config::ServerConfig& cfg = *server_->cfg;
   configured_host_ = cfg.masterhost;
   if (cfg.masterhost.empty()) return;
-  const commands::RdbState& rdb = server_->rdb;
+  const commands::RdbState& rdb = server_->persistence.rdb;
   if (!rdb.loaded_repl_id.empty() && rdb.loaded_repl_offset >= 0) {
     // The loaded file recorded the history it matches: resume it with PSYNC.
     primary_->Adopt(rdb.loaded_repl_id, rdb.loaded_repl_offset);
@@ -180,8 +180,8 @@ void ReplicaLink::ReplicaOf(commands::CommandContext& cx) {
   if (util::Status st = CheckAllowed(host); !st.ok()) {
     LOG_WARNING("REPLICAOF %s:%lld refused: %s", host.c_str(), static_cast<long long>(port),
                 st.message().c_str());
-    server_->Audit(security::AuditEvent::kReplicaOfRefused, cx.client, cx.cmd.full_name,
-                   st.message(), host + ":" + std::to_string(port));
+    server_->security.Audit(security::AuditEvent::kReplicaOfRefused, cx.client, cx.cmd.full_name,
+                            st.message(), host + ":" + std::to_string(port));
     cx.reply.Error("ERR REPLICAOF refused: " + st.message());
     return;
   }
@@ -477,7 +477,7 @@ void ReplicaLink::BecomeConnected() {
 void ReplicaLink::CreateMasterClient() {
   master_ = std::make_unique<commands::Client>();
   commands::Client& c = *master_;
-  c.id = server_->next_client_id++;
+  c.id = server_->sessions.next_client_id++;
   c.fd = fd_;
   c.addr = host_ + ":" + std::to_string(port_);
   c.authenticated = true;
@@ -486,7 +486,7 @@ void ReplicaLink::CreateMasterClient() {
   c.db_index = stream_db_ < server_->db_count() ? stream_db_ : 0;
   c.ctime_ms = server_->clock.now_ms;
   c.last_interaction_ms = server_->clock.now_ms;
-  server_->clients[c.id] = &c;
+  server_->sessions.clients[c.id] = &c;
 }
 
 void ReplicaLink::FreeMasterClient() {

@@ -136,7 +136,8 @@ void ReplicaLink::FinishTransfer() {
   have_cached_ = true;
   stream_db_ = std::max(stream_db, 0);
   // The AOF must describe the new dataset: rewrite it (Redis restarts the AOF likewise).
-  if (server_->aof != nullptr && server_->aof->enabled()) server_->aof->ScheduleRewrite();
+  if (server_->persistence.aof != nullptr && server_->persistence.aof->enabled())
+    server_->persistence.aof->ScheduleRewrite();
   BecomeConnected();
   LOG_NOTICE("MASTER <-> REPLICA sync: Finished with success");
 }
@@ -164,7 +165,8 @@ util::Status ReplicaLink::LoadReceived(int* stream_db) {
   for (int i = 0; i < server_->db_count(); ++i) server_->db(i).SwapWith(*fresh[i]);
   for (const std::string& code : functions) {
     std::string err;
-    if (server_->load_function_library && !server_->load_function_library(code, &err)) {
+    if (server_->persistence.load_function_library &&
+        !server_->persistence.load_function_library(code, &err)) {
       LOG_WARNING("MASTER <-> REPLICA sync: a function library was not loaded: %s", err.c_str());
     }
   }

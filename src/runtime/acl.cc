@@ -53,7 +53,7 @@ class TableCatalog final : public security::CommandCatalog {
 }  // namespace
 
 void PrepareAclStore(ServerState& server) {
-  server.acl.pubsub_default_allchannels =
+  server.security.acl.pubsub_default_allchannels =
       server.cfg->acl_pubsub_default == config::kAclPubsubAllChannels;
 }
 
@@ -90,10 +90,10 @@ bool LogIn(Client& client, const security::AclUser& user, LoginProof proof) {
 
 void SetInitialUser(ServerState& server, Client& client) {
   const security::AclUser* cert = client.no_implicit_auth && !client.cert_user.empty()
-                                      ? server.acl.Find(client.cert_user)
+                                      ? server.security.acl.Find(client.cert_user)
                                       : nullptr;
   if (cert != nullptr && LogIn(client, *cert, LoginProof::kCertificate)) return;
-  const security::AclUser& d = server.acl.default_user();
+  const security::AclUser& d = server.security.acl.default_user();
   SetClientUser(client, d, LoginAllowed(client, d, LoginProof::kNone));
 }
 
@@ -127,9 +127,9 @@ bool SessionStillAllowed(const Client& c, uint32_t monitor_id) {
 void EnforceAclOnClients(ServerState& server) {
   const CommandSpec* monitor = CommandTable::Get().LookupCanonical("monitor");
   uint32_t monitor_id = monitor != nullptr ? monitor->id : security::CommandCatalog::kNone;
-  for (auto& [id, c] : server.clients) {
+  for (auto& [id, c] : server.sessions.clients) {
     if (c->acl_user == nullptr || (c->flags & client_flag::kCloseAsap)) continue;
-    if (!SessionStillAllowed(*c, monitor_id)) server.CloseAsap(c);
+    if (!SessionStillAllowed(*c, monitor_id)) server.sessions.CloseAsap(c);
   }
 }
 
@@ -155,12 +155,12 @@ void AclLogDenial(ServerState& server, Client& client, const CommandSpec& cmd,
   CommandContext cx{server, client, cmd, args, rb};
   e.client_info = ClientInfoString(cx, client);
   e.created_ms = server.clock.now_ms;
-  server.acl.log.Add(std::move(e), server.cfg->acllog_max_len);
+  server.security.acl.log.Add(std::move(e), server.cfg->acllog_max_len);
 }
 
 void DisconnectRevoked(ServerState& server, security::AclStore::Revoked& revoked) {
   if (revoked.users.empty()) return;
-  for (auto& [id, c] : server.clients) {
+  for (auto& [id, c] : server.sessions.clients) {
     if (c->acl_user == nullptr) continue;
     if (std::find(revoked.users.begin(), revoked.users.end(), c->acl_user) == revoked.users.end()) {
       continue;
@@ -169,8 +169,8 @@ void DisconnectRevoked(ServerState& server, security::AclStore::Revoked& revoked
     const security::AclUser* user = c->acl_user;
     bool deleted = std::any_of(revoked.deleted.begin(), revoked.deleted.end(),
                                [user](const auto& u) { return u.get() == user; });
-    if (deleted) c->acl_user = &server.acl.nobody();
-    server.CloseAsap(c);
+    if (deleted) c->acl_user = &server.security.acl.nobody();
+    server.sessions.CloseAsap(c);
   }
   revoked.deleted.clear();
   revoked.users.clear();
@@ -186,7 +186,7 @@ util::Status LoadAclAtStartup(ServerState& server) {
         "redis.conf, but not both.");
   }
   PrepareAclStore(server);
-  server.acl.SetDefaultPassword(cfg.requirepass);
+  server.security.acl.SetDefaultPassword(cfg.requirepass);
   if (!cfg.user_lines.empty()) {
     std::vector<std::vector<std::string>> lines;
     for (const std::string& line : cfg.user_lines) {
@@ -194,12 +194,12 @@ util::Status LoadAclAtStartup(ServerState& server) {
       if (!argv) return util::Status::Error("Unbalanced quotes in configuration line: user");
       lines.push_back(std::move(*argv));
     }
-    util::Status st = server.acl.LoadUserLines(lines);
+    util::Status st = server.security.acl.LoadUserLines(lines);
     if (!st.ok()) return st;
   }
   if (!cfg.aclfile.empty()) {
     security::AclStore::Revoked revoked;
-    util::Status st = server.acl.LoadFile(cfg.aclfile, &revoked);
+    util::Status st = server.security.acl.LoadFile(cfg.aclfile, &revoked);
     if (!st.ok()) {
       return util::Status::Error("Aborting Redis startup because of ACL errors: " + st.message());
     }

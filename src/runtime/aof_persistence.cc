@@ -17,6 +17,7 @@
 #include "runtime/acl.h"
 #include "runtime/aof_loader.h"
 #include "runtime/rdb_persistence.h"
+#include "util/clock.h"
 #include "util/log.h"
 #include "util/safe_file.h"
 
@@ -25,12 +26,6 @@ namespace redoubt::commands {
 using namespace persistence;  // NOLINT(build/namespaces): the AOF file formats
 
 namespace {
-
-int64_t NowMs() {
-  timespec ts;
-  clock_gettime(CLOCK_REALTIME, &ts);
-  return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
 
 bool Exists(const std::string& path) {
   struct stat st {};
@@ -109,7 +104,7 @@ util::Status Aof::StartUp(const std::function<void(size_t, size_t)>& progress) {
   const config::ServerConfig& cfg = *state_->cfg;
   const std::string& dir = cfg.appenddirname;
   std::string manifest_path = Path(ManifestFileName(cfg.appendfilename));
-  int64_t start = NowMs();
+  int64_t start = util::UnixMs();
   uint64_t commands = 0;
   if (IsDir(dir) && Exists(manifest_path)) {
     int fd = ::open(manifest_path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -171,7 +166,7 @@ util::Status Aof::StartUp(const std::function<void(size_t, size_t)>& progress) {
   }
   if (commands > 0 || manifest_.has_base) {
     LOG_NOTICE("DB loaded from append only file: %.3f seconds (%llu commands)",
-               static_cast<double>(NowMs() - start) / 1000,
+               static_cast<double>(util::UnixMs() - start) / 1000,
                static_cast<unsigned long long>(commands));
   }
   // Appends go to the last incremental file, or a new one when there is none.
@@ -189,8 +184,8 @@ util::Status Aof::StartUp(const std::function<void(size_t, size_t)>& progress) {
   for (const AofFileInfo& f : manifest_.incrs) current_size_ += FileSize(f.name);
   enabled_ = true;
   selected_db_ = -1;
-  state_->aof_feed = this;
-  state_->UpdateWriteFeed();
+  state_->persistence.aof_feed = this;
+  state_->persistence.UpdateWriteFeed();
   return util::Status::Ok();
 }
 
@@ -202,7 +197,7 @@ util::Status Aof::CreateBaseNow() {
   util::StatusOr<util::TempFile> tmp = util::TempFile::Create(Path(name), "temp-", ".aof");
   if (!tmp.ok())
     return util::Status::Error("Can't create the AOF base file: " + tmp.status().message());
-  if (!WriteBase(tmp->fd(), NowMs(), rdb)) {
+  if (!WriteBase(tmp->fd(), util::UnixMs(), rdb)) {
     return util::Status::Error("Can't write the AOF base file " + name);
   }
   if (auto st = tmp->Commit(Path(name)); !st.ok()) {
@@ -286,8 +281,8 @@ util::Status Aof::Enable() {
   if (auto st = OpenNewIncr(false); !st.ok()) return st;
   enabled_ = true;
   enabling_ = true;
-  state_->aof_feed = this;
-  state_->UpdateWriteFeed();
+  state_->persistence.aof_feed = this;
+  state_->persistence.UpdateWriteFeed();
   if (RdbChildActive(*state_)) {
     // One child at a time, as Redis: the cron starts the base once the snapshot is done.
     LOG_NOTICE(
@@ -324,9 +319,9 @@ void Aof::Disable() {
   enabled_ = false;
   enabling_ = false;
   write_ok_ = true;
-  state_->aof_write_error.clear();
-  if (state_->aof_feed == this) state_->aof_feed = nullptr;
-  state_->UpdateWriteFeed();
+  state_->persistence.aof_write_error.clear();
+  if (state_->persistence.aof_feed == this) state_->persistence.aof_feed = nullptr;
+  state_->persistence.UpdateWriteFeed();
 }
 
 // --- The feed -------------------------------------------------------------------------------
@@ -399,7 +394,7 @@ bool Aof::WriteBuffer() {
       LOG_WARNING("Error writing to the AOF file: %s", std::strerror(last_write_errno_));
     }
     write_ok_ = false;
-    state_->aof_write_error = std::strerror(last_write_errno_);
+    state_->persistence.aof_write_error = std::strerror(last_write_errno_);
     // A partial write is not undone here: a retry appends the whole buffer again only after
     // the file was truncated back (Redis does the same with ftruncate).
     return false;
@@ -410,7 +405,7 @@ bool Aof::WriteBuffer() {
   if (!write_ok_) {
     LOG_WARNING("AOF write error looks solved, Redoubt can write again.");
     write_ok_ = true;
-    state_->aof_write_error.clear();
+    state_->persistence.aof_write_error.clear();
   }
   return true;
 }
@@ -440,7 +435,7 @@ void Aof::FlushBeforeSleep() {
                   std::strerror(errno));
       _exit(1);
     }
-    last_fsync_ms_ = NowMs();
+    last_fsync_ms_ = util::UnixMs();
   } else if (cfg.appendfsync == config::kFsyncEverysec && !skip) {
     FsyncNow();
   }
@@ -449,7 +444,7 @@ void Aof::FlushBeforeSleep() {
 // everysec: asks the background thread for an fsync at most once a second; one already
 // running delays the next (aof_delayed_fsync).
 void Aof::FsyncNow() {
-  int64_t now = NowMs();
+  int64_t now = util::UnixMs();
   if (now - last_fsync_ms_ < 1000) return;
   if (fsync_running_) {
     ++delayed_fsync_;
@@ -497,8 +492,8 @@ util::Status Aof::LoadForDebug() {
   for (const AofFileInfo& f : manifest_.incrs) files.push_back(f.name);
   if (!enabled_) manifest_ = std::move(on_disk);
   if (files.empty()) return util::Status::Error("no append only file to load");
-  WriteFeed* feed = state_->write_feed;
-  state_->write_feed = nullptr;
+  WriteFeed* feed = state_->persistence.write_feed;
+  state_->persistence.write_feed = nullptr;
   debug_loading_ = true;
   util::Status result = util::Status::Ok();
   for (size_t i = 0; i < files.size() && result.ok(); ++i) {
@@ -507,7 +502,7 @@ util::Status Aof::LoadForDebug() {
     if (!r.ok()) result = r.status();
   }
   debug_loading_ = false;
-  state_->write_feed = feed;
+  state_->persistence.write_feed = feed;
   return result;
 }
 
@@ -529,7 +524,7 @@ util::Status Aof::StartRewrite() {
     ReadManifestFromDisk();
   }
   WriteBuffer();
-  int64_t now = NowMs();
+  int64_t now = util::UnixMs();
   rewrite_rdb_ = UseRdbBase();
   // Made by the parent, so that it knows the unpredictable name to rename or clean up.
   util::StatusOr<util::TempFile> tmp =
@@ -556,7 +551,7 @@ util::Status Aof::StartRewrite() {
 void Aof::RewriteDone(int status) {
   const config::ServerConfig& cfg = *state_->cfg;
   child_pid_ = -1;
-  last_rewrite_time_sec_ = (NowMs() - rewrite_start_ms_) / 1000;
+  last_rewrite_time_sec_ = (util::UnixMs() - rewrite_start_ms_) / 1000;
   bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
   if (ok) {
     AofManifest m;
@@ -617,7 +612,7 @@ void Aof::Cron() {
   const config::ServerConfig& cfg = *state_->cfg;
   // A base for CONFIG SET appendonly yes that failed is tried again.
   if (enabling_ && child_pid_ < 0 && !RdbChildActive(*state_) &&
-      NowMs() - rewrite_start_ms_ > 5000) {
+      util::UnixMs() - rewrite_start_ms_ > 5000) {
     if (auto st = StartRewrite(); !st.ok()) LOG_WARNING("%s", st.message().c_str());
   }
   if (!write_ok_) FlushBeforeSleep();
@@ -644,7 +639,7 @@ void Aof::Info(std::string* out) const {
     out->append(value);
     out->append("\r\n");
   };
-  int64_t now = NowMs();
+  int64_t now = util::UnixMs();
   line("aof_enabled", enabled_ ? "1" : "0");
   line("aof_rewrite_in_progress", child_pid_ > 0 ? "1" : "0");
   line("aof_rewrite_scheduled", rewrite_scheduled_ ? "1" : "0");
@@ -668,7 +663,7 @@ void Aof::Info(std::string* out) const {
 }
 
 void BgRewriteAof(ServerState& server, protocol::ReplyBuilder& reply) {
-  Aof* aof = server.aof;
+  Aof* aof = server.persistence.aof;
   if (aof == nullptr) return reply.Error("ERR Background AOF rewrite is not available");
   if (aof->rewrite_in_progress()) {
     return reply.Error("ERR Background append only file rewriting already in progress");

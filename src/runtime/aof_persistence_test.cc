@@ -108,7 +108,7 @@ class RecordingFeed : public WriteFeed {
 TEST(AofFeed, RelativeTimesAndRandomPicksAreWrittenReplayable) {
   CommandTester t;
   RecordingFeed feed;
-  t.state().write_feed = &feed;
+  t.state().persistence.write_feed = &feed;
   int64_t now = t.now_ms();
   t.Run({"SET", "k", "v", "EX", "10"});
   t.Run({"EXPIRE", "k", "100"});
@@ -117,7 +117,7 @@ TEST(AofFeed, RelativeTimesAndRandomPicksAreWrittenReplayable) {
   t.Run({"SPOP", "s"});
   t.Run({"INCRBYFLOAT", "f", "1.5"});
   t.Run({"HINCRBYFLOAT", "h", "x", "0.25"});
-  t.state().write_feed = nullptr;
+  t.state().persistence.write_feed = nullptr;
   std::vector<std::string> want = {"SET k v PXAT " + std::to_string(now + 10000),
                                    "PEXPIREAT k " + std::to_string(now + 100000),
                                    "sadd s only",

@@ -23,7 +23,7 @@ std::string_view KeyOf(std::string_view key_id) { return key_id.substr(key_id.fi
 void ReplyTimeout(ServerState& server, Client& c) {
   protocol::ReplyBuilder r(&c.reply_buf, c.resp);
   r.NullArray();
-  server.MarkPendingWrite(&c);
+  server.sessions.MarkPendingWrite(&c);
 }
 
 }  // namespace
@@ -56,50 +56,50 @@ void BlockOnKeys(CommandContext& cx, std::span<const std::string_view> keys, int
   c.block_db = c.db_index;
   c.block_args.assign(cx.args.begin(), cx.args.end());
   c.block_keys.assign(keys.begin(), keys.end());
-  bool first = s.blocking_keys.empty();
+  bool first = s.indexes.blocking_keys.empty();
   for (std::string_view k : keys) {
-    auto& waiters = s.blocking_keys[KeyId(c.db_index, k)];
+    auto& waiters = s.indexes.blocking_keys[KeyId(c.db_index, k)];
     if (std::find(waiters.begin(), waiters.end(), &c) == waiters.end()) waiters.push_back(&c);
   }
-  ++s.blocked_count;
+  ++s.indexes.blocked_count;
   if (first) s.UpdateKeyHooks();
 }
 
 void Unblock(ServerState& server, Client& c) {
   if (!c.blocked) return;
   for (const std::string& k : c.block_keys) {
-    auto it = server.blocking_keys.find(KeyId(c.block_db, k));
-    if (it == server.blocking_keys.end()) continue;
+    auto it = server.indexes.blocking_keys.find(KeyId(c.block_db, k));
+    if (it == server.indexes.blocking_keys.end()) continue;
     auto& v = it->second;
     v.erase(std::remove(v.begin(), v.end(), &c), v.end());
-    if (v.empty()) server.blocking_keys.erase(it);
+    if (v.empty()) server.indexes.blocking_keys.erase(it);
   }
   c.blocked = false;
   c.block_keys.clear();
   c.block_args.clear();
-  --server.blocked_count;
-  server.unblocked_clients.push_back(c.id);
-  if (server.blocking_keys.empty()) server.UpdateKeyHooks();
+  --server.indexes.blocked_count;
+  server.indexes.unblocked_clients.push_back(c.id);
+  if (server.indexes.blocking_keys.empty()) server.UpdateKeyHooks();
 }
 
 void SignalKeyChanged(ServerState& server, int db, std::string_view key) {
-  if (server.blocking_keys.empty()) return;
+  if (server.indexes.blocking_keys.empty()) return;
   std::string id = KeyId(db, key);
-  if (server.blocking_keys.count(id) == 0) return;
-  if (std::find(server.ready_keys.begin(), server.ready_keys.end(), id) ==
-      server.ready_keys.end()) {
-    server.ready_keys.push_back(std::move(id));
+  if (server.indexes.blocking_keys.count(id) == 0) return;
+  if (std::find(server.indexes.ready_keys.begin(), server.indexes.ready_keys.end(), id) ==
+      server.indexes.ready_keys.end()) {
+    server.indexes.ready_keys.push_back(std::move(id));
   }
 }
 
 void ServeReadyKeys(ServerState& server) {
   // Serving one client can make other keys ready (BLMOVE pushes), so loop until quiet.
-  for (int rounds = 0; !server.ready_keys.empty() && rounds < 1000; ++rounds) {
+  for (int rounds = 0; !server.indexes.ready_keys.empty() && rounds < 1000; ++rounds) {
     std::vector<std::string> ready;
-    ready.swap(server.ready_keys);
+    ready.swap(server.indexes.ready_keys);
     for (const std::string& id : ready) {
-      auto it = server.blocking_keys.find(id);
-      if (it == server.blocking_keys.end()) continue;
+      auto it = server.indexes.blocking_keys.find(id);
+      if (it == server.indexes.blocking_keys.end()) continue;
       // First come, first served: each waiter retries in arrival order; one that is still
       // blocked afterwards means the key ran dry.
       std::vector<Client*> waiters = it->second;
@@ -112,7 +112,7 @@ void ServeReadyKeys(ServerState& server) {
         size_t before = c->reply_buf.size();
         RunQueued(server, *c, views);
         c->db_index = saved_db;
-        if (c->reply_buf.size() != before) server.MarkPendingWrite(c);
+        if (c->reply_buf.size() != before) server.sessions.MarkPendingWrite(c);
         // A waiter still parked while the key holds data (a stream reader waiting for IDs
         // beyond the new ones) must not starve those behind it; once the key is gone, it ran
         // dry and nobody else can be served.
@@ -123,9 +123,9 @@ void ServeReadyKeys(ServerState& server) {
 }
 
 void ExpireBlockedClients(ServerState& server, int64_t now_ms) {
-  if (server.blocked_count == 0) return;
+  if (server.indexes.blocked_count == 0) return;
   std::vector<Client*> expired;
-  for (auto& [id, c] : server.clients) {
+  for (auto& [id, c] : server.sessions.clients) {
     if (c->blocked && c->block_deadline_ms != 0 && c->block_deadline_ms <= now_ms) {
       expired.push_back(c);
     }
@@ -142,7 +142,7 @@ bool UnblockByRequest(ServerState& server, Client& c, bool with_error) {
   if (with_error) {
     protocol::ReplyBuilder r(&c.reply_buf, c.resp);
     r.Error("UNBLOCKED client unblocked via CLIENT UNBLOCK");
-    server.MarkPendingWrite(&c);
+    server.sessions.MarkPendingWrite(&c);
   } else {
     ReplyTimeout(server, c);
   }

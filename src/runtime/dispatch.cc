@@ -72,9 +72,9 @@ void FeedMonitors(ServerState& server, const Client& client,
     line += "\"";
   }
   line += "\r\n";
-  for (Client* m : server.monitors) {
+  for (Client* m : server.sessions.monitors) {
     m->reply_buf += line;
-    server.MarkPendingWrite(m);
+    server.sessions.MarkPendingWrite(m);
   }
 }
 
@@ -91,7 +91,7 @@ bool AuthRequired(const ServerState& server, const Client& client) {
   if (client.authenticated) return false;
   if (client.no_implicit_auth) return true;
   // As Redis: only a default user that is on and has nopass lets clients in unauthenticated.
-  const security::AclUser& d = server.acl.default_user();
+  const security::AclUser& d = server.security.acl.default_user();
   return !d.nopass() || !d.enabled();
 }
 
@@ -170,7 +170,7 @@ bool CheckAcl(ServerState& server, Client& client, const CommandSpec& cmd,
       user->Check(cmd.id, args, &keys, cmd.channels.first > 0 ? &channels : nullptr, &idx);
   if (d == security::AclDenial::kNone) return true;
   AclLogDenial(server, client, cmd, args, d, idx);
-  if (server.audit.enabled()) {
+  if (server.security.audit.enabled()) {
     std::string_view reason = d == security::AclDenial::kKey       ? "key"
                               : d == security::AclDenial::kChannel ? "channel"
                                                                    : "command";
@@ -178,7 +178,7 @@ bool CheckAcl(ServerState& server, Client& client, const CommandSpec& cmd,
         d == security::AclDenial::kCommand || idx <= 0 || static_cast<size_t>(idx) >= args.size()
             ? std::string_view(cmd.full_name)
             : args[idx];
-    server.Audit(security::AuditEvent::kAclDenied, client, cmd.full_name, reason, object);
+    server.security.Audit(security::AuditEvent::kAclDenied, client, cmd.full_name, reason, object);
   }
   if (d == security::AclDenial::kKey) {
     reply.Error("NOPERM this user has no permissions to access one of the keys used as arguments");
@@ -293,18 +293,18 @@ bool DiskErrorDenies(const Client& client, const CommandSpec& cmd) {
 bool CheckAofWriteError(const ServerState& server, const Client& client, const CommandSpec& cmd,
                         protocol::ReplyBuilder& reply) {
   // As Redis: while the AOF cannot be written, writes are refused rather than acknowledged.
-  if (server.aof_write_error.empty() || !DiskErrorDenies(client, cmd)) return true;
-  reply.Error("MISCONF Errors writing to the AOF file: " + server.aof_write_error);
+  if (server.persistence.aof_write_error.empty() || !DiskErrorDenies(client, cmd)) return true;
+  reply.Error("MISCONF Errors writing to the AOF file: " + server.persistence.aof_write_error);
   return false;
 }
 
 void DetachClient(ServerState& server, Client& client) {
-  auto& mons = server.monitors;
+  auto& mons = server.sessions.monitors;
   mons.erase(std::remove(mons.begin(), mons.end(), &client), mons.end());
   if (client.subscriptions() > 0) PubSubRemoveClient(server, client);
   if (client.blocked) Unblock(server, client);
   if (!client.watched_keys.empty()) UnwatchAll(server, client);
-  server.clients.erase(client.id);
+  server.sessions.clients.erase(client.id);
 }
 
 bool CheckBusyScript(const ServerState& server, const CommandSpec& cmd,
@@ -381,7 +381,7 @@ const CommandSpec* Admit(ServerState& server, Client& client,
       CheckMonitorKeyspace(client, *cmd, reply) && CheckSubscribedContext(client, *cmd, reply) &&
       (queued || CheckStaleData(server, client, *cmd, reply)) && CheckNoMulti(client, *cmd, reply);
   // Loading (-LOADING) and failed snapshots (-MISCONF): one branch while neither applies.
-  admitted = admitted && (queued || server.rdb.gates_open() ||
+  admitted = admitted && (queued || server.persistence.rdb.gates_open() ||
                           CheckPersistenceGates(server, client, *cmd, reply));
   admitted = admitted && (!server.script_busy || CheckBusyScript(server, *cmd, reply));
   if (!admitted) {
@@ -395,19 +395,19 @@ const CommandSpec* Admit(ServerState& server, Client& client,
 // it changed something. MULTI/EXEC and friends never go themselves: EXEC's queue does.
 void FeedWrite(ServerState& server, const Client& client, const CommandSpec& cmd,
                std::span<const std::string_view> args, uint64_t dirty_before) {
-  if (!server.propagate_as.empty()) {
+  if (!server.persistence.propagate_as.empty()) {
     std::vector<std::vector<std::string>> forms;
-    forms.swap(server.propagate_as);
+    forms.swap(server.persistence.propagate_as);
     std::vector<std::string_view> views;
     for (const std::vector<std::string>& f : forms) {
       views.assign(f.begin(), f.end());
-      server.write_feed->Propagate(client.db_index, views);
+      server.persistence.write_feed->Propagate(client.db_index, views);
     }
     return;
   }
-  if (server.dirty != dirty_before &&
+  if (server.persistence.dirty != dirty_before &&
       !(cmd.internal_flags & (internal::kNotQueued | internal::kPropagatesEffects))) {
-    server.write_feed->Command(client.db_index, cmd, args);
+    server.persistence.write_feed->Command(client.db_index, cmd, args);
   }
 }
 
@@ -417,9 +417,9 @@ void Execute(ServerState& server, Client& client, const CommandSpec& cmd,
   client.redact_mask = 0;
   uint64_t errors_before = reply.errors;
   uint64_t start = util::CycleClock::Now();
-  uint64_t dirty_before = server.dirty;
+  uint64_t dirty_before = server.persistence.dirty;
   cmd.handler(ctx);
-  if (server.write_feed != nullptr) FeedWrite(server, client, cmd, args, dirty_before);
+  if (server.persistence.write_feed != nullptr) FeedWrite(server, client, cmd, args, dirty_before);
   CommandStats& st = server.command_stats[cmd.id];
   const uint64_t cycles = util::CycleClock::Now() - start;
   st.cycles += cycles;
@@ -427,7 +427,7 @@ void Execute(ServerState& server, Client& client, const CommandSpec& cmd,
   ++st.calls;
   if (reply.errors != errors_before) ++st.failed_calls;
   client.last_cmd = &cmd;
-  if (!server.monitors.empty() && !(cmd.flags & (flag::kSkipMonitor | flag::kAdmin))) {
+  if (!server.sessions.monitors.empty() && !(cmd.flags & (flag::kSkipMonitor | flag::kAdmin))) {
     FeedMonitors(server, client, args);
   }
   ++server.stats.total_commands_processed;
@@ -493,7 +493,7 @@ void Dispatch(ServerState& server, Client& client, std::span<const std::string_v
   } else {
     Execute(server, client, *cmd, args, reply);
     // Keys this command (or EXEC's queue) pushed to may wake blocked clients.
-    if (!server.ready_keys.empty()) ServeReadyKeys(server);
+    if (!server.indexes.ready_keys.empty()) ServeReadyKeys(server);
   }
   server.stats.total_error_replies += reply.errors;
 

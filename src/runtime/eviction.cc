@@ -7,18 +7,13 @@
 #include "protocol/errors.h"
 #include "runtime/notify.h"
 #include "store/evict.h"
+#include "util/clock.h"
 #include "util/log.h"
 #include "util/memory.h"
 
 namespace redoubt::commands {
 
 namespace {
-
-int64_t NowMicros() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
 
 // Used memory as the eviction check counts it: without the AOF buffer, as Redis (which also
 // leaves out replica output buffers; Redoubt has no replicas).
@@ -30,13 +25,13 @@ uint64_t UsedForEviction(const ServerState& s) {
 
 // The next victim under the policy: from the pool (LRU, LFU, TTL) or at random.
 bool SelectVictim(ServerState& s, int* db_out, std::string* key) {
-  store::EvictPolicy policy = s.evict_policy;
+  store::EvictPolicy policy = s.keyspace.evict_policy;
   bool volatile_only = store::IsVolatile(policy);
   if (policy == store::EvictPolicy::kAllKeysRandom ||
       policy == store::EvictPolicy::kVolatileRandom) {
     // Round-robin over the databases, one random key each, as Redis does.
     for (int tries = 0; tries < s.db_count(); ++tries) {
-      int i = s.next_evict_db++ % s.db_count();
+      int i = s.keyspace.next_evict_db++ % s.db_count();
       store::Db& db = s.db(i);
       store::Entry* e = volatile_only ? db.RandomVolatile(&ServerState::Random)
                                       : db.table().Random(&ServerState::Random);
@@ -55,16 +50,16 @@ bool SelectVictim(ServerState& s, int* db_out, std::string* key) {
       size_t n = volatile_only ? db.expires() : db.size();
       if (n == 0) continue;
       total += n;
-      s.evict_pool.Populate(db, policy, s.cfg->maxmemory_samples, s.clock, s.cfg->lfu_decay_time,
-                            &ServerState::Random);
+      s.keyspace.evict_pool.Populate(db, policy, s.cfg->maxmemory_samples, s.clock,
+                                     s.cfg->lfu_decay_time, &ServerState::Random);
     }
     if (total == 0) {
-      s.evict_pool.Clear();
+      s.keyspace.evict_pool.Clear();
       return false;
     }
     // The best candidate that still exists (a command may have deleted it since it was seen).
     int db = 0;
-    while (s.evict_pool.PopBest(&db, key)) {
+    while (s.keyspace.evict_pool.PopBest(&db, key)) {
       if (db >= s.db_count()) continue;
       store::Entry* e = s.db(db).Peek(*key);
       if (e == nullptr || (volatile_only && !e->has_expire())) continue;
@@ -77,7 +72,8 @@ bool SelectVictim(ServerState& s, int* db_out, std::string* key) {
 }  // namespace
 
 uint64_t MemNotCountedForEvict(const ServerState& server) {
-  return server.write_feed != nullptr ? server.write_feed->BufferedBytes() : 0;
+  return server.persistence.write_feed != nullptr ? server.persistence.write_feed->BufferedBytes()
+                                                  : 0;
 }
 
 uint64_t EvictionTimeLimitUs(int tenacity) {
@@ -88,13 +84,14 @@ uint64_t EvictionTimeLimitUs(int tenacity) {
 
 bool EvictKey(ServerState& server, store::Db& db, std::string_view key) {
   if (db.Peek(key) == nullptr) return false;  // gone, or just expired (and deleted as such)
-  if (server.write_feed != nullptr) server.write_feed->Deleted(db.id(), key);
+  if (server.persistence.write_feed != nullptr)
+    server.persistence.write_feed->Deleted(db.id(), key);
   // Not a change made by a command (as expiry): the dirty counter stays, so that a command
   // during which eviction ran (CONFIG SET maxmemory) is not mistaken for a write; the
   // deletion reaches the AOF through Deleted() above.
-  uint64_t dirty = server.dirty;
+  uint64_t dirty = server.persistence.dirty;
   db.Delete(key, server.cfg->lazyfree_lazy_eviction);
-  server.dirty = dirty;
+  server.persistence.dirty = dirty;
   ++server.stats.evicted_keys;
   Notify(server, config::notify::kEvicted, "evicted", key, db.id());
   return true;
@@ -103,22 +100,22 @@ bool EvictKey(ServerState& server, store::Db& db, std::string_view key) {
 EvictResult PerformEvictions(ServerState& s) {
   uint64_t limit = static_cast<uint64_t>(s.cfg->maxmemory);
   if (limit == 0) {
-    s.eviction_running = false;
+    s.keyspace.eviction_running = false;
     return EvictResult::kOk;
   }
   uint64_t used = UsedForEviction(s);
   if (used <= limit) {
-    s.eviction_running = false;
+    s.keyspace.eviction_running = false;
     return EvictResult::kOk;
   }
-  if (s.evict_policy == store::EvictPolicy::kNoEviction) return EvictResult::kFail;
+  if (s.keyspace.evict_policy == store::EvictPolicy::kNoEviction) return EvictResult::kFail;
   uint64_t to_free = used - limit;
   uint64_t freed = 0;
   uint64_t keys_freed = 0;
   uint64_t budget_us = EvictionTimeLimitUs(s.cfg->maxmemory_eviction_tenacity);
-  int64_t start = NowMicros();
+  int64_t start = util::MonotonicMicros();
   bool lazy = s.cfg->lazyfree_lazy_eviction;
-  std::string& key = s.evict_key_scratch;
+  std::string& key = s.keyspace.evict_key_scratch;
   while (freed < to_free) {
     int db = 0;
     if (!SelectVictim(s, &db, &key)) break;
@@ -130,22 +127,22 @@ EvictResult PerformEvictions(ServerState& s) {
     if ((keys_freed & 15) == 0) {
       // Lazily freed values come back on another thread: look at the real figure.
       if (lazy && UsedForEviction(s) <= limit) break;
-      if (static_cast<uint64_t>(NowMicros() - start) > budget_us) {
-        s.eviction_running = true;
+      if (static_cast<uint64_t>(util::MonotonicMicros() - start) > budget_us) {
+        s.keyspace.eviction_running = true;
         return EvictResult::kRunning;
       }
     }
   }
   if (UsedForEviction(s) <= limit || freed >= to_free) {
-    s.eviction_running = false;
+    s.keyspace.eviction_running = false;
     return EvictResult::kOk;
   }
   // Nothing (more) to evict. Memory still being freed in the background may be enough.
-  if (s.lazy_free.pending() > 0) {
+  if (s.keyspace.lazy_free.pending() > 0) {
     std::this_thread::sleep_for(std::chrono::microseconds(budget_us));
     if (UsedForEviction(s) <= limit) return EvictResult::kOk;
   }
-  s.eviction_running = false;
+  s.keyspace.eviction_running = false;
   return keys_freed > 0 ? EvictResult::kRunning : EvictResult::kFail;
 }
 
@@ -172,19 +169,19 @@ bool CheckOomSlow(ServerState& server, Client& client, const CommandSpec& cmd,
 namespace {
 
 void ApplyMemoryConfig(ServerState& s, const config::ServerConfig& cfg) {
-  s.evict_policy = store::ParseEvictPolicy(cfg.maxmemory_policy);
-  s.clock.lfu = store::IsLfu(s.evict_policy);
+  s.keyspace.evict_policy = store::ParseEvictPolicy(cfg.maxmemory_policy);
+  s.clock.lfu = store::IsLfu(s.keyspace.evict_policy);
   s.clock.lfu_log_factor = cfg.lfu_log_factor;
   s.clock.lfu_decay_time = cfg.lfu_decay_time;
-  s.lazy_free.server_del = cfg.lazyfree_lazy_server_del;
-  s.lazy_free.expire = cfg.lazyfree_lazy_expire;
-  s.evict_pool.Clear();
+  s.keyspace.lazy_free.server_del = cfg.lazyfree_lazy_server_del;
+  s.keyspace.lazy_free.expire = cfg.lazyfree_lazy_expire;
+  s.keyspace.evict_pool.Clear();
 }
 
 }  // namespace
 
 void InstallMemoryHooks(ServerState& server) {
-  server.startup_allocated = util::UsedMemory();
+  server.keyspace.startup_allocated = util::UsedMemory();
   ApplyMemoryConfig(server, *server.cfg);
   server.config->OnChange({"maxmemory-policy", "lfu-log-factor", "lfu-decay-time",
                            "lazyfree-lazy-server-del", "lazyfree-lazy-expire"},
@@ -215,7 +212,8 @@ void MemoryCron(ServerState& server) {
   EvictClients(server);
   util::CalibrateUsedMemory();
   util::UpdatePeakMemory(util::UsedMemoryFast());
-  if (server.cfg->maxmemory > 0 && server.evict_policy != store::EvictPolicy::kNoEviction) {
+  if (server.cfg->maxmemory > 0 &&
+      server.keyspace.evict_policy != store::EvictPolicy::kNoEviction) {
     PerformEvictions(server);
   }
 }

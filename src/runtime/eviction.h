@@ -42,7 +42,7 @@ void MemoryCron(ServerState& server);
 // Before sleeping: carries on an eviction that ran out of time (Redis's eviction time proc).
 inline void MemoryBeforeSleep(ServerState& server) {
   if (server.cfg->maxmemory_clients != 0) EvictClients(server);
-  if (server.eviction_running) PerformEvictions(server);
+  if (server.keyspace.eviction_running) PerformEvictions(server);
 }
 
 // Memory left out of the maxmemory check (the AOF buffer): INFO's mem_not_counted_for_evict.

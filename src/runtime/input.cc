@@ -27,14 +27,14 @@ bool IsHttp(ServerState& server, const Client& c, std::string_view name) {
   if (!util::EqualsIgnoreCase(name, "post") && !util::EqualsIgnoreCase(name, "host:")) {
     return false;
   }
-  if (server.clock.now_ms - server.last_security_warning_ms > 60000) {
+  if (server.clock.now_ms - server.security.last_security_warning_ms > 60000) {
     LOG_WARNING(
         "Possible SECURITY ATTACK detected. It looks like somebody is sending POST or Host: "
         "commands to Redoubt. This is likely due to an attacker attempting to use "
         "Cross Protocol Scripting to compromise your Redoubt instance. Connection from %s "
         "aborted.",
         c.addr.c_str());
-    server.last_security_warning_ms = server.clock.now_ms;
+    server.security.last_security_warning_ms = server.clock.now_ms;
   }
   return true;
 }
@@ -49,7 +49,7 @@ InputOutcome ProcessInput(ServerState& server, Client& c) {
     if (c.blocked) break;
     // Checked before every request: a CLIENT PAUSE this client just ran holds its own
     // pipelined requests too, as in Redis.
-    if (PauseActive(server) && !server.pause_write_only) {
+    if (PauseActive(server) && !server.sessions.pause_write_only) {
       outcome = InputOutcome::kPaused;
       break;
     }

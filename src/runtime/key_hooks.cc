@@ -7,19 +7,20 @@
 namespace redoubt::commands {
 
 void ServerState::UpdateKeyHooks() {
-  if (!key_hook) {
-    key_hook = [this](store::Db& db, std::string_view key) {
-      if (!watched.empty()) MarkWatchersDirty(*this, db.id(), key);
-      if (!blocking_keys.empty()) SignalKeyChanged(*this, db.id(), key);
+  Indexes& ix = indexes;
+  if (!ix.key_hook) {
+    ix.key_hook = [this](store::Db& db, std::string_view key) {
+      if (!indexes.watched.empty()) MarkWatchersDirty(*this, db.id(), key);
+      if (!indexes.blocking_keys.empty()) SignalKeyChanged(*this, db.id(), key);
     };
-    flush_hook = [this](store::Db& db) {
-      if (!watched.empty()) MarkDbWatchersDirty(*this, db.id());
+    ix.flush_hook = [this](store::Db& db) {
+      if (!indexes.watched.empty()) MarkDbWatchersDirty(*this, db.id());
     };
   }
-  bool on = !watched.empty() || !blocking_keys.empty();
+  bool on = !ix.watched.empty() || !ix.blocking_keys.empty();
   for (int i = 0; i < db_count(); ++i) {
-    db(i).on_key_change = on ? &key_hook : nullptr;
-    db(i).on_flush = on ? &flush_hook : nullptr;
+    db(i).on_key_change = on ? &ix.key_hook : nullptr;
+    db(i).on_flush = on ? &ix.flush_hook : nullptr;
   }
 }
 

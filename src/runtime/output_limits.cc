@@ -19,7 +19,7 @@ void CloseForLimit(ServerState& server, Client& client, const char* why) {
               static_cast<unsigned long long>(client.id), client.addr.c_str(), why);
   client.reply_buf.clear();
   client.reply_pos = 0;
-  server.CloseAsap(&client);
+  server.sessions.CloseAsap(&client);
 }
 
 }  // namespace
@@ -69,12 +69,12 @@ bool EnforceUnauthenticatedHold(ServerState& server, Client& client) {
 
 void CloseUnauthenticatedAfter(ServerState& server, int64_t timeout_ms) {
   if (timeout_ms <= 0) return;
-  for (const auto& [id, c] : server.clients) {
+  for (const auto& [id, c] : server.sessions.clients) {
     if ((c->flags & client_flag::kCloseAsap) || c->ever_authenticated) continue;
     if (server.clock.now_ms - c->ctime_ms <= timeout_ms || !AuthRequired(server, *c)) continue;
     LOG_VERBOSE("Closing client id=%llu addr=%s: not authenticated within auth-timeout",
                 static_cast<unsigned long long>(c->id), c->addr.c_str());
-    server.CloseAsap(c);
+    server.sessions.CloseAsap(c);
   }
 }
 
@@ -86,13 +86,13 @@ void EvictClientsSlow(ServerState& server) {
   if (limit <= 0) return;
   size_t total = 0;
   // As Redis: only evictable clients count (CLIENT NO-EVICT ones are outside the buckets).
-  for (const auto& [id, c] : server.clients) {
+  for (const auto& [id, c] : server.sessions.clients) {
     if (!(c->flags & client_flag::kNoEvict)) total += ClientMemory(*c);
   }
   while (total > static_cast<size_t>(limit)) {
     Client* victim = nullptr;
     size_t most = 0;
-    for (const auto& [id, c] : server.clients) {
+    for (const auto& [id, c] : server.sessions.clients) {
       if (c->flags & (client_flag::kNoEvict | client_flag::kCloseAsap)) continue;
       size_t m = ClientMemory(*c);
       if (victim == nullptr || m > most) {
@@ -103,7 +103,7 @@ void EvictClientsSlow(ServerState& server) {
     if (victim == nullptr || most == 0) return;
     LOG_WARNING("Evicting client: id=%llu addr=%s (maxmemory-clients)",
                 static_cast<unsigned long long>(victim->id), victim->addr.c_str());
-    server.CloseAsap(victim);
+    server.sessions.CloseAsap(victim);
     ++server.stats.evicted_clients;
     total -= most;
   }

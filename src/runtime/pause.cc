@@ -12,14 +12,16 @@ constexpr uint64_t kMayChangeData = flag::kWrite | flag::kMayReplicate;
 
 }  // namespace
 
-bool PauseActive(const ServerState& server) { return server.pause_end_ms > server.clock.now_ms; }
+bool PauseActive(const ServerState& server) {
+  return server.sessions.pause_end_ms > server.clock.now_ms;
+}
 
 void SetScriptFlagsHook(ScriptFlagsHook hook) { g_script_flags = hook; }
 
 bool HeldByPause(const ServerState& server, const Client& client,
                  std::span<const std::string_view> args) {
   if (!PauseActive(server)) return false;
-  if (!server.pause_write_only) return true;
+  if (!server.sessions.pause_write_only) return true;
   if (args.empty()) return false;
   const CommandSpec* cmd = CommandTable::Get().Lookup(args[0]);
   if (cmd == nullptr) return false;  // answered with an error at once

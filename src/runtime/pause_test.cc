@@ -39,12 +39,12 @@ TEST(Pause, ExecIsHeldWhenItsQueueWrites) {
   CommandTester t;
   ASSERT_EQ(t.Run({"MULTI"}), "+OK\r\n");
   ASSERT_EQ(t.Run({"GET", "k"}), "+QUEUED\r\n");
-  t.state().pause_end_ms = t.now_ms() + 10000;
-  t.state().pause_write_only = true;
+  t.state().sessions.pause_end_ms = t.now_ms() + 10000;
+  t.state().sessions.pause_write_only = true;
   EXPECT_FALSE(Held(t, {"EXEC"}));
-  t.state().pause_end_ms = 0;
+  t.state().sessions.pause_end_ms = 0;
   ASSERT_EQ(t.Run({"INCR", "k"}), "+QUEUED\r\n");
-  t.state().pause_end_ms = t.now_ms() + 10000;
+  t.state().sessions.pause_end_ms = t.now_ms() + 10000;
   EXPECT_TRUE(Held(t, {"EXEC"}));
 }
 
@@ -58,8 +58,8 @@ uint64_t ReadOnlyScripts(const ServerState&, const CommandSpec&,
 
 TEST(Pause, ScriptingHookDecidesForScripts) {
   CommandTester t;
-  t.state().pause_end_ms = t.now_ms() + 10000;
-  t.state().pause_write_only = true;
+  t.state().sessions.pause_end_ms = t.now_ms() + 10000;
+  t.state().sessions.pause_write_only = true;
   // No scripting yet: a write command stands in for EVAL.
   EXPECT_TRUE(Held(t, {"SET", "read-only-script", "0"}));
   SetScriptFlagsHook(ReadOnlyScripts);

@@ -39,15 +39,15 @@ int64_t Publish(ServerState& server, std::string_view channel, std::string_view 
   int64_t receivers = 0;
   auto deliver = [&](Client* c, std::string_view pattern) {
     WriteMessage(*c, pattern, channel, message);
-    server.MarkPendingWrite(c);
+    server.sessions.MarkPendingWrite(c);
     CheckPubSubOutputLimit(server, *c);
     ++receivers;
   };
-  auto it = server.pubsub_channels.find(std::string(channel));
-  if (it != server.pubsub_channels.end()) {
+  auto it = server.indexes.pubsub_channels.find(std::string(channel));
+  if (it != server.indexes.pubsub_channels.end()) {
     for (Client* c : it->second) deliver(c, {});
   }
-  for (const auto& [pattern, subs] : server.pubsub_patterns) {
+  for (const auto& [pattern, subs] : server.indexes.pubsub_patterns) {
     if (!util::GlobMatch(pattern, channel)) continue;
     for (Client* c : subs) deliver(c, pattern);
   }
@@ -56,9 +56,9 @@ int64_t Publish(ServerState& server, std::string_view channel, std::string_view 
 
 void PubSubRemoveClient(ServerState& server, Client& client) {
   for (const std::string& name : client.channels)
-    PubSubRemoveFrom(server.pubsub_channels, name, &client);
+    PubSubRemoveFrom(server.indexes.pubsub_channels, name, &client);
   for (const std::string& name : client.patterns)
-    PubSubRemoveFrom(server.pubsub_patterns, name, &client);
+    PubSubRemoveFrom(server.indexes.pubsub_patterns, name, &client);
   client.channels.clear();
   client.patterns.clear();
 }
@@ -84,7 +84,7 @@ void CheckPubSubOutputLimit(ServerState& server, Client& client) {
     // The queued output is dropped: it is what made the client too slow to keep.
     client.reply_buf.clear();
     client.reply_pos = 0;
-    server.CloseAsap(&client);
+    server.sessions.CloseAsap(&client);
   }
 }
 

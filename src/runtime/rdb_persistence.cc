@@ -15,6 +15,7 @@
 #include "runtime/dispatch.h"
 #include "runtime/server_state.h"
 #include "store/evict.h"
+#include "util/clock.h"
 #include "util/log.h"
 
 namespace redoubt::commands {
@@ -27,17 +28,11 @@ constexpr const char* kMisconf =
     "(stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB "
     "error.";
 
-int64_t NowMs() {
-  timeval tv;
-  gettimeofday(&tv, nullptr);
-  return tv.tv_sec * 1000LL + tv.tv_usec / 1000;
-}
-
 void SaveSucceeded(ServerState& server, uint64_t dirty_base) {
-  server.rdb.dirty_at_last_save = dirty_base;
-  server.last_save_time = NowMs() / 1000;
-  server.rdb.last_bgsave_ok = true;
-  ++server.rdb.saves;
+  server.persistence.rdb.dirty_at_last_save = dirty_base;
+  server.persistence.last_save_time = util::UnixMs() / 1000;
+  server.persistence.rdb.last_bgsave_ok = true;
+  ++server.persistence.rdb.saves;
 }
 
 // The process's private dirty bytes: in a forked child, the pages copy-on-write duplicated.
@@ -54,8 +49,8 @@ uint64_t PrivateDirtyBytes() {
 }
 
 void CloseCowPipe(ServerState& server) {
-  if (server.rdb.cow_pipe >= 0) close(server.rdb.cow_pipe);
-  server.rdb.cow_pipe = -1;
+  if (server.persistence.rdb.cow_pipe >= 0) close(server.persistence.rdb.cow_pipe);
+  server.persistence.rdb.cow_pipe = -1;
 }
 
 }  // namespace
@@ -76,12 +71,13 @@ persistence::RdbSaveOptions RdbSaveOptionsFor(const ServerState& server) {
   o.key_save_delay_us = server.cfg->rdb_key_save_delay;
   // As Redis: idle times under an LRU policy, access counters under an LFU one.
   using Access = persistence::RdbSaveOptions::AccessInfo;
-  if (store::IsLru(server.evict_policy)) o.access = Access::kIdle;
-  if (store::IsLfu(server.evict_policy)) o.access = Access::kFreq;
+  if (store::IsLru(server.keyspace.evict_policy)) o.access = Access::kIdle;
+  if (store::IsLfu(server.keyspace.evict_policy)) o.access = Access::kFreq;
   o.lru_clock = server.clock.lru_clock;
   o.lfu_decay_time = server.cfg->lfu_decay_time;
-  if (server.function_library_codes) o.functions = server.function_library_codes();
-  if (server.rdb.repl_info) server.rdb.repl_info(&o);
+  if (server.persistence.function_library_codes)
+    o.functions = server.persistence.function_library_codes();
+  if (server.persistence.rdb.repl_info) server.persistence.rdb.repl_info(&o);
   return o;
 }
 
@@ -93,29 +89,30 @@ persistence::RdbLoadOptions RdbLoadOptionsFor(ServerState& server) {
   o.zset = {c.zset_max_listpack_entries, c.zset_max_listpack_value};
   o.set_max_intset_entries = c.set_max_intset_entries;
   o.verify_checksum = c.rdbchecksum;
-  o.now_ms = NowMs();
+  o.now_ms = util::UnixMs();
   o.key_load_delay_us = c.key_load_delay;
   o.progress_interval_bytes = static_cast<uint64_t>(c.loading_process_events_interval_bytes);
   o.access_clock = &server.clock;
-  if (server.load_function_library) o.load_function = server.load_function_library;
+  if (server.persistence.load_function_library)
+    o.load_function = server.persistence.load_function_library;
   return o;
 }
 
 std::string RdbPath(const ServerState& server) { return server.cfg->dbfilename; }
 
-bool RdbChildActive(const ServerState& server) { return server.rdb.child_pid != -1; }
+bool RdbChildActive(const ServerState& server) { return server.persistence.rdb.child_pid != -1; }
 
 bool AofChildActive(const ServerState& server) {
-  return server.aof != nullptr && server.aof->rewrite_in_progress();
+  return server.persistence.aof != nullptr && server.persistence.aof->rewrite_in_progress();
 }
 
 util::Status RdbSaveNow(ServerState& server) {
   if (RdbChildActive(server)) return util::Status::Error("Background save already in progress");
   std::vector<store::Db*> dbs = AllDbs(server);
-  uint64_t dirty = server.dirty;
+  uint64_t dirty = server.persistence.dirty;
   uint64_t keys = 0;
-  util::Status st =
-      persistence::SaveRdbFile(RdbPath(server), dbs, RdbSaveOptionsFor(server), NowMs(), &keys);
+  util::Status st = persistence::SaveRdbFile(RdbPath(server), dbs, RdbSaveOptionsFor(server),
+                                             util::UnixMs(), &keys);
   if (!st.ok()) {
     // As Redis: a failed synchronous save is the caller's error reply, not a background-save
     // failure (rdb_last_bgsave_status and -MISCONF stay as they were).
@@ -132,11 +129,11 @@ util::Status RdbStartBgsave(ServerState& server) {
   if (AofChildActive(server)) {
     return util::Status::Error("Another child process is active (AOF?): can't BGSAVE right now");
   }
-  server.rdb.last_bgsave_try_ms = NowMs();
+  server.persistence.rdb.last_bgsave_try_ms = util::UnixMs();
   std::vector<store::Db*> dbs = AllDbs(server);
   persistence::RdbSaveOptions opts = RdbSaveOptionsFor(server);
   std::string path = RdbPath(server);
-  int64_t now = NowMs();
+  int64_t now = util::UnixMs();
   // The parent makes the temp file, so that it knows the unpredictable name to clean up. As in
   // Redis, a file that cannot be created is the child's failure (rdb_last_bgsave_status).
   util::StatusOr<util::TempFile> tmp = util::TempFile::Create(path, "temp-", ".rdb");
@@ -148,7 +145,7 @@ util::Status RdbStartBgsave(ServerState& server) {
       close(cow[0]);
       close(cow[1]);
     }
-    server.rdb.last_bgsave_ok = false;
+    server.persistence.rdb.last_bgsave_ok = false;
     std::string err = std::string("Can't save in background: fork: ") + std::strerror(errno);
     LOG_WARNING("%s", err.c_str());
     return util::Status::Error(err);
@@ -157,7 +154,7 @@ util::Status RdbStartBgsave(ServerState& server) {
     // The child: the forked memory is a copy-on-write snapshot of the dataset.
     signal(SIGTERM, SIG_DFL);
     signal(SIGINT, SIG_DFL);
-    if (server.rdb.in_child_after_fork) server.rdb.in_child_after_fork();
+    if (server.persistence.rdb.in_child_after_fork) server.persistence.rdb.in_child_after_fork();
     util::Status st = tmp.ok()
                           ? persistence::SaveRdbFile(std::move(*tmp), path, dbs, opts, now)
                           : util::Status::Error("Failed opening the temp RDB file for saving: " +
@@ -173,15 +170,15 @@ util::Status RdbStartBgsave(ServerState& server) {
     _exit(st.ok() ? 0 : 1);
   }
   LOG_NOTICE("Background saving started by pid %ld", static_cast<long>(pid));
-  server.rdb.child_pid = pid;
-  server.rdb.child_temp = tmp.ok() ? tmp->Detach() : std::string();
+  server.persistence.rdb.child_pid = pid;
+  server.persistence.rdb.child_temp = tmp.ok() ? tmp->Detach() : std::string();
   server.clock.freeze_lru = true;
   if (cow[1] >= 0) close(cow[1]);
   CloseCowPipe(server);
-  server.rdb.cow_pipe = cow[0];
-  server.rdb.child_start_ms = now;
-  server.rdb.dirty_before_bgsave = server.dirty;
-  server.rdb.bgsave_scheduled = false;
+  server.persistence.rdb.cow_pipe = cow[0];
+  server.persistence.rdb.child_start_ms = now;
+  server.persistence.rdb.dirty_before_bgsave = server.persistence.dirty;
+  server.persistence.rdb.bgsave_scheduled = false;
   return util::Status::Ok();
 }
 
@@ -189,40 +186,42 @@ namespace {
 
 void ReapChild(ServerState& server) {
   int status = 0;
-  pid_t pid = waitpid(server.rdb.child_pid, &status, WNOHANG);
+  pid_t pid = waitpid(server.persistence.rdb.child_pid, &status, WNOHANG);
   if (pid == 0) return;
   if (pid < 0 && errno == EINTR) return;
-  server.rdb.last_bgsave_time_sec = (NowMs() - server.rdb.child_start_ms) / 1000;
+  server.persistence.rdb.last_bgsave_time_sec =
+      (util::UnixMs() - server.persistence.rdb.child_start_ms) / 1000;
   uint64_t cow = 0;
-  if (server.rdb.cow_pipe >= 0 && read(server.rdb.cow_pipe, &cow, sizeof(cow)) == sizeof(cow)) {
-    server.rdb.last_cow_size = cow;
+  if (server.persistence.rdb.cow_pipe >= 0 &&
+      read(server.persistence.rdb.cow_pipe, &cow, sizeof(cow)) == sizeof(cow)) {
+    server.persistence.rdb.last_cow_size = cow;
   }
   CloseCowPipe(server);
   if (pid > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
     LOG_NOTICE("Background saving terminated with success");
-    SaveSucceeded(server, server.rdb.dirty_before_bgsave);
+    SaveSucceeded(server, server.persistence.rdb.dirty_before_bgsave);
   } else if (pid > 0 && WIFSIGNALED(status)) {
     LOG_WARNING("Background saving terminated by signal %d", WTERMSIG(status));
     // As Redis: a child killed by SIGUSR1 (a deliberate abort) is not an error.
-    if (WTERMSIG(status) != SIGUSR1) server.rdb.last_bgsave_ok = false;
-    unlink(server.rdb.child_temp.c_str());
+    if (WTERMSIG(status) != SIGUSR1) server.persistence.rdb.last_bgsave_ok = false;
+    unlink(server.persistence.rdb.child_temp.c_str());
   } else {
     LOG_WARNING("Background saving error");
-    server.rdb.last_bgsave_ok = false;
+    server.persistence.rdb.last_bgsave_ok = false;
   }
-  server.rdb.child_pid = -1;
+  server.persistence.rdb.child_pid = -1;
   server.clock.freeze_lru = false;
 }
 
 // Stops a running BGSAVE child (SIGUSR1: a deliberate abort, not an error) and removes its
 // temp file.
 void KillChild(ServerState& server) {
-  kill(server.rdb.child_pid, SIGUSR1);
+  kill(server.persistence.rdb.child_pid, SIGUSR1);
   int status;
-  waitpid(server.rdb.child_pid, &status, 0);
-  unlink(server.rdb.child_temp.c_str());
+  waitpid(server.persistence.rdb.child_pid, &status, 0);
+  unlink(server.persistence.rdb.child_temp.c_str());
   CloseCowPipe(server);
-  server.rdb.child_pid = -1;
+  server.persistence.rdb.child_pid = -1;
   server.clock.freeze_lru = false;
 }
 
@@ -236,17 +235,18 @@ void RdbCron(ServerState& server) {
   // As Redis: one child at a time; a scheduled BGSAVE and the save points wait for the AOF
   // rewrite to finish.
   if (AofChildActive(server)) return;
-  int64_t now = NowMs();
+  int64_t now = util::UnixMs();
   // As Redis: after a failed attempt, wait 5 seconds (CONFIG_BGSAVE_RETRY_DELAY) to retry.
-  bool may_retry = server.rdb.last_bgsave_ok || now - server.rdb.last_bgsave_try_ms > 5000;
-  if (server.rdb.bgsave_scheduled && may_retry) {
+  bool may_retry = server.persistence.rdb.last_bgsave_ok ||
+                   now - server.persistence.rdb.last_bgsave_try_ms > 5000;
+  if (server.persistence.rdb.bgsave_scheduled && may_retry) {
     (void)RdbStartBgsave(server);
     return;
   }
-  uint64_t changes = server.dirty - server.rdb.dirty_at_last_save;
+  uint64_t changes = server.persistence.dirty - server.persistence.rdb.dirty_at_last_save;
   for (const auto& [seconds, min_changes] : server.cfg->save_params) {
     if (changes >= static_cast<uint64_t>(min_changes) &&
-        now / 1000 - server.last_save_time > seconds && may_retry) {
+        now / 1000 - server.persistence.last_save_time > seconds && may_retry) {
       LOG_NOTICE("%lld changes in %lld seconds. Saving...", static_cast<long long>(min_changes),
                  static_cast<long long>(seconds));
       (void)RdbStartBgsave(server);
@@ -261,7 +261,8 @@ bool RdbShutdownSave(ServerState& server, bool force, bool nosave) {
     KillChild(server);
   }
   // Never save a half-loaded dataset over the file it comes from.
-  if (nosave || server.rdb.loading || (!force && server.cfg->save_params.empty())) return true;
+  if (nosave || server.persistence.rdb.loading || (!force && server.cfg->save_params.empty()))
+    return true;
   LOG_NOTICE("Saving the final RDB snapshot before exiting.");
   if (!RdbSaveNow(server).ok()) {
     LOG_WARNING("Error trying to save the DB, can't exit.");
@@ -276,7 +277,8 @@ util::Status RdbLoadIntoServer(ServerState& server, std::span<const uint8_t> dat
   persistence::RdbLoadOptions opts = RdbLoadOptionsFor(server);
   opts.skip_expired = !aof_preamble;
   opts.progress = [&server](uint64_t, uint64_t) {
-    if (server.rdb.process_events_while_loading) server.rdb.process_events_while_loading();
+    if (server.persistence.rdb.process_events_while_loading)
+      server.persistence.rdb.process_events_while_loading();
   };
   return persistence::LoadRdb(data, dbs, opts, stats);
 }
@@ -286,7 +288,7 @@ util::Status RdbWriteForAof(ServerState& server, int fd) {
   persistence::RdbSaveOptions opts = RdbSaveOptionsFor(server);
   opts.aof_base = true;
   opts.repl_id.clear();  // as Redis: an AOF base carries no replication history
-  return persistence::WriteRdb(fd, dbs, opts, NowMs());
+  return persistence::WriteRdb(fd, dbs, opts, util::UnixMs());
 }
 
 util::Status RdbLoadAtStartup(ServerState& server) {
@@ -297,24 +299,25 @@ util::Status RdbLoadAtStartup(ServerState& server) {
     return util::Status::Error("Fatal error loading the DB: " + path + ": " + std::strerror(errno) +
                                ". Exiting.");
   }
-  RdbState& r = server.rdb;
+  RdbState& r = server.persistence.rdb;
   r.loading = true;
-  r.loading_start_ms = NowMs();
+  r.loading_start_ms = util::UnixMs();
   r.loading_total_bytes = static_cast<uint64_t>(st.st_size);
   r.loading_loaded_bytes = 0;
   std::vector<store::Db*> dbs = AllDbs(server);
   persistence::RdbLoadOptions opts = RdbLoadOptionsFor(server);
   int64_t last_log = r.loading_start_ms;
   opts.progress = [&server, &last_log](uint64_t done, uint64_t total) {
-    server.rdb.loading_loaded_bytes = done;
-    int64_t now = NowMs();
+    server.persistence.rdb.loading_loaded_bytes = done;
+    int64_t now = util::UnixMs();
     if (now - last_log >= 1000) {
       last_log = now;
       LOG_NOTICE("Loading RDB: %llu of %llu bytes (%.1f%%)", static_cast<unsigned long long>(done),
                  static_cast<unsigned long long>(total),
                  total ? 100.0 * static_cast<double>(done) / static_cast<double>(total) : 100.0);
     }
-    if (server.rdb.process_events_while_loading) server.rdb.process_events_while_loading();
+    if (server.persistence.rdb.process_events_while_loading)
+      server.persistence.rdb.process_events_while_loading();
   };
   persistence::RdbLoadStats stats;
   util::Status s = persistence::LoadRdbFile(path, dbs, opts, &stats);
@@ -329,7 +332,7 @@ util::Status RdbLoadAtStartup(ServerState& server) {
              static_cast<unsigned long long>(stats.keys_expired),
              static_cast<unsigned long long>(stats.empty_keys_skipped));
   LOG_NOTICE("DB loaded from disk: %.3f seconds",
-             static_cast<double>(NowMs() - r.loading_start_ms) / 1000.0);
+             static_cast<double>(util::UnixMs() - r.loading_start_ms) / 1000.0);
   r.loading_loaded_bytes = r.loading_total_bytes;
   r.last_load_keys_loaded = stats.keys_loaded;
   r.last_load_keys_expired = stats.keys_expired;
@@ -337,8 +340,8 @@ util::Status RdbLoadAtStartup(ServerState& server) {
   r.loaded_repl_offset = stats.repl_offset;
   r.loaded_repl_stream_db = stats.repl_stream_db;
   // Loading is not a change to save again.
-  r.dirty_at_last_save = server.dirty;
-  server.last_save_time = NowMs() / 1000;
+  r.dirty_at_last_save = server.persistence.dirty;
+  server.persistence.last_save_time = util::UnixMs() / 1000;
   return util::Status::Ok();
 }
 
@@ -358,13 +361,13 @@ util::Status RdbDebugReload(ServerState& server, bool save, bool flush, bool mer
   persistence::RdbLoadOptions opts = RdbLoadOptionsFor(server);
   opts.replace_existing = merge;
   persistence::RdbLoadStats stats;
-  uint64_t dirty = server.dirty;
+  uint64_t dirty = server.persistence.dirty;
   util::Status st = persistence::LoadRdbFile(RdbPath(server), dbs, opts, &stats);
   if (!st.ok()) {
     LOG_WARNING("Error trying to load the RDB dump: %s", st.message().c_str());
     return util::Status::Error("ERR Error trying to load the RDB dump");
   }
-  server.dirty = dirty;
+  server.persistence.dirty = dirty;
   LOG_NOTICE("Done loading RDB, keys loaded: %llu, keys expired: %llu.",
              static_cast<unsigned long long>(stats.keys_loaded),
              static_cast<unsigned long long>(stats.keys_expired));
@@ -374,7 +377,7 @@ util::Status RdbDebugReload(ServerState& server, bool save, bool flush, bool mer
 
 bool CheckPersistenceGates(const ServerState& server, const Client& client, const CommandSpec& cmd,
                            protocol::ReplyBuilder& reply) {
-  const RdbState& r = server.rdb;
+  const RdbState& r = server.persistence.rdb;
   if (r.loading && !(cmd.flags & flag::kLoading)) {
     reply.Error("LOADING Redis is loading the dataset in memory");
     return false;
@@ -388,8 +391,8 @@ bool CheckPersistenceGates(const ServerState& server, const Client& client, cons
 }
 
 void AppendInfoPersistenceRdb(const ServerState& server, std::string* out) {
-  const RdbState& r = server.rdb;
-  int64_t now = NowMs();
+  const RdbState& r = server.persistence.rdb;
+  int64_t now = util::UnixMs();
   auto line = [out](std::string_view k, const std::string& v) {
     out->append(k);
     out->push_back(':');
@@ -425,9 +428,10 @@ void AppendInfoPersistenceRdb(const ServerState& server, std::string* out) {
                             static_cast<double>(r.loading_loaded_bytes));
     num("loading_eta_seconds", eta);
   }
-  num("rdb_changes_since_last_save", static_cast<int64_t>(server.dirty - r.dirty_at_last_save));
+  num("rdb_changes_since_last_save",
+      static_cast<int64_t>(server.persistence.dirty - r.dirty_at_last_save));
   num("rdb_bgsave_in_progress", r.child_pid != -1 ? 1 : 0);
-  num("rdb_last_save_time", server.last_save_time);
+  num("rdb_last_save_time", server.persistence.last_save_time);
   line("rdb_last_bgsave_status", r.last_bgsave_ok ? "ok" : "err");
   num("rdb_last_bgsave_time_sec", r.last_bgsave_time_sec);
   num("rdb_current_bgsave_time_sec", r.child_pid != -1 ? (now - r.child_start_ms) / 1000 : -1);

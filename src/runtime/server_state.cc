@@ -10,22 +10,23 @@ ServerState::ServerState() = default;
 ServerState::~ServerState() = default;
 
 void ServerState::InitDatabases(int n) {
-  dbs_.clear();
-  expired_hook = [this](store::Db& db, std::string_view key) {
-    if (write_feed != nullptr) write_feed->Deleted(db.id(), key);
+  auto& dbs = keyspace.dbs;
+  dbs.clear();
+  keyspace.expired_hook = [this](store::Db& db, std::string_view key) {
+    if (persistence.write_feed != nullptr) persistence.write_feed->Deleted(db.id(), key);
     Notify(*this, config::notify::kExpired, "expired", key, db.id());
   };
   for (int i = 0; i < n; ++i) {
-    dbs_.push_back(std::make_unique<store::Db>(i, &clock, &stats.db));
-    dbs_.back()->on_expired = &expired_hook;
-    dbs_.back()->set_dirty_counter(&dirty);
-    dbs_.back()->set_lazy_free(&lazy_free);
+    dbs.push_back(std::make_unique<store::Db>(i, &clock, &stats.db));
+    dbs.back()->on_expired = &keyspace.expired_hook;
+    dbs.back()->set_dirty_counter(&persistence.dirty);
+    dbs.back()->set_lazy_free(&keyspace.lazy_free);
   }
 }
 
-void ServerState::Audit(security::AuditEvent event, const Client& c, std::string_view command,
-                        std::string_view reason, std::string_view object,
-                        std::span<const std::string_view> params) {
+void SecurityState::Audit(security::AuditEvent event, const Client& c, std::string_view command,
+                          std::string_view reason, std::string_view object,
+                          std::span<const std::string_view> params) {
   if (!audit.enabled()) return;
   security::AuditRecord r{.event = event,
                           .user = c.user,
@@ -35,7 +36,7 @@ void ServerState::Audit(security::AuditEvent event, const Client& c, std::string
                           .reason = reason,
                           .object = object,
                           .params = params};
-  audit.Write(r, clock.now_ms);
+  audit.Write(r, clock_->now_ms);
 }
 
 uint64_t ServerState::Random() {
@@ -47,7 +48,7 @@ uint64_t ServerState::Random() {
   return state * 2685821657736338717ULL;
 }
 
-void ServerState::UpdateWriteFeed() {
+void PersistenceState::UpdateWriteFeed() {
   if (aof_feed != nullptr && replication_feed != nullptr) {
     feed_tee_.first = aof_feed;
     feed_tee_.second = replication_feed;

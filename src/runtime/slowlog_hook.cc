@@ -11,7 +11,7 @@ void SlowLogConsider(ServerState& server, const Client& client, const CommandSpe
   if (static_cast<int64_t>(duration_us) < threshold || (cmd.flags & flag::kSkipSlowlog)) return;
   // Commands replayed from the AOF are not the clients' (the replaying session runs them as
   // one EXEC, while loading), as Redis skips its AOF client.
-  if (client.in_exec && server.rdb.loading) return;
+  if (client.in_exec && server.persistence.rdb.loading) return;
   // Bit 63 of the mask stands for every argument from 63 on: a secret is never shown because
   // it sat beyond the mask.
   const uint64_t mask = client.redact_mask;

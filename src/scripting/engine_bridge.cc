@@ -49,8 +49,8 @@ bool LoadFunctionLibrary(ServerState& server, std::string_view code, std::string
 }
 
 void InstallScriptingHooks(ServerState& server) {
-  server.function_library_codes = [&server] { return FunctionLibraryCodes(server); };
-  server.load_function_library = [&server](std::string_view code, std::string* err) {
+  server.persistence.function_library_codes = [&server] { return FunctionLibraryCodes(server); };
+  server.persistence.load_function_library = [&server](std::string_view code, std::string* err) {
     return LoadFunctionLibrary(server, code, err);
   };
 }
@@ -114,7 +114,8 @@ const CommandSpec* EngineBridge::Admit(std::span<const std::string_view> argv, s
       *err = "Write commands are not allowed from read-only scripts.";
       return nullptr;
     }
-    if (!server_.rdb.gates_open() && !CheckPersistenceGates(server_, caller_, *cmd, refusal)) {
+    if (!server_.persistence.rdb.gates_open() &&
+        !CheckPersistenceGates(server_, caller_, *cmd, refusal)) {
       *err = scratch_.substr(0, scratch_.size() - 2);
       return nullptr;
     }
@@ -138,10 +139,10 @@ bool EngineBridge::Call(std::span<const std::string_view> argv, int resp, int re
   protocol::ReplyBuilder reply(&fake_.reply_buf, resp);
   reply.error_stats = &server_.error_stats;
   // redis.set_repl without REPL_AOF: this call's effects are not fed.
-  WriteFeed* feed = server_.write_feed;
-  if (!(repl_flags & scripting::repl::kAof)) server_.write_feed = nullptr;
+  WriteFeed* feed = server_.persistence.write_feed;
+  if (!(repl_flags & scripting::repl::kAof)) server_.persistence.write_feed = nullptr;
   ExecuteResolved(server_, fake_, *cmd, argv, reply);
-  server_.write_feed = feed;
+  server_.persistence.write_feed = feed;
   server_.stats.total_error_replies += reply.errors;
   out->swap(fake_.reply_buf);
   return true;

@@ -8,6 +8,7 @@
 
 #include "scripting/lua_internal.h"
 #include "scripting/sandbox.h"
+#include "util/clock.h"
 #include "util/split_args.h"
 
 namespace redoubt::scripting {
@@ -21,16 +22,10 @@ constexpr int kHookInstructions = 100000;
 constexpr char kScriptsKey[] = "redoubt.scripts";
 constexpr size_t kMaxErrorDetail = 100;
 
-int64_t MonotonicMs() {
-  timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
-
 void Hook(lua_State* L, lua_Debug*) {
   RunState* run = CurrentRun(L);
   if (run == nullptr) return;
-  int64_t elapsed = MonotonicMs() - run->start_ms;
+  int64_t elapsed = util::MonotonicMs() - run->start_ms;
   if (!run->killed && run->busy_threshold_ms > 0 && elapsed >= run->busy_threshold_ms) {
     run->busy = true;
     if (run->host->WhileBusy()) run->killed = true;
@@ -334,7 +329,7 @@ bool LuaEngine::Run(const Script& script, std::span<const std::string_view> keys
 }
 
 bool LuaEngine::Call(int nargs, RunState& run, protocol::ReplyBuilder& reply) {
-  run.start_ms = MonotonicMs();
+  run.start_ms = util::MonotonicMs();
   internal::SetCurrentRun(L_, &run);
   running_ = &run;
   lua_sethook(L_, Hook, LUA_MASKCOUNT, kHookInstructions);

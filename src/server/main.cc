@@ -250,17 +250,6 @@ int main(int argc, char** argv) {
   for (const std::string& w : fds.warnings) LOG_WARNING("%s", w.c_str());
   if (fds.fatal) return 1;
   cfg.maxclients = fds.maxclients;
-  // CONFIG SET maxclients raises the limit again, or fails with Redis's reason.
-  config.OnChange("maxclients", [](const redoubt::config::ServerConfig& c) {
-    redoubt::util::FdLimitResult r = redoubt::util::AdjustOpenFilesLimit(c.maxclients);
-    if (r.maxclients < c.maxclients) {
-      return redoubt::util::Status::Error(
-          "The operating system is not able to handle the specified number of clients, try "
-          "with " +
-          std::to_string(r.maxclients));
-    }
-    return redoubt::util::Status::Ok();
-  });
   if (cfg.daemonize || !cfg.pidfile.empty()) {
     WritePidFile(cfg.pidfile.empty() ? "/var/run/redoubt_6379.pid" : cfg.pidfile);
   }

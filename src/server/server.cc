@@ -10,8 +10,8 @@
 #include <cerrno>
 #include <cstring>
 
-#include "commands/config_family.h"
 #include "commands/server_family.h"
+#include "runtime/admission.h"
 #include "runtime/aof_persistence.h"
 #include "runtime/blocking.h"
 #include "runtime/command_table.h"
@@ -20,8 +20,10 @@
 #include "runtime/input.h"
 #include "runtime/output_limits.h"
 #include "runtime/pause.h"
+#include "runtime/security_config.h"
 #include "scripting/engine_bridge.h"
 #include "security/hardening.h"
+#include "util/clock.h"
 #include "util/crypto.h"
 #include "util/log.h"
 #include "util/string_util.h"
@@ -35,37 +37,11 @@ constexpr size_t kMaxReadChunk = 1024 * 1024;
 
 volatile sig_atomic_t g_signal_shutdown = 0;
 
-int64_t RealtimeMs() {
-  timespec ts;
-  clock_gettime(CLOCK_REALTIME, &ts);
-  return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
-
 void UpdateClock(commands::ServerState& state) {
   store::Clock& clock = state.clock;
-  clock.now_ms = RealtimeMs();
+  clock.now_ms = util::UnixMs();
   clock.lru_clock = static_cast<uint32_t>(clock.now_ms / 1000) & ((1u << 24) - 1);
   commands::UpdateExpiryPause(state);
-}
-
-// Redoubt's wording of Redis's protected-mode refusal; clients only look at the DENIED prefix.
-constexpr std::string_view kDeniedMessage =
-    "-DENIED Redoubt is running in protected mode because protected mode is enabled and no "
-    "password is set for the default user. In this mode connections are only accepted from the "
-    "loopback interface. If you want to connect from external computers to Redoubt you may "
-    "adopt one of the following solutions: 1) Set up an authentication password for the "
-    "default user (requirepass, or an ACL user) and connect with it; this is the recommended "
-    "way. 2) Disable protected mode by sending the command 'CONFIG SET protected-mode no' from "
-    "the loopback interface, but MAKE SURE the server is not publicly accessible from the "
-    "internet if you do so; use CONFIG REWRITE to make the change permanent. 3) Disable "
-    "protected mode in the configuration file ('protected-mode no') and restart the server. "
-    "NOTE: You only need to do one of the above things in order for the server to start "
-    "accepting connections from the outside.\r\n";
-
-// Protected mode guards a server whose default user lets anyone in: on and nopass.
-bool DefaultUserIsOpen(const commands::ServerState& state) {
-  const security::AclUser& d = state.acl.default_user();
-  return d.nopass() && d.enabled();
 }
 
 bool IsLoopbackBind(std::string_view a) {
@@ -92,25 +68,8 @@ void Listener::OnEvent(uint32_t) { server_->AcceptFrom(fd_, unix_, tls_); }
 Server::Server(config::Config* config) : cfg_(&config->mutable_values()) {
   state_.config = config;
   state_.cfg = cfg_;
-  commands::InstallConfigHooks(state_);
+  commands::InstallSecurityConfigHooks(state_);
   commands::InstallMemoryHooks(state_);
-  ApplySecurityConfig();
-  config->OnChange(
-      {"auth-max-failures", "auth-failure-window", "auth-backoff-base-ms", "auth-backoff-max-ms",
-       "auth-throttle-exempt-loopback", "auth-throttle-max-addresses"},
-      [this](const config::ServerConfig&) {
-        ApplySecurityConfig();
-        return util::Status::Ok();
-      });
-  config->OnChange("allow-from", [this](const config::ServerConfig& c) {
-    auto list = security::CidrList::Parse(std::span<const std::string>(c.allow_from));
-    if (!list.ok()) return list.status();
-    state_.allow_from = std::move(*list);
-    return util::Status::Ok();
-  });
-  config->OnChange("audit-log", [this](const config::ServerConfig& c) {
-    return state_.audit.Open(c.audit_log);
-  });
   config->OnChange("hz", [this](const config::ServerConfig& c) {
     loop_.SetTickPeriod(1000 / std::max(1, c.hz));
     return util::Status::Ok();
@@ -125,7 +84,7 @@ Server::Server(config::Config* config) : cfg_(&config->mutable_values()) {
     BeforeSleep();
     if (shutdown_requested_) state_.script_kill = true;
   };
-  state_.rdb.in_child_after_fork = [this] {
+  state_.persistence.rdb.in_child_after_fork = [this] {
     for (auto& l : listeners_) ::close(l->fd());
   };
   primary_ = std::make_unique<replication::Primary>(&state_);
@@ -134,7 +93,7 @@ Server::Server(config::Config* config) : cfg_(&config->mutable_values()) {
 
 bool Server::StartAof() {
   aof_ = std::make_unique<commands::Aof>(&state_);
-  state_.aof = aof_.get();
+  state_.persistence.aof = aof_.get();
   state_.config->OnChange("appendonly", [this](const config::ServerConfig& c) {
     if (c.appendonly) return aof_->Enable();
     aof_->Disable();
@@ -144,7 +103,7 @@ bool Server::StartAof() {
   UpdateClock(state_);
   // While loading, clients are served between chunks (-LOADING for most commands), as for
   // the RDB.
-  commands::RdbState& r = state_.rdb;
+  commands::RdbState& r = state_.persistence.rdb;
   r.process_events_while_loading = [this] {
     loop_.PollOnce();
     BeforeSleep();
@@ -154,7 +113,7 @@ bool Server::StartAof() {
   r.loading_loaded_bytes = 0;
   int64_t last_log = 0;
   auto st = aof_->StartUp([this, &last_log](size_t done, size_t total) {
-    commands::RdbState& rs = state_.rdb;
+    commands::RdbState& rs = state_.persistence.rdb;
     rs.loading_loaded_bytes = done;
     rs.loading_total_bytes = total;
     UpdateClock(state_);
@@ -166,7 +125,7 @@ bool Server::StartAof() {
   });
   r.loading = false;
   r.process_events_while_loading = nullptr;
-  r.dirty_at_last_save = state_.dirty;  // loading is not a change to save again
+  r.dirty_at_last_save = state_.persistence.dirty;  // loading is not a change to save again
   if (!st.ok()) {
     LOG_WARNING("%s", st.message().c_str());
     return false;
@@ -176,16 +135,6 @@ bool Server::StartAof() {
 
 Server::~Server() {
   for (auto& [id, c] : conns_) c->conn_->Close();
-}
-
-void Server::ApplySecurityConfig() {
-  state_.auth_throttle.SetOptions(
-      {.max_failures = cfg_->auth_max_failures,
-       .window_ms = static_cast<int64_t>(cfg_->auth_failure_window) * 1000,
-       .backoff_base_ms = cfg_->auth_backoff_base_ms,
-       .backoff_max_ms = cfg_->auth_backoff_max_ms,
-       .exempt_loopback = cfg_->auth_throttle_exempt_loopback,
-       .max_addresses = static_cast<size_t>(cfg_->auth_throttle_max_addresses)});
 }
 
 bool Server::Bind(const std::string& spec, bool optional) {
@@ -217,12 +166,12 @@ bool Server::Start() {
     LOG_WARNING("allow-from: %s", allow.status().message().c_str());
     return false;
   }
-  state_.allow_from = std::move(*allow);
-  if (auto st = state_.audit.Open(cfg_->audit_log); !st.ok()) {
+  state_.security.allow_from = std::move(*allow);
+  if (auto st = state_.security.audit.Open(cfg_->audit_log); !st.ok()) {
     LOG_WARNING("audit-log: %s", st.message().c_str());
     return false;
   }
-  state_.last_save_time = state_.clock.now_ms / 1000;
+  state_.persistence.last_save_time = state_.clock.now_ms / 1000;
   state_.InitDatabases(cfg_->databases);
   state_.command_stats.resize(commands::CommandTable::Get().by_id().size());
 
@@ -237,7 +186,7 @@ bool Server::Start() {
       LOG_WARNING("Failed listening on port %d (tcp), aborting.", cfg_->port);
       return false;
     }
-    if (has_public && DefaultUserIsOpen(state_)) {
+    if (has_public && commands::DefaultUserIsOpen(state_)) {
       LOG_WARNING(
           "WARNING: Redoubt is listening on a non-loopback address while the default user has no "
           "password. Anyone who can reach this port can read and change all data. Set "
@@ -274,12 +223,12 @@ bool Server::LoadDataset() {
   if (cfg_->appendonly) return true;  // the AOF is the source of truth then
   // While loading, clients are served between chunks: commands flagged `loading` run, the
   // others get -LOADING.
-  state_.rdb.process_events_while_loading = [this] {
+  state_.persistence.rdb.process_events_while_loading = [this] {
     loop_.PollOnce();
     BeforeSleep();
   };
   util::Status st = commands::RdbLoadAtStartup(state_);
-  state_.rdb.process_events_while_loading = nullptr;
+  state_.persistence.rdb.process_events_while_loading = nullptr;
   if (!st.ok()) {
     LOG_WARNING("%s", st.message().c_str());
     return false;
@@ -312,33 +261,12 @@ void Server::AcceptFrom(int listen_fd, bool unix_socket, bool tls) {
     ++state_.stats.total_connections_received;
     // Clients already closed but not yet freed (they go at the end of this loop turn) do not
     // count against the limit.
-    if (static_cast<int64_t>(conns_.size() - to_close_.size()) >= cfg_->maxclients) {
-      std::string_view msg = "-ERR max number of clients reached\r\n";
-      [[maybe_unused]] ssize_t n = ::write(a.fd, msg.data(), msg.size());
+    std::string refusal = commands::AdmitConnection(
+        state_, conns_.size() - to_close_.size(),
+        {.addr = a.addr, .loopback = a.loopback, .unix_socket = unix_socket});
+    if (!refusal.empty()) {
+      [[maybe_unused]] ssize_t n = ::write(a.fd, refusal.data(), refusal.size());
       ::close(a.fd);
-      ++state_.stats.rejected_connections;
-      continue;
-    }
-    if (cfg_->protected_mode && DefaultUserIsOpen(state_) && !a.loopback) {
-      [[maybe_unused]] ssize_t n = ::write(a.fd, kDeniedMessage.data(), kDeniedMessage.size());
-      ::close(a.fd);
-      ++state_.stats.protected_mode_denied;
-      ++state_.stats.rejected_connections;
-      continue;
-    }
-    // allow-from: networks outside the list are refused whatever the password.
-    if (!state_.allow_from.AllowsClient(a.addr, unix_socket)) {
-      std::string msg = "-" + std::string(security::kAllowFromRefused) + "\r\n";
-      [[maybe_unused]] ssize_t n = ::write(a.fd, msg.data(), msg.size());
-      ::close(a.fd);
-      ++state_.stats.rejected_connections;
-      ++state_.allow_from_rejected;
-      if (state_.audit.enabled()) {
-        security::AuditRecord r{.event = security::AuditEvent::kConnectionRefused,
-                                .addr = a.addr,
-                                .reason = "allow-from"};
-        state_.audit.Write(r, state_.clock.now_ms);
-      }
       continue;
     }
     if (!unix_socket) {
@@ -358,7 +286,7 @@ void Server::AcceptFrom(int listen_fd, bool unix_socket, bool tls) {
     auto conn = std::make_unique<ClientConn>(this, std::move(nc));
     commands::Client& c = conn->client;
     c.tls = tls;
-    c.id = state_.next_client_id++;
+    c.id = state_.sessions.next_client_id++;
     c.fd = a.fd;
     c.addr = a.addr;
     c.laddr = a.laddr;
@@ -367,7 +295,7 @@ void Server::AcceptFrom(int listen_fd, bool unix_socket, bool tls) {
     if (unix_socket) c.flags |= commands::client_flag::kUnixSocket;
     if (!a.loopback) c.flags |= commands::client_flag::kProtected;
     if (!loop_.Add(a.fd, true, false, conn.get())) continue;
-    state_.clients[c.id] = &c;
+    state_.sessions.clients[c.id] = &c;
     conns_[c.id] = std::move(conn);
   }
 }
@@ -418,7 +346,7 @@ void Server::FlushOrDefer(ClientConn* cc) {
   // A reply to a write leaves only after the write reached the AOF (and, with appendfsync
   // always, the disk): BeforeSleep writes the AOF first, then the pending clients.
   if (aof_ != nullptr && aof_->has_pending()) {
-    state_.MarkPendingWrite(&cc->client);
+    state_.sessions.MarkPendingWrite(&cc->client);
   } else {
     FlushOutput(cc);
   }
@@ -498,7 +426,8 @@ void Server::BeforeSleep() {
     LOG_WARNING("Received SIGTERM scheduling shutdown...");
     g_signal_shutdown = 0;
     // The final save (when save points are set); never of a half-loaded dataset.
-    bool nosave = state_.rdb.loading || (cfg_->shutdown_on_sigterm & config::kShutdownNoSave);
+    bool nosave =
+        state_.persistence.rdb.loading || (cfg_->shutdown_on_sigterm & config::kShutdownNoSave);
     bool force_save = cfg_->shutdown_on_sigterm & config::kShutdownSave;
     if (commands::RdbShutdownSave(state_, force_save, nosave) ||
         (cfg_->shutdown_on_sigterm & config::kShutdownForce)) {
@@ -515,7 +444,7 @@ void Server::BeforeSleep() {
   // Output queued for clients other than the one whose input produced it (MONITOR feeds,
   // CLIENT KILL targets...).
   std::vector<commands::Client*> pending;
-  pending.swap(state_.pending_writes);
+  pending.swap(state_.sessions.pending_writes);
   for (commands::Client* c : pending) {
     c->flags &= ~commands::client_flag::kPendingWrite;
     auto it = conns_.find(c->id);
@@ -523,7 +452,7 @@ void Server::BeforeSleep() {
     ClientConn* cc = it->second.get();
     if (c->flags & commands::client_flag::kCloseAsap) continue;
     if (c->flags & commands::client_flag::kInScript) {
-      state_.MarkPendingWrite(c);  // after its script
+      state_.sessions.MarkPendingWrite(c);  // after its script
       continue;
     }
     if (c->pending_reply() > 0 || (c->flags & commands::client_flag::kCloseAfterReply)) {
@@ -532,7 +461,7 @@ void Server::BeforeSleep() {
   }
   // CLIENT KILL and friends mark clients; they are closed here, outside any handler.
   std::vector<uint64_t> requests;
-  requests.swap(state_.close_requests);
+  requests.swap(state_.sessions.close_requests);
   for (uint64_t id : requests) {
     auto it = conns_.find(id);
     if (it != conns_.end()) QueueClose(it->second.get());
@@ -579,7 +508,7 @@ void Server::Cron() {
       if (c.flags & commands::client_flag::kMonitor) continue;
       if (state_.clock.now_ms - c.last_interaction_ms > limit) {
         LOG_VERBOSE("Closing idle client");
-        state_.CloseAsap(&c);
+        state_.sessions.CloseAsap(&c);
       }
     }
   }
@@ -593,9 +522,9 @@ void Server::Cron() {
 
 void Server::ResumeUnblockedClients() {
   std::vector<uint64_t> deferred;
-  while (!state_.unblocked_clients.empty()) {
+  while (!state_.indexes.unblocked_clients.empty()) {
     std::vector<uint64_t> ids;
-    ids.swap(state_.unblocked_clients);
+    ids.swap(state_.indexes.unblocked_clients);
     for (uint64_t id : ids) {
       auto it = conns_.find(id);
       if (it == conns_.end()) continue;
@@ -609,7 +538,8 @@ void Server::ResumeUnblockedClients() {
       if (cc->client.pending_reply() > 0) FlushOrDefer(cc);
     }
   }
-  state_.unblocked_clients.insert(state_.unblocked_clients.end(), deferred.begin(), deferred.end());
+  state_.indexes.unblocked_clients.insert(state_.indexes.unblocked_clients.end(), deferred.begin(),
+                                          deferred.end());
 }
 
 void Server::HoldForPause(commands::Client& c) {

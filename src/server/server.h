@@ -95,7 +95,6 @@ class Server {
   void CloseClient(ClientConn* c);
   void Shutdown();
   bool Bind(const std::string& addr, bool optional);
-  void ApplySecurityConfig();
   // TLS (tls_server.cc): listeners and context at start-up, the connection for an accepted
   // socket, the handshake's end (certificate identity), reloads, buffered plaintext.
   bool StartTls();

@@ -198,7 +198,7 @@ void Server::TlsCron() {
           !(c.flags & commands::client_flag::kCloseAsap)) {
         ++state_.tls.handshake_failures;
         LOG_VERBOSE("TLS handshake timeout, closing %s", c.addr.c_str());
-        state_.CloseAsap(&c);
+        state_.sessions.CloseAsap(&c);
       }
     }
   }
@@ -262,7 +262,7 @@ void Server::OnTlsProgress(ClientConn* cc) {
   commands::SetInitialUser(state_, c);
   if (c.authenticated) {
     ++state_.tls.cert_identity_logins;
-    state_.Audit(security::AuditEvent::kAuthSuccess, c, "TLS", "client certificate");
+    state_.security.Audit(security::AuditEvent::kAuthSuccess, c, "TLS", "client certificate");
     LOG_VERBOSE("TLS client %s logged in as '%s' by its certificate", c.addr.c_str(),
                 c.cert_user.c_str());
   } else if (!c.cert_user.empty()) {

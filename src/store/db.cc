@@ -8,6 +8,7 @@
 
 #include "store/evict.h"
 #include "store/lazyfree.h"
+#include "util/clock.h"
 #include "util/numbers.h"
 
 namespace redoubt::store {
@@ -18,12 +19,6 @@ namespace {
 // another round while more than kAcceptableStale percent of the sample had expired.
 constexpr int kExpireSample = 20;
 constexpr int kAcceptableStale = 10;
-
-int64_t NowMicros() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
 
 // A copy of e with or without the expire block, same key and value bytes. e is not freed.
 Entry* Reshape(const Entry* e, bool with_expire) {
@@ -324,7 +319,7 @@ Entry* Db::Persist(Entry* e) {
 size_t Db::ActiveExpire(int64_t budget_us, uint64_t (*rng)()) {
   if (clock_->expiry_paused) return 0;
   size_t deleted = 0;
-  int64_t start = NowMicros();
+  int64_t start = util::MonotonicMicros();
   for (int round = 0;; ++round) {
     if (volatile_.empty()) break;
     int sample = static_cast<int>(std::min<size_t>(kExpireSample, volatile_.size()));
@@ -339,7 +334,7 @@ size_t Db::ActiveExpire(int64_t budget_us, uint64_t (*rng)()) {
     }
     deleted += expired;
     if (expired * 100 <= sample * kAcceptableStale) break;
-    if ((round & 15) == 15 && NowMicros() - start > budget_us) break;
+    if ((round & 15) == 15 && util::MonotonicMicros() - start > budget_us) break;
   }
   return deleted;
 }

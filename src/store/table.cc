@@ -5,6 +5,7 @@
 #include <cstring>
 #include <new>
 
+#include "util/clock.h"
 #include "util/siphash.h"
 
 namespace redoubt::store {
@@ -30,12 +31,6 @@ inline uint64_t ReverseBits(uint64_t v) {
 
 inline bool KeyEquals(const Entry* e, std::string_view key) {
   return e->key_len == key.size() && std::memcmp(e->key().data(), key.data(), key.size()) == 0;
-}
-
-int64_t NowMicros() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
 }
 
 }  // namespace
@@ -101,9 +96,9 @@ bool Table::RehashStep(int n) {
 }
 
 void Table::RehashFor(int64_t us) {
-  int64_t start = NowMicros();
+  int64_t start = util::MonotonicMicros();
   while (RehashStep(100)) {
-    if (NowMicros() - start > us) break;
+    if (util::MonotonicMicros() - start > us) break;
   }
 }
 

@@ -10,14 +10,9 @@
 
 #include "persistence/rdb_loader.h"
 #include "store/db.h"
+#include "util/clock.h"
 
 namespace {
-
-int64_t NowMs() {
-  timeval tv;
-  gettimeofday(&tv, nullptr);
-  return tv.tv_sec * 1000LL + tv.tv_usec / 1000;
-}
 
 int Usage() {
   std::fprintf(stderr,
@@ -47,7 +42,7 @@ int main(int argc, char** argv) {
 
   redoubt::persistence::ScratchDbs scratch(databases);
   std::vector<redoubt::store::Db*>& dbs = scratch.dbs;
-  scratch.clock.now_ms = NowMs();
+  scratch.clock.now_ms = redoubt::util::UnixMs();
   redoubt::persistence::RdbLoadOptions opts;
   opts.verify_checksum = checksum;
   opts.skip_expired = false;
