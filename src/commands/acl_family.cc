@@ -52,16 +52,7 @@ class VectorKeySource final : public security::AclKeySource {
     if (!done_) {
       std::vector<KeyRef> refs;
       GetKeys(cmd_, args_, &refs);
-      bool has_get = false;
-      for (size_t i = 3; i < args_.size(); ++i) has_get |= util::EqualsIgnoreCase(args_[i], "GET");
-      for (const KeyRef& r : refs) {
-        uint32_t f = r.flags;
-        // As the dispatcher: SET without GET does not read its key.
-        if ((f & keyflag::kVariableFlags) && (cmd_.categories & cat::kString) && !has_get) {
-          f = (f & ~(keyflag::kRW | keyflag::kAccess)) | keyflag::kOW;
-        }
-        out_.push_back({r.index, f});
-      }
+      for (const KeyRef& r : refs) out_.push_back({r.index, r.flags});
       done_ = true;
     }
     return out_;

@@ -269,11 +269,23 @@ void SetBit(CommandContext& cx) {
   }
   Entry* e;
   if (!LookupString(cx, cx.args[1], false, &e)) return;
+  const int shift = 7 - static_cast<int>(offset & 7);
+  // As Redis, writing the bit it already has changes nothing (no dirty, event or WATCH touch).
+  if (e != nullptr) {
+    char scratch[24];
+    std::string_view s = e->string_value(scratch);
+    if ((offset >> 3) < s.size()) {
+      const int cur = (static_cast<uint8_t>(s[offset >> 3]) >> shift) & 1;
+      if (cur == on) return cx.reply.Integer(cur);
+    }
+  }
+  const uint64_t dirty_before = cx.server.persistence.dirty;
   RawString* r = StringForBits(cx, e, offset);
   auto* byte = reinterpret_cast<uint8_t*>(r->data) + (offset >> 3);
-  const int shift = 7 - static_cast<int>(offset & 7);
   const int old = (*byte >> shift) & 1;
   *byte = static_cast<uint8_t>((*byte & ~(1 << shift)) | (on << shift));
+  cx.server.persistence.dirty =
+      dirty_before + 1;  // one change, even when the key was created for it
   Notify(cx, kNotifyString, "setbit", cx.args[1]);
   cx.reply.Integer(old);
 }
@@ -504,8 +516,10 @@ bool ParseBitfield(CommandContext& cx, std::vector<BitfieldOp>* ops, bool* write
   return true;
 }
 
+enum class WriteResult { kFailed, kSame, kChanged };
+
 // Runs one SET or INCRBY on the (already grown) string p and replies its result.
-void ApplyWrite(CommandContext& cx, const BitfieldOp& o, uint8_t* p) {
+WriteResult ApplyWrite(CommandContext& cx, const BitfieldOp& o, uint8_t* p) {
   const int64_t incr = o.op == FieldOp::kIncrBy ? o.value : 0;
   bool fits;
   int64_t reply;
@@ -527,9 +541,14 @@ void ApplyWrite(CommandContext& cx, const BitfieldOp& o, uint8_t* p) {
     reply = static_cast<int64_t>(o.op == FieldOp::kIncrBy ? next : old);
     stored = next;
   }
-  if (!fits && o.overflow == Overflow::kFail) return cx.reply.Null();
+  if (!fits && o.overflow == Overflow::kFail) {
+    cx.reply.Null();
+    return WriteResult::kFailed;
+  }
+  const uint64_t before = GetField(p, o.offset, o.bits);
   SetField(p, o.offset, o.bits, stored);
   cx.reply.Integer(reply);
+  return GetField(p, o.offset, o.bits) != before ? WriteResult::kChanged : WriteResult::kSame;
 }
 
 // GET reads through a zero-padded copy of the (at most 9) bytes the field spans, so that a
@@ -559,7 +578,12 @@ void BitfieldGeneric(CommandContext& cx, bool read_only_command) {
   std::string_view s;
   char scratch[24];
   uint8_t* p = nullptr;
+  const uint64_t dirty_before = cx.server.persistence.dirty;
+  // As Redis, every write counts as a change when the string was created or grown for it;
+  // otherwise only the writes that changed bits do (and none means no event either).
+  bool grown = false;
   if (writes) {
+    grown = e == nullptr || e->string_value(scratch).size() <= (max_write_bit >> 3);
     RawString* r = StringForBits(cx, e, max_write_bit);
     p = reinterpret_cast<uint8_t*>(r->data);
     s = r->view();
@@ -567,20 +591,42 @@ void BitfieldGeneric(CommandContext& cx, bool read_only_command) {
     s = e->string_value(scratch);
   }
   cx.reply.Array(static_cast<int64_t>(ops.size()));
+  uint64_t changes = 0;
   for (const BitfieldOp& o : ops) {
     if (o.op == FieldOp::kGet) {
       ReplyGet(cx, o, s);
     } else {
-      ApplyWrite(cx, o, p);
+      WriteResult w = ApplyWrite(cx, o, p);
+      if (w == WriteResult::kChanged || (w == WriteResult::kSame && grown)) ++changes;
     }
   }
-  if (writes) Notify(cx, kNotifyString, "setbit", cx.args[1]);
+  if (!writes) return;
+  cx.server.persistence.dirty = dirty_before + changes;
+  if (changes > 0) Notify(cx, kNotifyString, "setbit", cx.args[1]);
 }
 
 void Bitfield(CommandContext& cx) { BitfieldGeneric(cx, false); }
 void BitfieldRo(CommandContext& cx) { BitfieldGeneric(cx, true); }
 
 KeySpec Key1(uint32_t flags) { return {.flags = flags, .index = 1}; }
+
+// Redis's bitfieldGetKeys: read-only when every subcommand is a GET (or OVERFLOW); anything
+// else, a syntax error included, counts as a write.
+void BitfieldGetKeys(std::span<const std::string_view> args, std::vector<KeyRef>* out) {
+  bool read_only = true;
+  for (size_t i = 2; i < args.size() && read_only; ++i) {
+    size_t rest = args.size() - i - 1;
+    if (util::EqualsIgnoreCase(args[i], "get") && rest >= 2) {
+      i += 2;
+    } else if (util::EqualsIgnoreCase(args[i], "overflow") && rest >= 1) {
+      i += 1;
+    } else {
+      read_only = false;
+    }
+  }
+  out->push_back({1, read_only ? keyflag::kRO | keyflag::kAccess
+                               : keyflag::kRW | keyflag::kAccess | keyflag::kUpdate});
+}
 
 }  // namespace
 
@@ -644,7 +690,8 @@ void RegisterBitmapFamily(CommandTable& t) {
        .handler = Bitfield,
        .group = g,
        .summary = "Perform arbitrary bitfield integer operations on strings",
-       .since = "3.2.0"},
+       .since = "3.2.0",
+       .getkeys = BitfieldGetKeys},
       {.name = "bitfield_ro",
        .arity = -2,
        .flags = flag::kReadonly | flag::kFast,

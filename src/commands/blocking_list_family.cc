@@ -17,7 +17,7 @@ namespace {
 void WaitOrGiveUp(CommandContext& cx, std::span<const std::string_view> keys, int64_t deadline) {
   if (IsRetry(cx)) return;
   if (cx.client.in_exec) return cx.reply.NullArray();
-  BlockOnKeys(cx, keys, deadline);
+  BlockOnKeys(cx, keys, deadline, store::ValueType::kList);
 }
 
 void Served(CommandContext& cx) {

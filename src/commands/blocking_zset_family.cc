@@ -27,7 +27,7 @@ void BlockingZPop(CommandContext& cx, std::span<const std::string_view> keys, bo
   }
   if (IsRetry(cx)) return;
   if (cx.client.in_exec) return cx.reply.NullArray();
-  BlockOnKeys(cx, keys, deadline);
+  BlockOnKeys(cx, keys, deadline, store::ValueType::kZSet);
 }
 
 void BZPopMinMax(CommandContext& cx, bool max) {

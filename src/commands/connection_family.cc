@@ -96,13 +96,20 @@ bool ValidClientName(std::string_view name) {
   return std::all_of(name.begin(), name.end(), [](char c) { return c >= '!' && c <= '~'; });
 }
 
-// HELLO hides from MONITOR everything after its first AUTH token, before any parsing: a
-// malformed HELLO (`HELLO 3 AUTH pw`, `HELLO AUTH u pw`) still carries a password.
+// HELLO hides AUTH's username and password from MONITOR and the slow log, as Redis, before
+// any parsing; an AUTH without both (`HELLO 3 AUTH pw`) hides everything after it, since a
+// malformed HELLO still carries a password (Redis shows it).
 void RedactHelloAuth(CommandContext& cx) {
   for (size_t i = 1; i < cx.argc(); ++i) {
-    if (util::EqualsIgnoreCase(cx.args[i], "AUTH")) {
-      cx.client.redact_mask |= ~0ULL << std::min<size_t>(i + 1, 63);
-      return;
+    if (util::EqualsIgnoreCase(cx.args[i], "SETNAME") && i + 1 < cx.argc()) {
+      ++i;
+    } else if (util::EqualsIgnoreCase(cx.args[i], "AUTH")) {
+      if (cx.argc() - i - 1 < 2) {
+        cx.client.redact_mask |= ~0ULL << std::min<size_t>(i + 1, 63);
+        return;
+      }
+      cx.client.redact_mask |= 3ULL << std::min<size_t>(i + 1, 62);
+      i += 2;
     }
   }
 }
@@ -184,6 +191,8 @@ void Reset(CommandContext& cx) {
   cx.reply.set_resp(2);
   c.reply_mode = ReplyMode::kOn;
   c.name.clear();
+  // RESET's documented contract (Redis 7.0.15 forgot this flag; later Redis clears it too).
+  c.flags &= ~client_flag::kNoEvict;
   SetInitialUser(cx.server, c);  // the certificate's user under certificate identity
   DiscardTransaction(c);
   UnwatchAll(cx.server, c);

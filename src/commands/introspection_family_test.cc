@@ -268,8 +268,13 @@ TEST(IntrospectionCommandGetKeysTest, KeysFromKeySpecs) {
   EXPECT_EQ(t.RunArray({"COMMAND", "GETKEYS", "set", "k", "v"}), std::vector<std::string>{"k"});
   EXPECT_EQ(t.RunArray({"COMMAND", "GETKEYS", "MSET", "a", "1", "b", "2"}),
             (std::vector<std::string>{"a", "b"}));
+  // SET's VARIABLE_FLAGS resolved as Redis's setGetKeys: OW without GET, RW with it.
   EXPECT_EQ(t.Run({"COMMAND", "GETKEYSANDFLAGS", "set", "k", "v"}),
-            "*1\r\n*2\r\n$1\r\nk\r\n*4\r\n+RW\r\n+access\r\n+update\r\n+variable_flags\r\n");
+            "*1\r\n*2\r\n$1\r\nk\r\n*2\r\n+OW\r\n+update\r\n");
+  EXPECT_EQ(t.Run({"COMMAND", "GETKEYSANDFLAGS", "set", "k", "v", "GET"}),
+            "*1\r\n*2\r\n$1\r\nk\r\n*3\r\n+RW\r\n+access\r\n+update\r\n");
+  EXPECT_EQ(t.Run({"COMMAND", "GETKEYSANDFLAGS", "bitfield", "k", "GET", "u8", "0"}),
+            "*1\r\n*2\r\n$1\r\nk\r\n*2\r\n+RO\r\n+access\r\n");
   t.client().resp = 3;
   EXPECT_EQ(t.Run({"COMMAND", "GETKEYSANDFLAGS", "mset", "a", "1", "b", "2"}),
             "*2\r\n*2\r\n$1\r\na\r\n~2\r\n+OW\r\n+update\r\n*2\r\n$1\r\nb\r\n~2\r\n+OW\r\n"

@@ -8,6 +8,7 @@
 
 #include "commands/collection_util.h"
 #include "protocol/errors.h"
+#include "runtime/blocking.h"
 #include "runtime/command_table.h"
 #include "runtime/notify.h"
 #include "runtime/server_state.h"
@@ -332,7 +333,11 @@ void SwapDb(CommandContext& cx) {
   if (!ParseIntArg(cx, cx.args[2], &b, kInvalidSecondDb)) return;
   int n = cx.server.db_count();
   if (a < 0 || a >= n || b < 0 || b >= n) return cx.reply.Error(errors::kDbIndexOutOfRange);
-  if (a != b) cx.server.db(a).SwapWith(cx.server.db(b));
+  if (a != b) {
+    cx.server.db(a).SwapWith(cx.server.db(b));
+    SignalDbKeysReady(cx.server, a);
+    SignalDbKeysReady(cx.server, b);
+  }
   cx.reply.Ok();
 }
 

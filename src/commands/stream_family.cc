@@ -598,7 +598,7 @@ void BlockReader(CommandContext& cx, const ReadArgs& a, const std::vector<ReadTa
   std::vector<std::string_view> keys;
   for (const ReadTarget& t : targets) keys.push_back(t.key);
   int64_t deadline = a.timeout_ms == 0 ? 0 : cx.now_ms() + a.timeout_ms;
-  BlockOnKeys(cx, keys, deadline);
+  BlockOnKeys(cx, keys, deadline, store::ValueType::kStream);
   for (size_t k = 0; k < targets.size(); ++k) {
     if (targets[k].dollar) {
       cx.client.block_args[a.streams_arg + a.nstreams + k] = targets[k].after.ToString();

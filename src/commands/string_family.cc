@@ -419,6 +419,18 @@ KeySpec Key1(uint32_t flags) { return {.flags = flags, .index = 1}; }
 
 }  // namespace
 
+// Redis's setGetKeys: the key spec's VARIABLE_FLAGS made concrete. SET reads the old value
+// only with GET; otherwise it overwrites (OW), so a write-only ACL user may SET.
+void SetGetKeys(std::span<const std::string_view> args, std::vector<KeyRef>* out) {
+  for (size_t i = 3; i < args.size(); ++i) {
+    if (util::EqualsIgnoreCase(args[i], "GET")) {
+      out->push_back({1, keyflag::kRW | keyflag::kAccess | keyflag::kUpdate});
+      return;
+    }
+  }
+  out->push_back({1, keyflag::kOW | keyflag::kUpdate});
+}
+
 void RegisterStringFamily(CommandTable& t) {
   const char* g = "string";
   const uint64_t s = cat::kString;
@@ -438,7 +450,8 @@ void RegisterStringFamily(CommandTable& t) {
        .keys = {Key1(kRwAccessUpdate | keyflag::kVariableFlags)},
        .handler = Set,
        .group = g,
-       .summary = "Set the string value of a key"},
+       .summary = "Set the string value of a key",
+       .getkeys = SetGetKeys},
       {.name = "getdel",
        .arity = 2,
        .flags = flag::kWrite | flag::kFast,

@@ -257,12 +257,13 @@ struct RangeArgs {
 };
 
 // Parses Redis's zrangeGenericCommand arguments: the range at args[first], args[first + 1],
-// options after. `type`/`rev` preset the legacy commands' behaviour.
+// options after. `type`/`rev` preset the legacy commands' behaviour; as in Redis, a legacy
+// command's direction is fixed (ZRANGEBYSCORE ... REV is a syntax error).
 bool ParseRange(CommandContext& cx, size_t first, RangeType type, bool rev, bool store,
                 RangeArgs* a) {
   a->type = type;
   a->rev = rev;
-  a->rev_given = rev;
+  a->rev_given = rev || type != RangeType::kAuto;
   for (size_t j = first + 2; j < cx.argc(); ++j) {
     std::string_view o = cx.args[j];
     size_t left = cx.argc() - j - 1;

@@ -48,10 +48,12 @@ bool ParseBlockTimeout(CommandContext& cx, std::string_view arg, int64_t* deadli
   return true;
 }
 
-void BlockOnKeys(CommandContext& cx, std::span<const std::string_view> keys, int64_t deadline_ms) {
+void BlockOnKeys(CommandContext& cx, std::span<const std::string_view> keys, int64_t deadline_ms,
+                 store::ValueType type) {
   Client& c = cx.client;
   ServerState& s = cx.server;
   c.blocked = true;
+  c.block_type = type;
   c.block_deadline_ms = deadline_ms;
   c.block_db = c.db_index;
   c.block_args.assign(cx.args.begin(), cx.args.end());
@@ -92,6 +94,16 @@ void SignalKeyChanged(ServerState& server, int db, std::string_view key) {
   }
 }
 
+void SignalDbKeysReady(ServerState& server, int db) {
+  std::string prefix = std::to_string(db) + ":";
+  std::vector<std::string> ready;
+  for (const auto& [id, waiters] : server.indexes.blocking_keys) {
+    if (id.compare(0, prefix.size(), prefix) != 0) continue;
+    if (server.db(db).Peek(KeyOf(id)) != nullptr) ready.push_back(id);
+  }
+  for (const std::string& id : ready) SignalKeyChanged(server, db, KeyOf(id));
+}
+
 void ServeReadyKeys(ServerState& server) {
   // Serving one client can make other keys ready (BLMOVE pushes), so loop until quiet.
   for (int rounds = 0; !server.indexes.ready_keys.empty() && rounds < 1000; ++rounds) {
@@ -105,6 +117,13 @@ void ServeReadyKeys(ServerState& server) {
       std::vector<Client*> waiters = it->second;
       for (Client* c : waiters) {
         if (!c->blocked) continue;
+        // As Redis, only a key that now holds the waiter's type wakes a list or zset waiter
+        // (a transaction may have pushed, deleted and re-created the key as a string). Stream
+        // readers always retry: a deleted stream ends a blocked XREADGROUP.
+        if (c->block_type != store::ValueType::kStream) {
+          store::Entry* e = server.db(c->block_db).Peek(KeyOf(id));
+          if (e == nullptr || e->type != c->block_type) continue;
+        }
         std::vector<std::string> args = c->block_args;
         std::vector<std::string_view> views(args.begin(), args.end());
         int saved_db = c->db_index;

@@ -12,6 +12,7 @@
 #include "protocol/resp_parser.h"
 #include "runtime/command.h"
 #include "security/acl_user.h"
+#include "store/entry.h"
 #include "util/buffer.h"
 
 namespace redoubt::commands {
@@ -88,7 +89,8 @@ struct Client {
   bool in_exec = false;           // running EXEC's queue: blocking commands do not block
   int64_t block_deadline_ms = 0;  // unix ms; 0 = no timeout
   int block_db = 0;
-  std::vector<std::string> block_args;  // the command, to run again
+  store::ValueType block_type = store::ValueType::kList;  // the type that wakes it
+  std::vector<std::string> block_args;                    // the command, to run again
   std::vector<std::string> block_keys;
 
   // Pub/Sub subscriptions (channel names and patterns).

@@ -15,11 +15,44 @@
 #include "runtime/slowlog_hook.h"
 #include "runtime/transaction.h"
 #include "util/cycle_clock.h"
+#include "util/numbers.h"
 #include "util/string_util.h"
 
 namespace redoubt::commands {
 
 namespace {
+
+// The end of the RESP frame that starts at `pos` of `b` (npos when it is cut short).
+size_t FrameEnd(std::string_view b, size_t pos) {
+  size_t eol = b.find("\r\n", pos);
+  if (pos >= b.size() || eol == std::string_view::npos) return std::string_view::npos;
+  int64_t n = 0;
+  const char type = b[pos];
+  const bool counted = std::string_view("$=!*>~%|").find(type) != std::string_view::npos;
+  if (counted && !util::ParseInt64(b.substr(pos + 1, eol - pos - 1), &n))
+    return std::string_view::npos;
+  size_t next = eol + 2;
+  if (!counted || n < 0) return next;
+  if (type == '$' || type == '=' || type == '!') return next + static_cast<size_t>(n) + 2;
+  int64_t frames = (type == '%' || type == '|') ? 2 * n : n;
+  for (int64_t i = 0; i < frames && next != std::string_view::npos; ++i) next = FrameEnd(b, next);
+  return next;
+}
+
+// CLIENT REPLY OFF/SKIP drops the command's replies from `start` on but keeps the RESP3
+// pushes among them (Pub/Sub messages and confirmations, keyspace events), as Redis does.
+void DropRepliesKeepPushes(std::string* buf, size_t start) {
+  std::string_view all(*buf);
+  std::string kept;
+  for (size_t pos = start; pos < all.size();) {
+    size_t end = FrameEnd(all, pos);
+    if (end == std::string_view::npos || end > all.size()) break;
+    if (all[pos] == '>') kept.append(all.substr(pos, end - pos));
+    pos = end;
+  }
+  buf->resize(start);
+  buf->append(kept);
+}
 
 void FeedMonitors(ServerState& server, const Client& client,
                   std::span<const std::string_view> args) {
@@ -111,24 +144,14 @@ class DispatchKeySource final : public security::AclKeySource {
       keys.clear();
       if (!cmd_.keys.empty()) {
         GetKeys(cmd_, args_, &refs);
-        for (const KeyRef& r : refs) keys.push_back({r.index, Refine(r.flags)});
+        // VARIABLE_FLAGS specs (SET, BITFIELD) come resolved from their getkeys procs.
+        for (const KeyRef& r : refs) keys.push_back({r.index, r.flags});
       }
     }
     return keys;
   }
 
  private:
-  // Key specs with VARIABLE_FLAGS are refined from the arguments, as Redis's getkeys procs do:
-  // SET reads the old value only with GET (else OW+UPDATE: a write-only user may SET).
-  // BITFIELD keeps RW+ACCESS+UPDATE (Redis drops UPDATE for all-GET calls; stricter here).
-  uint32_t Refine(uint32_t flags) const {
-    if (!(flags & keyflag::kVariableFlags) || !(cmd_.categories & cat::kString)) return flags;
-    for (size_t i = 3; i < args_.size(); ++i) {
-      if (util::EqualsIgnoreCase(args_[i], "GET")) return flags;
-    }
-    return (flags & ~(keyflag::kRW | keyflag::kAccess)) | keyflag::kOW;
-  }
-
   const CommandSpec& cmd_;
   std::span<const std::string_view> args_;
   bool done_ = false;
@@ -498,7 +521,7 @@ void Dispatch(ServerState& server, Client& client, std::span<const std::string_v
   server.stats.total_error_replies += reply.errors;
 
   if (client.reply_mode == ReplyMode::kOff || client.reply_mode == ReplyMode::kSkipThis) {
-    client.reply_buf.resize(reply_start);
+    DropRepliesKeepPushes(&client.reply_buf, reply_start);
     if (client.reply_mode == ReplyMode::kSkipThis) client.reply_mode = ReplyMode::kOn;
   }
 }

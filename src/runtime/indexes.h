@@ -20,7 +20,7 @@ struct Indexes {
   // WATCH: clients by "<db>:<key>"; while empty, the dbs' change hooks are off (no cost).
   std::unordered_map<std::string, std::vector<Client*>> watched;
   std::function<void(store::Db&, std::string_view)> key_hook;
-  std::function<void(store::Db&)> flush_hook;
+  std::function<void(store::Db&, store::Db*)> flush_hook;
 
   // Blocking: clients waiting per "<db>:<key>" in arrival order, keys signalled ready by the
   // command that just ran, and clients whose blocking ended with input left to process.

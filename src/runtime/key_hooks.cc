@@ -13,8 +13,8 @@ void ServerState::UpdateKeyHooks() {
       if (!indexes.watched.empty()) MarkWatchersDirty(*this, db.id(), key);
       if (!indexes.blocking_keys.empty()) SignalKeyChanged(*this, db.id(), key);
     };
-    ix.flush_hook = [this](store::Db& db) {
-      if (!indexes.watched.empty()) MarkDbWatchersDirty(*this, db.id());
+    ix.flush_hook = [this](store::Db& db, store::Db* replaced_with) {
+      if (!indexes.watched.empty()) MarkDbWatchersDirty(*this, db, replaced_with);
     };
   }
   bool on = !ix.watched.empty() || !ix.blocking_keys.empty();

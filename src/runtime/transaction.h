@@ -12,7 +12,8 @@ std::string WatchId(int db, std::string_view key);
 void UnwatchAll(ServerState& server, Client& client);
 // Marks clients watching key (or any key of db) so that their EXEC fails.
 void MarkWatchersDirty(ServerState& server, int db, std::string_view key);
-void MarkDbWatchersDirty(ServerState& server, int db);
+// FLUSH*/SWAPDB: dirties the watchers of db's keys that exist in it or in replaced_with.
+void MarkDbWatchersDirty(ServerState& server, store::Db& db, store::Db* replaced_with);
 // Leaves MULTI without running anything (DISCARD, RESET, EXECABORT).
 void DiscardTransaction(Client& client);
 

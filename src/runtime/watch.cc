@@ -20,11 +20,30 @@ void MarkWatchersDirty(ServerState& server, int db, std::string_view key) {
   for (Client* c : it->second) c->watch_dirty = true;
 }
 
-void MarkDbWatchersDirty(ServerState& server, int db) {
-  std::string prefix = std::to_string(db) + ":";
+namespace {
+
+bool ExpiredAtWatch(const Client& c, int db, std::string_view key) {
+  for (const Client::WatchedKey& wk : c.watched_keys) {
+    if (wk.db == db && wk.key == key) return wk.expired_at_watch;
+  }
+  return false;
+}
+
+}  // namespace
+
+// As Redis, a flush changes only the watched keys that existed (one already expired at WATCH
+// time that is merely removed changes nothing), and a swap also those the other db brings in.
+// The lookups must not delete expired keys: that would report a change of its own.
+void MarkDbWatchersDirty(ServerState& server, store::Db& db, store::Db* replaced_with) {
+  std::string prefix = std::to_string(db.id()) + ":";
   for (auto& [id, watchers] : server.indexes.watched) {
     if (id.compare(0, prefix.size(), prefix) != 0) continue;
-    for (Client* c : watchers) c->watch_dirty = true;
+    std::string_view key = std::string_view(id).substr(prefix.size());
+    bool brought_in = replaced_with != nullptr && replaced_with->table().Find(key) != nullptr;
+    if (!brought_in && db.table().Find(key) == nullptr) continue;
+    for (Client* c : watchers) {
+      if (brought_in || !ExpiredAtWatch(*c, db.id(), key)) c->watch_dirty = true;
+    }
   }
 }
 

@@ -70,6 +70,16 @@ Server::Server(config::Config* config) : cfg_(&config->mutable_values()) {
   state_.cfg = cfg_;
   commands::InstallSecurityConfigHooks(state_);
   commands::InstallMemoryHooks(state_);
+  // Redis's texts for a port or addresses it cannot listen on (the values are rolled back).
+  config->OnChange("port", [this](const config::ServerConfig& c) {
+    return RebindTcp(c, "Unable to listen on this port");
+  });
+  config->OnChange("bind", [this](const config::ServerConfig& c) {
+    util::Status s = RebindTcp(c, "Failed to bind to specified addresses.");
+    if (!s.ok() || c.tls_port == 0) return s;
+    CloseListeners(true);  // the TLS port moves to the new addresses too
+    return OpenTls(c);
+  });
   config->OnChange("hz", [this](const config::ServerConfig& c) {
     loop_.SetTickPeriod(1000 / std::max(1, c.hz));
     return util::Status::Ok();
@@ -155,6 +165,52 @@ bool Server::Bind(const std::string& spec, bool optional) {
   loop_.Add(*fd, true, false, listeners_.back().get());
   if (state_.port == 0) state_.port = static_cast<uint16_t>(net::BoundPort(*fd));
   return true;
+}
+
+void Server::CloseListeners(bool tls) {
+  for (auto it = listeners_.begin(); it != listeners_.end();) {
+    if ((*it)->tls() == tls && !(*it)->unix_socket()) {
+      loop_.Remove((*it)->fd());
+      ::close((*it)->fd());
+      it = listeners_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
+// As Redis's changeListenPort/changeBindAddr: the old listeners close first (the new
+// addresses may overlap them); when listening fails, Config::Set restores the old values and
+// runs this again with them. Open connections stay.
+util::Status Server::RebindTcp(const config::ServerConfig& c, const char* failure) {
+  CloseListeners(false);
+  state_.port = 0;
+  std::vector<int> fds;
+  for (const std::string& a : c.port == 0 ? std::vector<std::string>{} : c.bind) {
+    bool optional = !a.empty() && a[0] == '-';
+    std::string spec = optional ? a.substr(1) : a;
+    auto fd = net::ListenTcp(spec, c.port, c.tcp_backlog);
+    if (fd.ok()) {
+      fds.push_back(*fd);
+      continue;
+    }
+    int err = errno;
+    if (optional && (err == EADDRNOTAVAIL || err == EAFNOSUPPORT || err == EPROTONOSUPPORT ||
+                     err == ESOCKTNOSUPPORT || err == EINVAL)) {
+      continue;
+    }
+    LOG_WARNING("Could not create server TCP listening socket %s:%d: %s", spec.c_str(), c.port,
+                fd.status().message().c_str());
+    for (int f : fds) ::close(f);
+    return util::Status::Error(failure);
+  }
+  if (c.port != 0 && fds.empty()) return util::Status::Error(failure);
+  for (int fd : fds) {
+    listeners_.push_back(std::make_unique<Listener>(this, fd, false));
+    loop_.Add(fd, true, false, listeners_.back().get());
+    if (state_.port == 0) state_.port = static_cast<uint16_t>(net::BoundPort(fd));
+  }
+  return util::Status::Ok();
 }
 
 bool Server::Start() {

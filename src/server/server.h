@@ -48,6 +48,7 @@ class Listener : public net::FdHandler {
   void OnEvent(uint32_t events) override;
   int fd() const { return fd_; }
   bool tls() const { return tls_; }
+  bool unix_socket() const { return unix_; }
 
  private:
   Server* server_;
@@ -95,6 +96,11 @@ class Server {
   void CloseClient(ClientConn* c);
   void Shutdown();
   bool Bind(const std::string& addr, bool optional);
+  // CONFIG SET port / bind: listens on c's addresses and port instead (port 0: no TCP). On an
+  // error no TCP listener is left: Config::Set's rollback calls it again with the old values.
+  util::Status RebindTcp(const config::ServerConfig& c, const char* failure);
+  // Closes the TCP (tls == false) or TLS listeners; accepted connections stay.
+  void CloseListeners(bool tls);
   // TLS (tls_server.cc): listeners and context at start-up, the connection for an accepted
   // socket, the handshake's end (certificate identity), reloads, buffered plaintext.
   bool StartTls();

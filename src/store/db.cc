@@ -290,10 +290,12 @@ void Db::TouchLfu(Entry* e) {
   e->lru = LfuTouch(e->lru, clock_->now_ms, clock_->lfu_log_factor, clock_->lfu_decay_time);
 }
 
+// A new TTL is a change of the key for WATCH (Redis's signalModifiedKey), not of its value.
 Entry* Db::SetExpire(Entry* e, int64_t when_ms) {
   ++*dirty_;
   if (e->has_expire()) {
     e->set_expire_ms(when_ms);
+    if (on_key_change) (*on_key_change)(*this, e->key());
     return e;
   }
   Entry** link = table_.FindLink(e->key());
@@ -302,6 +304,7 @@ Entry* Db::SetExpire(Entry* e, int64_t when_ms) {
   std::free(e);  // the value now belongs to n
   n->set_expire_ms(when_ms);
   AddVolatile(n);
+  if (on_key_change) (*on_key_change)(*this, n->key());
   return n;
 }
 
@@ -313,6 +316,7 @@ Entry* Db::Persist(Entry* e) {
   Entry* n = Reshape(e, false);
   table_.Replace(link, n);
   std::free(e);
+  if (on_key_change) (*on_key_change)(*this, n->key());
   return n;
 }
 
@@ -355,7 +359,7 @@ Entry* Db::RandomKey(uint64_t (*rng)()) {
 
 Entry* Db::ReleaseAll() {
   *dirty_ += table_.size();
-  if (on_flush) (*on_flush)(*this);
+  if (on_flush) (*on_flush)(*this, nullptr);
   volatile_.clear();
   volatile_.shrink_to_fit();
   return table_.ReleaseAll();
@@ -372,8 +376,8 @@ void Db::Flush() {
 
 void Db::SwapWith(Db& other) {
   ++*dirty_;
-  if (on_flush) (*on_flush)(*this);
-  if (other.on_flush) (*other.on_flush)(other);
+  if (on_flush) (*on_flush)(*this, &other);
+  if (other.on_flush) (*other.on_flush)(other, this);
   table_.Swap(other.table_);
   volatile_.swap(other.volatile_);
 }

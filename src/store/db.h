@@ -128,8 +128,9 @@ class Db {
   std::function<void(Db&, std::string_view)>* on_key_change = nullptr;
   // Called with each key deleted because its TTL passed (keyspace event "expired").
   std::function<void(Db&, std::string_view)>* on_expired = nullptr;
-  // Called when every key of the db changes at once (FLUSHDB, FLUSHALL, SWAPDB).
-  std::function<void(Db&)>* on_flush = nullptr;
+  // Called before every key of the db changes at once: FLUSHDB, FLUSHALL (replaced_with is
+  // null) and SWAPDB (the db whose keys take this one's place).
+  std::function<void(Db&, Db* replaced_with)>* on_flush = nullptr;
   // Reports an in-place change of key's value (an Object edited through its pointer, a key
   // created by Add) to on_key_change.
   void Touched(std::string_view key) { Changed(key); }

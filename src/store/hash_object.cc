@@ -121,7 +121,7 @@ void HashObject::ForEach(const PairFn& fn) const {
 
 void HashObject::Random(uint64_t (*rng)(), std::string_view* field, std::string_view* value) const {
   if (!compact()) {
-    Entry* e = table_->Random(rng);
+    Entry* e = table_->FairRandom(rng);
     *field = e->key();
     *value = ValueOf(e);
     return;

@@ -220,7 +220,7 @@ void SetObject::ForEach(const MemberFn& fn) const {
 }
 
 std::string SetObject::Random(uint64_t (*rng)()) const {
-  if (!is_intset()) return std::string(table()->Random(rng)->key());
+  if (!is_intset()) return std::string(table()->FairRandom(rng)->key());
   char buf[util::kMaxInt64Chars];
   return std::string(FormatInt(IntAt(rng() % count()), buf));
 }
@@ -233,7 +233,7 @@ std::string SetObject::PopRandom(uint64_t (*rng)()) {
     IntRemoveAt(i);
     return m;
   }
-  Entry* e = table()->Random(rng);
+  Entry* e = table()->FairRandom(rng);
   std::string m(e->key());
   Remove(m);
   return m;

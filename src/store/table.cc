@@ -1,5 +1,6 @@
 #include "store/table.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
@@ -216,6 +217,15 @@ Entry* Table::Random(uint64_t (*rng)()) {
   size_t pick = rng() % len;
   while (pick-- > 0) head = head->next;
   return head;
+}
+
+Entry* Table::FairRandom(uint64_t (*rng)()) {
+  constexpr size_t kSample = 15;  // Redis's GETFAIR_NUM_ENTRIES
+  Entry* sample[kSample];
+  // At most size() entries, so that a small table is sampled whole, each entry once.
+  size_t n = SampleSome(std::min(kSample, size()), rng, sample);
+  if (n == 0) return Random(rng);
+  return sample[rng() % n];
 }
 
 size_t Table::SampleSome(size_t n, uint64_t (*rng)(), Entry** out) {

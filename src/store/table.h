@@ -38,6 +38,9 @@ class Table {
   uint64_t Scan(uint64_t cursor, const std::function<void(Entry*)>& fn);
   // A random entry (nullptr when empty), fair enough for RANDOMKEY and eviction sampling.
   Entry* Random(uint64_t (*rng)());
+  // A random entry as Redis's dictGetFairRandomKey: uniform among a sample of consecutive
+  // buckets, so that members of long chains are not rarer (SRANDMEMBER, SPOP, HRANDFIELD).
+  Entry* FairRandom(uint64_t (*rng)());
   // Up to n entries from consecutive buckets after a random one, as Redis's dictGetSomeKeys:
   // one random cache miss and then sequential reads, where n Random() calls cost n misses or
   // more. Less uniform than Random(), fair enough for eviction sampling. Returns the count.
