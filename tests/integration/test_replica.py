@@ -212,3 +212,49 @@ def test_replica_expires_nothing_itself(server_factory, tmp_path):
     assert rc.dbsize() == 2
     assert p.get("soon") is None  # the primary expires it and sends the DEL
     wait_until(lambda: rc.dbsize() == 1, what="the primary's DEL")
+
+
+def test_killing_the_link_at_random_points_loses_nothing(server_factory, tmp_path):
+    """20 link kills, from either side, during full syncs, partial resyncs and the stream,
+    under a write load with transactions: the replica ends equal to the primary."""
+    import random
+    rng = random.Random(18)
+    primary = server_factory(config=primary_config())
+    p = primary.client(password=ADMIN_PASS)
+    write_everything(p, "base")
+    for i in range(2000):
+        p.set(f"bulk:{i}", "x" * 50)
+    replica = replica_of(server_factory, primary, tmp_path)
+    rc = replica.client()
+
+    def syncs():
+        st = p.info("stats")
+        return st["sync_full"] + st["sync_partial_ok"]
+
+    seen = 0
+    for round_ in range(20):
+        # Wait for the next sync (the replica retries each second), then cut it at a random
+        # point: in the transfer, the resync or the stream.
+        wait_until(lambda: syncs() > seen, what="a new sync")
+        seen = syncs()
+        for j in range(rng.randint(0, 30)):
+            if j % 7 == 0:
+                tx = p.pipeline(transaction=True)
+                tx.incr("counter")
+                tx.rpush("log", f"{round_}:{j}")
+                tx.execute()
+            else:
+                p.set(f"r{round_}:{j}", j)
+        time.sleep(rng.random() * 0.05)
+        if rng.random() < 0.5:
+            rc.client_kill_filter(_type="master")
+        else:
+            p.client_kill_filter(_type="slave")
+    wait_until(lambda: in_sync(p, rc), timeout=60, what="the final sync")
+    st = p.info("stats")
+    print("syncs", st["sync_full"], st["sync_partial_ok"], st["sync_partial_err"])
+    assert st["sync_full"] + st["sync_partial_ok"] >= 21  # each kill cut a live link
+    assert snapshot(rc) == snapshot(p)
+    assert rc.dbsize() == p.dbsize()
+    assert rc.get("counter") == p.get("counter")
+    assert rc.lrange("log", 0, -1) == p.lrange("log", 0, -1)
