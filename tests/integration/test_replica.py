@@ -235,7 +235,7 @@ def test_killing_the_link_at_random_points_loses_nothing(server_factory, tmp_pat
     for round_ in range(20):
         # Wait for the next sync (the replica retries each second), then cut it at a random
         # point: in the transfer, the resync or the stream.
-        wait_until(lambda: syncs() > seen, what="a new sync")
+        wait_until(lambda: syncs() > seen, timeout=30, what="a new sync")
         seen = syncs()
         for j in range(rng.randint(0, 30)):
             if j % 7 == 0:
