@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "commands/client_tracking.h"
 #include "protocol/errors.h"
 #include "runtime/acl.h"
 #include "runtime/blocking.h"
@@ -279,20 +280,6 @@ void ClientReply(CommandContext& cx) {
   }
 }
 
-// Without client-side caching, tracking is always off: these answer as Redis does then.
-void ClientGetRedir(CommandContext& cx) { cx.reply.Integer(-1); }
-
-void ClientTrackingInfo(CommandContext& cx) {
-  cx.reply.Map(3);
-  cx.reply.Bulk("flags");
-  cx.reply.Set(1);
-  cx.reply.Bulk("off");
-  cx.reply.Bulk("redirect");
-  cx.reply.Integer(-1);
-  cx.reply.Bulk("prefixes");
-  cx.reply.Array(0);
-}
-
 // CLIENT UNBLOCK id [TIMEOUT|ERROR]: 1 when that client was blocked and is now answered.
 void ClientUnblock(CommandContext& cx) {
   if (cx.argc() > 4) return ReplySubcommandSyntaxError(cx);
@@ -457,11 +444,27 @@ void RegisterClientFamily(CommandTable& t) {
                 .group = g,
                 .summary = "Instruct the server whether to reply to commands",
                 .since = "3.2.0"},
+               {.name = "tracking",
+                .arity = -3,
+                .flags = f,
+                .categories = c,
+                .handler = ClientTrackingCommand,
+                .group = g,
+                .summary = "Enable or disable server assisted client side caching support",
+                .since = "6.0.0"},
+               {.name = "caching",
+                .arity = 3,
+                .flags = f,
+                .categories = c,
+                .handler = ClientCachingCommand,
+                .group = g,
+                .summary = "Instruct the server about tracking or not keys in the next request",
+                .since = "6.0.0"},
                {.name = "getredir",
                 .arity = 2,
                 .flags = f,
                 .categories = c,
-                .handler = ClientGetRedir,
+                .handler = ClientGetRedirCommand,
                 .group = g,
                 .summary = "Get tracking notifications redirection client ID if any",
                 .since = "6.0.0"},
@@ -469,7 +472,7 @@ void RegisterClientFamily(CommandTable& t) {
                 .arity = 2,
                 .flags = f,
                 .categories = c,
-                .handler = ClientTrackingInfo,
+                .handler = ClientTrackingInfoCommand,
                 .group = g,
                 .summary = "Return information about server assisted client side caching for "
                            "the current connection",
@@ -494,7 +497,8 @@ void RegisterClientFamily(CommandTable& t) {
            },
        .group = g,
        .summary = "A container for client connection commands",
-       .since = "2.4.0"},
+       .since = "2.4.0",
+       .internal_flags = internal::kKeepsCachingHint},
   });
 }
 

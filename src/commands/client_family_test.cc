@@ -207,6 +207,19 @@ TEST_F(ClientFamilyTest, TrackingIsOff) {
             "*0\r\n");
 }
 
+TEST_F(ClientFamilyTest, TrackingOnReportsItsOptions) {
+  EXPECT_EQ(t_.Run({"CLIENT", "TRACKING", "on", "OPTIN", "NOLOOP"}), "+OK\r\n");
+  EXPECT_EQ(t_.RunInt({"CLIENT", "GETREDIR"}), 0);
+  EXPECT_EQ(t_.Run({"CLIENT", "CACHING", "yes"}), "+OK\r\n");
+  EXPECT_EQ(t_.Run({"CLIENT", "TRACKINGINFO"}),
+            "*6\r\n$5\r\nflags\r\n*4\r\n$2\r\non\r\n$5\r\noptin\r\n$11\r\ncaching-yes\r\n"
+            "$6\r\nnoloop\r\n$8\r\nredirect\r\n:0\r\n$8\r\nprefixes\r\n*0\r\n");
+  EXPECT_EQ(t_.Run({"CLIENT", "TRACKING", "off"}), "+OK\r\n");
+  EXPECT_EQ(t_.RunInt({"CLIENT", "GETREDIR"}), -1);
+  EXPECT_EQ(t_.RunError({"CLIENT", "TRACKING", "on", "PREFIX", "a"}),
+            "ERR PREFIX option requires BCAST mode to be enabled");
+}
+
 TEST_F(ClientFamilyTest, UnblockFindsNoBlockedClient) {
   EXPECT_EQ(t_.RunInt({"CLIENT", "UNBLOCK", "1"}), 0);
   EXPECT_EQ(t_.RunInt({"CLIENT", "UNBLOCK", "1", "error"}), 0);

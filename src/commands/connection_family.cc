@@ -10,6 +10,7 @@
 #include "runtime/dispatch.h"
 #include "runtime/pubsub.h"
 #include "runtime/server_state.h"
+#include "runtime/tracking.h"
 #include "runtime/transaction.h"
 #include "util/clock.h"
 #include "util/numbers.h"
@@ -63,7 +64,7 @@ std::string Authenticate(CommandContext& cx, std::string_view user, std::string_
 void Ping(CommandContext& cx) {
   if (cx.argc() > 2) return ReplyWrongArity(cx.reply, cx.cmd);
   // A subscribed RESP2 client gets ["pong", message]: a plain reply would look like a push.
-  if (cx.client.resp == 2 && cx.client.subscriptions() > 0) {
+  if (cx.client.resp == 2 && cx.client.in_pubsub()) {
     cx.reply.Array(2);
     cx.reply.Bulk("pong");
     return cx.reply.Bulk(cx.argc() == 2 ? cx.args[1] : std::string_view());
@@ -197,6 +198,7 @@ void Reset(CommandContext& cx) {
   DiscardTransaction(c);
   UnwatchAll(cx.server, c);
   PubSubRemoveClient(cx.server, c);
+  TrackingDisable(cx.server, c);
   if (c.flags & client_flag::kMonitor) {
     c.flags &= ~client_flag::kMonitor;
     auto& m = cx.server.sessions.monitors;

@@ -2,6 +2,7 @@
 // GETKEYS). Everything here is read from the table rows; no command is special-cased.
 #include "commands/introspection_family.h"
 
+#include <algorithm>
 #include <iterator>
 #include <string>
 #include <vector>
@@ -266,7 +267,10 @@ void GetKeysGeneric(CommandContext& cx, bool with_flags) {
     c = CommandTable::LookupSub(*c, args[1]);
   }
   if (c == nullptr) return cx.reply.Error("ERR Invalid command specified");
-  if (c->keys.empty()) return cx.reply.Error("ERR The command has no key arguments");
+  bool has_keys = c->getkeys != nullptr ||
+                  std::any_of(c->keys.begin(), c->keys.end(),
+                              [](const KeySpec& k) { return !(k.flags & keyflag::kNotKey); });
+  if (!has_keys) return cx.reply.Error("ERR The command has no key arguments");
   int argc = static_cast<int>(args.size());
   if ((c->arity > 0 && c->arity != argc) || argc < -c->arity) {
     return cx.reply.Error("ERR Invalid number of arguments specified for command");

@@ -25,7 +25,7 @@ std::string Join(const Resp& r) {
 }
 
 // The facts Redis 7.0.15's COMMAND INFO gives for the commands of the server, config, client and
-// introspection families (CLIENT TRACKING and CACHING are not implemented).
+// introspection families.
 TEST(IntrospectionTableTest, CommandInfoMatchesRedis) {
   struct Row {
     const char* name;
@@ -58,6 +58,8 @@ TEST(IntrospectionTableTest, CommandInfoMatchesRedis) {
       {"client|getredir", 2, "noscript loading stale", "@slow @connection"},
       {"client|info", 2, "noscript loading stale", "@slow @connection"},
       {"client|trackinginfo", 2, "noscript loading stale", "@slow @connection"},
+      {"client|tracking", -3, "noscript loading stale", "@slow @connection"},
+      {"client|caching", 3, "noscript loading stale", "@slow @connection"},
       {"client|list", -2, "admin noscript loading stale", "@admin @slow @dangerous @connection"},
       {"client|pause", -3, "admin noscript loading stale", "@admin @slow @dangerous @connection"},
       {"client|id", 2, "noscript loading stale", "@slow @connection"},

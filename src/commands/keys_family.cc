@@ -12,6 +12,7 @@
 #include "runtime/command_table.h"
 #include "runtime/notify.h"
 #include "runtime/server_state.h"
+#include "runtime/tracking.h"
 #include "store/evict.h"
 #include "util/glob.h"
 #include "util/numbers.h"
@@ -314,6 +315,7 @@ void FlushDb(CommandContext& cx) {
   bool lazy = false;
   if (!ParseFlushMode(cx, &lazy)) return;
   FlushOne(cx, cx.db(), lazy);
+  if (cx.server.tracking.clients != 0 || cx.server.tracking.active()) TrackingFlush(cx.server);
   cx.server.security.Audit(security::AuditEvent::kFlushDb, cx.client, cx.cmd.full_name);
   cx.reply.Ok();
 }
@@ -322,6 +324,7 @@ void FlushAll(CommandContext& cx) {
   bool lazy = false;
   if (!ParseFlushMode(cx, &lazy)) return;
   for (int i = 0; i < cx.server.db_count(); ++i) FlushOne(cx, cx.server.db(i), lazy);
+  if (cx.server.tracking.clients != 0 || cx.server.tracking.active()) TrackingFlush(cx.server);
   RdbAfterFlushAll(cx.server);
   cx.server.security.Audit(security::AuditEvent::kFlushAll, cx.client, cx.cmd.full_name);
   cx.reply.Ok();

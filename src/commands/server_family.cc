@@ -196,7 +196,7 @@ void InfoClients(const ServerState& s, InfoWriter& w) {
   w.UInt("client_recent_max_output_buffer", max_out);
   // Clients held by CLIENT PAUSE count as blocked, as in Redis 7.0 (BLOCKED_POSTPONE).
   w.UInt("blocked_clients", s.indexes.blocked_count + paused);
-  w.Zeros({"tracking_clients"});
+  w.UInt("tracking_clients", s.tracking.clients);
   w.UInt("clients_in_timeout_table", s.indexes.blocked_count);
 }
 
@@ -335,11 +335,16 @@ void InfoStats(const ServerState& s, InfoWriter& w) {
   w.Zeros({"total_eviction_exceeded_time", "current_eviction_exceeded_time"});
   w.UInt("keyspace_hits", st.db.keyspace_hits);
   w.UInt("keyspace_misses", st.db.keyspace_misses);
-  w.Zeros({"pubsub_channels", "pubsub_patterns", "pubsubshard_channels", "latest_fork_usec",
-           "total_forks", "migrate_cached_sockets", "slave_expires_tracked_keys",
-           "active_defrag_hits", "active_defrag_misses", "active_defrag_key_hits",
-           "active_defrag_key_misses", "total_active_defrag_time", "current_active_defrag_time",
-           "tracking_total_keys", "tracking_total_items", "tracking_total_prefixes"});
+  w.UInt("pubsub_channels", s.indexes.pubsub_channels.size());
+  w.UInt("pubsub_patterns", s.indexes.pubsub_patterns.size());
+  w.UInt("pubsubshard_channels", s.indexes.pubsub_shard_channels.size());
+  w.Zeros({"latest_fork_usec", "total_forks", "migrate_cached_sockets",
+           "slave_expires_tracked_keys", "active_defrag_hits", "active_defrag_misses",
+           "active_defrag_key_hits", "active_defrag_key_misses", "total_active_defrag_time",
+           "current_active_defrag_time"});
+  w.UInt("tracking_total_keys", s.tracking.keys.size());
+  w.UInt("tracking_total_items", s.tracking.items);
+  w.UInt("tracking_total_prefixes", s.tracking.prefixes.size());
   w.UInt("unexpected_error_replies", st.unexpected_error_replies);
   w.UInt("total_error_replies", st.total_error_replies);
   w.Str("dump_payload_sanitizations", "0");

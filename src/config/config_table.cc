@@ -234,7 +234,8 @@ const ConfigDef kTable[] = {
     {.name = "replica-announce-port", .alias = "slave-announce-port", .type = T::kInt,
      .default_value = "0", .min = 0, .max = 65535, .binding = &S::replica_announce_port},
     {.name = "tracking-table-max-keys", .type = T::kInt, .flags = kGen,
-     .default_value = "1000000", .min = 0, .max = kLongMax},
+     .default_value = "1000000", .min = 0, .max = kLongMax,
+     .binding = &S::tracking_table_max_keys},
 
     // --- Security ---
     {.name = "acllog-max-len", .type = T::kInt, .default_value = "128", .min = 0,

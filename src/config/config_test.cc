@@ -246,14 +246,17 @@ const std::set<std::string> kRedoubtOnly = {"active-expire-enabled",
                                             "allow-from",
                                             "audit-log"};
 
+// Setting `dir` chdir()s the process, as Redis does; the destructor returns to the directory
+// the test started in, so later tests that read files relative to it still find them.
 class TempDir {
  public:
-  TempDir() {
+  TempDir() : cwd_(fs::current_path()) {
     std::string tmpl = (fs::temp_directory_path() / "redoubt_config_test.XXXXXX").string();
     path_ = mkdtemp(tmpl.data());
   }
   ~TempDir() {
     std::error_code ec;
+    fs::current_path(cwd_, ec);
     fs::remove_all(path_, ec);
   }
   const std::string& path() const { return path_; }
@@ -264,6 +267,7 @@ class TempDir {
   }
 
  private:
+  fs::path cwd_;
   std::string path_;
 };
 
@@ -1052,7 +1056,7 @@ TEST(ConfigRewriteTest, UnsetStringsAndPrimaryDropTheirLines) {
 // --- The shipped redoubt.conf ----------------------------------------------------------------
 
 std::string ShippedConfPath() {
-  return (fs::path(__FILE__).parent_path() / ".." / ".." / "redoubt.conf").lexically_normal();
+  return (fs::path(REDOUBT_SOURCE_DIR) / "redoubt.conf").string();
 }
 
 TEST(ShippedConfTest, ListsEveryDirective) {

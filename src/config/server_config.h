@@ -100,7 +100,8 @@ struct ServerConfig {
   int tcp_backlog = 511;
   int timeout = 0;
   int tcp_keepalive = 300;
-  int64_t maxclients = 10000;  // 1..4294967295, as Redis
+  int64_t maxclients = 10000;                 // 1..4294967295, as Redis
+  int64_t tracking_table_max_keys = 1000000;  // keys remembered for client-side caching
 
   // --- TLS -----------------------------------------------------------------------------------
   int tls_port = 0;

@@ -112,6 +112,9 @@ bool SessionStillAllowed(const Client& c, uint32_t monitor_id) {
   for (const std::string& p : c.patterns) {
     if (!u.CheckChannel(p, true)) return false;
   }
+  for (const std::string& ch : c.shard_channels) {
+    if (!u.CheckChannel(ch, false)) return false;
+  }
   if (c.flags & client_flag::kMonitor) {
     std::string_view argv[] = {"monitor"};
     int idx = 0;

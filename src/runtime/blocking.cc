@@ -5,6 +5,7 @@
 #include <string>
 
 #include "runtime/dispatch.h"
+#include "runtime/tracking.h"
 #include "util/numbers.h"
 
 namespace redoubt::commands {
@@ -129,7 +130,11 @@ void ServeReadyKeys(ServerState& server) {
         int saved_db = c->db_index;
         c->db_index = c->block_db;
         size_t before = c->reply_buf.size();
-        RunQueued(server, *c, views);
+        {
+          // Its own invalidations follow its reply, as for a command it sent now.
+          TrackingScope scope(server, *c, /*executing=*/true);
+          RunQueued(server, *c, views);
+        }
         c->db_index = saved_db;
         if (c->reply_buf.size() != before) server.sessions.MarkPendingWrite(c);
         // A waiter still parked while the key holds data (a stream reader waiting for IDs

@@ -11,6 +11,7 @@
 
 #include "protocol/resp_parser.h"
 #include "runtime/command.h"
+#include "runtime/tracking_state.h"
 #include "security/acl_user.h"
 #include "store/entry.h"
 #include "util/buffer.h"
@@ -93,11 +94,16 @@ struct Client {
   std::vector<std::string> block_args;                    // the command, to run again
   std::vector<std::string> block_keys;
 
-  // Pub/Sub subscriptions (channel names and patterns).
+  // Pub/Sub subscriptions (channel names and patterns), and sharded channels (SSUBSCRIBE),
+  // counted apart in subscription replies as Redis 7.0 does.
   std::set<std::string, std::less<>> channels;
   std::set<std::string, std::less<>> patterns;
+  std::set<std::string, std::less<>> shard_channels;
   size_t subscriptions() const { return channels.size() + patterns.size(); }
+  // Pub/Sub mode (Redis's CLIENT_PUBSUB): any subscription, sharded or not.
+  bool in_pubsub() const { return subscriptions() + shard_channels.size() > 0; }
   int64_t obuf_soft_limit_since_ms = 0;  // when output first exceeded the soft limit, or 0
+  ClientTracking tracking;               // CLIENT TRACKING (runtime/tracking.h)
 
   uint64_t net_input_bytes = 0;
   uint64_t net_output_bytes = 0;

@@ -13,6 +13,9 @@ std::string FlagLetters(const Client& c) {
   if (c.flags & client_flag::kMonitor) f += 'O';
   if (c.flags & client_flag::kReplica) f += 'S';
   if (c.flags & client_flag::kMaster) f += 'M';
+  if (c.tracking.flags & tracking_flag::kOn) f += 't';
+  if (c.tracking.flags & tracking_flag::kBrokenRedirect) f += 'R';
+  if (c.tracking.flags & tracking_flag::kBcast) f += 'B';
   if (c.flags & client_flag::kCloseAfterReply) f += 'c';
   if (c.flags & client_flag::kCloseAsap) f += 'A';
   if (c.flags & client_flag::kUnixSocket) f += 'U';
@@ -58,7 +61,7 @@ std::string ClientInfoString(const CommandContext& cx, const Client& c) {
   num("db", c.db_index);
   num("sub", 0);
   num("psub", 0);
-  num("ssub", 0);
+  num("ssub", static_cast<int64_t>(c.shard_channels.size()));
   num("multi", -1);
   num("qbuf", static_cast<int64_t>(c.query_buf.size()));
   num("qbuf-free", static_cast<int64_t>(c.query_buf.capacity() - c.query_buf.size()));
@@ -73,7 +76,8 @@ std::string ClientInfoString(const CommandContext& cx, const Client& c) {
   field("events", c.pending_reply() > 0 ? "rw" : "r");
   field("cmd", cmd != nullptr ? cmd->full_name : "NULL");
   field("user", c.user);
-  num("redir", -1);
+  num("redir",
+      (c.tracking.flags & tracking_flag::kOn) ? static_cast<int64_t>(c.tracking.redirect) : -1);
   num("resp", c.resp);
   if (c.tls) num("tls", 1);
   return s;

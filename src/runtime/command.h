@@ -121,6 +121,9 @@ inline constexpr uint32_t kRunsQueue = 1u << 3;
 // Runs other commands that feed the AOF themselves (EVAL, FCALL): the command itself is never
 // fed, only its effects, under their canonical names.
 inline constexpr uint32_t kPropagatesEffects = 1u << 4;
+// CLIENT's subcommands leave a CLIENT CACHING hint in place for the next command (Redis keeps
+// it across any CLIENT call); set on the container.
+inline constexpr uint32_t kKeepsCachingHint = 1u << 5;
 }  // namespace internal
 
 // Which arguments are Pub/Sub channels, for ACL channel rules (&pattern). first == 0: none.

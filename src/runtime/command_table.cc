@@ -190,7 +190,8 @@ bool GetKeys(const CommandSpec& cmd, std::span<const std::string_view> args,
   bool valid = true;
   int argc = static_cast<int>(args.size());
   for (const KeySpec& k : cmd.keys) {
-    if (k.unknown) continue;
+    // NOT_KEY specs (shard channels) are not keys: no ACL key rule or tracking applies.
+    if (k.unknown || (k.flags & keyflag::kNotKey)) continue;
     int start;
     if (k.keyword == nullptr) {
       start = k.index;

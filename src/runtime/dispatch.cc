@@ -13,6 +13,7 @@
 #include "runtime/eviction.h"
 #include "runtime/pubsub.h"
 #include "runtime/slowlog_hook.h"
+#include "runtime/tracking.h"
 #include "runtime/transaction.h"
 #include "util/cycle_clock.h"
 #include "util/numbers.h"
@@ -291,7 +292,7 @@ bool CheckSubscribedContext(const Client& client, const CommandSpec& cmd,
                             protocol::ReplyBuilder& reply) {
   // RESP2 has no way to tell a pushed message from a reply, so a subscribed RESP2 client may
   // only manage its subscriptions (and PING, QUIT, RESET), as in Redis.
-  if (client.resp != 2 || client.subscriptions() == 0) return true;
+  if (client.resp != 2 || !client.in_pubsub()) return true;
   if (cmd.internal_flags & internal::kSubscribedContext) return true;
   std::string msg = "ERR Can't execute '";
   msg.append(cmd.full_name);
@@ -324,9 +325,10 @@ bool CheckAofWriteError(const ServerState& server, const Client& client, const C
 void DetachClient(ServerState& server, Client& client) {
   auto& mons = server.sessions.monitors;
   mons.erase(std::remove(mons.begin(), mons.end(), &client), mons.end());
-  if (client.subscriptions() > 0) PubSubRemoveClient(server, client);
+  if (client.in_pubsub()) PubSubRemoveClient(server, client);
   if (client.blocked) Unblock(server, client);
   if (!client.watched_keys.empty()) UnwatchAll(server, client);
+  if (client.tracking.flags != 0) TrackingDisable(server, client);
   server.sessions.clients.erase(client.id);
 }
 
@@ -441,7 +443,10 @@ void Execute(ServerState& server, Client& client, const CommandSpec& cmd,
   uint64_t errors_before = reply.errors;
   uint64_t start = util::CycleClock::Now();
   uint64_t dirty_before = server.persistence.dirty;
+  const bool tracking = server.tracking.clients != 0;
+  if (tracking) TrackingBeforeCommand(server, client, cmd, args);
   cmd.handler(ctx);
+  if (tracking) TrackingAfterCommand(server, client, cmd);
   if (server.persistence.write_feed != nullptr) FeedWrite(server, client, cmd, args, dirty_before);
   CommandStats& st = server.command_stats[cmd.id];
   const uint64_t cycles = util::CycleClock::Now() - start;
@@ -477,6 +482,11 @@ void AbortTransaction(ServerState& server, Client& client, std::string_view refu
   UnwatchAll(server, client);
 }
 
+void EndCachingHint(Client& client, const CommandSpec& cmd) {
+  bool keeps = cmd.parent != nullptr && (cmd.parent->internal_flags & internal::kKeepsCachingHint);
+  if (!client.in_multi && !keeps) client.tracking.flags &= ~tracking_flag::kCaching;
+}
+
 void Queue(Client& client, const CommandSpec& cmd, std::span<const std::string_view> args,
            protocol::ReplyBuilder& reply) {
   Client::QueuedCommand q{&cmd, {}};
@@ -492,6 +502,9 @@ void Dispatch(ServerState& server, Client& client, std::span<const std::string_v
   reply.error_stats = &server.error_stats;
   size_t reply_start = client.reply_buf.size();
   if (client.reply_mode == ReplyMode::kSkipNext) client.reply_mode = ReplyMode::kSkipThis;
+  // Declared first so that invalidations held for this client follow its whole reply.
+  TrackingScope tracking_scope(server, client);
+  if (server.tracking.clients != 0) TrackingLimitKeys(server);
 
   // An EXEC refused at admission aborts the transaction, as Redis's execCommandAbort: its
   // refusal is caught aside and sent inside EXECABORT.
@@ -514,7 +527,11 @@ void Dispatch(ServerState& server, Client& client, std::span<const std::string_v
   } else if (client.in_multi && !(cmd->internal_flags & internal::kNotQueued)) {
     Queue(client, *cmd, args, reply);
   } else {
+    tracking_scope.set_executing(true);
     Execute(server, client, *cmd, args, reply);
+    tracking_scope.set_executing(false);
+    // CLIENT CACHING applies to the next command only (a transaction counts as one).
+    if (client.tracking.flags & tracking_flag::kCaching) EndCachingHint(client, *cmd);
     // Keys this command (or EXEC's queue) pushed to may wake blocked clients.
     if (!server.indexes.ready_keys.empty()) ServeReadyKeys(server);
   }

@@ -29,9 +29,10 @@ struct Indexes {
   std::vector<uint64_t> unblocked_clients;
   size_t blocked_count = 0;
 
-  // Pub/Sub: subscribers by channel and by pattern, in subscription order.
+  // Pub/Sub: subscribers by channel, by pattern and by shard channel, in subscription order.
   std::unordered_map<std::string, std::vector<Client*>> pubsub_channels;
   std::unordered_map<std::string, std::vector<Client*>> pubsub_patterns;
+  std::unordered_map<std::string, std::vector<Client*>> pubsub_shard_channels;
 };
 
 }  // namespace redoubt::commands

@@ -2,6 +2,7 @@
 // waking blocked clients.
 #include "runtime/blocking.h"
 #include "runtime/server_state.h"
+#include "runtime/tracking.h"
 #include "runtime/transaction.h"
 
 namespace redoubt::commands {
@@ -12,12 +13,14 @@ void ServerState::UpdateKeyHooks() {
     ix.key_hook = [this](store::Db& db, std::string_view key) {
       if (!indexes.watched.empty()) MarkWatchersDirty(*this, db.id(), key);
       if (!indexes.blocking_keys.empty()) SignalKeyChanged(*this, db.id(), key);
+      if (tracking.active()) TrackingKeyChanged(*this, key);
     };
     ix.flush_hook = [this](store::Db& db, store::Db* replaced_with) {
       if (!indexes.watched.empty()) MarkDbWatchersDirty(*this, db, replaced_with);
     };
   }
-  bool on = !ix.watched.empty() || !ix.blocking_keys.empty();
+  bool on = !ix.watched.empty() || !ix.blocking_keys.empty() || tracking.clients != 0 ||
+            tracking.active();
   for (int i = 0; i < db_count(); ++i) {
     db(i).on_key_change = on ? &ix.key_hook : nullptr;
     db(i).on_flush = on ? &ix.flush_hook : nullptr;

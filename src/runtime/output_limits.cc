@@ -11,7 +11,7 @@ namespace {
 
 int ClientClass(const Client& c) {
   // Replicas do not exist yet; a subscribed client is in the pubsub class, as in Redis.
-  return c.subscriptions() > 0 ? config::kClientClassPubsub : config::kClientClassNormal;
+  return c.in_pubsub() ? config::kClientClassPubsub : config::kClientClassNormal;
 }
 
 void CloseForLimit(ServerState& server, Client& client, const char* why) {

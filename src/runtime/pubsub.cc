@@ -11,11 +11,11 @@ namespace redoubt::commands {
 namespace {
 
 void WriteMessage(Client& c, std::string_view pattern, std::string_view channel,
-                  std::string_view message) {
+                  std::string_view message, std::string_view kind = "message") {
   protocol::ReplyBuilder r(&c.reply_buf, c.resp);
   if (pattern.empty()) {
     r.Push(3);
-    r.Bulk("message");
+    r.Bulk(kind);
   } else {
     r.Push(4);
     r.Bulk("pmessage");
@@ -54,13 +54,30 @@ int64_t Publish(ServerState& server, std::string_view channel, std::string_view 
   return receivers;
 }
 
+int64_t PublishShard(ServerState& server, std::string_view channel, std::string_view message) {
+  auto& reg = server.indexes.pubsub_shard_channels;
+  auto it = reg.find(std::string(channel));
+  if (it == reg.end()) return 0;
+  // A copy: an output limit closing a subscriber must not invalidate the iteration.
+  std::vector<Client*> subs = it->second;
+  for (Client* c : subs) {
+    WriteMessage(*c, {}, channel, message, "smessage");
+    server.sessions.MarkPendingWrite(c);
+    CheckPubSubOutputLimit(server, *c);
+  }
+  return static_cast<int64_t>(subs.size());
+}
+
 void PubSubRemoveClient(ServerState& server, Client& client) {
   for (const std::string& name : client.channels)
     PubSubRemoveFrom(server.indexes.pubsub_channels, name, &client);
   for (const std::string& name : client.patterns)
     PubSubRemoveFrom(server.indexes.pubsub_patterns, name, &client);
+  for (const std::string& name : client.shard_channels)
+    PubSubRemoveFrom(server.indexes.pubsub_shard_channels, name, &client);
   client.channels.clear();
   client.patterns.clear();
+  client.shard_channels.clear();
 }
 
 void CheckPubSubOutputLimit(ServerState& server, Client& client) {

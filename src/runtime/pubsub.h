@@ -8,7 +8,7 @@
 
 namespace redoubt::commands {
 
-// Subscribers by channel or by pattern (ServerState::pubsub_channels / pubsub_patterns).
+// Subscribers by channel, by pattern or by shard channel (ServerState::pubsub_*).
 using PubSubRegistry = std::unordered_map<std::string, std::vector<Client*>>;
 // Drops one subscription of `c`; forgets the name once nobody subscribes to it.
 void PubSubRemoveFrom(PubSubRegistry& reg, std::string_view name, Client* c);
@@ -16,6 +16,9 @@ void PubSubRemoveFrom(PubSubRegistry& reg, std::string_view name, Client* c);
 // Delivers a message to channel subscribers and matching pattern subscribers; returns how
 // many clients received it.
 int64_t Publish(ServerState& server, std::string_view channel, std::string_view message);
+// SPUBLISH: delivers an "smessage" to the subscribers of a shard channel (patterns do not
+// apply); returns how many clients received it.
+int64_t PublishShard(ServerState& server, std::string_view channel, std::string_view message);
 // Drops every subscription of a client that is going away.
 void PubSubRemoveClient(ServerState& server, Client& client);
 // Enforces client-output-buffer-limit's pubsub class on a subscriber; closes it when over.

@@ -3,6 +3,7 @@
 #include <random>
 
 #include "runtime/notify.h"
+#include "runtime/tracking.h"
 
 namespace redoubt::commands {
 
@@ -15,6 +16,7 @@ void ServerState::InitDatabases(int n) {
   keyspace.expired_hook = [this](store::Db& db, std::string_view key) {
     if (persistence.write_feed != nullptr) persistence.write_feed->Deleted(db.id(), key);
     Notify(*this, config::notify::kExpired, "expired", key, db.id());
+    if (!tracking.prefixes.empty()) TrackingKeyExpired(*this, key);
   };
   for (int i = 0; i < n; ++i) {
     dbs.push_back(std::make_unique<store::Db>(i, &clock, &stats.db));

@@ -27,6 +27,7 @@
 #include "runtime/sessions.h"
 #include "runtime/slowlog.h"
 #include "runtime/tls_status.h"
+#include "runtime/tracking_state.h"
 #include "store/db.h"
 #include "util/cycle_clock.h"
 
@@ -102,7 +103,8 @@ class ServerState {
   std::vector<CommandStats> command_stats;                   // indexed by CommandSpec::id
   std::map<std::string, uint64_t, std::less<>> error_stats;  // error prefix -> count
   SlowLog slowlog;                                           // SLOWLOG (runtime/slowlog.h)
-  TlsStatus tls;  // TLS listener, handshakes, certificate reloads (INFO)
+  TlsStatus tls;           // TLS listener, handshakes, certificate reloads (INFO)
+  TrackingState tracking;  // client-side caching tables (runtime/tracking.h owns them)
 
   // Attaches the dbs' change hooks while anything needs them (WATCH, blocked clients) and
   // detaches them otherwise, so that writes cost nothing extra in the common case.

@@ -21,6 +21,7 @@
 #include "runtime/output_limits.h"
 #include "runtime/pause.h"
 #include "runtime/security_config.h"
+#include "runtime/tracking.h"
 #include "scripting/engine_bridge.h"
 #include "security/hardening.h"
 #include "util/clock.h"
@@ -496,6 +497,8 @@ void Server::BeforeSleep() {
   ResumeUnblockedClients();
   commands::MemoryBeforeSleep(state_);
   if (!tls_pending_.empty()) ProcessTlsPending();
+  // BCAST invalidations of this turn's changes, before the output below goes out.
+  commands::TrackingBroadcast(state_);
   if (aof_ != nullptr) aof_->FlushBeforeSleep();
   // Output queued for clients other than the one whose input produced it (MONITOR feeds,
   // CLIENT KILL targets...).
@@ -544,6 +547,8 @@ void Server::Cron() {
   if (replica_ != nullptr) replica_->Cron();
   commands::SampleServerStats(state_, state_.clock.now_ms);
   commands::ExpireBlockedClients(state_, state_.clock.now_ms);
+  // Also here: a CONFIG SET lowering tracking-table-max-keys takes effect on an idle server.
+  if (state_.tracking.clients != 0) commands::TrackingLimitKeys(state_);
   // No active expiry while CLIENT PAUSE runs (Redis 7.0): a paused primary must not change
   // its dataset, nor send DELs to its replicas.
   if (cfg_->active_expire_enabled && !commands::PauseActive(state_)) {

@@ -91,7 +91,7 @@ def test_subcommands_listed_like_redis(server, server_factory):
 NEW_COMMANDS = ["slowlog", "sort", "sort_ro", "lcs", "pfadd", "pfcount", "pfmerge", "pfdebug",
                 "pfselftest", "geoadd", "geodist", "geohash", "geopos", "georadius",
                 "georadius_ro", "georadiusbymember", "georadiusbymember_ro", "geosearch",
-                "geosearchstore", "module", "lolwut"]
+                "geosearchstore", "module", "lolwut", "ssubscribe", "sunsubscribe", "spublish"]
 
 
 def _normalise(value):
