@@ -246,9 +246,8 @@ def test_killing_the_link_at_random_points_loses_nothing(server_factory, tmp_pat
             else:
                 p.set(f"r{round_}:{j}", j)
         time.sleep(rng.random() * 0.05)
-        if rng.random() < 0.5:
-            rc.client_kill_filter(_type="master")
-        else:
+        # In a transfer the replica has no master client yet: then the primary cuts the link.
+        if rng.random() >= 0.5 or rc.client_kill_filter(_type="master") == 0:
             p.client_kill_filter(_type="slave")
     wait_until(lambda: in_sync(p, rc), timeout=60, what="the final sync")
     st = p.info("stats")
