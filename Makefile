@@ -13,7 +13,7 @@ DESTDIR ?=
 
 # Every parser of untrusted bytes has a target (fuzz/<name>_fuzz.cc, corpus fuzz/corpus/<name>).
 FUZZ_TARGETS := resp_parser config glob split_args commands acl_rules rdb_loader restore aof \
-                lua_sandbox
+                lua_sandbox lua_codecs
 FUZZ_SECONDS ?= 60
 
 .PHONY: all setup build build-asan build-debug build-fuzz run test test-asan unit-test \
@@ -110,7 +110,8 @@ test-asan: build-asan
 
 bench: build
 	PYTHONDONTWRITEBYTECODE=1 $(PYTHON) bench/eviction.py
-	PYTHONDONTWRITEBYTECODE=1 $(PYTHON) bench/throughput.py
+	PYTHONDONTWRITEBYTECODE=1 $(PYTHON) bench/throughput.py --loops auto,epoll
+	PYTHONDONTWRITEBYTECODE=1 $(PYTHON) bench/syscalls.py
 	PYTHONDONTWRITEBYTECODE=1 $(PYTHON) bench/memory.py
 	PYTHONDONTWRITEBYTECODE=1 $(PYTHON) bench/memory_types.py
 	PYTHONDONTWRITEBYTECODE=1 $(PYTHON) bench/tls.py

@@ -154,9 +154,22 @@ def parse_rps(text):
     return float(m.group(1)) if m else None
 
 
-def redis_benchmark(server, requests, args):
-    """Runs redis-benchmark -n requests with args against server; returns (requests per
-    second, server CPU seconds per 100,000 requests)."""
+def parse_latency(text, column):
+    """A latency column (e.g. "p99_latency_ms") from redis-benchmark's --csv output."""
+    rows = list(csv.reader(io.StringIO(text)))
+    for i, row in enumerate(rows):
+        if row and row[0] == "test" and column in row and i + 1 < len(rows):
+            try:
+                return float(rows[i + 1][row.index(column)])
+            except (ValueError, IndexError):
+                return None
+    return None
+
+
+def redis_benchmark_stats(server, requests, args):
+    """Runs redis-benchmark -n requests with args against server; returns a dict: rps
+    (requests per second), cpu_us (server CPU microseconds per request, from utime+stime),
+    p50 and p99 (latency in ms as redis-benchmark reports it)."""
     cmd = ["redis-benchmark", "-h", "127.0.0.1", "-p", str(server.port), "-n", str(requests),
            "-q", "--csv"] + [str(a) for a in args]
     cpu0 = server.cpu_seconds()
@@ -166,4 +179,13 @@ def redis_benchmark(server, requests, args):
     if rps is None:
         raise RuntimeError(f"cannot parse redis-benchmark output for {server.name}:\n"
                            f"{out.stdout}\n{out.stderr}")
-    return rps, cpu / requests * 100000
+    return {"rps": rps, "cpu_us": cpu / requests * 1e6,
+            "p50": parse_latency(out.stdout, "p50_latency_ms"),
+            "p99": parse_latency(out.stdout, "p99_latency_ms")}
+
+
+def redis_benchmark(server, requests, args):
+    """As redis_benchmark_stats; returns (requests per second, server CPU seconds per 100,000
+    requests)."""
+    r = redis_benchmark_stats(server, requests, args)
+    return r["rps"], r["cpu_us"] / 10

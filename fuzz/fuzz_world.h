@@ -48,6 +48,7 @@ struct World {
     state.cfg->save_params.clear();  // no save points: FLUSHALL does not write a snapshot
     state.InitDatabases(state.cfg->databases);
     state.command_stats.resize(commands::CommandTable::Get().by_id().size());
+    state.latency.ResizeCommands(commands::CommandTable::Get().by_id().size());
     state.clock.now_ms = 1700000000000;
     state.request_shutdown = [](bool) {};
   }

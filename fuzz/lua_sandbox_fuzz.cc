@@ -34,7 +34,8 @@ class Host final : public ScriptHost {
 constexpr char kProbe[] =
     "local ok = pcall(function() escaped = 1 end) "
     "return {type(redis.call), type(string.rep), ('a'):upper(), tostring(ok), "
-    "tostring(getmetatable('')), type(cjson.encode), type(bit.band), tostring(pcall(function() "
+    "tostring(getmetatable('')), type(cjson.encode), type(bit.band), type(struct.pack), "
+    "type(cmsgpack.unpack), tostring(pcall(function() "
     "return os end))}";
 
 std::string RunOnce(LuaEngine& engine, std::string_view body) {

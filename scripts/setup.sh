@@ -7,11 +7,13 @@ set -euo pipefail
 PACKAGES=(
   build-essential g++ cmake ninja-build pkg-config
   libssl-dev libjemalloc-dev liblzf-dev libgtest-dev libgmock-dev
+  liburing-dev                              # the io_uring event loop
   liblua5.1-0-dev lua-cjson-dev lua-bitop   # scripting: Lua 5.1, cjson, bit
   python3-redis python3-pytest
   redis-tools redis-server   # reference server for compatibility tests and benchmarks
   redis-sentinel             # Sentinel fails over Redoubt primaries in the replication tests
   iproute2                   # ip netns for the protected-mode test
+  strace                     # bench/syscalls.py counts system calls per request
   openssl                    # the TLS tests and bench make their certificates with it
   clang-format
   clang libclang-rt-14-dev   # libFuzzer targets (make fuzz, fuzz smoke in make test)

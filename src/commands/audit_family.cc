@@ -23,6 +23,10 @@ security::AuditInput BuildAuditInput(ServerState& server, const std::string& con
       const CommandSpec* spec = table.LookupListed(cmd);
       if (spec != nullptr && user->root().CommandAllowed(spec->id)) u.dangerous.push_back(cmd);
     }
+    for (const std::string& cmd : security::ScriptingCommands()) {
+      const CommandSpec* spec = table.LookupListed(cmd);
+      if (spec != nullptr && user->root().CommandAllowed(spec->id)) u.scripting = true;
+    }
     in.users.push_back(std::move(u));
   }
   return in;

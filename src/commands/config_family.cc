@@ -66,6 +66,7 @@ void ConfigSet(CommandContext& cx) {
 void ConfigResetStat(CommandContext& cx) {
   cx.server.stats = ServerStats{};
   std::fill(cx.server.command_stats.begin(), cx.server.command_stats.end(), CommandStats{});
+  cx.server.latency.ResetCommands();
   cx.server.error_stats.clear();
   util::ResetPeakMemory();
   cx.reply.Ok();

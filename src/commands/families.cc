@@ -32,6 +32,7 @@ void RegisterAllFamilies() {
     RegisterStreamFamily(t);
     RegisterStreamGroupFamily(t);
     RegisterSlowLogFamily(t);
+    RegisterLatencyFamily(t);
     RegisterSortFamily(t);
     RegisterLcsFamily(t);
     RegisterHllFamily(t);

@@ -33,6 +33,7 @@ void RegisterAofFamily(CommandTable& t);
 void RegisterStreamFamily(CommandTable& t);
 void RegisterStreamGroupFamily(CommandTable& t);
 void RegisterSlowLogFamily(CommandTable& t);
+void RegisterLatencyFamily(CommandTable& t);
 void RegisterSortFamily(CommandTable& t);
 void RegisterLcsFamily(CommandTable& t);
 void RegisterHllFamily(CommandTable& t);

@@ -67,10 +67,11 @@ void RunScript(CommandContext& cx, const scripting::Script* script, const script
   bool allow_oom = !compat && (flags & sf::kAllowOom);
   scripting::LuaEngine& engine = ScriptEngine(cx.server);
   engine.set_memory_limit(static_cast<size_t>(cx.server.cfg->lua_memory_limit));
-  EngineBridge host(cx.server, cx.client, read_only, allow_oom);
+  EngineBridge host(cx, read_only, allow_oom);
   scripting::RunState run;
   run.host = &host;
   run.name = script ? script->sha : fn->name;
+  run.command = cx.args;
   run.busy_threshold_ms = cx.server.cfg->busy_reply_threshold;
   std::span<const std::string_view> keys = cx.args.subspan(3, numkeys);
   std::span<const std::string_view> argv = cx.args.subspan(3 + numkeys);
@@ -335,17 +336,20 @@ void FunctionList(CommandContext& cx) {
 
 void FunctionStats(CommandContext& cx) {
   scripting::LuaEngine& engine = ScriptEngine(cx.server);
+  const scripting::RunState* run = engine.running();
+  // As Redis 7.0: a busy EVAL script is not a function; the caller gets its BUSY error.
+  if (run != nullptr && cx.server.script_is_eval) return cx.reply.Error(errors::kBusyScript);
   cx.reply.Map(2);
   cx.reply.Bulk("running_script");
-  const scripting::RunState* run = engine.running();
-  if (run != nullptr && !cx.server.script_is_eval) {
+  if (run != nullptr) {
     cx.reply.Map(3);
     cx.reply.Bulk("name");
     cx.reply.Bulk(run->name);
     cx.reply.Bulk("command");
-    cx.reply.Array(0);
+    cx.reply.Array(static_cast<int64_t>(run->command.size()));
+    for (std::string_view a : run->command) cx.reply.Bulk(a);
     cx.reply.Bulk("duration_ms");
-    cx.reply.Integer(0);
+    cx.reply.Integer(scripting::LuaEngine::RunDurationMs(*run));
   } else {
     cx.reply.Null();
   }

@@ -18,6 +18,7 @@
 #include <iterator>
 #include <string>
 
+#include "net/event_loop.h"
 #include "protocol/errors.h"
 #include "replication/primary.h"
 #include "runtime/aof_persistence.h"
@@ -51,10 +52,11 @@ inline constexpr uint32_t kCommandStats = 1 << 8;
 inline constexpr uint32_t kErrorStats = 1 << 9;
 inline constexpr uint32_t kCluster = 1 << 10;
 inline constexpr uint32_t kKeyspace = 1 << 11;
+inline constexpr uint32_t kLatencyStats = 1 << 12;
 inline constexpr uint32_t kDefault = kServer | kClients | kMemory | kPersistence | kStats |
                                      kReplication | kCpu | kModuleList | kErrorStats | kCluster |
                                      kKeyspace;
-inline constexpr uint32_t kAll = kDefault | kCommandStats;
+inline constexpr uint32_t kAll = kDefault | kCommandStats | kLatencyStats;
 }  // namespace section
 
 struct SectionName {
@@ -72,12 +74,12 @@ constexpr SectionName kSectionNames[] = {
     {"module_list", section::kModuleList},
     {"commandstats", section::kCommandStats},
     {"errorstats", section::kErrorStats},
+    {"latencystats", section::kLatencyStats},
     {"cluster", section::kCluster},
     {"keyspace", section::kKeyspace},
 };
 
-// Unknown names select nothing, as in Redis ("modules" and "latencystats" among them: there
-// are no modules, and latency percentiles are not tracked).
+// Unknown names select nothing, as in Redis ("modules" among them: there are no modules).
 uint32_t ParseSections(std::span<const std::string_view> args) {
   if (args.empty()) return section::kDefault;
   uint32_t mask = 0;
@@ -161,7 +163,8 @@ void InfoServer(const ServerState& s, InfoWriter& w) {
   }
   w.Int("arch_bits", sizeof(void*) * 8);
   w.Str("monotonic_clock", "POSIX clock_gettime");
-  w.Str("multiplexing_api", "epoll");
+  w.Str("multiplexing_api", net::EventLoop::InUse());
+  w.Str("event_loop", net::EventLoop::InUse());
   w.Str("atomicvar_api", "c11-builtin");
   w.Str("gcc_version", std::to_string(__GNUC__) + "." + std::to_string(__GNUC_MINOR__) + "." +
                            std::to_string(__GNUC_PATCHLEVEL__));
@@ -434,6 +437,37 @@ void InfoErrorStats(const ServerState& s, InfoWriter& w) {
   }
 }
 
+// A percentile as INFO names it: "%f" without trailing zeros ("50", "99.9").
+std::string PercentileName(double p) {
+  char buf[512];
+  const int n = std::snprintf(buf, sizeof(buf), "%f", p);
+  std::string s(buf, static_cast<size_t>(std::clamp(n, 0, static_cast<int>(sizeof(buf)) - 1)));
+  if (s.find('.') != std::string::npos) {
+    while (s.back() == '0') s.pop_back();
+    if (s.back() == '.') s.pop_back();
+  }
+  return s;
+}
+
+// Per command that ran: "latency_percentiles_usec_<name>:p50=1.003,p99=...", the percentiles
+// latency-tracking-info-percentiles lists.
+void InfoLatencyStats(const ServerState& s, InfoWriter& w) {
+  w.Header("Latencystats");
+  const std::vector<double>& percentiles = s.cfg->latency_tracking_info_percentiles;
+  for (const CommandSpec* cmd : CommandTable::Get().by_id()) {
+    const LatencyHistogram* h = s.latency.histogram(cmd->id);
+    if (h == nullptr || h->empty()) continue;
+    std::string value;
+    for (double p : percentiles) {
+      char buf[64];
+      std::snprintf(buf, sizeof(buf), "%.3f", h->ValueAtPercentile(p));
+      if (!value.empty()) value.push_back(',');
+      value.append("p").append(PercentileName(p)).append("=").append(buf);
+    }
+    w.Str("latency_percentiles_usec_" + std::string(cmd->full_name), value);
+  }
+}
+
 void InfoKeyspace(ServerState& s, InfoWriter& w) {
   w.Header("Keyspace");
   for (int i = 0; i < s.db_count(); ++i) {
@@ -536,6 +570,7 @@ std::string InfoText(ServerState& server, std::span<const std::string_view> sect
   if (mask & section::kModuleList) w.Header("Modules");
   if (mask & section::kCommandStats) InfoCommandStats(server, w);
   if (mask & section::kErrorStats) InfoErrorStats(server, w);
+  if (mask & section::kLatencyStats) InfoLatencyStats(server, w);
   if (mask & section::kCluster) {
     w.Header("Cluster");
     w.Str("cluster_enabled", "0");

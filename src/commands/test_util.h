@@ -96,6 +96,7 @@ class CommandTester {
     state_.cfg = &config_.mutable_values();
     state_.InitDatabases(state_.cfg->databases);
     state_.command_stats.resize(CommandTable::Get().by_id().size());
+    state_.latency.ResizeCommands(CommandTable::Get().by_id().size());
     timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     SetTime(ts.tv_sec * 1000LL + ts.tv_nsec / 1000000);

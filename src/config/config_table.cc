@@ -48,6 +48,7 @@ constexpr EnumValue kTlsAuthClients[] = {
     {"no", kTlsAuthNo}, {"yes", kTlsAuthYes}, {"optional", kTlsAuthOptional}};
 constexpr EnumValue kTlsAuthClientsUser[] = {
     {"off", kTlsUserOff}, {"CN", kTlsUserCn}, {"SAN", kTlsUserSan}};
+constexpr EnumValue kEventLoop[] = {{"auto", 0}, {"io_uring", 1}, {"epoll", 2}};
 constexpr EnumValue kOomScoreAdj[] = {{"no", 0}, {"yes", 1}, {"relative", 1}, {"absolute", 2}};
 constexpr EnumValue kAclPubsubDefault[] = {{"allchannels", kAclPubsubAllChannels},
                                            {"resetchannels", kAclPubsubResetChannels}};
@@ -312,6 +313,9 @@ const ConfigDef kTable[] = {
      .binding = &S::lazyfree_lazy_user_flush},
 
     // --- Threaded I/O, kernel ---
+    // Read once at start-up by the server (config->GetValue), hence no typed field.
+    {.name = "event-loop", .type = T::kEnum, .flags = kImmutable | kRedoubtOnly | kGen,
+     .default_value = "auto", .enum_values = kEventLoop},
     {.name = "io-threads", .type = T::kInt, .flags = kImmutable | kGen, .default_value = "1",
      .min = 1, .max = 128},
     {.name = "io-threads-do-reads", .type = T::kBool, .flags = kImmutable | kGen,
@@ -411,11 +415,12 @@ const ConfigDef kTable[] = {
      .max = kLongMax, .binding = &S::slowlog_log_slower_than},
     {.name = "slowlog-max-len", .type = T::kInt, .default_value = "128", .min = 0,
      .max = kLongMax, .binding = &S::slowlog_max_len},
-    {.name = "latency-monitor-threshold", .type = T::kInt, .flags = kGen, .default_value = "0",
-     .min = 0, .max = kLongMax},
-    {.name = "latency-tracking", .type = T::kBool, .flags = kGen, .default_value = "yes"},
+    {.name = "latency-monitor-threshold", .type = T::kInt, .default_value = "0", .min = 0,
+     .max = kLongMax, .binding = &S::latency_monitor_threshold},
+    {.name = "latency-tracking", .type = T::kBool, .default_value = "yes",
+     .binding = &S::latency_tracking},
     {.name = "latency-tracking-info-percentiles", .type = T::kSpecial,
-     .flags = kMultiArg | kNotYetActedOn, .default_value = "50 99 99.9",
+     .flags = kMultiArg, .default_value = "50 99 99.9",
      .binding = &kLatencyPercentilesOps},
     {.name = "notify-keyspace-events", .type = T::kSpecial, .default_value = "\"\"",
      .binding = &kNotifyKeyspaceEventsOps},

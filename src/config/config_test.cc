@@ -227,6 +227,7 @@ const std::map<std::string, std::string> kRedoubtDefaults = {
 const std::set<std::string> kRedoubtOnly = {"active-expire-enabled",
                                             "lua-memory-limit",
                                             "enable-scripting",
+                                            "event-loop",
                                             "run-as-user",
                                             "run-as-group",
                                             "tls-auth-clients-user",

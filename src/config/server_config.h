@@ -252,7 +252,9 @@ struct ServerConfig {
   // --- Monitoring and notifications ----------------------------------------------------------
   int64_t slowlog_log_slower_than = 10000;
   int64_t slowlog_max_len = 128;
-  int notify_keyspace_events = 0;  // notify::* bits
+  int64_t latency_monitor_threshold = 0;  // ms; 0: the latency monitor is off
+  bool latency_tracking = true;           // per-command latency histograms
+  int notify_keyspace_events = 0;         // notify::* bits
 
   // --- Encodings -----------------------------------------------------------------------------
   int64_t hash_max_listpack_entries = 512;
@@ -267,6 +269,7 @@ struct ServerConfig {
 
   // --- Typed but not yet acted on (multi-argument forms) -------------------------------------
   std::array<int, 3> oom_score_adj_values = {0, 200, 800};
+  // INFO latencystats prints these percentiles (latency-tracking-info-percentiles).
   std::vector<double> latency_tracking_info_percentiles = {50.0, 99.0, 99.9};
 
   // Every directive without a typed field above (rows flagged kNotYetActedOn): primary name ->

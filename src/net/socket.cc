@@ -157,6 +157,26 @@ std::string FormatAddr(const sockaddr_storage& ss, bool* loopback) {
   return std::string(ip) + ":" + std::to_string(port);
 }
 
+Accepted Describe(int fd, bool unix_socket, const sockaddr_storage& ss) {
+  Accepted a;
+  a.fd = fd;
+  a.unix_socket = unix_socket;
+  if (unix_socket) {
+    a.addr = "/unix:0";
+    a.laddr = "/unix:0";
+    a.loopback = true;
+    return a;
+  }
+  bool ignored;
+  a.addr = FormatAddr(ss, &a.loopback);
+  sockaddr_storage local{};
+  socklen_t len = sizeof(local);
+  if (getsockname(fd, reinterpret_cast<sockaddr*>(&local), &len) == 0) {
+    a.laddr = FormatAddr(local, &ignored);
+  }
+  return a;
+}
+
 }  // namespace
 
 Accepted Accept(int listen_fd, bool unix_socket, int* error) {
@@ -169,22 +189,14 @@ Accepted Accept(int listen_fd, bool unix_socket, int* error) {
     return a;
   }
   *error = 0;
-  a.fd = fd;
-  a.unix_socket = unix_socket;
-  if (unix_socket) {
-    a.addr = "/unix:0";
-    a.laddr = "/unix:0";
-    a.loopback = true;
-    return a;
-  }
-  bool ignored;
-  a.addr = FormatAddr(ss, &a.loopback);
-  sockaddr_storage local{};
-  len = sizeof(local);
-  if (getsockname(fd, reinterpret_cast<sockaddr*>(&local), &len) == 0) {
-    a.laddr = FormatAddr(local, &ignored);
-  }
-  return a;
+  return Describe(fd, unix_socket, ss);
+}
+
+Accepted DescribeAccepted(int fd, bool unix_socket) {
+  sockaddr_storage ss{};
+  socklen_t len = sizeof(ss);
+  if (!unix_socket) getpeername(fd, reinterpret_cast<sockaddr*>(&ss), &len);
+  return Describe(fd, unix_socket, ss);
 }
 
 }  // namespace redoubt::net

@@ -36,6 +36,13 @@ class PlainConnection : public Connection {
   ssize_t Read(char* buf, size_t len) override;
   ssize_t Write(const char* buf, size_t len) override;
   void Close() override;
+  // Gives the descriptor up without closing it (the io_uring loop closes it after the last
+  // send has left).
+  int Release() {
+    int fd = fd_;
+    fd_ = -1;
+    return fd;
+  }
 
  private:
   int fd_;
@@ -61,6 +68,8 @@ struct Accepted {
 };
 // Accepts one connection; fd -1 when none is pending (or on a per-connection error).
 Accepted Accept(int listen_fd, bool unix_socket, int* error);
+// Describes a connection accepted elsewhere (through io_uring): its peer and local addresses.
+Accepted DescribeAccepted(int fd, bool unix_socket);
 
 void SetNonBlocking(int fd);
 void SetNoDelay(int fd);

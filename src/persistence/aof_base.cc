@@ -143,8 +143,12 @@ bool WriteAll(int fd, const char* data, size_t len) {
   return true;
 }
 
-bool WriteCommandBase(std::span<store::Db* const> dbs, int fd, int64_t now_ms) {
+bool WriteCommandBase(std::span<store::Db* const> dbs, int fd, int64_t now_ms,
+                      std::span<const std::string> function_codes) {
   BaseWriter w(fd);
+  for (const std::string& code : function_codes) {
+    if (!w.Emit({"FUNCTION", "LOAD", code})) return false;
+  }
   for (size_t i = 0; i < dbs.size(); ++i) {
     store::Db& db = *dbs[i];
     if (db.size() == 0) continue;

@@ -703,7 +703,7 @@ util::Status LoadRdb(std::span<const uint8_t> data, std::span<store::Db* const> 
           return util::Status::Error("duplicated key '" + k + "' at offset " +
                                      std::to_string(p.pos()));
         }
-        db->Add(e);
+        db->AddLoaded(e);
         if (has_lru) e->lru = lru;  // after Add, which gives an entry with lru 0 a fresh one
         ++stats->keys_loaded;
         if (opts.key_load_delay_us > 0) usleep(static_cast<useconds_t>(opts.key_load_delay_us));

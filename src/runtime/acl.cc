@@ -138,11 +138,13 @@ void EnforceAclOnClients(ServerState& server) {
 
 void AclLogDenial(ServerState& server, Client& client, const CommandSpec& cmd,
                   std::span<const std::string_view> args, security::AclDenial reason, int arg_index,
-                  std::string_view username, std::string_view object) {
+                  std::string_view username, std::string_view object,
+                  const CommandContext* script_caller) {
   security::AclLogEntry e;
   e.reason = reason;
-  e.context = (client.in_multi || client.in_exec) ? security::AclLogContext::kMulti
-                                                  : security::AclLogContext::kToplevel;
+  e.context = script_caller != nullptr              ? security::AclLogContext::kLua
+              : (client.in_multi || client.in_exec) ? security::AclLogContext::kMulti
+                                                    : security::AclLogContext::kToplevel;
   e.username = std::string(username.empty() ? std::string_view(client.user) : username);
   if (!object.empty()) {
     e.object = std::string(object);
@@ -153,10 +155,14 @@ void AclLogDenial(ServerState& server, Client& client, const CommandSpec& cmd,
   } else if (arg_index >= 0 && static_cast<size_t>(arg_index) < args.size()) {
     e.object = std::string(args[arg_index]);
   }
-  std::string scratch;
-  protocol::ReplyBuilder rb(&scratch, client.resp);
-  CommandContext cx{server, client, cmd, args, rb};
-  e.client_info = ClientInfoString(cx, client);
+  if (script_caller != nullptr) {
+    e.client_info = ClientInfoString(*script_caller, script_caller->client);
+  } else {
+    std::string scratch;
+    protocol::ReplyBuilder rb(&scratch, client.resp);
+    CommandContext cx{server, client, cmd, args, rb};
+    e.client_info = ClientInfoString(cx, client);
+  }
   e.created_ms = server.clock.now_ms;
   server.security.acl.log.Add(std::move(e), server.cfg->acllog_max_len);
 }

@@ -22,10 +22,13 @@ class ServerState;
 const security::CommandCatalog& AclCatalog();
 
 // Records a denial in ACL LOG. `username` / `object` default to the client's user and the
-// command name (or, for key and channel denials, the argument at `arg_index`).
+// command name (or, for key and channel denials, the argument at `arg_index`). For a command
+// a script runs, `script_caller` is the EVAL/FCALL it runs under: the entry then has context
+// "lua" and describes that caller, as Redis logs it.
 void AclLogDenial(ServerState& server, Client& client, const CommandSpec& cmd,
                   std::span<const std::string_view> args, security::AclDenial reason, int arg_index,
-                  std::string_view username = {}, std::string_view object = {});
+                  std::string_view username = {}, std::string_view object = {},
+                  const CommandContext* script_caller = nullptr);
 
 // Moves clients of revoked users off them (onto a user with no rights) and closes them at the
 // end of the loop turn; then frees deleted users.

@@ -16,6 +16,7 @@
 #include "persistence/rdb_writer.h"
 #include "runtime/acl.h"
 #include "runtime/aof_loader.h"
+#include "runtime/latency_hook.h"
 #include "runtime/rdb_persistence.h"
 #include "util/clock.h"
 #include "util/log.h"
@@ -81,7 +82,13 @@ bool Aof::UseRdbBase() const { return state_->cfg->aof_use_rdb_preamble; }
 
 bool Aof::WriteBase(int fd, int64_t now_ms, bool rdb) {
   std::vector<store::Db*> dbs = Dbs();
-  if (!rdb) return WriteCommandBase(dbs, fd, now_ms);
+  if (!rdb) {
+    std::vector<std::string> functions;
+    if (state_->persistence.function_library_codes) {
+      functions = state_->persistence.function_library_codes();
+    }
+    return WriteCommandBase(dbs, fd, now_ms, functions);
+  }
   persistence::RdbSaveOptions o = RdbSaveOptionsFor(*state_);
   o.aof_base = true;
   util::Status st = persistence::WriteRdb(fd, dbs, o, now_ms);
@@ -388,7 +395,18 @@ void Aof::EndTransaction() {
 
 bool Aof::WriteBuffer() {
   if (buf_.empty() || fd_ < 0) return true;
-  if (!WriteAll(fd_, buf_.data(), buf_.size())) {
+  const uint64_t start = LatencyStart(*state_);
+  const bool written = WriteAll(fd_, buf_.data(), buf_.size());
+  if (start != 0) {
+    // As Redis: the write is also filed by what it competed with (a background fsync, a child
+    // writing a snapshot or rewrite, or nothing).
+    const char* why = fsync_running_                                ? "aof-write-pending-fsync"
+                      : (child_pid_ > 0 || RdbChildActive(*state_)) ? "aof-write-active-child"
+                                                                    : "aof-write-alone";
+    LatencyEnd(*state_, why, start);
+    LatencyEnd(*state_, "aof-write", start);
+  }
+  if (!written) {
     last_write_errno_ = errno;
     if (write_ok_) {
       LOG_WARNING("Error writing to the AOF file: %s", std::strerror(last_write_errno_));
@@ -430,11 +448,13 @@ void Aof::FlushBeforeSleep() {
   }
   bool skip = cfg.no_appendfsync_on_rewrite && child_pid_ > 0;
   if (cfg.appendfsync == config::kFsyncAlways && !skip) {
+    const uint64_t start = LatencyStart(*state_);
     if (fdatasync(fd_) != 0) {
       LOG_WARNING("Can't persist the AOF (fsync: %s) with appendfsync always. Exiting...",
                   std::strerror(errno));
       _exit(1);
     }
+    LatencyEnd(*state_, "aof-fsync-always", start);
     last_fsync_ms_ = util::UnixMs();
   } else if (cfg.appendfsync == config::kFsyncEverysec && !skip) {
     FsyncNow();
@@ -531,8 +551,10 @@ util::Status Aof::StartRewrite() {
       util::TempFile::Create(Path("base"), "temp-rewriteaof-bg-", ".aof");
   if (!tmp.ok())
     return util::Status::Error("Can't rewrite append only file: " + tmp.status().message());
+  const uint64_t fork_start = LatencyNowUs();
   pid_t pid = fork();
   if (pid < 0) return Errno("Can't rewrite append only file in background: fork");
+  if (pid > 0) LatencyForked(*state_, fork_start);
   if (pid == 0) {
     signal(SIGTERM, SIG_DFL);
     signal(SIGINT, SIG_DFL);
@@ -560,7 +582,10 @@ void Aof::RewriteDone(int status) {
     m.base = {BaseFileName(cfg.appendfilename, m.cur_base_seq, rewrite_rdb_), m.cur_base_seq, 'b'};
     m.cur_incr_seq = manifest_.cur_incr_seq;
     if (enabled_ && !manifest_.incrs.empty()) m.incrs.push_back(manifest_.incrs.back());
-    if (rename(Path(rewrite_temp_).c_str(), Path(m.base.name).c_str()) != 0) {
+    const uint64_t rename_start = LatencyStart(*state_);
+    const int renamed = rename(Path(rewrite_temp_).c_str(), Path(m.base.name).c_str());
+    LatencyEnd(*state_, "aof-rename", rename_start);
+    if (renamed != 0) {
       LOG_WARNING("Error trying to rename the temporary AOF base file %s into %s: %s",
                   rewrite_temp_.c_str(), m.base.name.c_str(), std::strerror(errno));
       ok = false;

@@ -11,6 +11,7 @@
 #include "runtime/blocking.h"
 #include "runtime/command_table.h"
 #include "runtime/eviction.h"
+#include "runtime/latency_hook.h"
 #include "runtime/pubsub.h"
 #include "runtime/slowlog_hook.h"
 #include "runtime/tracking.h"
@@ -183,17 +184,22 @@ class DispatchChannelSource final : public security::AclChannelSource {
   std::span<const std::string_view> args_;
 };
 
-bool CheckAcl(ServerState& server, Client& client, const CommandSpec& cmd,
-              std::span<const std::string_view> args, protocol::ReplyBuilder& reply) {
+security::AclDenial AclVerdict(const Client& client, const CommandSpec& cmd,
+                               std::span<const std::string_view> args, int* idx) {
   const security::AclUser* user = client.acl_user;
-  if (user == nullptr) return true;  // internal session
+  if (user == nullptr) return security::AclDenial::kNone;  // internal session
   DispatchKeySource keys(cmd, args);
-  int idx = 0;
   DispatchChannelSource channels(cmd, args);
-  security::AclDenial d =
-      user->Check(cmd.id, args, &keys, cmd.channels.first > 0 ? &channels : nullptr, &idx);
+  return user->Check(cmd.id, args, &keys, cmd.channels.first > 0 ? &channels : nullptr, idx);
+}
+
+bool CheckAcl(ServerState& server, Client& client, const CommandSpec& cmd,
+              std::span<const std::string_view> args, protocol::ReplyBuilder& reply,
+              const CommandContext* script_caller) {
+  int idx = 0;
+  security::AclDenial d = AclVerdict(client, cmd, args, &idx);
   if (d == security::AclDenial::kNone) return true;
-  AclLogDenial(server, client, cmd, args, d, idx);
+  AclLogDenial(server, client, cmd, args, d, idx, {}, {}, script_caller);
   if (server.security.audit.enabled()) {
     std::string_view reason = d == security::AclDenial::kKey       ? "key"
                               : d == security::AclDenial::kChannel ? "channel"
@@ -451,7 +457,9 @@ void Execute(ServerState& server, Client& client, const CommandSpec& cmd,
   CommandStats& st = server.command_stats[cmd.id];
   const uint64_t cycles = util::CycleClock::Now() - start;
   st.cycles += cycles;
-  SlowLogConsider(server, client, cmd, args, util::CycleClock::ToMicros(cycles));
+  const uint64_t usec = util::CycleClock::ToMicros(cycles);
+  SlowLogConsider(server, client, cmd, args, usec);
+  if (!client.blocked) LatencyConsider(server, cmd, usec);
   ++st.calls;
   if (reply.errors != errors_before) ++st.failed_calls;
   client.last_cmd = &cmd;

@@ -59,10 +59,15 @@ bool CheckReplicaReadOnly(const ServerState& server, const Client& client, const
 bool CheckStaleData(const ServerState& server, const Client& client, const CommandSpec& cmd,
                     protocol::ReplyBuilder& reply);
 bool CheckNoMulti(const Client& client, const CommandSpec& cmd, protocol::ReplyBuilder& reply);
-// ACL: the command, each key by its key spec's read/write flags (channels: pub/sub later).
-// Denials reply NOPERM with Redis 7.0's text and go to ACL LOG.
+// The ACL verdict on a command for a client, nothing logged (*idx: the denied argument).
+security::AclDenial AclVerdict(const Client& client, const CommandSpec& cmd,
+                               std::span<const std::string_view> args, int* idx);
+// ACL: the command, each key by its key spec's read/write flags, each channel.
+// Denials reply NOPERM with Redis 7.0's text and go to ACL LOG (see AclLogDenial for
+// `script_caller`).
 bool CheckAcl(ServerState& server, Client& client, const CommandSpec& cmd,
-              std::span<const std::string_view> args, protocol::ReplyBuilder& reply);
+              std::span<const std::string_view> args, protocol::ReplyBuilder& reply,
+              const CommandContext* script_caller = nullptr);
 bool CheckProtected(const ServerState& server, const Client& client, const CommandSpec& cmd,
                     protocol::ReplyBuilder& reply);
 

@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "protocol/errors.h"
+#include "runtime/latency_hook.h"
 #include "runtime/notify.h"
 #include "store/evict.h"
 #include "util/clock.h"
@@ -115,12 +116,20 @@ EvictResult PerformEvictions(ServerState& s) {
   uint64_t budget_us = EvictionTimeLimitUs(s.cfg->maxmemory_eviction_tenacity);
   int64_t start = util::MonotonicMicros();
   bool lazy = s.cfg->lazyfree_lazy_eviction;
+  // The whole pass is the "eviction-cycle" event, each deletion an "eviction-del".
+  struct CycleWatch {
+    ServerState& s;
+    uint64_t start = LatencyStart(s);
+    ~CycleWatch() { LatencyEnd(s, "eviction-cycle", start); }
+  } cycle{s};
   std::string& key = s.keyspace.evict_key_scratch;
   while (freed < to_free) {
     int db = 0;
     if (!SelectVictim(s, &db, &key)) break;
     uint64_t before = UsedForEviction(s);
+    const uint64_t del_start = LatencyStart(s);
     if (!EvictKey(s, s.db(db), key)) continue;
+    LatencyEnd(s, "eviction-del", del_start);
     uint64_t after = UsedForEviction(s);
     if (after < before) freed += before - after;
     ++keys_freed;
@@ -139,7 +148,9 @@ EvictResult PerformEvictions(ServerState& s) {
   }
   // Nothing (more) to evict. Memory still being freed in the background may be enough.
   if (s.keyspace.lazy_free.pending() > 0) {
+    const uint64_t wait_start = LatencyStart(s);
     std::this_thread::sleep_for(std::chrono::microseconds(budget_us));
+    LatencyEnd(s, "eviction-lazyfree", wait_start);
     if (UsedForEviction(s) <= limit) return EvictResult::kOk;
   }
   s.keyspace.eviction_running = false;

@@ -21,6 +21,8 @@ struct Keyspace {
   int db_count() const { return static_cast<int>(dbs.size()); }
   // What the dbs call when a key expires ("expired" events, the write feed).
   std::function<void(store::Db&, std::string_view)> expired_hook;
+  std::function<void(store::Db&, std::string_view)> new_key_hook;   // "new" events
+  std::function<void(store::Db&, std::string_view)> key_miss_hook;  // "keymiss" events
 
   // maxmemory and lazy freeing (runtime/eviction.h, store/evict.h, store/lazyfree.h).
   store::EvictPolicy evict_policy = store::EvictPolicy::kNoEviction;

@@ -13,6 +13,7 @@
 
 #include "runtime/aof_persistence.h"
 #include "runtime/dispatch.h"
+#include "runtime/latency_hook.h"
 #include "runtime/server_state.h"
 #include "store/evict.h"
 #include "util/clock.h"
@@ -139,7 +140,9 @@ util::Status RdbStartBgsave(ServerState& server) {
   util::StatusOr<util::TempFile> tmp = util::TempFile::Create(path, "temp-", ".rdb");
   int cow[2] = {-1, -1};
   if (pipe2(cow, O_CLOEXEC | O_NONBLOCK) != 0) cow[0] = cow[1] = -1;
+  const uint64_t fork_start = LatencyNowUs();
   pid_t pid = fork();
+  if (pid > 0) LatencyForked(server, fork_start);
   if (pid < 0) {
     if (cow[0] >= 0) {
       close(cow[0]);
@@ -204,7 +207,9 @@ void ReapChild(ServerState& server) {
     LOG_WARNING("Background saving terminated by signal %d", WTERMSIG(status));
     // As Redis: a child killed by SIGUSR1 (a deliberate abort) is not an error.
     if (WTERMSIG(status) != SIGUSR1) server.persistence.rdb.last_bgsave_ok = false;
+    const uint64_t start = LatencyStart(server);
     unlink(server.persistence.rdb.child_temp.c_str());
+    LatencyEnd(server, "rdb-unlink-temp-file", start);
   } else {
     LOG_WARNING("Background saving error");
     server.persistence.rdb.last_bgsave_ok = false;
@@ -219,7 +224,9 @@ void KillChild(ServerState& server) {
   kill(server.persistence.rdb.child_pid, SIGUSR1);
   int status;
   waitpid(server.persistence.rdb.child_pid, &status, 0);
+  const uint64_t start = LatencyStart(server);
   unlink(server.persistence.rdb.child_temp.c_str());
+  LatencyEnd(server, "rdb-unlink-temp-file", start);
   CloseCowPipe(server);
   server.persistence.rdb.child_pid = -1;
   server.clock.freeze_lru = false;

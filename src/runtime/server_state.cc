@@ -18,9 +18,17 @@ void ServerState::InitDatabases(int n) {
     Notify(*this, config::notify::kExpired, "expired", key, db.id());
     if (!tracking.prefixes.empty()) TrackingKeyExpired(*this, key);
   };
+  keyspace.new_key_hook = [this](store::Db& db, std::string_view key) {
+    Notify(*this, config::notify::kNew, "new", key, db.id());
+  };
+  keyspace.key_miss_hook = [this](store::Db& db, std::string_view key) {
+    Notify(*this, config::notify::kKeyMiss, "keymiss", key, db.id());
+  };
   for (int i = 0; i < n; ++i) {
     dbs.push_back(std::make_unique<store::Db>(i, &clock, &stats.db));
     dbs.back()->on_expired = &keyspace.expired_hook;
+    dbs.back()->on_new_key = &keyspace.new_key_hook;
+    dbs.back()->on_key_miss = &keyspace.key_miss_hook;
     dbs.back()->set_dirty_counter(&persistence.dirty);
     dbs.back()->set_lazy_free(&keyspace.lazy_free);
   }

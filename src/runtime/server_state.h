@@ -22,6 +22,7 @@
 #include "runtime/command.h"
 #include "runtime/indexes.h"
 #include "runtime/keyspace.h"
+#include "runtime/latency.h"
 #include "runtime/persistence_state.h"
 #include "runtime/security_state.h"
 #include "runtime/sessions.h"
@@ -103,6 +104,7 @@ class ServerState {
   std::vector<CommandStats> command_stats;                   // indexed by CommandSpec::id
   std::map<std::string, uint64_t, std::less<>> error_stats;  // error prefix -> count
   SlowLog slowlog;                                           // SLOWLOG (runtime/slowlog.h)
+  LatencyMonitor latency;  // LATENCY, INFO latencystats (runtime/latency.h)
   TlsStatus tls;           // TLS listener, handshakes, certificate reloads (INFO)
   TrackingState tracking;  // client-side caching tables (runtime/tracking.h owns them)
 

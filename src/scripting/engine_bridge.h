@@ -15,8 +15,9 @@ namespace redoubt::commands {
 
 class EngineBridge final : public scripting::ScriptHost {
  public:
-  // read_only: EVAL_RO or a no-writes script; allow_oom: the script's allow-oom flag.
-  EngineBridge(ServerState& server, Client& caller, bool read_only, bool allow_oom);
+  // caller: the EVAL/FCALL running the script; read_only: EVAL_RO or a no-writes script;
+  // allow_oom: the script's allow-oom flag.
+  EngineBridge(const CommandContext& caller, bool read_only, bool allow_oom);
 
   bool Call(std::span<const std::string_view> argv, int resp, int repl_flags, std::string* out,
             std::string* err) override;
@@ -31,6 +32,7 @@ class EngineBridge final : public scripting::ScriptHost {
 
   ServerState& server_;
   Client& caller_;
+  const CommandContext& caller_cx_;  // what ACL LOG describes for a denied call
   Client fake_;  // the script's session: the caller's user, its own db and protocol
   bool read_only_;
   bool allow_oom_;

@@ -112,7 +112,8 @@ void ReplyScriptError(lua_State* L, const RunState& run, protocol::ReplyBuilder&
     const char* s = lua_tolstring(L, -1, &len);
     detail = std::string_view(s, len).substr(0, kMaxErrorDetail);
   }
-  std::string msg = "ERR Error running script " + run.name + ", ";
+  std::string msg = "ERR Error running script ";
+  msg.append(run.name).append(", ");
   msg.append(detail);
   reply.Error(msg);
 }
@@ -208,6 +209,8 @@ void LuaEngine::Close() {
 
 size_t LuaEngine::used_memory() const { return heap_->used; }
 
+int64_t LuaEngine::RunDurationMs(const RunState& run) { return util::MonotonicMs() - run.start_ms; }
+
 void LuaEngine::set_memory_limit(size_t bytes) { heap_->limit = bytes; }
 
 void LuaEngine::Flush() {
@@ -269,9 +272,12 @@ bool LuaEngine::ParseShebang(std::string_view body, uint32_t* flags, std::string
 
 const Script* LuaEngine::Find(std::string_view sha) const {
   if (sha.size() != 40) return nullptr;
-  std::string lower(sha);
-  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  auto it = scripts_.find(lower);
+  char lower[40];
+  for (size_t i = 0; i < 40; ++i) {
+    char c = sha[i];
+    lower[i] = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+  }
+  auto it = scripts_.find(std::string_view(lower, sizeof(lower)));
   return it == scripts_.end() ? nullptr : &it->second;
 }
 

@@ -89,7 +89,11 @@ struct RunState {
   int64_t kill_after_ms = 0;      // 0: no deadline (FUNCTION LOAD has one)
   bool busy = false;              // ran past the threshold
   bool killed = false;
-  std::string name;  // the sha (EVAL) or function name, for error messages
+  // The sha (EVAL) or function name, for error messages; it outlives the run (the cached
+  // script or the library cannot go while it runs), so no copy is made per call.
+  std::string_view name;
+  // The caller's command (FCALL and its arguments), which FUNCTION STATS shows.
+  std::span<const std::string_view> command;
   // Scratch space of redis.call: kept here, not on the C stack, because a Lua error unwinds
   // with longjmp past C++ destructors.
   std::vector<std::string_view> argv;
@@ -115,6 +119,9 @@ class LuaEngine {
   size_t cached_bytes() const { return cached_bytes_; }
   size_t used_memory() const;
   void set_memory_limit(size_t bytes);
+
+  // Milliseconds since the run started (FUNCTION STATS).
+  static int64_t RunDurationMs(const RunState& run);
 
   // Runs a cached script with KEYS and ARGV; writes its reply (or error) to `reply`.
   // `read_only`: EVAL_RO or a no-writes script. Returns false when the script failed.
@@ -154,7 +161,12 @@ class LuaEngine {
   // hook and the heap cap; writes its reply or error.
   bool Call(int nargs, RunState& run, protocol::ReplyBuilder& reply);
 
-  std::unordered_map<std::string, Script> scripts_;
+  // Transparent hashing: EVALSHA looks a sha up without building a std::string.
+  struct ShaHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, Script, ShaHash, std::equal_to<>> scripts_;
   std::map<std::string, Library> libraries_;
   std::map<std::string, const Function*, std::less<>> functions_;
   size_t cached_bytes_ = 0;

@@ -34,6 +34,10 @@ inline constexpr int kMaxConversionDepth = 128;
 RunState* CurrentRun(lua_State* L);
 void SetCurrentRun(lua_State* L, RunState* run);
 
+// Push the `struct` and `cmsgpack` library tables (Redis 7.0's bundled libraries).
+int OpenStruct(lua_State* L);
+int OpenCmsgpack(lua_State* L);
+
 // Fills the `redis` table (on top of the stack) with the redis.* API.
 void RegisterRedisApi(lua_State* L);
 

@@ -26,8 +26,8 @@ constexpr const char* kRemovedGlobals[] = {"loadstring", "load",    "dofile",   
                                            "setfenv",    "getfenv", "newproxy", "print",
                                            "module",     "require", "gcinfo"};
 // Libraries scripts reach only through read-only proxies.
-constexpr const char* kProxiedLibraries[] = {"string", "math", "table", "coroutine",
-                                             "cjson",  "bit",  "redis"};
+constexpr const char* kProxiedLibraries[] = {"string", "math",   "table",    "coroutine", "cjson",
+                                             "bit",    "struct", "cmsgpack", "redis"};
 // cjson's configuration setters: global state one user's script could change for another's.
 constexpr const char* kCjsonSetters[] = {"encode_max_depth",       "decode_max_depth",
                                          "encode_keep_buffer",     "encode_number_precision",
@@ -233,6 +233,10 @@ void OpenSandbox(lua_State* L) {
   OpenLibrary(L, luaopen_math, LUA_MATHLIBNAME);
   OpenCjson(L);
   OpenBit(L);
+  internal::OpenStruct(L);
+  lua_setfield(L, LUA_GLOBALSINDEX, "struct");
+  internal::OpenCmsgpack(L);
+  lua_setfield(L, LUA_GLOBALSINDEX, "cmsgpack");
   lua_newtable(L);
   internal::RegisterRedisApi(L);
   lua_setfield(L, LUA_GLOBALSINDEX, "redis");

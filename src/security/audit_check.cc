@@ -53,6 +53,7 @@ class Auditor {
     CheckPersistencePaths();
     CheckProtectedConfigs();
     CheckAuditLog();
+    CheckScripting();
     CheckReplication();
     return std::move(out_);
   }
@@ -300,6 +301,29 @@ class Auditor {
     Add(Level::kPass, "audit-log", "audit log at " + cfg_.audit_log);
   }
 
+  // Scripting stays on by default (clients' locks and queues need it): report who can run
+  // Lua, and warn when someone can without a password.
+  void CheckScripting() {
+    if (!cfg_.enable_scripting) {
+      return Add(Level::kPass, "scripting",
+                 "enable-scripting no: EVAL, FCALL and FUNCTION LOAD are refused");
+    }
+    std::vector<std::string> users, open;
+    for (const AuditUser& u : in_.users) {
+      if (!u.enabled || !u.scripting) continue;
+      users.push_back(u.name);
+      if (u.nopass) open.push_back(u.name);
+    }
+    std::string detail = "scripting is on (enable-scripting yes); ";
+    if (users.empty()) return Add(Level::kPass, "scripting", detail + "no user can run Lua");
+    detail += "users who can run EVAL/FCALL: " + Join(users);
+    if (!open.empty()) {
+      return Add(Level::kWarn, "scripting", detail + "; without a password: " + Join(open),
+                 "enable-scripting no if no client runs Lua, or -@scripting for those users");
+    }
+    Add(Level::kPass, "scripting", detail);
+  }
+
   const AuditInput& in_;
   const config::ServerConfig& cfg_;
   std::vector<AuditFinding> out_;
@@ -340,6 +364,12 @@ const std::vector<std::string>& DangerousCommands() {
   static const std::vector<std::string> kList = {
       "flushall", "flushdb", "keys", "config", "debug",        "shutdown", "replicaof",
       "slaveof",  "module",  "save", "bgsave", "bgrewriteaof", "monitor",  "acl"};
+  return kList;
+}
+
+const std::vector<std::string>& ScriptingCommands() {
+  static const std::vector<std::string> kList = {"eval",       "evalsha", "eval_ro",
+                                                 "evalsha_ro", "fcall",   "fcall_ro"};
   return kList;
 }
 

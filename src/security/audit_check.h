@@ -16,6 +16,7 @@ struct AuditUser {
   bool nopass = false;
   bool all_commands = false;
   std::vector<std::string> dangerous = {};  // dangerous commands this user may run
+  bool scripting = false;                   // may run Lua (EVAL*, FCALL*)
 };
 
 struct AuditInput {
@@ -35,6 +36,8 @@ struct AuditFinding {
 
 // The commands the hardening guides call dangerous, in the order they list them.
 const std::vector<std::string>& DangerousCommands();
+// The commands that run Lua code a client sends or chooses.
+const std::vector<std::string>& ScriptingCommands();
 
 std::vector<AuditFinding> RunAudit(const AuditInput& in);
 // Human form: one line per finding, then "score: N/M checks passed, F failed".

@@ -124,5 +124,38 @@ TEST(Audit, ShortPasswordWarns) {
   EXPECT_TRUE(Checks(RunAudit(in), AuditFinding::Level::kWarn).count("password-strength"));
 }
 
+const AuditFinding* Find(const std::vector<AuditFinding>& f, std::string_view check) {
+  for (const AuditFinding& x : f) {
+    if (x.check == check) return &x;
+  }
+  return nullptr;
+}
+
+TEST(Audit, ScriptingReportsWhoCanRunLua) {
+  config::ServerConfig cfg;
+  AuditInput in{.cfg = &cfg};
+  in.users = {{.name = "default", .enabled = false, .scripting = true},
+              {.name = "app", .enabled = true, .scripting = true},
+              {.name = "reader", .enabled = true}};
+  auto findings = RunAudit(in);
+  const AuditFinding* f = Find(findings, "scripting");
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->level, AuditFinding::Level::kPass);
+  EXPECT_EQ(f->detail, "scripting is on (enable-scripting yes); users who can run EVAL/FCALL: app");
+
+  in.users.push_back({.name = "guest", .enabled = true, .nopass = true, .scripting = true});
+  findings = RunAudit(in);
+  f = Find(findings, "scripting");
+  EXPECT_EQ(f->level, AuditFinding::Level::kWarn);
+  EXPECT_NE(f->detail.find("without a password: guest"), std::string::npos) << f->detail;
+  EXPECT_FALSE(f->fix.empty());
+
+  cfg.enable_scripting = false;
+  findings = RunAudit(in);
+  f = Find(findings, "scripting");
+  EXPECT_EQ(f->level, AuditFinding::Level::kPass);
+  EXPECT_NE(f->detail.find("enable-scripting no"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace redoubt::security

@@ -18,6 +18,7 @@
 #include "runtime/dispatch.h"
 #include "runtime/eviction.h"
 #include "runtime/input.h"
+#include "runtime/latency_hook.h"
 #include "runtime/output_limits.h"
 #include "runtime/pause.h"
 #include "runtime/security_config.h"
@@ -35,6 +36,13 @@ namespace {
 
 constexpr size_t kReadChunk = 16 * 1024;
 constexpr size_t kMaxReadChunk = 1024 * 1024;
+// Streams: receiving stops while this much input is held, and starts again below a quarter.
+constexpr size_t kHeldInputPause = 1024 * 1024;
+
+// What one read takes on epoll: the chunk, or the bulk the parser waits for (bounded).
+size_t ReadShare(const commands::Client& c) {
+  return std::min(std::max(kReadChunk, c.parser.bytes_wanted()), kMaxReadChunk);
+}
 
 volatile sig_atomic_t g_signal_shutdown = 0;
 
@@ -64,9 +72,24 @@ void ClientConn::OnEvent(uint32_t events) {
   }
 }
 
+void ClientConn::OnData(const char* data, size_t len) { server_->HandleData(this, data, len); }
+
+void ClientConn::OnClosed(int) { server_->ScheduleClose(this); }
+
+void ClientConn::OnSent(int err) { server_->HandleSent(this, err); }
+
 void Listener::OnEvent(uint32_t) { server_->AcceptFrom(fd_, unix_, tls_); }
 
+void Listener::OnAccept(int fd, int err) {
+  if (fd < 0) {
+    LOG_VERBOSE("Accepting client connection: %s", std::strerror(err));
+    return;
+  }
+  server_->AdmitConnection(net::DescribeAccepted(fd, unix_), unix_, tls_);
+}
+
 Server::Server(config::Config* config) : cfg_(&config->mutable_values()) {
+  loop_ = net::EventLoop::Create(config->GetValue("event-loop").value_or("auto"), &loop_note_);
   state_.config = config;
   state_.cfg = cfg_;
   commands::InstallSecurityConfigHooks(state_);
@@ -82,7 +105,7 @@ Server::Server(config::Config* config) : cfg_(&config->mutable_values()) {
     return OpenTls(c);
   });
   config->OnChange("hz", [this](const config::ServerConfig& c) {
-    loop_.SetTickPeriod(1000 / std::max(1, c.hz));
+    if (loop_ != nullptr) loop_->SetTickPeriod(1000 / std::max(1, c.hz));
     return util::Status::Ok();
   });
   state_.request_shutdown = [this](bool) { RequestShutdown(); };
@@ -91,7 +114,7 @@ Server::Server(config::Config* config) : cfg_(&config->mutable_values()) {
   // commands); SHUTDOWN NOSAVE stops the script.
   state_.process_events_while_busy = [this] {
     UpdateClock(state_);
-    loop_.PollOnce();
+    loop_->PollOnce();
     BeforeSleep();
     if (shutdown_requested_) state_.script_kill = true;
   };
@@ -99,7 +122,6 @@ Server::Server(config::Config* config) : cfg_(&config->mutable_values()) {
     for (auto& l : listeners_) ::close(l->fd());
   };
   primary_ = std::make_unique<replication::Primary>(&state_);
-  replica_ = std::make_unique<replication::ReplicaLink>(&state_, &loop_, primary_.get());
 }
 
 bool Server::StartAof() {
@@ -116,7 +138,7 @@ bool Server::StartAof() {
   // the RDB.
   commands::RdbState& r = state_.persistence.rdb;
   r.process_events_while_loading = [this] {
-    loop_.PollOnce();
+    loop_->PollOnce();
     BeforeSleep();
   };
   r.loading = true;
@@ -163,15 +185,20 @@ bool Server::Bind(const std::string& spec, bool optional) {
     return false;
   }
   listeners_.push_back(std::make_unique<Listener>(this, *fd, false));
-  loop_.Add(*fd, true, false, listeners_.back().get());
+  WatchListener(listeners_.back().get());
   if (state_.port == 0) state_.port = static_cast<uint16_t>(net::BoundPort(*fd));
   return true;
+}
+
+bool Server::WatchListener(Listener* l) {
+  if (loop_->SupportsStreams()) return loop_->AddAcceptor(l->fd(), l);
+  return loop_->Add(l->fd(), true, false, l);
 }
 
 void Server::CloseListeners(bool tls) {
   for (auto it = listeners_.begin(); it != listeners_.end();) {
     if ((*it)->tls() == tls && !(*it)->unix_socket()) {
-      loop_.Remove((*it)->fd());
+      loop_->Remove((*it)->fd());
       ::close((*it)->fd());
       it = listeners_.erase(it);
     } else {
@@ -208,13 +235,21 @@ util::Status Server::RebindTcp(const config::ServerConfig& c, const char* failur
   if (c.port != 0 && fds.empty()) return util::Status::Error(failure);
   for (int fd : fds) {
     listeners_.push_back(std::make_unique<Listener>(this, fd, false));
-    loop_.Add(fd, true, false, listeners_.back().get());
+    WatchListener(listeners_.back().get());
     if (state_.port == 0) state_.port = static_cast<uint16_t>(net::BoundPort(fd));
   }
   return util::Status::Ok();
 }
 
 bool Server::Start() {
+  if (loop_ == nullptr) {
+    LOG_WARNING("event-loop io_uring: %s", loop_note_.c_str());
+    return false;
+  }
+  if (!loop_note_.empty()) {
+    LOG_NOTICE("io_uring is not available (%s); using epoll", loop_note_.c_str());
+  }
+  LOG_VERBOSE("Event loop: %s", loop_->name());
   UpdateClock(state_);
   state_.start_time_ms = state_.clock.now_ms;
   state_.run_id_hex = util::RandomHex(20);
@@ -231,6 +266,7 @@ bool Server::Start() {
   state_.persistence.last_save_time = state_.clock.now_ms / 1000;
   state_.InitDatabases(cfg_->databases);
   state_.command_stats.resize(commands::CommandTable::Get().by_id().size());
+  state_.latency.ResizeCommands(commands::CommandTable::Get().by_id().size());
 
   if (cfg_->port != 0) {
     bool has_public = false;
@@ -264,15 +300,16 @@ bool Server::Start() {
       return false;
     }
     listeners_.push_back(std::make_unique<Listener>(this, *fd, true));
-    loop_.Add(*fd, true, false, listeners_.back().get());
+    WatchListener(listeners_.back().get());
   }
   if (!StartTls()) return false;
   if (listeners_.empty()) {
     LOG_WARNING("Configured to not listen anywhere, exiting.");
     return false;
   }
-  loop_.SetBeforeSleep([this] { BeforeSleep(); });
-  loop_.SetTick(1000 / std::max(1, cfg_->hz), [this] { Cron(); });
+  loop_->SetBeforeSleep([this] { BeforeSleep(); });
+  loop_->SetPendingWork([this] { return !held_.empty(); });
+  loop_->SetTick(1000 / std::max(1, cfg_->hz), [this] { Cron(); });
   return true;
 }
 
@@ -281,7 +318,7 @@ bool Server::LoadDataset() {
   // While loading, clients are served between chunks: commands flagged `loading` run, the
   // others get -LOADING.
   state_.persistence.rdb.process_events_while_loading = [this] {
-    loop_.PollOnce();
+    loop_->PollOnce();
     BeforeSleep();
   };
   util::Status st = commands::RdbLoadAtStartup(state_);
@@ -296,8 +333,10 @@ bool Server::LoadDataset() {
 void Server::Run() {
   // Redis 7.0's wording: one line, whatever the listeners (harnesses count these lines).
   LOG_NOTICE("Ready to accept connections");
+  // The link to a primary lives on the loop, made by now.
+  replica_ = std::make_unique<replication::ReplicaLink>(&state_, loop_.get(), primary_.get());
   replica_->Start();
-  loop_.Run();
+  loop_->Run();
   Shutdown();
 }
 
@@ -315,52 +354,61 @@ void Server::AcceptFrom(int listen_fd, bool unix_socket, bool tls) {
       }
       return;
     }
-    ++state_.stats.total_connections_received;
-    // Clients already closed but not yet freed (they go at the end of this loop turn) do not
-    // count against the limit.
-    std::string refusal = commands::AdmitConnection(
-        state_, conns_.size() - to_close_.size(),
-        {.addr = a.addr, .loopback = a.loopback, .unix_socket = unix_socket});
-    if (!refusal.empty()) {
-      [[maybe_unused]] ssize_t n = ::write(a.fd, refusal.data(), refusal.size());
-      ::close(a.fd);
-      continue;
-    }
-    if (!unix_socket) {
-      net::SetNoDelay(a.fd);
-      if (cfg_->tcp_keepalive > 0) net::SetKeepAlive(a.fd, cfg_->tcp_keepalive);
-    }
-    std::unique_ptr<net::Connection> nc;
-    if (tls) {
-      nc = NewTlsConnection(a.fd);
-      if (nc == nullptr) {
-        ::close(a.fd);
-        continue;
-      }
-    } else {
-      nc = std::make_unique<net::PlainConnection>(a.fd);
-    }
-    auto conn = std::make_unique<ClientConn>(this, std::move(nc));
-    commands::Client& c = conn->client;
-    c.tls = tls;
-    c.id = state_.sessions.next_client_id++;
-    c.fd = a.fd;
-    c.addr = a.addr;
-    c.laddr = a.laddr;
-    c.ctime_ms = c.last_interaction_ms = state_.clock.now_ms;
-    commands::SetInitialUser(state_, c);
-    if (unix_socket) c.flags |= commands::client_flag::kUnixSocket;
-    if (!a.loopback) c.flags |= commands::client_flag::kProtected;
-    if (!loop_.Add(a.fd, true, false, conn.get())) continue;
-    state_.sessions.clients[c.id] = &c;
-    conns_[c.id] = std::move(conn);
+    AdmitConnection(a, unix_socket, tls);
   }
+}
+
+void Server::AdmitConnection(const net::Accepted& a, bool unix_socket, bool tls) {
+  ++state_.stats.total_connections_received;
+  // Clients already closed but not yet freed (they go at the end of this loop turn) do not
+  // count against the limit.
+  std::string refusal = commands::AdmitConnection(
+      state_, conns_.size() - to_close_.size(),
+      {.addr = a.addr, .loopback = a.loopback, .unix_socket = unix_socket});
+  if (!refusal.empty()) {
+    [[maybe_unused]] ssize_t n = ::write(a.fd, refusal.data(), refusal.size());
+    ::close(a.fd);
+    return;
+  }
+  if (!unix_socket) {
+    net::SetNoDelay(a.fd);
+    if (cfg_->tcp_keepalive > 0) net::SetKeepAlive(a.fd, cfg_->tcp_keepalive);
+  }
+  std::unique_ptr<net::Connection> nc;
+  if (tls) {
+    nc = NewTlsConnection(a.fd);
+    if (nc == nullptr) {
+      ::close(a.fd);
+      return;
+    }
+  } else {
+    nc = std::make_unique<net::PlainConnection>(a.fd);
+  }
+  auto conn = std::make_unique<ClientConn>(this, std::move(nc));
+  commands::Client& c = conn->client;
+  c.tls = tls;
+  c.id = state_.sessions.next_client_id++;
+  c.fd = a.fd;
+  c.addr = a.addr;
+  c.laddr = a.laddr;
+  c.ctime_ms = c.last_interaction_ms = state_.clock.now_ms;
+  commands::SetInitialUser(state_, c);
+  if (unix_socket) c.flags |= commands::client_flag::kUnixSocket;
+  if (!a.loopback) c.flags |= commands::client_flag::kProtected;
+  if (!tls && loop_->SupportsStreams()) {
+    conn->stream_ = loop_->AddStream(a.fd, conn.get());
+    if (conn->stream_ == 0) return;
+  } else if (!loop_->Add(a.fd, true, false, conn.get())) {
+    return;
+  }
+  state_.sessions.clients[c.id] = &c;
+  conns_[c.id] = std::move(conn);
 }
 
 void Server::HandleReadable(ClientConn* cc) {
   commands::Client& c = cc->client;
   if (c.flags & (commands::client_flag::kCloseAsap | commands::client_flag::kInScript)) return;
-  size_t want = std::min(std::max(kReadChunk, c.parser.bytes_wanted()), kMaxReadChunk);
+  size_t want = ReadShare(c);
   char* p = c.query_buf.Reserve(want);
   ssize_t n = cc->conn_->Read(p, want);
   if (c.tls && !cc->tls_handshake_seen_) {
@@ -377,11 +425,110 @@ void Server::HandleReadable(ClientConn* cc) {
       ScheduleClose(cc);
     } else if (cc->conn_->WantsWrite() && !cc->want_write_) {
       cc->want_write_ = true;
-      loop_.Modify(c.fd, true, true, cc);
+      loop_->Modify(c.fd, true, true, cc);
     }
     return;
   }
   c.query_buf.Commit(static_cast<size_t>(n));
+  AfterInput(cc, static_cast<size_t>(n));
+}
+
+void Server::HandleData(ClientConn* cc, const char* data, size_t len) {
+  commands::Client& c = cc->client;
+  if ((c.flags & commands::client_flag::kCloseAsap) || draining_) return;
+  if (cc->input_turn_ != turn_) {
+    cc->input_turn_ = turn_;
+    cc->turn_bytes_ = 0;
+  }
+  // One share per turn, as epoll reads it, so that a client sending without pause cannot
+  // hold the loop; a client in a script (this loop runs from inside it) waits for it to end.
+  if (cc->held_pos_ < cc->held_in_.size() || cc->turn_bytes_ >= ReadShare(c) ||
+      (c.flags & commands::client_flag::kInScript)) {
+    HoldInput(cc, data, len);
+    return;
+  }
+  cc->turn_bytes_ += len;
+  std::memcpy(c.query_buf.Reserve(len), data, len);
+  c.query_buf.Commit(len);
+  AfterInput(cc, len);
+}
+
+void Server::HoldInput(ClientConn* cc, const char* data, size_t len) {
+  commands::Client& c = cc->client;
+  cc->held_in_.append(data, len);
+  if (!cc->held_queued_) {
+    cc->held_queued_ = true;
+    held_.push_back(c.id);
+  }
+  size_t held = cc->held_in_.size() - cc->held_pos_;
+  if (held > kHeldInputPause && !cc->recv_paused_) {
+    cc->recv_paused_ = true;
+    loop_->PauseReceive(cc->stream_);
+  }
+}
+
+void Server::ReleaseHeldInput() {
+  std::vector<uint64_t> ids;
+  ids.swap(held_);
+  for (uint64_t id : ids) {
+    auto it = conns_.find(id);
+    if (it == conns_.end()) continue;
+    ClientConn* cc = it->second.get();
+    commands::Client& c = cc->client;
+    cc->held_queued_ = false;
+    if (c.flags & commands::client_flag::kCloseAsap) continue;
+    if (c.flags & commands::client_flag::kInScript) {
+      cc->held_queued_ = true;
+      held_.push_back(id);
+      continue;
+    }
+    size_t n = std::min(ReadShare(c), cc->held_in_.size() - cc->held_pos_);
+    std::memcpy(c.query_buf.Reserve(n), cc->held_in_.data() + cc->held_pos_, n);
+    c.query_buf.Commit(n);
+    cc->held_pos_ += n;
+    size_t left = cc->held_in_.size() - cc->held_pos_;
+    if (left == 0) {
+      cc->held_pos_ = 0;
+      if (cc->held_in_.capacity() > kReadChunk * 4) {
+        std::string().swap(cc->held_in_);
+      } else {
+        cc->held_in_.clear();
+      }
+    } else {
+      if (cc->held_pos_ > cc->held_in_.size() / 2) {
+        cc->held_in_.erase(0, cc->held_pos_);
+        cc->held_pos_ = 0;
+      }
+      cc->held_queued_ = true;
+      held_.push_back(id);
+    }
+    if (cc->recv_paused_ && left < kHeldInputPause / 4) {
+      cc->recv_paused_ = false;
+      loop_->ResumeReceive(cc->stream_);
+    }
+    AfterInput(cc, n);
+  }
+}
+
+void Server::HandleSent(ClientConn* cc, int err) {
+  if (cc->client.flags & commands::client_flag::kCloseAsap) return;
+  if (err != 0) {
+    ScheduleClose(cc);
+    return;
+  }
+  // Replies produced while the last send was in flight, or the close it was waiting for.
+  if (cc->client.flags & commands::client_flag::kInScript) {
+    state_.sessions.MarkPendingWrite(&cc->client);
+    return;
+  }
+  if (cc->client.pending_reply() > 0 ||
+      (cc->client.flags & commands::client_flag::kCloseAfterReply)) {
+    FlushOrDefer(cc);
+  }
+}
+
+void Server::AfterInput(ClientConn* cc, size_t n) {
+  commands::Client& c = cc->client;
   c.query_peak = std::max(c.query_peak, c.query_buf.size());
   c.net_input_bytes += n;
   state_.stats.total_net_input_bytes += n;
@@ -424,8 +571,26 @@ void Server::ProcessInput(ClientConn* cc) {
   if (c.query_buf.empty()) c.query_buf.ShrinkIfIdle(kReadChunk * 2);
 }
 
+bool Server::QueueSend(ClientConn* cc) {
+  commands::Client& c = cc->client;
+  if (loop_->Sending(cc->stream_)) return false;  // sent when the one in flight has left
+  if (c.reply_pos > 0) {
+    c.reply_buf.erase(0, c.reply_pos);
+    c.reply_pos = 0;
+  }
+  if (!c.reply_buf.empty()) {
+    c.net_output_bytes += c.reply_buf.size();
+    state_.stats.total_net_output_bytes += c.reply_buf.size();
+    loop_->Send(cc->stream_, &c.reply_buf);  // takes the bytes; submitted with the next wait
+    return false;
+  }
+  if (c.flags & commands::client_flag::kCloseAfterReply) ScheduleClose(cc);
+  return true;
+}
+
 bool Server::FlushOutput(ClientConn* cc) {
   commands::Client& c = cc->client;
+  if (cc->stream_ != 0) return QueueSend(cc);
   while (c.reply_pos < c.reply_buf.size()) {
     ssize_t n =
         cc->conn_->Write(c.reply_buf.data() + c.reply_pos, c.reply_buf.size() - c.reply_pos);
@@ -453,7 +618,7 @@ bool Server::FlushOutput(ClientConn* cc) {
   bool need_write = !done || cc->conn_->WantsWrite();
   if (need_write != cc->want_write_) {
     cc->want_write_ = need_write;
-    loop_.Modify(c.fd, true, cc->want_write_, cc);
+    loop_->Modify(c.fd, true, cc->want_write_, cc);
   }
   return done;
 }
@@ -467,14 +632,20 @@ void Server::ScheduleClose(ClientConn* cc) {
 void Server::QueueClose(ClientConn* cc) {
   if (cc->queued_close_) return;
   cc->queued_close_ = true;
-  loop_.Remove(cc->client.fd);
+  if (cc->stream_ == 0) loop_->Remove(cc->client.fd);
   to_close_.push_back(cc);
 }
 
 void Server::CloseClient(ClientConn* cc) {
   uint64_t id = cc->client.id;
   commands::DetachClient(state_, cc->client);
-  cc->conn_->Close();
+  if (cc->stream_ != 0) {
+    // The loop closes the socket once the last reply queued for it has left.
+    static_cast<net::PlainConnection*>(cc->conn_.get())->Release();
+    loop_->RemoveStream(cc->stream_);
+  } else {
+    cc->conn_->Close();
+  }
   conns_.erase(id);
 }
 
@@ -493,8 +664,10 @@ void Server::BeforeSleep() {
       LOG_WARNING("SIGTERM received but errors trying to shut down the server, check the logs");
     }
   }
+  ++turn_;
   ResumePausedClients();
   ResumeUnblockedClients();
+  if (!held_.empty()) ReleaseHeldInput();
   commands::MemoryBeforeSleep(state_);
   if (!tls_pending_.empty()) ProcessTlsPending();
   // BCAST invalidations of this turn's changes, before the output below goes out.
@@ -534,7 +707,7 @@ void Server::BeforeSleep() {
       CloseClient(cc);
     }
   }
-  if (shutdown_requested_) loop_.Stop();
+  if (shutdown_requested_) loop_->Stop();
 }
 
 void Server::Cron() {
@@ -554,9 +727,11 @@ void Server::Cron() {
   if (cfg_->active_expire_enabled && !commands::PauseActive(state_)) {
     // As Redis's slow cycle: at most a quarter of each cron period.
     int64_t budget = 250000 / std::max(1, cfg_->hz);
+    const uint64_t expire_start = commands::LatencyStart(state_);
     for (int i = 0; i < state_.db_count(); ++i) {
       state_.db(i).ActiveExpire(budget / state_.db_count() + 1, &commands::ServerState::Random);
     }
+    commands::LatencyEnd(state_, "expire-cycle", expire_start);
   }
   for (int i = 0; i < state_.db_count(); ++i) state_.db(i).Cron();
   commands::RdbCron(state_);
@@ -638,9 +813,11 @@ void Server::Shutdown() {
   for (auto& l : listeners_) ::close(l->fd());
   if (!cfg_->unixsocket.empty()) unlink(cfg_->unixsocket.c_str());
   if (!cfg_->pidfile.empty()) unlink(cfg_->pidfile.c_str());
+  draining_ = true;
   for (auto& [id, cc] : conns_) {
     if (cc->client.pending_reply() > 0) FlushOutput(cc.get());
   }
+  loop_->DrainSends(1000);
   LOG_WARNING("Redoubt is now ready to exit, bye bye...");
 }
 

@@ -23,15 +23,28 @@ namespace redoubt::server {
 
 class Server;
 
-// One client connection: the session state plus its socket.
-class ClientConn : public net::FdHandler {
+// One client connection: the session state plus its socket. A plain connection on the
+// io_uring loop is a stream (completions); the others are served by readiness.
+class ClientConn : public net::FdHandler, public net::StreamHandler {
  public:
   ClientConn(Server* server, std::unique_ptr<net::Connection> conn)
       : conn_(std::move(conn)), server_(server) {}
   void OnEvent(uint32_t events) override;
+  void OnData(const char* data, size_t len) override;
+  void OnClosed(int err) override;
+  void OnSent(int err) override;
 
   commands::Client client;
   std::unique_ptr<net::Connection> conn_;
+  uint64_t stream_ = 0;  // the loop's stream handle (0: readiness)
+  // Streams: bytes received beyond this turn's share (a read's worth, as epoll serves it),
+  // served one share per turn; what the socket buffer would hold on epoll.
+  std::string held_in_;
+  size_t held_pos_ = 0;
+  bool held_queued_ = false;  // in Server::held_
+  bool recv_paused_ = false;  // too much held: the loop stopped receiving
+  uint64_t input_turn_ = 0;
+  size_t turn_bytes_ = 0;
   bool want_write_ = false;
   bool queued_close_ = false;        // in Server::to_close_
   bool tls_handshake_seen_ = false;  // TLS: the handshake's end was acted on (identity, stats)
@@ -41,11 +54,12 @@ class ClientConn : public net::FdHandler {
   friend class Server;
 };
 
-class Listener : public net::FdHandler {
+class Listener : public net::FdHandler, public net::AcceptHandler {
  public:
   Listener(Server* server, int fd, bool unix_socket, bool tls = false)
       : server_(server), fd_(fd), unix_(unix_socket), tls_(tls) {}
   void OnEvent(uint32_t events) override;
+  void OnAccept(int fd, int err) override;
   int fd() const { return fd_; }
   bool tls() const { return tls_; }
   bool unix_socket() const { return unix_; }
@@ -77,7 +91,12 @@ class Server {
 
   // Called by the connection and listener handlers.
   void AcceptFrom(int listen_fd, bool unix_socket, bool tls = false);
+  // A new connection (accepted here or through the ring): admission, then the loop.
+  void AdmitConnection(const net::Accepted& a, bool unix_socket, bool tls);
   void HandleReadable(ClientConn* c);
+  // Bytes the io_uring loop received for c.
+  void HandleData(ClientConn* c, const char* data, size_t len);
+  void HandleSent(ClientConn* c, int err);
   bool FlushOutput(ClientConn* c);
   // Sends c's reply now, or after the before-sleep AOF write when writes are buffered.
   void FlushOrDefer(ClientConn* c);
@@ -85,6 +104,15 @@ class Server {
   void QueueClose(ClientConn* c);
 
  private:
+  // The input just added to c's query buffer: limits, then the runtime.
+  void AfterInput(ClientConn* c, size_t n);
+  // Streams: keeps input beyond the turn's share; serves one share per turn of what is kept.
+  void HoldInput(ClientConn* c, const char* data, size_t len);
+  void ReleaseHeldInput();
+  // io_uring streams: hands c's pending reply to the loop (one send in flight at a time).
+  bool QueueSend(ClientConn* c);
+  // Puts a listener on the loop (through the ring when it accepts there).
+  bool WatchListener(Listener* l);
   // Hands c's input to the runtime (commands::ProcessInput) and acts on the outcome.
   void ProcessInput(ClientConn* c);
   // Queues c to be run again when CLIENT PAUSE ends (once, however often it is held).
@@ -113,7 +141,11 @@ class Server {
 
   config::ServerConfig* cfg_;
   commands::ServerState state_;
-  net::EventLoop loop_;
+  std::unique_ptr<net::EventLoop> loop_;
+  std::string loop_note_;       // why io_uring is not in use (logged at start-up)
+  bool draining_ = false;       // shutting down: received input is ignored
+  uint64_t turn_ = 0;           // loop turns (BeforeSleep calls)
+  std::vector<uint64_t> held_;  // stream clients with held input
   std::vector<std::unique_ptr<Listener>> listeners_;
   std::unordered_map<uint64_t, std::unique_ptr<ClientConn>> conns_;
   std::vector<ClientConn*> to_close_;

@@ -119,7 +119,7 @@ util::Status Server::OpenTls(const config::ServerConfig& c) {
   // Commit: the old TLS listeners go, the new ones come.
   for (auto it = listeners_.begin(); it != listeners_.end();) {
     if ((*it)->tls()) {
-      loop_.Remove((*it)->fd());
+      loop_->Remove((*it)->fd());
       ::close((*it)->fd());
       it = listeners_.erase(it);
     } else {
@@ -129,7 +129,7 @@ util::Status Server::OpenTls(const config::ServerConfig& c) {
   state_.tls.port = 0;
   for (int fd : fds) {
     listeners_.push_back(std::make_unique<Listener>(this, fd, false, true));
-    loop_.Add(fd, true, false, listeners_.back().get());
+    WatchListener(listeners_.back().get());
     if (state_.tls.port == 0) state_.tls.port = net::BoundPort(fd);
   }
   tls_ctx_ = std::move(ctx);

@@ -80,11 +80,8 @@ Entry* Db::Lookup(std::string_view key) {
 
 Entry* Db::LookupRead(std::string_view key) {
   Entry* e = Lookup(key);
-  if (e == nullptr) {
-    ++stats_->keyspace_misses;
-  } else {
-    ++stats_->keyspace_hits;
-  }
+  if (e == nullptr) return Missed(key);
+  ++stats_->keyspace_hits;
   return e;
 }
 
@@ -100,11 +97,8 @@ Entry* Db::Peek(std::string_view key) {
 
 Entry* Db::LookupReadNoTouch(std::string_view key) {
   Entry* e = Peek(key);
-  if (e == nullptr) {
-    ++stats_->keyspace_misses;
-  } else {
-    ++stats_->keyspace_hits;
-  }
+  if (e == nullptr) return Missed(key);
+  ++stats_->keyspace_hits;
   return e;
 }
 
@@ -135,6 +129,8 @@ Entry* Db::SetString(std::string_view key, std::string_view value, int64_t expir
         (old != nullptr && old->has_expire() && !IsExpired(old)) ? old->expire_ms() : kNoExpire;
   }
   bool with_expire = expire_ms >= 0;
+  // A key whose TTL passed is gone: writing it creates a new key, as in Redis.
+  const bool is_new = old == nullptr || IsExpired(old);
   Changed(key);
   // Same shape as the old value: overwrite it in place. No allocation and no write to the
   // bucket chain, so that a snapshot child sharing the memory copies one page, not three.
@@ -142,6 +138,7 @@ Entry* Db::SetString(std::string_view key, std::string_view value, int64_t expir
       OverwriteInPlace(old, value, try_int)) {
     if (!clock_->lfu) old->lru = clock_->lru_clock;  // an overwrite keeps the LFU counter
     if (with_expire) old->set_expire_ms(expire_ms);
+    if (is_new) NewKey(key);
     return old;
   }
   Entry* e = NewStringEntry(key, value, with_expire, try_int);
@@ -152,6 +149,7 @@ Entry* Db::SetString(std::string_view key, std::string_view value, int64_t expir
       e->set_expire_ms(expire_ms);
       AddVolatile(e);
     }
+    NewKey(e->key());
     return e;
   }
   table_.Replace(link, e);
@@ -168,6 +166,7 @@ Entry* Db::SetString(std::string_view key, std::string_view value, int64_t expir
     RemoveVolatile(old);
   }
   Dispose(old, lazy_free_ != nullptr && lazy_free_->server_del);
+  if (is_new) NewKey(e->key());
   return e;
 }
 
@@ -214,6 +213,11 @@ Entry* Db::SetInteger(Entry* e, int64_t v) {
 }
 
 void Db::Add(Entry* e) {
+  Insert(e);
+  NewKey(e->key());
+}
+
+void Db::Insert(Entry* e) {
   // During a pause an expired key stays in the table; a write that still runs (an EXEC that
   // issued the pause) replaces it instead of adding a second entry under the same key.
   if (clock_->expiry_paused) {
@@ -232,6 +236,7 @@ void Db::Overwrite(Entry* e) {
     // As Redis's setKey: under LFU a new value keeps the key's access counter.
     if (clock_->lfu && e->lru == 0) e->lru = old->lru;
     Dispose(old, lazy_free_ != nullptr && lazy_free_->server_del);
+    return Insert(e);  // a new value, not a new key
   }
   Add(e);
 }

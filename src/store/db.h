@@ -77,8 +77,10 @@ class Db {
   RawString* MutableString(Entry** e, size_t min_cap);
   // Stores an integer string value, in place when e already holds one (INCR and friends).
   Entry* SetInteger(Entry* e, int64_t v);
-  // Adds a new entry (key must be absent). Takes ownership.
+  // Adds a new entry (key must be absent). Takes ownership. Reports the new key (on_new_key).
   void Add(Entry* e);
+  // Add for a key read from a snapshot: not reported as new (Redis's dbAddRDBLoad).
+  void AddLoaded(Entry* e) { Insert(e); }
   // Replaces the entry with e's key by e (or adds it); the old value is freed. TTL dropped.
   void Overwrite(Entry* e);
 
@@ -128,6 +130,10 @@ class Db {
   std::function<void(Db&, std::string_view)>* on_key_change = nullptr;
   // Called with each key deleted because its TTL passed (keyspace event "expired").
   std::function<void(Db&, std::string_view)>* on_expired = nullptr;
+  // Called with each key a write creates (keyspace event "new"), and with each key a read finds
+  // missing (keyspace event "keymiss").
+  std::function<void(Db&, std::string_view)>* on_new_key = nullptr;
+  std::function<void(Db&, std::string_view)>* on_key_miss = nullptr;
   // Called before every key of the db changes at once: FLUSHDB, FLUSHALL (replaced_with is
   // null) and SWAPDB (the db whose keys take this one's place).
   std::function<void(Db&, Db* replaced_with)>* on_flush = nullptr;
@@ -155,6 +161,15 @@ class Db {
     if (on_key_change) (*on_key_change)(*this, key);
   }
   void DeleteExpired(Entry** link);
+  void Insert(Entry* e);
+  void NewKey(std::string_view key) {
+    if (on_new_key) (*on_new_key)(*this, key);
+  }
+  Entry* Missed(std::string_view key) {
+    ++stats_->keyspace_misses;
+    if (on_key_miss) (*on_key_miss)(*this, key);
+    return nullptr;
+  }
   void RemoveVolatile(Entry* e);
   void AddVolatile(Entry* e);
   // e was reallocated into n: fix the volatile index that pointed at e.

@@ -38,6 +38,9 @@ SERVER_BIN = _server_path()
 IS_REDIS = os.path.basename(SERVER_BIN).startswith("redis-server")
 REDIS_REFERENCE = "/usr/bin/redis-server"
 REDIS_CLI = "redis-cli"
+# REDOUBT_EVENT_LOOP=epoll|io_uring runs every server the fixtures start on that loop
+# (`--event-loop`), so the whole suite can run on both; unset: the default (auto).
+EVENT_LOOP = os.environ.get("REDOUBT_EVENT_LOOP", "")
 START_TIMEOUT = float(os.environ.get("REDOUBT_START_TIMEOUT", "20"))
 TEST_TIMEOUT = int(os.environ.get("REDOUBT_TEST_TIMEOUT", "180"))
 
@@ -56,6 +59,8 @@ def pytest_configure(config):
 
 def pytest_report_header(config):
     kind = "real Redis (reference run)" if IS_REDIS else "Redoubt"
+    if EVENT_LOOP and not IS_REDIS:
+        kind += f", event-loop {EVENT_LOOP}"
     return f"server under test: {SERVER_BIN} [{kind}]"
 
 
@@ -423,7 +428,9 @@ class Server:
                 if value is None:
                     continue
                 cmd += [f"--{name}", str(value) if value is not True else "yes"]
-        self.cmdline = cmd
+        self.cmdline = cmd  # as the test asked for it (without the harness's loop override)
+        if EVENT_LOOP and not os.path.basename(self.binary).startswith("redis-server"):
+            cmd = cmd + ["--event-loop", EVENT_LOOP]
         self.log_file = open(self.log_path, "ab")
         self.proc = subprocess.Popen(cmd, stdout=self.log_file, stderr=subprocess.STDOUT,
                                      stdin=subprocess.DEVNULL, cwd=self.tmpdir)

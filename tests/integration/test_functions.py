@@ -2,6 +2,8 @@
 errors; libraries survive a restart through the AOF."""
 
 import os
+import threading
+import time
 
 import pytest
 
@@ -111,6 +113,43 @@ def test_functions_survive_restart_through_the_aof(server_factory):
     assert c2.cmd("FCALL", "f", "1", "k", "a") == [b"k", b"a"]
 
 
+@pytest.mark.parametrize("preamble", ["no", "yes"])
+def test_functions_survive_an_aof_rewrite_and_restart(server_factory, preamble):
+    # With aof-use-rdb-preamble no the rewritten base holds FUNCTION LOAD commands (Redis
+    # 7.0's rewriteFunctions); with the preamble, the RDB functions records.
+    srv = server_factory(appendonly="yes", aof_use_rdb_preamble=preamble)
+    c = srv.raw()
+    assert c.cmd("FUNCTION", "LOAD", LIB) == b"mylib"
+    assert c.cmd("FUNCTION", "LOAD", LIB3) == b"lib3"
+    assert c.cmd("SET", "k", "v") == "OK"
+    assert c.cmd("BGREWRITEAOF") == "Background append only file rewriting started"
+    assert wait_until(lambda: b"aof_rewrite_in_progress:0" in c.cmd("INFO", "persistence")
+                      and b"aof_last_bgrewrite_status:ok" in c.cmd("INFO", "persistence"),
+                      timeout=20)
+    aof_dir = os.path.join(srv.tmpdir, "appendonlydir")
+    bases = [f for f in os.listdir(aof_dir) if ".base." in f]
+    assert len(bases) == 1
+    with open(os.path.join(aof_dir, bases[0]), "rb") as f:
+        base = f.read()
+    if preamble == "no":
+        assert base.startswith(b"*3\r\n$8\r\nFUNCTION\r\n$4\r\nLOAD\r\n"), base[:64]
+        assert base.count(b"FUNCTION") == 2
+    else:
+        assert base.startswith(b"REDIS")
+    # Only the rewritten base holds the libraries now: the incremental files are new.
+    for f in os.listdir(aof_dir):
+        if ".incr." in f:
+            with open(os.path.join(aof_dir, f), "rb") as inc:
+                assert b"FUNCTION" not in inc.read()
+    srv.stop()
+    srv2 = server_factory(appendonly="yes", aof_use_rdb_preamble=preamble, dir=srv.tmpdir)
+    c2 = srv2.raw()
+    assert wait_until(lambda: not isinstance(c2.cmd("PING"), Err), timeout=10)
+    assert c2.cmd("FCALL", "f", "1", "k", "a") == [b"k", b"a"]
+    assert sorted(lib[1] for lib in c2.cmd("FUNCTION", "LIST")) == [b"lib3", b"mylib"]
+    assert c2.cmd("GET", "k") == b"v"
+
+
 def data_dir(tmp_path, name="data"):
     d = tmp_path / name
     d.mkdir(mode=0o700)
@@ -191,3 +230,45 @@ def test_dump_payloads_interoperate_with_redis_7_0(server_factory):
     oc.cmd("FUNCTION", "LOAD", LIB3)
     assert rc.cmd("FUNCTION", "RESTORE", oc.cmd("FUNCTION", "DUMP"), "REPLACE") == "OK"
     assert sorted(lib[1] for lib in rc.cmd("FUNCTION", "LIST")) == [b"lib3", b"mylib"]
+
+
+def test_function_stats_while_a_function_runs(server_factory):
+    # FUNCTION STATS from a second connection shows the busy function (name, the caller's
+    # command, a growing duration) and the engine counts; a busy EVAL gets BUSY, as in 7.0.
+    srv = server_factory(busy_reply_threshold="100")
+    c = srv.raw(timeout=10)
+    body = ("#!lua name=busy\n"
+            "redis.register_function('spin', function() while true do end end)\n"
+            "redis.register_function('noop', function() return 1 end)")
+    assert c.cmd("FUNCTION", "LOAD", body) == b"busy"
+    runner = srv.raw(timeout=30)
+    done = {}
+    t = threading.Thread(target=lambda: done.update(r=runner.cmd("FCALL", "spin", "0", "a", "b")),
+                         daemon=True)
+    t.start()
+    other = srv.raw(timeout=10)
+    assert wait_until(lambda: isinstance(other.cmd("PING"), Err), timeout=10)
+    first = other.cmd("FUNCTION", "STATS")
+    time.sleep(0.3)
+    stats = other.cmd("FUNCTION", "STATS")
+    assert stats[0] == b"running_script" and stats[2] == b"engines"
+    running = dict(zip(stats[1][::2], stats[1][1::2]))
+    assert running[b"name"] == b"spin"
+    assert running[b"command"] == [b"FCALL", b"spin", b"0", b"a", b"b"]
+    earlier = dict(zip(first[1][::2], first[1][1::2]))[b"duration_ms"]
+    assert 100 <= earlier < running[b"duration_ms"] < 60000
+    assert stats[3] == [b"LUA", [b"libraries_count", 1, b"functions_count", 2]]
+    assert other.cmd("FUNCTION", "KILL") == "OK"
+    t.join(10)
+    assert "Script killed by user" in str(done["r"])
+    assert other.cmd("FUNCTION", "STATS")[1] is None
+    # A busy EVAL script is not a running function: FUNCTION STATS answers BUSY.
+    t2 = threading.Thread(target=lambda: runner.cmd("EVAL", "while true do end", "0"),
+                          daemon=True)
+    t2.start()
+    assert wait_until(lambda: isinstance(other.cmd("PING"), Err), timeout=10)
+    assert_error(other.cmd("FUNCTION", "STATS"), "BUSY Redis is busy running a script. You can "
+                 "only call SCRIPT KILL or SHUTDOWN NOSAVE.")
+    assert other.cmd("SCRIPT", "KILL") == "OK"
+    t2.join(10)
+    assert other.cmd("PING") == "PONG"

@@ -129,6 +129,29 @@ def test_audit_command_checks_the_running_server(server_factory):
     assert str(app.cmd("AUDIT")).startswith("NOPERM")
 
 
+def test_audit_reports_scripting_and_who_can_run_lua(server_factory, run_binary):
+    srv = server_factory(requirepass="a-long-enough-password-for-the-audit-check-0123")
+    c = srv.raw()
+    c.cmd("AUTH", "a-long-enough-password-for-the-audit-check-0123")
+    assert c.cmd("ACL", "SETUSER", "jobs", "on", ">pw", "~*", "+@scripting") == "OK"
+    assert c.cmd("ACL", "SETUSER", "reader", "on", ">pw", "~*", "+@read") == "OK"
+    text = c.cmd("AUDIT").decode()
+    line = next(x for x in text.splitlines() if "scripting:" in x)
+    assert line.startswith("[PASS]"), line
+    assert "users who can run EVAL/FCALL: default jobs" in line, line
+    assert "reader" not in line
+    assert c.cmd("ACL", "SETUSER", "guest", "on", "nopass", "+evalsha") == "OK"
+    line = next(x for x in c.cmd("AUDIT").decode().splitlines() if "scripting:" in x)
+    assert line.startswith("[WARN]") and "without a password: guest" in line, line
+    assert c.cmd("CONFIG", "SET", "enable-scripting", "no") == "OK"
+    line = next(x for x in c.cmd("AUDIT").decode().splitlines() if "scripting:" in x)
+    assert line.startswith("[PASS]") and "enable-scripting no" in line, line
+    # The offline form reports the same from the configuration file.
+    res = run_binary(["--audit", "--enable-scripting", "no"])
+    assert any(x.startswith("[PASS] scripting: enable-scripting no")
+               for x in res.stdout.splitlines()), res.stdout
+
+
 def _cli_as(user, group, sock):
     return subprocess.run(["setpriv", f"--reuid={user}", f"--regid={group}", "--clear-groups",
                            REDIS_CLI, "-s", sock, "PING"],

@@ -259,6 +259,23 @@ def test_object_freq_requires_lfu_policy(raw):
                  "data will take some time to adjust.")
 
 
+def test_object_freq_counts_accesses_under_lfu(raw):
+    """With lfu-log-factor 0 every access increments the counter: a new key starts at 5
+    (Redis's LFU_INIT_VAL), OBJECT FREQ itself does not touch it, and it saturates at 255."""
+    raw.cmd("CONFIG", "SET", "maxmemory-policy", "volatile-lfu")
+    raw.cmd("CONFIG", "SET", "lfu-log-factor", "0")
+    raw.cmd("SET", "s", "v")
+    assert raw.cmd("OBJECT", "FREQ", "s") == 5
+    for _ in range(20):
+        raw.cmd("GET", "s")
+    assert raw.cmd("OBJECT", "FREQ", "s") == 25
+    assert raw.cmd("OBJECT", "FREQ", "s") == 25
+    for _ in range(240):
+        raw.cmd("GET", "s")
+    assert raw.cmd("OBJECT", "FREQ", "s") == 255
+    assert raw.cmd("OBJECT", "FREQ", "nokey") is None
+
+
 def test_object_errors(raw):
     assert_error(raw.cmd("OBJECT", "foo", "s"), "ERR unknown subcommand 'foo'. Try OBJECT HELP.")
     assert_error(raw.cmd("OBJECT"), wrong_args("object"))

@@ -59,7 +59,7 @@ def test_global_creation_and_change(srv):
 
 
 @pytest.mark.parametrize("lib", ["redis", "string", "math", "table", "cjson", "bit",
-                                 "coroutine", "_G"])
+                                 "struct", "cmsgpack", "coroutine", "_G"])
 def test_protected_table_modification(srv, lib):
     c = srv.raw()
     assert_script_error(c.cmd("EVAL", f"{lib}.injected = 1", "0"))
@@ -136,20 +136,63 @@ def test_bit_tohex_extreme_widths(srv):
 
 
 def test_struct_pack_unpack_huge_counts(srv):
-    # struct is not part of this build's sandbox: every use is a script error.
+    # CVE-2020-14147 (size overflow in the format) and the position overflow of the old
+    # unpack: every shape is a script error with lstruct's text, nothing is allocated.
     c = srv.raw()
-    assert_script_error(c.cmd("EVAL", "return struct.pack('i2147483647', 1)", "0"))
-    assert_script_error(c.cmd("EVAL", "return struct.unpack('c2147483647', 'x')", "0"))
+    for script, text in [
+            ("return struct.pack('i2147483647', 1)", "integral size 2147483647 is larger"),
+            ("return struct.pack('i99999999999', 1)", "integral size overflow"),
+            ("return struct.unpack('c99999999999', 'x')", "integral size overflow"),
+            ("return struct.unpack('c2147483647', 'x')", "data string too short"),
+            ("return struct.pack('c2147483647', 'x')", "string too short"),
+            ("return struct.unpack('c3', 'abc', -1)", "data string too short"),
+            ("return struct.unpack('c3', 'abc', 2^62)", "data string too short"),
+            ("return struct.unpack('!8 x d', 'a', 2)", "data string too short"),
+            ("return struct.unpack('>I4 c0', '\\255\\255\\255\\255abc')",
+             "data string too short"),
+            ("return struct.unpack('b c0', '\\255abc')", "data string too short"),
+            ("return struct.unpack(string.rep('b', 100000), string.rep('x', 100000))",
+             "too many results"),
+            ("return struct.size(string.rep('c2147483647', 1000))", ""),
+    ]:
+        reply = c.cmd("EVAL", script, "0")
+        if text:
+            assert_script_error(reply, text)
+        else:
+            assert reply == 2147483647 * 1000
     assert_alive_and_bounded(srv)
 
 
 def test_cmsgpack_deep_nesting_and_huge_arrays(srv):
-    # cmsgpack is not part of this build's sandbox: every use is a script error.
+    # CVE-2018-11218/11219 and CVE-2021-32626: deep nesting, huge claimed counts and
+    # lengths, and more results than the Lua stack holds are script errors; a table that
+    # references itself encodes to a bounded depth.
     c = srv.raw()
-    assert_script_error(c.cmd("EVAL", "return cmsgpack.unpack(string.rep('\\145', 100000))",
-                              "0"))
-    assert_script_error(c.cmd("EVAL", "return cmsgpack.unpack('\\221\\127\\255\\255\\255')",
-                              "0"))
+    for script, text in [
+            ("return cmsgpack.unpack(string.rep('\\145', 100000))", "stack overflow"),
+            ("return cmsgpack.unpack(string.rep('\\129\\192', 100000))", "stack overflow"),
+            ("return cmsgpack.unpack('\\221\\127\\255\\255\\255')", "Missing bytes"),
+            ("return cmsgpack.unpack('\\223\\255\\255\\255\\255\\1')",
+             "Missing bytes"),
+            ("return cmsgpack.unpack('\\219\\255\\255\\255\\255abc')", "Missing bytes"),
+            ("return cmsgpack.unpack(string.rep('\\1', 100000))", "too many return values"),
+            ("return cmsgpack.unpack_limit('\\1', 1, 2^40)", "greater than input length"),
+            ("return cmsgpack.unpack_limit('\\1', -1)", "Invalid request to unpack"),
+            ("return cmsgpack.pack(unpack({}, 1, 7000))", "Too many arguments"),
+    ]:
+        assert_script_error(c.cmd("EVAL", script, "0"), text)
+    looped = c.cmd("EVAL", "local t = {} t[1] = t return cmsgpack.pack(t)", "0")
+    assert looped == b"\x91" * 16 + b"\xc0"
+    assert_alive_and_bounded(srv)
+
+
+def test_cmsgpack_pack_bomb(srv):
+    # The same 1 MB string referenced 1,000 times would encode to 1 GB: the encoder's buffer
+    # counts against the Lua heap cap, so the script fails instead of the server growing.
+    c = srv.raw()
+    reply = c.cmd("EVAL", "local s = string.rep('x', 1024 * 1024) local t = {} "
+                  "for i = 1, 1000 do t[i] = s end return #cmsgpack.pack(t)", "0")
+    assert_script_error(reply, "memory")
     assert_alive_and_bounded(srv)
 
 
