@@ -11,6 +11,7 @@ PACKAGES=(
   liblua5.1-0-dev lua-cjson-dev lua-bitop   # scripting: Lua 5.1, cjson, bit
   python3-redis python3-pytest
   redis-tools redis-server   # reference server for compatibility tests and benchmarks
+  redis-sentinel             # Sentinel fails over Redoubt primaries in the replication tests
   iproute2                   # ip netns for the protected-mode test
   strace                     # bench/syscalls.py counts system calls per request
   openssl                    # the TLS tests and bench make their certificates with it

@@ -26,6 +26,7 @@ namespace {
 enum class ClientType { kNormal, kReplica, kPubsub, kMaster };
 
 ClientType TypeOf(const Client& c) {
+  if (c.flags & client_flag::kMaster) return ClientType::kMaster;
   return (c.flags & client_flag::kReplica) ? ClientType::kReplica : ClientType::kNormal;
 }
 

@@ -1,5 +1,6 @@
 #include "commands/families.h"
 
+#include "replication/replica.h"
 #include "replication/replication_family.h"
 
 namespace redoubt::commands {
@@ -39,6 +40,7 @@ void RegisterAllFamilies() {
     RegisterModuleFamily(t);
     RegisterDebugFamily(t);
     replication::RegisterReplicationFamily(t);
+    replication::RegisterReplicaFamily(t);
     RegisterScriptingFamily(t);
     return true;
   }();

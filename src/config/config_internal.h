@@ -81,6 +81,7 @@ extern const SpecialOps kLatencyPercentilesOps;
 extern const SpecialOps kDirOps;
 // Redoubt's own (config_special.cc).
 extern const SpecialOps kAllowFromOps;
+extern const SpecialOps kReplicaOfAllowOps;
 extern const SpecialOps kRequirepassFileOps;
 extern const SpecialOps kRequirepassEnvOps;
 extern const SpecialOps kMasterauthFileOps;

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <array>
+#include <cctype>
 #include <cerrno>
 #include <climits>
 #include <cstdio>
@@ -448,6 +449,46 @@ void RewriteAllowFrom(const ServerConfig& cfg, std::string_view name, RewriteOut
   out->lines.push_back({std::move(line), true});
 }
 
+// --- replicaof-allow ------------------------------------------------------------------------
+
+// A network (as allow-from) or a host name: letters, digits, '-' and '.'.
+Status CheckReplicaOfAllowItem(const std::string& item) {
+  if (CheckAllowFromItem(item).ok()) return Status::Ok();
+  bool name = !item.empty() && item.size() <= 253 && item.find('/') == std::string::npos;
+  for (char ch : item) {
+    name = name && (std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '.');
+  }
+  if (name) return Status::Ok();
+  return Status::Error("invalid replicaof-allow item '" + item +
+                       "': neither a host name nor a network");
+}
+
+Status SetReplicaOfAllow(std::span<const std::string> args, ServerConfig* cfg, LoadState*) {
+  constexpr size_t kMaxItems = 1024;
+  if (args.size() == 1 && args[0].empty()) {  // the default
+    cfg->replicaof_allow.clear();
+    return Status::Ok();
+  }
+  if (args.size() > kMaxItems) return Status::Error("too many replicaof-allow items");
+  for (const std::string& item : args) {
+    if (Status s = CheckReplicaOfAllowItem(item); !s.ok()) return s;
+  }
+  cfg->replicaof_allow.assign(args.begin(), args.end());
+  return Status::Ok();
+}
+
+std::string GetReplicaOfAllow(const ServerConfig& cfg) { return JoinWords(cfg.replicaof_allow); }
+
+void RewriteReplicaOfAllow(const ServerConfig& cfg, std::string_view name, RewriteOut* out) {
+  if (cfg.replicaof_allow.empty()) return;
+  std::string line(name);
+  for (const std::string& item : cfg.replicaof_allow) {
+    line += ' ';
+    util::AppendQuotedArg(item, &line);
+  }
+  out->lines.push_back({std::move(line), true});
+}
+
 // --- requirepass-file / masterauth-file / requirepass-env / masterauth-env ---------------------
 
 // The secret is stored in `secret`; `source` keeps the path or variable name. An empty argument
@@ -633,6 +674,7 @@ const SpecialOps kLatencyPercentilesOps = {SetLatencyPercentiles, GetLatencyPerc
                                            RewriteLatencyPercentiles};
 const SpecialOps kDirOps = {SetDir, GetDir, RewriteDir};
 const SpecialOps kAllowFromOps = {SetAllowFrom, GetAllowFrom, RewriteAllowFrom};
+const SpecialOps kReplicaOfAllowOps = {SetReplicaOfAllow, GetReplicaOfAllow, RewriteReplicaOfAllow};
 const SpecialOps kRequirepassFileOps = {SetRequirepassFile, GetRequirepassFile,
                                         RewriteRequirepassFile};
 const SpecialOps kRequirepassEnvOps = {SetRequirepassEnv, GetRequirepassEnv, RewriteRequirepassEnv};

@@ -274,6 +274,9 @@ const ConfigDef kTable[] = {
     // Source-address allow-list (security/cidr.h) and audit trail (security/audit_log.h).
     {.name = "allow-from", .type = T::kSpecial, .flags = kMultiArg | kRedoubtOnly,
      .binding = &kAllowFromOps},
+    {.name = "replicaof-allow", .type = T::kSpecial,
+     .flags = kMultiArg | kProtected | kRedoubtOnly,
+     .binding = &kReplicaOfAllowOps},
     {.name = "audit-log", .type = T::kString, .flags = kProtected | kEmptyIsUnset | kRedoubtOnly,
      .binding = &S::audit_log},
 

@@ -153,6 +153,9 @@ struct ServerConfig {
   // --- Security beyond Redis (Redoubt; see src/security/{auth_throttle,cidr,audit_log}.h) -----
   // Global client-network allow-list, checked at accept time; empty = every address.
   std::vector<std::string> allow_from;
+  // The primaries REPLICAOF may name: host names and networks; empty = the replicaof of the
+  // config file and loopback.
+  std::vector<std::string> replicaof_allow;
   int64_t auth_max_failures = 10;  // failed AUTHs per source within the window; 0 = off
   int auth_failure_window = 60;    // seconds
   int64_t auth_backoff_base_ms = 1000;

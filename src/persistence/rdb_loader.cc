@@ -647,6 +647,11 @@ util::Status LoadRdb(std::span<const uint8_t> data, std::span<store::Db* const> 
         std::string k, v;
         if (!p.String(&k) || !p.String(&v)) return util::Status::Error(ErrorAt(p));
         if (k == "redis-ver") stats->redis_ver = v;
+        if (k == "repl-id" && v.size() == 40) stats->repl_id = v;
+        if (k == "repl-offset") stats->repl_offset = std::strtoll(v.c_str(), nullptr, 10);
+        if (k == "repl-stream-db") {
+          stats->repl_stream_db = static_cast<int>(std::strtol(v.c_str(), nullptr, 10));
+        }
         continue;
       }
       case rdb::kOpModuleAux:

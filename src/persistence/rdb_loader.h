@@ -72,6 +72,10 @@ struct RdbLoadStats {
   uint64_t bytes = 0;  // bytes of input the RDB image took (an AOF continues after them)
   int version = 0;
   std::string redis_ver;  // the redis-ver aux field, when present
+  // The replication aux fields, when present (repl_id empty otherwise).
+  std::string repl_id;
+  int64_t repl_offset = -1;
+  int repl_stream_db = -1;
 };
 
 // Loads the RDB image at the start of `data` into dbs (keys are added; an existing key with

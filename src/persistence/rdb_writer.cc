@@ -286,6 +286,11 @@ util::Status WriteRdb(int fd, std::span<store::Db* const> dbs, const RdbSaveOpti
   AuxInt(out, "redis-bits", 64);
   AuxInt(out, "ctime", now_ms / 1000);
   AuxInt(out, "used-mem", static_cast<int64_t>(opts.used_mem));
+  if (!opts.repl_id.empty()) {
+    AuxInt(out, "repl-stream-db", opts.repl_stream_db);
+    Aux(out, "repl-id", opts.repl_id);
+    AuxInt(out, "repl-offset", opts.repl_offset);
+  }
   AuxInt(out, "aof-base", opts.aof_base ? 1 : 0);
   for (const std::string& code : opts.functions) {
     out.Byte(rdb::kOpFunction2);

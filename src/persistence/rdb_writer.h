@@ -21,6 +21,11 @@ struct RdbSaveOptions {
   bool checksum = true;   // rdbchecksum: a CRC-64 trailer (zeros when off)
   uint64_t used_mem = 0;  // the used-mem aux field
   bool aof_base = false;  // the aof-base aux field (an AOF's RDB base/preamble)
+  // The repl-stream-db / repl-id / repl-offset aux fields (written when repl_id is set): the
+  // replication history this snapshot matches, for a partial resync after a restart.
+  std::string repl_id;
+  int64_t repl_offset = 0;
+  int repl_stream_db = 0;
   // FUNCTION libraries' code, one RDB_OPCODE_FUNCTION2 record each after the aux fields.
   std::vector<std::string> functions;
   bool fsync = true;  // fsync the file (SaveRdbFile) before it is renamed into place

@@ -68,7 +68,16 @@ BulkFile::~BulkFile() {
   if (fd >= 0) close(fd);
 }
 
-Primary::Primary(ServerState* state) : state_(state), replid_(RandomHex40()) { g_primary = this; }
+Primary::Primary(ServerState* state) : state_(state), replid_(RandomHex40()) {
+  g_primary = this;
+  // Snapshots carry the replication id and offset they match (restart -> partial resync),
+  // and the db the stream continues in.
+  state_->persistence.rdb.repl_info = [this](persistence::RdbSaveOptions* o) {
+    o->repl_id = replid_;
+    o->repl_offset = offset_;
+    o->repl_stream_db = stream_db ? stream_db() : 0;
+  };
+}
 
 void Primary::ChangeReplId() { replid_ = RandomHex40(); }
 
@@ -84,6 +93,7 @@ Primary::~Primary() {
     state_->persistence.UpdateWriteFeed();
   }
   if (g_primary == this) g_primary = nullptr;
+  state_->persistence.rdb.repl_info = nullptr;
 }
 
 Primary* Primary::For(const ServerState& state) {
@@ -162,7 +172,12 @@ void Primary::Sync(Client& c, std::span<const std::string_view> args, bool psync
   }
   ++sync_full_;
   LOG_NOTICE("Replica %s asks for synchronization", c.addr.c_str());
-  if (!backlog_active_) CreateBacklog();
+  if (!backlog_active_) {
+    // As Redis: the first replica of a primary starts a new history, so no replica of an
+    // older one resumes into it. (A replica's backlog keeps its primary's id: Adopt.)
+    ChangeReplId();
+    CreateBacklog();
+  }
   r.psync = psync;
   r.state = Replica::State::kWaitBgsaveStart;
   r.ack_time_ms = state_->clock.now_ms;
@@ -182,9 +197,10 @@ void Primary::Sync(Client& c, std::span<const std::string_view> args, bool psync
 bool Primary::TryPartial(Client& c, Replica& r, std::span<const std::string_view> args,
                          protocol::ReplyBuilder& reply) {
   int64_t want = 0;
-  if (args.size() < 3 || !backlog_active_ || args[1] != replid_ || !ParseInt64(args[2], &want)) {
-    return false;
-  }
+  if (args.size() < 3 || !backlog_active_ || !ParseInt64(args[2], &want)) return false;
+  // The current history, or the one before a promotion up to where it ended.
+  bool known = args[1] == replid_ || (args[1] == replid2_ && want <= second_replid_offset_);
+  if (!known) return false;
   int64_t histlen = std::min(static_cast<int64_t>(backlog_.size()), BacklogLimit());
   int64_t first = offset_ + 1 - histlen;  // the offset of the oldest byte still kept
   if (want < first || want > offset_ + 1) return false;
@@ -204,8 +220,6 @@ int64_t Primary::BacklogLimit() const {
 }
 
 void Primary::CreateBacklog() {
-  // As Redis: a new backlog starts a new history, so no replica of an older one resumes into it.
-  ChangeReplId();
   backlog_active_ = true;
   backlog_.clear();
   backlog_off_ = offset_ + 1;
@@ -317,24 +331,30 @@ void Primary::FeedCommand(int db, std::span<const std::string_view> args) {
 }
 
 void Primary::Command(int db, const CommandSpec& cmd, std::span<const std::string_view> args) {
+  if (upstream_) return;
   argv_.assign(args.begin(), args.end());
   argv_[0] = commands::CanonicalCommandName(cmd);  // never a rename-command alias
   FeedCommand(db, argv_);
 }
 
 void Primary::Deleted(int db, std::string_view key, bool lazy) {
+  if (upstream_) return;
   std::array<std::string_view, 2> args{lazy ? "UNLINK" : "DEL", key};
   FeedCommand(db, args);
 }
 
-void Primary::Propagate(int db, std::span<const std::string_view> args) { FeedCommand(db, args); }
+void Primary::Propagate(int db, std::span<const std::string_view> args) {
+  if (!upstream_) FeedCommand(db, args);
+}
 
 void Primary::BeginTransaction() {
+  if (upstream_) return;
   tx_open_ = true;
   tx_written_ = false;
 }
 
 void Primary::EndTransaction() {
+  if (upstream_) return;
   if (tx_written_) {
     std::string out;
     persistence::AppendCommand(&out, {"EXEC"});
@@ -342,6 +362,39 @@ void Primary::EndTransaction() {
   }
   tx_open_ = false;
   tx_written_ = false;
+}
+
+// --- The replica side's hooks ---------------------------------------------------------------
+
+void Primary::FeedUpstream(std::string_view bytes) {
+  if (!backlog_active_) CreateBacklog();
+  Feed(bytes);
+}
+
+void Primary::DropReplicas() {
+  for (auto& [id, r] : replicas_) {
+    if (Client* c = ClientOf(id)) state_->sessions.CloseAsap(c);
+  }
+}
+
+void Primary::Adopt(std::string_view replid, int64_t offset) {
+  replid_ = std::string(replid);
+  replid2_ = std::string(40, '0');
+  second_replid_offset_ = -1;
+  offset_ = offset;
+  if (!backlog_active_) CreateBacklog();
+  backlog_.clear();
+  backlog_off_ = offset_ + 1;
+  selected_db_ = -1;
+  DropReplicas();
+}
+
+void Primary::ShiftReplId(std::string_view new_id) {
+  replid2_ = replid_;
+  second_replid_offset_ = offset_ + 1;
+  replid_ = new_id.empty() ? RandomHex40() : std::string(new_id);
+  selected_db_ = -1;
+  DropReplicas();
 }
 
 // --- Cron -----------------------------------------------------------------------------------
@@ -364,7 +417,7 @@ void Primary::Cron() {
   bool any = false;
   for (const auto& [id, r] : replicas_) any |= r.state != Replica::State::kHandshake;
   int64_t period = static_cast<int64_t>(state_->cfg->repl_ping_replica_period) * 1000;
-  if (backlog_active_ && any && now - last_ping_ms_ >= period) {
+  if (backlog_active_ && !upstream_ && any && now - last_ping_ms_ >= period) {
     last_ping_ms_ = now;
     std::string out;
     persistence::AppendCommand(&out, {"PING"});
@@ -372,7 +425,8 @@ void Primary::Cron() {
   }
   // repl-backlog-ttl: a primary without replicas for that long frees its backlog (and, as
   // Redis, takes a new replication id: nobody can resume the old history from it anyway).
-  if (any || !backlog_active_) {
+  // A replica keeps its backlog: it may be promoted, or get sub-replicas.
+  if (any || !backlog_active_ || upstream_) {
     no_replicas_since_ms_ = 0;
   } else if (no_replicas_since_ms_ == 0) {
     no_replicas_since_ms_ = now;
@@ -469,7 +523,7 @@ void Primary::ServeWaiters(int64_t now_ms) {
 }
 
 void Primary::RequestAcks() {
-  if (!backlog_active_) return;
+  if (!backlog_active_ || upstream_) return;
   std::string out;
   persistence::AppendCommand(&out, {"REPLCONF", "GETACK", "*"});
   Feed(out);
@@ -478,6 +532,7 @@ void Primary::RequestAcks() {
 // --- ROLE, INFO -----------------------------------------------------------------------------
 
 void Primary::Role(protocol::ReplyBuilder& reply) const {
+  if (replica_role && replica_role(reply)) return;
   reply.Array(3);
   reply.Bulk("master");
   reply.Integer(offset_);
@@ -515,7 +570,7 @@ void Primary::Info(std::string* out) const {
     slaves.append(buf);
     ++n;
   }
-  line("role", "master");
+  if (!replica_info || !replica_info(out)) line("role", "master");
   line("connected_slaves", std::to_string(n));
   if (state_->cfg->min_replicas_to_write > 0 && state_->cfg->min_replicas_max_lag > 0) {
     line("min_slaves_good_slaves", std::to_string(state_->persistence.repl_good_replicas));
@@ -523,9 +578,9 @@ void Primary::Info(std::string* out) const {
   out->append(slaves);
   line("master_failover_state", "no-failover");
   line("master_replid", replid_);
-  line("master_replid2", "0000000000000000000000000000000000000000");
+  line("master_replid2", replid2_);
   line("master_repl_offset", std::to_string(offset_));
-  line("second_repl_offset", "-1");
+  line("second_repl_offset", std::to_string(second_replid_offset_));
   int64_t histlen = std::min(static_cast<int64_t>(backlog_.size()), BacklogLimit());
   line("repl_backlog_active", backlog_active_ ? "1" : "0");
   line("repl_backlog_size", std::to_string(BacklogLimit()));

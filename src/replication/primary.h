@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <span>
@@ -76,6 +77,28 @@ class Primary : public commands::WriteFeed {
   int64_t offset() const { return offset_; }
   // DEBUG CHANGE-REPL-ID: a new replication id; replicas of the old one resync in full.
   void ChangeReplId();
+  const std::string& replid() const { return replid_; }
+
+  // The replica side (replication/replica.h) drives these while this server replicates:
+  // Upstream mode: the server's own writes are not fed (they come from the primary, whose
+  // stream is proxied byte for byte by FeedUpstream, so sub-replicas share its offsets).
+  void SetUpstream(bool on) { upstream_ = on; }
+  bool upstream() const { return upstream_; }
+  void FeedUpstream(std::string_view bytes);
+  // After a full sync: the primary's id and offset become ours, with an empty backlog; the
+  // sub-replicas are dropped (they resync against the new history).
+  void Adopt(std::string_view replid, int64_t offset);
+  // The history goes on under a new id (a promotion, or a primary that changed its id in
+  // +CONTINUE): the old id stays valid up to the current offset (replid2 /
+  // second_repl_offset), so replicas of the old history can resync partially. An empty
+  // `new_id` draws a random one. Sub-replicas are dropped to learn the new id.
+  void ShiftReplId(std::string_view new_id = {});
+  // The replication fields after the role lines (INFO replication) for a replica; and the
+  // replica's role lines / ROLE reply, when it is one (installed by the replica side).
+  std::function<bool(std::string* out)> replica_info;
+  std::function<bool(protocol::ReplyBuilder& reply)> replica_role;
+  // The repl-stream-db aux field of the snapshots sent to replicas (a replica's stream db).
+  std::function<int()> stream_db;
   // INFO stats sync_full, sync_partial_ok, sync_partial_err.
   uint64_t sync_full() const { return sync_full_; }
   uint64_t sync_partial_ok() const { return sync_partial_ok_; }
@@ -129,9 +152,13 @@ class Primary : public commands::WriteFeed {
   void FinishBulk(Client& c, Replica& r);
   void PutOnline(Client& c, Replica& r);
   void KeepAlive();
+  void DropReplicas();
 
   ServerState* state_;
   std::string replid_;
+  std::string replid2_ = std::string(40, '0');
+  int64_t second_replid_offset_ = -1;
+  bool upstream_ = false;
   int64_t offset_ = 0;  // master_repl_offset
   bool backlog_active_ = false;
   std::string backlog_;      // the last bytes of the stream, at least repl-backlog-size

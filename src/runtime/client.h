@@ -31,6 +31,9 @@ inline constexpr uint32_t kReplica = 1 << 8;       // a replica's link (after SY
 // Its script is running: the server neither reads from nor closes it until the script ends
 // (clients are served from inside a long script).
 inline constexpr uint32_t kInScript = 1 << 9;
+// The link to this server's primary (no socket of its own here: replication/replica.h feeds
+// it the stream; its replies are dropped).
+inline constexpr uint32_t kMaster = 1 << 10;
 }  // namespace client_flag
 
 enum class ReplyMode : uint8_t { kOn, kOff, kSkipNext, kSkipThis };

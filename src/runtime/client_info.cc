@@ -12,6 +12,7 @@ std::string FlagLetters(const Client& c) {
   std::string f;
   if (c.flags & client_flag::kMonitor) f += 'O';
   if (c.flags & client_flag::kReplica) f += 'S';
+  if (c.flags & client_flag::kMaster) f += 'M';
   if (c.tracking.flags & tracking_flag::kOn) f += 't';
   if (c.tracking.flags & tracking_flag::kBrokenRedirect) f += 'R';
   if (c.tracking.flags & tracking_flag::kBcast) f += 'B';

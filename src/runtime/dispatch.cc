@@ -345,6 +345,49 @@ bool CheckBusyScript(const ServerState& server, const CommandSpec& cmd,
   return false;
 }
 
+namespace {
+
+// Whether the request carries `f`: the command's flags, or EXEC's queue.
+bool RequestHas(const Client& client, const CommandSpec& cmd, uint64_t f) {
+  if (cmd.flags & f) return true;
+  if (!(cmd.internal_flags & internal::kRunsQueue) || !client.in_multi) return false;
+  for (const Client::QueuedCommand& q : client.multi_queue) {
+    if (q.cmd->flags & f) return true;
+  }
+  return false;
+}
+
+// Whether some queued command (or the command itself) lacks `f`.
+bool RequestLacks(const Client& client, const CommandSpec& cmd, uint64_t f) {
+  if (!(cmd.flags & f)) return true;
+  if (!(cmd.internal_flags & internal::kRunsQueue) || !client.in_multi) return false;
+  for (const Client::QueuedCommand& q : client.multi_queue) {
+    if (!(q.cmd->flags & f)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+bool CheckReplicaReadOnly(const ServerState& server, const Client& client, const CommandSpec& cmd,
+                          protocol::ReplyBuilder& reply) {
+  if (server.cfg->masterhost.empty() || !server.cfg->replica_read_only) return true;
+  if ((client.flags & client_flag::kMaster) || !RequestHas(client, cmd, flag::kWrite)) return true;
+  reply.Error("READONLY You can't write against a read only replica.");
+  return false;
+}
+
+bool CheckStaleData(const ServerState& server, const Client& client, const CommandSpec& cmd,
+                    protocol::ReplyBuilder& reply) {
+  if (server.cfg->masterhost.empty() || server.master_link_up ||
+      server.cfg->replica_serve_stale_data || (client.flags & client_flag::kMaster)) {
+    return true;
+  }
+  if (!RequestLacks(client, cmd, flag::kStale)) return true;
+  reply.Error("MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.");
+  return false;
+}
+
 bool EnoughGoodReplicas(const ServerState& server) {
   // As Redis 7.0: only a primary, and only with both directives set.
   const config::ServerConfig& cfg = *server.cfg;
@@ -356,14 +399,7 @@ bool EnoughGoodReplicas(const ServerState& server) {
 bool CheckGoodReplicas(const ServerState& server, const Client& client, const CommandSpec& cmd,
                        protocol::ReplyBuilder& reply) {
   // EXEC counts as a write when its queue holds one.
-  if (EnoughGoodReplicas(server)) return true;
-  bool write = cmd.flags & flag::kWrite;
-  if (!write && (cmd.internal_flags & internal::kRunsQueue)) {
-    for (const Client::QueuedCommand& q : client.multi_queue) {
-      write |= (q.cmd->flags & flag::kWrite) != 0;
-    }
-  }
-  if (!write) return true;
+  if (EnoughGoodReplicas(server) || !RequestHas(client, cmd, flag::kWrite)) return true;
   reply.Error("NOREPLICAS Not enough good replicas to write.");
   return false;
 }
@@ -384,12 +420,13 @@ const CommandSpec* Admit(ServerState& server, Client& client,
                          bool queued = false) {
   const CommandSpec* cmd = ResolveCommand(args, reply);
   if (cmd == nullptr) return nullptr;
-  bool admitted = CheckArity(*cmd, args.size(), reply) && CheckAuth(server, client, *cmd, reply) &&
-                  CheckAcl(server, client, *cmd, args, reply) &&
-                  CheckProtected(server, client, *cmd, reply) &&
-                  (queued || CheckAofWriteError(server, client, *cmd, reply)) &&
-                  CheckMonitorKeyspace(client, *cmd, reply) &&
-                  CheckSubscribedContext(client, *cmd, reply) && CheckNoMulti(client, *cmd, reply);
+  bool admitted =
+      CheckArity(*cmd, args.size(), reply) && CheckAuth(server, client, *cmd, reply) &&
+      CheckAcl(server, client, *cmd, args, reply) && CheckProtected(server, client, *cmd, reply) &&
+      (queued || CheckAofWriteError(server, client, *cmd, reply)) &&
+      (queued || CheckReplicaReadOnly(server, client, *cmd, reply)) &&
+      CheckMonitorKeyspace(client, *cmd, reply) && CheckSubscribedContext(client, *cmd, reply) &&
+      (queued || CheckStaleData(server, client, *cmd, reply)) && CheckNoMulti(client, *cmd, reply);
   // Loading (-LOADING) and failed snapshots (-MISCONF): one branch while neither applies.
   admitted = admitted && (queued || server.persistence.rdb.gates_open() ||
                           CheckPersistenceGates(server, client, *cmd, reply));

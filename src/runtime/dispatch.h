@@ -51,6 +51,13 @@ bool CheckAofWriteError(const ServerState& server, const Client& client, const C
 // -BUSY while a script runs past busy-reply-threshold, except for allow-busy commands.
 bool CheckBusyScript(const ServerState& server, const CommandSpec& cmd,
                      protocol::ReplyBuilder& reply);
+// -READONLY: a write on a read-only replica from anyone but its primary.
+bool CheckReplicaReadOnly(const ServerState& server, const Client& client, const CommandSpec& cmd,
+                          protocol::ReplyBuilder& reply);
+// -MASTERDOWN: a replica whose link is down, with replica-serve-stale-data no, serves only the
+// commands flagged stale.
+bool CheckStaleData(const ServerState& server, const Client& client, const CommandSpec& cmd,
+                    protocol::ReplyBuilder& reply);
 bool CheckNoMulti(const Client& client, const CommandSpec& cmd, protocol::ReplyBuilder& reply);
 // min-replicas-to-write: -NOREPLICAS for a write (or an EXEC queueing one) while fewer
 // replicas than required ACKed within min-replicas-max-lag.

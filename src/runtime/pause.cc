@@ -34,6 +34,10 @@ bool HeldByPause(const ServerState& server, const Client& client,
   return (flags & kMayChangeData) != 0;
 }
 
-void UpdateExpiryPause(ServerState& server) { server.clock.expiry_paused = PauseActive(server); }
+// A replica never expires keys itself either (Redis): its primary sends the DELs.
+void UpdateExpiryPause(ServerState& server) {
+  server.clock.expiry_paused =
+      PauseActive(server) || (server.cfg != nullptr && !server.cfg->masterhost.empty());
+}
 
 }  // namespace redoubt::commands

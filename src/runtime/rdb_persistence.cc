@@ -78,6 +78,7 @@ persistence::RdbSaveOptions RdbSaveOptionsFor(const ServerState& server) {
   o.lfu_decay_time = server.cfg->lfu_decay_time;
   if (server.persistence.function_library_codes)
     o.functions = server.persistence.function_library_codes();
+  if (server.persistence.rdb.repl_info) server.persistence.rdb.repl_info(&o);
   return o;
 }
 
@@ -304,6 +305,7 @@ util::Status RdbWriteForAof(ServerState& server, int fd) {
   std::vector<store::Db*> dbs = AllDbs(server);
   persistence::RdbSaveOptions opts = RdbSaveOptionsFor(server);
   opts.aof_base = true;
+  opts.repl_id.clear();  // as Redis: an AOF base carries no replication history
   return persistence::WriteRdb(fd, dbs, opts, util::UnixMs());
 }
 
@@ -352,6 +354,9 @@ util::Status RdbLoadAtStartup(ServerState& server) {
   r.loading_loaded_bytes = r.loading_total_bytes;
   r.last_load_keys_loaded = stats.keys_loaded;
   r.last_load_keys_expired = stats.keys_expired;
+  r.loaded_repl_id = stats.repl_id;
+  r.loaded_repl_offset = stats.repl_offset;
+  r.loaded_repl_stream_db = stats.repl_stream_db;
   // Loading is not a change to save again.
   r.dirty_at_last_save = server.persistence.dirty;
   server.persistence.last_save_time = util::UnixMs() / 1000;

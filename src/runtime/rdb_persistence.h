@@ -54,6 +54,12 @@ struct RdbState {
   // Installed by the server: runs in a forked child first (closes the listening sockets, so
   // that a restart can bind while a snapshot child still runs, as Redis does).
   std::function<void()> in_child_after_fork;
+  // Installed by replication: the repl-* aux fields for the snapshots written.
+  std::function<void(persistence::RdbSaveOptions*)> repl_info;
+  // The repl-* aux fields of the file loaded at start-up (repl_id empty: none).
+  std::string loaded_repl_id;
+  int64_t loaded_repl_offset = -1;
+  int loaded_repl_stream_db = -1;
   // Installed by the server: serves clients (with -LOADING) while a long load runs.
   std::function<void()> process_events_while_loading;
 };

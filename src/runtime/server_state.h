@@ -113,6 +113,9 @@ class ServerState {
   void UpdateKeyHooks();
 
   int64_t start_time_ms = 0;
+  // This server replicates (replicaof set) and its link to the primary is up: the admission
+  // pipeline's -MASTERDOWN check (replica-serve-stale-data no) reads it.
+  bool master_link_up = false;
   uint16_t port = 0;        // the plain port actually bound
   std::string config_file;  // absolute path, "" when started without one
   std::string executable;

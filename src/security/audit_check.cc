@@ -54,6 +54,7 @@ class Auditor {
     CheckProtectedConfigs();
     CheckAuditLog();
     CheckScripting();
+    CheckReplication();
     return std::move(out_);
   }
 
@@ -263,6 +264,33 @@ class Auditor {
                  "protected configs, DEBUG and MODULE are not open to remote clients");
     }
     Add(Level::kWarn, "protected-configs", Join(open) + " set to yes", "set them to no (or local)");
+  }
+
+  // A replica (replicaof set): writable, unauthenticated or over the network in clear.
+  void CheckReplication() {
+    if (cfg_.masterhost.empty()) return;
+    std::string target = cfg_.masterhost + ":" + std::to_string(cfg_.masterport);
+    if (cfg_.replica_read_only) {
+      Add(Level::kPass, "replica-read-only", "the replica refuses writes");
+    } else {
+      Add(Level::kWarn, "replica-read-only",
+          "a writable replica: its own writes make it drift from the primary and are lost at "
+          "the next full sync",
+          "replica-read-only yes");
+    }
+    if (cfg_.masterauth.empty()) {
+      Add(Level::kWarn, "replication-auth", "replicates from " + target + " without a password",
+          "give the primary a replication user (user replicator on >secret +psync +replconf "
+          "+ping) and set masteruser and masterauth-file here");
+    } else {
+      Add(Level::kPass, "replication-auth", "the replica authenticates to its primary");
+    }
+    if (!IsLoopback(cfg_.masterhost)) {
+      Add(Level::kWarn, "replication-tls",
+          "the whole dataset crosses the network to " + target + " in clear",
+          "keep the primary and its replicas on a private network or a tunnel (TLS for the "
+          "replication link is not available yet)");
+    }
   }
 
   void CheckAuditLog() {

@@ -43,6 +43,29 @@ TEST(Audit, SeedHardenedConfigurationHasNoFail) {
   EXPECT_TRUE(Checks(findings, AuditFinding::Level::kWarn).count("dangerous-commands"));
 }
 
+TEST(Audit, ReplicasThatAreWritableOrUnauthenticatedWarn) {
+  config::ServerConfig cfg;
+  AuditInput in{.cfg = &cfg};
+  auto none = RunAudit(in);
+  EXPECT_FALSE(Checks(none, AuditFinding::Level::kPass).count("replica-read-only"));
+  cfg.masterhost = "10.0.0.5";
+  cfg.masterport = 6379;
+  cfg.replica_read_only = false;
+  auto open = RunAudit(in);
+  const auto warned = Checks(open, AuditFinding::Level::kWarn);
+  EXPECT_TRUE(warned.count("replica-read-only"));
+  EXPECT_TRUE(warned.count("replication-auth"));
+  EXPECT_TRUE(warned.count("replication-tls"));
+  cfg.masterhost = "127.0.0.1";
+  cfg.replica_read_only = true;
+  cfg.masterauth = "s3cret-s3cret";
+  auto tidy = RunAudit(in);
+  EXPECT_TRUE(Checks(tidy, AuditFinding::Level::kPass).count("replica-read-only"));
+  EXPECT_TRUE(Checks(tidy, AuditFinding::Level::kPass).count("replication-auth"));
+  EXPECT_FALSE(Checks(tidy, AuditFinding::Level::kWarn).count("replication-tls"));
+  EXPECT_EQ(FormatAudit(tidy).find("s3cret"), std::string::npos);
+}
+
 // Stock Redis habits: bind 0.0.0.0, no password, protected mode off, as root, no limits.
 TEST(Audit, OpenServerFailsNamingEachFix) {
   config::ServerConfig cfg;

@@ -98,6 +98,8 @@ std::string_view AuditEventName(AuditEvent event) {
       return "script_error";
     case AuditEvent::kScriptKilled:
       return "script_killed";
+    case AuditEvent::kReplicaOfRefused:
+      return "replicaof_refused";
   }
   return "unknown";
 }

@@ -45,13 +45,15 @@ enum class AuditEvent : uint8_t {
   kFlushAll,
   kFlushDb,
   kShutdown,
-  kScriptError,   // a script (EVAL, FCALL) ended in an error
-  kScriptKilled,  // SCRIPT KILL / FUNCTION KILL stopped a script
+  kScriptError,       // a script (EVAL, FCALL) ended in an error
+  kScriptKilled,      // SCRIPT KILL / FUNCTION KILL stopped a script
+  kReplicaOfRefused,  // REPLICAOF to a primary outside replicaof-allow
 };
 
 // "auth_success", "auth_failure", "auth_throttled", "acl_denied", "connection_refused",
 // "config_set", "config_rewrite", "acl_setuser", "acl_deluser", "acl_load", "acl_save",
-// "flushall", "flushdb", "shutdown", "script_error", "script_killed".
+// "flushall", "flushdb", "shutdown", "script_error", "script_killed",
+// "replicaof_refused".
 std::string_view AuditEventName(AuditEvent event);
 
 struct AuditRecord {

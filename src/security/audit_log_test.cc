@@ -126,7 +126,7 @@ TEST(AuditLogTest, FormatsRecords) {
 }
 
 TEST(AuditLogTest, EveryEventHasAName) {
-  for (int e = 0; e <= static_cast<int>(AuditEvent::kScriptKilled); ++e) {
+  for (int e = 0; e <= static_cast<int>(AuditEvent::kReplicaOfRefused); ++e) {
     EXPECT_NE(AuditEventName(static_cast<AuditEvent>(e)), "unknown") << e;
   }
   EXPECT_EQ(AuditEventName(AuditEvent::kAuthSuccess), "auth_success");

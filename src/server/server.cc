@@ -333,6 +333,9 @@ bool Server::LoadDataset() {
 void Server::Run() {
   // Redis 7.0's wording: one line, whatever the listeners (harnesses count these lines).
   LOG_NOTICE("Ready to accept connections");
+  // The link to a primary lives on the loop, made by now.
+  replica_ = std::make_unique<replication::ReplicaLink>(&state_, loop_.get(), primary_.get());
+  replica_->Start();
   loop_->Run();
   Shutdown();
 }
@@ -715,6 +718,7 @@ void Server::Cron() {
   TlsCron();
   if (aof_ != nullptr) aof_->Cron();
   if (primary_ != nullptr) primary_->Cron();
+  if (replica_ != nullptr) replica_->Cron();
   commands::SampleServerStats(state_, state_.clock.now_ms);
   commands::ExpireBlockedClients(state_, state_.clock.now_ms);
   // Also here: a CONFIG SET lowering tracking-table-max-keys takes effect on an idle server.

@@ -12,6 +12,7 @@
 #include "net/socket.h"
 #include "net/tls.h"
 #include "replication/primary.h"
+#include "replication/replica.h"
 #include "runtime/server_state.h"
 
 namespace redoubt::commands {
@@ -158,7 +159,8 @@ class Server {
   int64_t tls_last_sweep_s_ = 0;
   std::vector<uint64_t> tls_pending_;  // clients with decrypted input no poll will announce
   std::unique_ptr<commands::Aof> aof_;
-  std::unique_ptr<replication::Primary> primary_;  // the replication stream and replicas
+  std::unique_ptr<replication::Primary> primary_;      // the replication stream and replicas
+  std::unique_ptr<replication::ReplicaLink> replica_;  // the link to our primary, if any
 };
 
 // Process-wide: installs SIGTERM/SIGINT handlers that request a graceful shutdown (and SIGHUP:

@@ -27,6 +27,9 @@ struct Clock {
   // While CLIENT PAUSE runs, expired keys read as missing but are not deleted (Redis 7.0):
   // a paused server changes nothing, so a failover can compare datasets.
   bool expiry_paused = false;
+  // While a replica applies its primary's stream, keys the replica's clock calls expired are
+  // still there: the primary decides (its DEL follows), as Redis's lookups for the master.
+  bool ignore_expiry = false;
 };
 
 class LazyFree;
@@ -107,7 +110,7 @@ class Db {
   Entry* Persist(Entry* e);
   static int64_t GetExpire(const Entry* e) { return e->has_expire() ? e->expire_ms() : -1; }
   bool IsExpired(const Entry* e) const {
-    return e->has_expire() && e->expire_ms() <= clock_->now_ms;
+    return e->has_expire() && e->expire_ms() <= clock_->now_ms && !clock_->ignore_expiry;
   }
 
   // One active expiry pass: samples keys with a TTL and deletes the expired ones, repeating
