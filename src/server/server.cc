@@ -812,7 +812,13 @@ void Server::ResumePausedClients() {
 void Server::Shutdown() {
   LOG_WARNING("User requested shutdown...");
   if (aof_ != nullptr) aof_->Shutdown();
-  for (auto& l : listeners_) ::close(l->fd());
+  // shutdown() first: on io_uring an armed accept holds the socket past close() and past the
+  // process's exit (the ring is torn down asynchronously), which would keep the port bound
+  // for a moment after we are gone, so a restart on the same port could fail.
+  for (auto& l : listeners_) {
+    ::shutdown(l->fd(), SHUT_RDWR);
+    ::close(l->fd());
+  }
   if (!cfg_->unixsocket.empty()) unlink(cfg_->unixsocket.c_str());
   if (!cfg_->pidfile.empty()) unlink(cfg_->pidfile.c_str());
   draining_ = true;
