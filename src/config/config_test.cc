@@ -1056,9 +1056,7 @@ TEST(ConfigRewriteTest, UnsetStringsAndPrimaryDropTheirLines) {
 
 // --- The shipped redoubt.conf ----------------------------------------------------------------
 
-std::string ShippedConfPath() {
-  return (fs::path(REDOUBT_SOURCE_DIR) / "redoubt.conf").string();
-}
+std::string ShippedConfPath() { return (fs::path(REDOUBT_SOURCE_DIR) / "redoubt.conf").string(); }
 
 TEST(ShippedConfTest, ListsEveryDirective) {
   const std::string text = ReadFile(ShippedConfPath());
