@@ -276,9 +276,8 @@ void WriteLuaValue(lua_State* L, int idx, protocol::ReplyBuilder& reply, int res
       double d = lua_tonumber(L, idx);
       // Redis's (long long) cast is undefined out of range; on x86-64 it yields INT64_MIN
       // for NaN and every out-of-range value, and Redis's replies show that.
-      int64_t v = d >= -9223372036854775808.0 && d < 9223372036854775808.0
-                      ? static_cast<int64_t>(d)
-                      : INT64_MIN;
+      int64_t v = d >= -9223372036854775808.0 && d < 9223372036854775808.0 ? static_cast<int64_t>(d)
+                                                                           : INT64_MIN;
       reply.Integer(v);
       return;
     }
