@@ -94,6 +94,29 @@ util::StatusOr<int> ListenTcp(const std::string& addr_in, int port, int backlog)
   return fd;
 }
 
+bool AddressUnavailable(int err) {
+  return err == EADDRNOTAVAIL || err == EAFNOSUPPORT || err == EPROTONOSUPPORT ||
+         err == ESOCKTNOSUPPORT || err == EINVAL;
+}
+
+util::Status ListenTcpAll(const std::vector<std::string>& bind, int port, int backlog,
+                          std::vector<int>* fds) {
+  for (const std::string& a : bind) {
+    bool optional = !a.empty() && a[0] == '-';
+    std::string spec = optional ? a.substr(1) : a;
+    auto fd = ListenTcp(spec, port, backlog);
+    if (fd.ok()) {
+      fds->push_back(*fd);
+      continue;
+    }
+    if (optional && AddressUnavailable(errno)) continue;
+    for (int f : *fds) ::close(f);
+    fds->clear();
+    return util::Status::Error(spec + ":" + std::to_string(port) + ": " + fd.status().message());
+  }
+  return util::Status::Ok();
+}
+
 util::StatusOr<int> ListenUnix(const std::string& path, int perm, int backlog, int owner_uid,
                                int owner_gid) {
   sockaddr_un sa{};

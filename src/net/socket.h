@@ -7,6 +7,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "util/status.h"
 
@@ -50,6 +51,14 @@ class PlainConnection : public Connection {
 
 // Opens a listening TCP socket on addr:port (IPv4 or IPv6 literal, or "*" / "::*").
 util::StatusOr<int> ListenTcp(const std::string& addr, int port, int backlog);
+// Whether a failed listen's errno says the address does not exist on this host (an optional
+// '-' bind address is then skipped, as Redis).
+bool AddressUnavailable(int err);
+// Opens a listening TCP socket on `port` at every address of a bind list, in order; a leading
+// '-' marks an address this host may lack (skipped when unavailable, as Redis). On a failure
+// closes what it opened and returns "<addr>:<port>: <reason>".
+util::Status ListenTcpAll(const std::vector<std::string>& bind, int port, int backlog,
+                          std::vector<int>* fds);
 // Opens a listening Unix socket created with `perm` from the start (no chmod window).
 // The socket file is born with mode `perm` (0 = 0700) and, when owner_uid >= 0, is given to
 // owner_uid:owner_gid before listen(): until then a connect() is refused, so there is no moment

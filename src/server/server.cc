@@ -173,9 +173,7 @@ Server::~Server() {
 bool Server::Bind(const std::string& spec, bool optional) {
   auto fd = net::ListenTcp(spec, cfg_->port, cfg_->tcp_backlog);
   if (!fd.ok()) {
-    int err = errno;
-    if (optional && (err == EADDRNOTAVAIL || err == EAFNOSUPPORT || err == EPROTONOSUPPORT ||
-                     err == ESOCKTNOSUPPORT || err == EINVAL)) {
+    if (optional && net::AddressUnavailable(errno)) {
       LOG_NOTICE("Skipping optional bind address %s: %s", spec.c_str(),
                  fd.status().message().c_str());
       return true;
@@ -214,23 +212,11 @@ util::Status Server::RebindTcp(const config::ServerConfig& c, const char* failur
   CloseListeners(false);
   state_.port = 0;
   std::vector<int> fds;
-  for (const std::string& a : c.port == 0 ? std::vector<std::string>{} : c.bind) {
-    bool optional = !a.empty() && a[0] == '-';
-    std::string spec = optional ? a.substr(1) : a;
-    auto fd = net::ListenTcp(spec, c.port, c.tcp_backlog);
-    if (fd.ok()) {
-      fds.push_back(*fd);
-      continue;
+  if (c.port != 0) {
+    if (util::Status s = net::ListenTcpAll(c.bind, c.port, c.tcp_backlog, &fds); !s.ok()) {
+      LOG_WARNING("Could not create server TCP listening socket %s", s.message().c_str());
+      return util::Status::Error(failure);
     }
-    int err = errno;
-    if (optional && (err == EADDRNOTAVAIL || err == EAFNOSUPPORT || err == EPROTONOSUPPORT ||
-                     err == ESOCKTNOSUPPORT || err == EINVAL)) {
-      continue;
-    }
-    LOG_WARNING("Could not create server TCP listening socket %s:%d: %s", spec.c_str(), c.port,
-                fd.status().message().c_str());
-    for (int f : fds) ::close(f);
-    return util::Status::Error(failure);
   }
   if (c.port != 0 && fds.empty()) return util::Status::Error(failure);
   for (int fd : fds) {

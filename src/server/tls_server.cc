@@ -94,22 +94,8 @@ util::Status Server::OpenTls(const config::ServerConfig& c) {
     auto built = net::TlsContext::Create(TlsOptionsFrom(c));
     if (!built.ok()) return built.status();
     ctx = std::move(*built);
-    for (const std::string& a : c.bind) {
-      bool optional = !a.empty() && a[0] == '-';
-      std::string spec = optional ? a.substr(1) : a;
-      auto fd = net::ListenTcp(spec, c.tls_port, c.tcp_backlog);
-      if (fd.ok()) {
-        fds.push_back(*fd);
-        continue;
-      }
-      int err = errno;
-      if (optional && (err == EADDRNOTAVAIL || err == EAFNOSUPPORT || err == EPROTONOSUPPORT ||
-                       err == ESOCKTNOSUPPORT || err == EINVAL)) {
-        continue;
-      }
-      for (int f : fds) ::close(f);
-      return util::Status::Error("Could not create server TLS listening socket " + spec + ":" +
-                                 std::to_string(c.tls_port) + ": " + fd.status().message());
+    if (util::Status s = net::ListenTcpAll(c.bind, c.tls_port, c.tcp_backlog, &fds); !s.ok()) {
+      return util::Status::Error("Could not create server TLS listening socket " + s.message());
     }
     if (fds.empty()) {
       return util::Status::Error("Failed listening on port " + std::to_string(c.tls_port) +

@@ -13,27 +13,12 @@ import time
 import pytest
 
 from conftest import REDIS_REFERENCE, RawConn, encode_command
+from test_replication import in_sync, wait_until
 
 pytestmark = [
     pytest.mark.redoubt_only,
     pytest.mark.skipif(not os.path.exists(REDIS_REFERENCE), reason="no /usr/bin/redis-server"),
 ]
-
-
-def wait_until(pred, timeout=20.0, what="condition"):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if pred():
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-def in_sync(primary, replica):
-    p = primary.info("replication")
-    r = replica.info("replication")
-    return (r.get("master_link_status") == "up"
-            and r.get("master_repl_offset") == p["master_repl_offset"])
 
 
 class FakeReplica:
