@@ -31,7 +31,7 @@ def free_port():
 class BenchServer:
     def __init__(self, name, binary, extra_args=()):
         self.name = name
-        self.binary = binary
+        self.binary = os.path.abspath(binary) if os.sep in binary else binary  # runs in tmpdir
         self.extra_args = [str(a) for a in extra_args]  # after the defaults: they win
         self.tmpdir = tempfile.mkdtemp(prefix=f"bench-{name}-")
         self.log_path = os.path.join(self.tmpdir, "server.log")
