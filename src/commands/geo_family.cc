@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "commands/geo_args.h"
 #include "protocol/errors.h"
 #include "runtime/command_table.h"
 #include "runtime/notify.h"
@@ -30,8 +31,9 @@ using store::Entry;
 using store::ValueType;
 using store::ZSetObject;
 
-// Redis's getDoubleFromObjectOrReply: a float, not NaN.
-bool ParseDouble(std::string_view s, double* out) {
+}  // namespace
+
+bool ParseGeoFloat(std::string_view s, double* out) {
   if (s.empty() || s.size() > 256 || std::isspace(static_cast<unsigned char>(s[0]))) return false;
   std::string buf(s);
   char* end = nullptr;
@@ -40,12 +42,12 @@ bool ParseDouble(std::string_view s, double* out) {
   return *end == '\0' && errno != ERANGE && !std::isnan(*out);
 }
 
-bool ParseLonLat(CommandContext& cx, size_t at, double* lon, double* lat) {
-  if (!ParseDouble(cx.args[at], lon) || !ParseDouble(cx.args[at + 1], lat)) {
+bool GeoLonLatAt(CommandContext& cx, size_t at, double* lon, double* lat) {
+  if (!ParseGeoFloat(cx.args[at], lon) || !ParseGeoFloat(cx.args[at + 1], lat)) {
     cx.reply.Error("ERR value is not a valid float");
     return false;
   }
-  if (!geo::ValidLonLat(*lon, *lat)) {
+  if (!store::geo::ValidLonLat(*lon, *lat)) {
     char buf[160];
     std::snprintf(buf, sizeof(buf), "ERR invalid longitude,latitude pair %f,%f", *lon, *lat);
     cx.reply.Error(buf);
@@ -54,8 +56,7 @@ bool ParseLonLat(CommandContext& cx, size_t at, double* lon, double* lat) {
   return true;
 }
 
-// Meters per unit, or a negative value after replying the error.
-double ParseUnit(CommandContext& cx, std::string_view u) {
+double GeoUnitMeters(CommandContext& cx, std::string_view u) {
   if (util::EqualsIgnoreCase(u, "m")) return 1;
   if (util::EqualsIgnoreCase(u, "km")) return 1000;
   if (util::EqualsIgnoreCase(u, "ft")) return 0.3048;
@@ -64,18 +65,12 @@ double ParseUnit(CommandContext& cx, std::string_view u) {
   return -1;
 }
 
-// A stored score as cell bits, as Redis casts it (GEOADD at longitude 180 or the top latitude
-// sets bit 52); only what a cast cannot represent (negative, NaN, huge) is cut.
-uint64_t ScoreBits(double score) {
+uint64_t GeoScoreBits(double score) {
   if (!(score > 0)) return 0;
   if (score >= 18446744073709551616.0) return UINT64_MAX;
   return static_cast<uint64_t>(score);
 }
 
-}  // namespace
-
-// Redis's addReplyHumanLongDouble: "%.17Lf" without trailing zeros; a RESP3 double (GEOPOS and the
-// searches' WITHCOORD).
 void ReplyGeoCoordinate(CommandContext& cx, double v) {
   char buf[128];
   int n = std::snprintf(buf, sizeof(buf), "%.17Lf", static_cast<long double>(v));
@@ -126,7 +121,7 @@ void GeoAdd(CommandContext& cx) {
   zargs[0] = "zadd";
   for (size_t i = at; i < cx.argc(); i += 3) {
     double lon, lat;
-    if (!ParseLonLat(cx, i, &lon, &lat)) return;
+    if (!GeoLonLatAt(cx, i, &lon, &lat)) return;
     zargs.push_back(std::to_string(geo::Encode(lon, lat)));
     zargs.emplace_back(cx.args[i + 2]);
   }
@@ -147,7 +142,7 @@ void GeoPos(CommandContext& cx) {
       continue;
     }
     double lon, lat;
-    geo::Decode(ScoreBits(score), &lon, &lat);
+    geo::Decode(GeoScoreBits(score), &lon, &lat);
     cx.reply.Array(2);
     ReplyGeoCoordinate(cx, lon);
     ReplyGeoCoordinate(cx, lat);
@@ -157,7 +152,7 @@ void GeoPos(CommandContext& cx) {
 void GeoDist(CommandContext& cx) {
   double to_meters = 1;
   if (cx.argc() == 5) {
-    to_meters = ParseUnit(cx, cx.args[4]);
+    to_meters = GeoUnitMeters(cx, cx.args[4]);
     if (to_meters < 0) return;
   } else if (cx.argc() > 5) {
     return cx.reply.Error(errors::kSyntax);
@@ -169,8 +164,8 @@ void GeoDist(CommandContext& cx) {
     return cx.reply.Null();
   }
   double lon1, lat1, lon2, lat2;
-  geo::Decode(ScoreBits(s1), &lon1, &lat1);
-  geo::Decode(ScoreBits(s2), &lon2, &lat2);
+  geo::Decode(GeoScoreBits(s1), &lon1, &lat1);
+  geo::Decode(GeoScoreBits(s2), &lon2, &lat2);
   ReplyDistance(cx, geo::Distance(lon1, lat1, lon2, lat2) / to_meters);
 }
 
@@ -183,7 +178,7 @@ void GeoHash(CommandContext& cx) {
     if (z == nullptr || !z->Score(cx.args[j], &score)) {
       cx.reply.Null();
     } else {
-      cx.reply.Bulk(geo::HashString(ScoreBits(score)));
+      cx.reply.Bulk(geo::HashString(GeoScoreBits(score)));
     }
   }
 }

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "commands/geo_args.h"
 #include "protocol/errors.h"
 #include "runtime/command_table.h"
 #include "runtime/notify.h"
@@ -22,9 +23,6 @@
 #include "util/string_util.h"
 
 namespace redoubt::commands {
-
-// geo_family.cc: a coordinate as Redis replies it.
-void ReplyGeoCoordinate(CommandContext& cx, double v);
 
 namespace {
 
@@ -64,54 +62,13 @@ struct Point {
   uint64_t bits;
 };
 
-bool ParseFloat(std::string_view s, double* out) {
-  if (s.empty() || s.size() > 256 || std::isspace(static_cast<unsigned char>(s[0]))) return false;
-  std::string buf(s);
-  char* end = nullptr;
-  errno = 0;
-  *out = std::strtod(buf.c_str(), &end);
-  return *end == '\0' && errno != ERANGE && !std::isnan(*out);
-}
-
-uint64_t ScoreBits(double score) {
-  if (!(score > 0)) return 0;
-  if (score >= 18446744073709551616.0) return UINT64_MAX;
-  return static_cast<uint64_t>(score);
-}
-
-bool LonLatAt(CommandContext& cx, size_t at, double* lon, double* lat) {
-  if (!ParseFloat(cx.args[at], lon) || !ParseFloat(cx.args[at + 1], lat)) {
-    cx.reply.Error("ERR value is not a valid float");
-    return false;
-  }
-  if (!geo::ValidLonLat(*lon, *lat)) {
-    char buf[160];
-    std::snprintf(buf, sizeof(buf), "ERR invalid longitude,latitude pair %f,%f", *lon, *lat);
-    cx.reply.Error(buf);
-    return false;
-  }
-  return true;
-}
-
 bool UnitAt(CommandContext& cx, size_t at, double* conversion) {
-  std::string_view u = cx.args[at];
-  if (util::EqualsIgnoreCase(u, "m")) {
-    *conversion = 1;
-  } else if (util::EqualsIgnoreCase(u, "km")) {
-    *conversion = 1000;
-  } else if (util::EqualsIgnoreCase(u, "ft")) {
-    *conversion = 0.3048;
-  } else if (util::EqualsIgnoreCase(u, "mi")) {
-    *conversion = 1609.34;
-  } else {
-    cx.reply.Error("ERR unsupported unit provided. please use M, KM, FT, MI");
-    return false;
-  }
-  return true;
+  *conversion = GeoUnitMeters(cx, cx.args[at]);
+  return *conversion > 0;
 }
 
 bool RadiusAt(CommandContext& cx, size_t at, Shape* s) {
-  if (!ParseFloat(cx.args[at], &s->radius)) {
+  if (!ParseGeoFloat(cx.args[at], &s->radius)) {
     cx.reply.Error("ERR need numeric radius");
     return false;
   }
@@ -124,11 +81,11 @@ bool RadiusAt(CommandContext& cx, size_t at, Shape* s) {
 }
 
 bool BoxAt(CommandContext& cx, size_t at, Shape* s) {
-  if (!ParseFloat(cx.args[at], &s->width)) {
+  if (!ParseGeoFloat(cx.args[at], &s->width)) {
     cx.reply.Error("ERR need numeric width");
     return false;
   }
-  if (!ParseFloat(cx.args[at + 1], &s->height)) {
+  if (!ParseGeoFloat(cx.args[at + 1], &s->height)) {
     cx.reply.Error("ERR need numeric height");
     return false;
   }
@@ -146,7 +103,7 @@ bool MemberPosition(CommandContext& cx, const ZSetObject* z, std::string_view me
     cx.reply.Error("ERR could not decode requested zset member");
     return false;
   }
-  geo::Decode(ScoreBits(score), &s->lon, &s->lat);
+  geo::Decode(GeoScoreBits(score), &s->lon, &s->lat);
   return true;
 }
 
@@ -195,7 +152,7 @@ bool ParseOptions(CommandContext& cx, const ZSetObject* z, size_t base, int flag
       o->frommember = true;
       ++i;
     } else if (util::EqualsIgnoreCase(a, "fromlonlat") && left >= 2 && search && !o->frommember) {
-      if (!LonLatAt(cx, i + 1, &s->lon, &s->lat)) return false;
+      if (!GeoLonLatAt(cx, i + 1, &s->lon, &s->lat)) return false;
       o->fromloc = true;
       i += 2;
     } else if (util::EqualsIgnoreCase(a, "byradius") && left >= 2 && search && !o->bybox) {
@@ -231,7 +188,7 @@ bool Within(const Shape& s, double lon, double lat, double* dist) {
 std::vector<Point> Collect(const ZSetObject* z, const Shape& s, int64_t limit) {
   std::vector<Point> out;
   z->ForEach([&](std::string_view member, double score) {
-    Point p{std::string(), 0, 0, 0, ScoreBits(score)};
+    Point p{std::string(), 0, 0, 0, GeoScoreBits(score)};
     geo::Decode(p.bits, &p.lon, &p.lat);
     if (Within(s, p.lon, p.lat, &p.dist)) {
       p.member.assign(member);
@@ -289,7 +246,7 @@ void StorePoints(CommandContext& cx, const Options& o, const std::vector<Point>&
 bool ParseHead(CommandContext& cx, const ZSetObject* z, int flags, size_t* base, Shape* s) {
   if (flags & kByCoords) {
     *base = 6;
-    return LonLatAt(cx, 2, &s->lon, &s->lat) && RadiusAt(cx, 4, s);
+    return GeoLonLatAt(cx, 2, &s->lon, &s->lat) && RadiusAt(cx, 4, s);
   }
   if (flags & kByMember) {
     *base = 5;
