@@ -109,7 +109,8 @@ void ReplicaLink::Start() {
 
 // --- replicaof-allow ------------------------------------------------------------------------
 
-util::Status ReplicaLink::CheckAllowed(const std::string& host) const {
+util::Status ReplicaLink::CheckAllowed(const std::string& host,
+                                       const std::vector<security::IpAddress>* checked) const {
   const std::vector<std::string>& allow = server_->cfg->replicaof_allow;
   std::vector<security::CidrBlock> nets;
   if (allow.empty()) {
@@ -126,7 +127,7 @@ util::Status ReplicaLink::CheckAllowed(const std::string& host) const {
       return util::Status::Ok();
     }
   }
-  std::vector<security::IpAddress> addrs = Resolve(host);
+  std::vector<security::IpAddress> addrs = checked != nullptr ? *checked : Resolve(host);
   if (addrs.empty()) return util::Status::Error("'" + host + "' does not resolve");
   for (const security::IpAddress& a : addrs) {
     bool in = false;
@@ -241,6 +242,15 @@ void ReplicaLink::Connect() {
   int rc = getaddrinfo(host_.c_str(), port.c_str(), &hints, &res);
   if (rc != 0) {
     LOG_WARNING("Unable to connect to MASTER: %s", gai_strerror(rc));
+    return;
+  }
+  std::vector<security::IpAddress> addrs;
+  for (addrinfo* a = res; a != nullptr; a = a->ai_next) {
+    if (auto ip = security::FromSockaddr(*a->ai_addr)) addrs.push_back(*ip);
+  }
+  if (util::Status st = CheckAllowed(host_, &addrs); !st.ok()) {
+    freeaddrinfo(res);
+    LOG_WARNING("Not connecting to MASTER: %s", st.message().c_str());
     return;
   }
   for (addrinfo* a = res; a != nullptr && fd_ < 0; a = a->ai_next) {

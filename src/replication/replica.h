@@ -14,6 +14,7 @@
 #include "replication/primary.h"
 #include "runtime/command_table.h"
 #include "runtime/server_state.h"
+#include "security/cidr.h"
 #include "util/safe_file.h"
 #include "util/status.h"
 
@@ -46,7 +47,10 @@ class ReplicaLink : public net::FdHandler {
   // REPLICAOF host port | NO ONE.
   void ReplicaOf(commands::CommandContext& cx);
   // Whether REPLICAOF may point at host (replicaof-allow); the refusal's reason otherwise.
-  util::Status CheckAllowed(const std::string& host) const;
+  // `addrs`: the addresses about to be connected to (Connect checks exactly those, so a name
+  // whose answer changes after REPLICAOF cannot lead elsewhere); null: host's current ones.
+  util::Status CheckAllowed(const std::string& host,
+                            const std::vector<security::IpAddress>* addrs = nullptr) const;
 
   State state() const { return state_; }
 

@@ -200,3 +200,20 @@ def test_replicaof_allow_list_from_config(server_factory):
     assert raw.cmd("REPLICAOF", "NO", "ONE") == "OK"
     assert raw.cmd("CONFIG", "GET", "replicaof-allow") == [b"replicaof-allow",
                                                            b"10.1.2.0/24 primary.invalid"]
+
+
+def test_replicaof_allow_is_checked_again_at_every_connect(server_factory):
+    """The addresses checked are the ones connected to: a target that stops being allowed
+    after REPLICAOF (a changed DNS answer, a narrowed list) gets no reconnect."""
+    primary = server_factory()
+    replica = server_factory(config={"enable-protected-configs": "yes"})
+    rc = replica.client()
+    assert rc.execute_command("REPLICAOF", "127.0.0.1", primary.port) in (b"OK", "OK", True)
+    wait_until(lambda: rc.info("replication").get("master_link_status") == "up",
+               what="link up")
+    assert rc.execute_command("CONFIG", "SET", "replicaof-allow", "10.0.0.0/8") in (b"OK", "OK",
+                                                                                    True)
+    rc.execute_command("CLIENT", "KILL", "TYPE", "master")
+    wait_until(lambda: "Not connecting to MASTER" in replica.log_text(), what="refused reconnect")
+    time.sleep(1.5)  # several reconnect attempts
+    assert rc.info("replication").get("master_link_status") == "down"
